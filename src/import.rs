@@ -1,0 +1,410 @@
+//! Reading exports: format sniffing, the [`Importer`] interface every format
+//! implements, and the errors a bad file produces.
+//!
+//! An importer turns one file into a stream of [`ImportedMessage`]s pushed
+//! into a [`MessageSink`]; it never touches the database. The store wraps the
+//! sink in one transaction, so a file that fails half-way leaves nothing.
+
+pub mod android_xml;
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// Which way a message went, seen from the phone's owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    Incoming,
+    Outgoing,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Incoming => "in",
+            Direction::Outgoing => "out",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Direction {
+        if s == "out" {
+            Direction::Outgoing
+        } else {
+            Direction::Incoming
+        }
+    }
+}
+
+/// The transport a message came by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Channel {
+    Sms,
+    Mms,
+    IMessage,
+    Rcs,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Sms => "sms",
+            Channel::Mms => "mms",
+            Channel::IMessage => "imessage",
+            Channel::Rcs => "rcs",
+        }
+    }
+}
+
+/// One delivered message as an export describes it, before normalisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedMessage {
+    pub direction: Direction,
+    /// The other party as the export wrote it: the sender of an incoming
+    /// message, the recipient of an outgoing one.
+    pub address: String,
+    /// UTC, milliseconds since the Unix epoch.
+    pub timestamp_ms: i64,
+    /// The offset from UTC the message was received in, when the source says.
+    pub utc_offset_s: Option<i32>,
+    pub body: String,
+    pub channel: Channel,
+    pub contact_name: Option<String>,
+    /// A classification hint from the source (iOS `filter_action`, …).
+    pub hint: Option<String>,
+}
+
+/// Where an importer sends what it reads.
+pub trait MessageSink {
+    /// A delivered message.
+    fn message(&mut self, msg: ImportedMessage) -> Result<(), ImportError>;
+    /// A record that is not a delivered message (draft, outbox, failed,
+    /// queued): counted, not stored.
+    fn skipped_undelivered(&mut self) {}
+    /// A record the importer could not understand; the import goes on.
+    fn rejected(&mut self, position: Option<Position>, reason: String);
+}
+
+/// Reports how far through the input an importer is, in bytes.
+pub trait Progress {
+    fn set_position(&self, bytes: u64);
+}
+
+impl Progress for () {
+    fn set_position(&self, _bytes: u64) {}
+}
+
+/// The export formats optout reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// SMS Backup & Restore (Android) XML.
+    AndroidXml,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::AndroidXml => "android-xml",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::AndroidXml => "SMS Backup & Restore XML",
+        }
+    }
+
+    pub const ALL: &'static [Format] = &[Format::AndroidXml];
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A place in the input file, as precise as the parser knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Position {
+    /// Line and column, both 1-based.
+    Line { line: u64, column: u64 },
+    /// A byte offset from the start of the file.
+    Byte(u64),
+    /// A record number (1-based) in a database or list.
+    Record(u64),
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Position::Line { line, column } => write!(f, "line {line}, column {column}"),
+            Position::Byte(b) => write!(f, "byte {b}"),
+            Position::Record(r) => write!(f, "record {r}"),
+        }
+    }
+}
+
+/// Why a file could not be imported. Displayed as one line that names the
+/// file, says where and what, and what to try next.
+#[derive(Debug)]
+pub struct ImportError {
+    pub path: PathBuf,
+    pub position: Option<Position>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl ImportError {
+    pub fn new(path: &Path, message: impl Into<String>) -> Self {
+        ImportError {
+            path: path.to_path_buf(),
+            position: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    #[must_use]
+    pub fn at(mut self, position: Position) -> Self {
+        self.position = Some(position);
+        self
+    }
+
+    #[must_use]
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn io(path: &Path, err: &io::Error) -> Self {
+        let (message, hint) = match err.kind() {
+            io::ErrorKind::NotFound => ("no such file".to_string(), Some("check the path")),
+            io::ErrorKind::PermissionDenied => (
+                "permission denied".to_string(),
+                Some("make the file readable by your user (chmod u+r) and try again"),
+            ),
+            io::ErrorKind::IsADirectory => (
+                "is a directory, not an export file".to_string(),
+                Some("name the export file inside it"),
+            ),
+            _ => (format!("cannot read: {err}"), None),
+        };
+        let mut e = ImportError::new(path, message);
+        e.hint = hint.map(str::to_string);
+        e
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(pos) = self.position {
+            write!(f, ": {pos}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// A reader over the input file that hashes and counts every byte it hands
+/// out, so the file's SHA-256 comes for free with a streaming parse.
+pub struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<R: Read> HashingReader<R> {
+    pub fn new(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: Sha256::new(),
+            bytes: 0,
+        }
+    }
+
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Reads whatever the parser left unread and returns (SHA-256 hex, size).
+    pub fn finish(mut self) -> io::Result<(String, u64)> {
+        io::copy(
+            &mut self.inner,
+            &mut HashWriter(&mut self.hasher, &mut self.bytes),
+        )?;
+        Ok((hex(&self.hasher.finalize()), self.bytes))
+    }
+}
+
+struct HashWriter<'a>(&'a mut Sha256, &'a mut u64);
+
+impl io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        *self.1 += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+/// Lower-case hex of a byte string.
+pub fn hex(bytes: &[u8]) -> String {
+    use fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// SHA-256 of a whole file, streamed.
+pub fn sha256_file(path: &Path) -> Result<(String, u64), ImportError> {
+    let file = File::open(path).map_err(|e| ImportError::io(path, &e))?;
+    HashingReader::new(file)
+        .finish()
+        .map_err(|e| ImportError::io(path, &e))
+}
+
+/// What an importer hands back besides the messages: the file's identity.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// Opens `path` for import: refuses directories and empty files with a clear
+/// message and sniffs the format from the first bytes.
+pub fn open_input(path: &Path) -> Result<(File, u64), ImportError> {
+    let meta = std::fs::metadata(path).map_err(|e| ImportError::io(path, &e))?;
+    if meta.is_dir() {
+        return Err(ImportError::new(path, "is a directory, not an export file")
+            .hint("name the export file inside it"));
+    }
+    if meta.len() == 0 {
+        return Err(ImportError::new(path, "the file is empty")
+            .hint("export your messages again; the copy may have failed"));
+    }
+    let file = File::open(path).map_err(|e| ImportError::io(path, &e))?;
+    Ok((file, meta.len()))
+}
+
+/// Decides which format `path` holds by looking at its content, never its
+/// name.
+pub fn detect(path: &Path) -> Result<Format, ImportError> {
+    let (file, _) = open_input(path)?;
+    let mut head = Vec::with_capacity(4096);
+    file.take(4096)
+        .read_to_end(&mut head)
+        .map_err(|e| ImportError::io(path, &e))?;
+    sniff(path, &head)
+}
+
+fn sniff(path: &Path, head: &[u8]) -> Result<Format, ImportError> {
+    let text = String::from_utf8_lossy(head);
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('<') {
+        if trimmed.contains("<smses") {
+            return Ok(Format::AndroidXml);
+        }
+        if trimmed.contains("<calls") {
+            return Err(
+                ImportError::new(path, "this is a call log backup, not a message backup").hint(
+                    "in SMS Backup & Restore, back up Messages and import the sms-*.xml file",
+                ),
+            );
+        }
+        if trimmed.len() < head.len().min(4096) || head.len() < 4096 {
+            // Short XML without <smses: maybe truncated before the root.
+        }
+        return Err(not_an_export(path).hint(
+            "this XML file has no <smses> element; SMS Backup & Restore files start with <smses",
+        ));
+    }
+    Err(not_an_export(path))
+}
+
+fn not_an_export(path: &Path) -> ImportError {
+    let known: Vec<String> = Format::ALL
+        .iter()
+        .map(|f| format!("{} ({})", f.description(), f.as_str()))
+        .collect();
+    ImportError::new(path, "not a message export optout can read")
+        .hint(format!("known formats: {}", known.join(", ")))
+}
+
+/// Runs the importer for `format` over `path`, pushing into `sink`.
+pub fn read_file(
+    path: &Path,
+    format: Format,
+    sink: &mut dyn MessageSink,
+    progress: &dyn Progress,
+) -> Result<SourceFile, ImportError> {
+    match format {
+        Format::AndroidXml => {
+            let (file, _) = open_input(path)?;
+            let mut reader = BufReader::with_capacity(256 * 1024, HashingReader::new(file));
+            android_xml::read(path, &mut reader, sink, progress)?;
+            finish_hash(path, reader)
+        }
+    }
+}
+
+/// Completes the SHA-256 of a streamed file after the parser is done.
+pub fn finish_hash<R: Read>(
+    path: &Path,
+    reader: BufReader<HashingReader<R>>,
+) -> Result<SourceFile, ImportError> {
+    // Bytes already buffered were hashed when they were read.
+    let (sha256, size) = reader
+        .into_inner()
+        .finish()
+        .map_err(|e| ImportError::io(path, &e))?;
+    Ok(SourceFile { sha256, size })
+}
+
+/// Turns a byte offset into a line and column by re-reading the start of the
+/// file; only called on the error path.
+pub fn line_column(path: &Path, offset: u64) -> Position {
+    let Ok(file) = File::open(path) else {
+        return Position::Byte(offset);
+    };
+    let mut reader = BufReader::new(file.take(offset));
+    let (mut line, mut column) = (1u64, 1u64);
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok([]) => break,
+            Ok(b) => b,
+            Err(_) => return Position::Byte(offset),
+        };
+        for &b in buf {
+            if b == b'\n' {
+                line += 1;
+                column = 1;
+            } else if b & 0xC0 != 0x80 {
+                column += 1;
+            }
+        }
+        let n = buf.len();
+        reader.consume(n);
+    }
+    Position::Line { line, column }
+}

@@ -1,0 +1,503 @@
+//! SMS Backup & Restore (`SyncTech`) XML: `<smses>` holding `<sms>` and `<mms>`.
+//!
+//! Streams with quick-xml; memory is bounded by the largest single element,
+//! never by the file. MMS `data` attributes (base64 media) are skipped
+//! without decoding. Attribute values are unescaped here rather than by
+//! quick-xml because the app writes emoji as UTF-16 surrogate-pair character
+//! references (`&#55357;&#56832;`), which a strict XML unescaper rejects.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::{
+    Channel, Direction, ImportError, ImportedMessage, MessageSink, Position, Progress, line_column,
+};
+
+/// How often (in records) progress is reported.
+const PROGRESS_EVERY: u32 = 512;
+
+/// MMS address types from the WAP spec, as the app writes them.
+const PDU_FROM: &str = "137";
+const PDU_TO: &str = "151";
+
+#[derive(Default)]
+struct MmsDraft {
+    position: u64,
+    date: Option<String>,
+    msg_box: Option<String>,
+    address: Option<String>,
+    contact_name: Option<String>,
+    parts: Vec<(i64, String)>,
+    from: Vec<String>,
+    to: Vec<String>,
+}
+
+/// Reads a whole SMS Backup & Restore file from `reader` into `sink`.
+pub fn read<R: BufRead>(
+    path: &Path,
+    reader: R,
+    sink: &mut dyn MessageSink,
+    progress: &dyn Progress,
+) -> Result<(), ImportError> {
+    let mut xml = Reader::from_reader(reader);
+    xml.config_mut().check_end_names = true;
+    let mut buf = Vec::with_capacity(8 * 1024);
+    let mut root_open = false;
+    let mut root_closed = false;
+    let mut mms: Option<MmsDraft> = None;
+    let mut since_progress = 0u32;
+
+    loop {
+        buf.clear();
+        if buf.capacity() > 4 * 1024 * 1024 {
+            // One huge MMS part must not keep its memory for the rest of the file.
+            buf = Vec::with_capacity(8 * 1024);
+        }
+        let start = xml.buffer_position();
+        let event = match xml.read_event_into(&mut buf) {
+            Ok(ev) => ev,
+            Err(err) => return Err(xml_error(path, xml.error_position(), &err.to_string())),
+        };
+        let opened = match event {
+            Event::Start(e) => Some((e, false)),
+            Event::Empty(e) => Some((e, true)),
+            Event::End(e) => {
+                match e.name().as_ref() {
+                    b"mms" => {
+                        if let Some(draft) = mms.take() {
+                            finish_mms(draft, sink)?;
+                        }
+                    }
+                    b"smses" => root_closed = true,
+                    _ => {}
+                }
+                None
+            }
+            Event::Eof => break,
+            _ => None,
+        };
+        if let Some((e, is_empty)) = opened {
+            {
+                let name = e.name();
+                let name = name.as_ref();
+                if !root_open {
+                    if name == b"smses" {
+                        root_open = true;
+                    } else if name == b"calls" {
+                        return Err(ImportError::new(
+                            path,
+                            "this is a call log backup, not a message backup",
+                        )
+                        .hint("import the sms-*.xml file SMS Backup & Restore wrote"));
+                    } else {
+                        return Err(ImportError::new(
+                            path,
+                            format!(
+                                "not an SMS Backup & Restore file: the first element is <{}>, not <smses>",
+                                String::from_utf8_lossy(name)
+                            ),
+                        )
+                        .at(line_column(path, start)));
+                    }
+                    continue;
+                }
+                match name {
+                    b"sms" => {
+                        read_sms(path, &e, start, sink)?;
+                        since_progress += 1;
+                    }
+                    b"mms" => {
+                        let mut draft = MmsDraft {
+                            position: start,
+                            ..MmsDraft::default()
+                        };
+                        for (key, value) in attrs(path, &e, start)? {
+                            match key.as_str() {
+                                "date" => draft.date = value,
+                                "msg_box" => draft.msg_box = value,
+                                "address" => draft.address = value,
+                                "contact_name" => draft.contact_name = value,
+                                _ => {}
+                            }
+                        }
+                        // `<mms .../>` has no parts: finish it now.
+                        if is_empty {
+                            finish_mms(draft, sink)?;
+                        } else {
+                            mms = Some(draft);
+                        }
+                        since_progress += 1;
+                    }
+                    b"part" => {
+                        if let Some(draft) = mms.as_mut() {
+                            read_part(path, &e, start, draft)?;
+                        }
+                    }
+                    b"addr" => {
+                        if let Some(draft) = mms.as_mut() {
+                            read_addr(path, &e, start, draft)?;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if since_progress >= PROGRESS_EVERY {
+            since_progress = 0;
+            progress.set_position(xml.buffer_position());
+        }
+    }
+    progress.set_position(xml.buffer_position());
+
+    if !root_open {
+        return Err(
+            ImportError::new(path, "no <smses> element: not an SMS Backup & Restore file").hint(
+                "export your messages with SMS Backup & Restore and import the sms-*.xml file",
+            ),
+        );
+    }
+    if !root_closed {
+        return Err(ImportError::new(
+            path,
+            "the file ends before </smses>: the export is truncated",
+        )
+        .at(line_column(path, xml.buffer_position()))
+        .hint("copy the export again or make a new backup; nothing was imported"));
+    }
+    Ok(())
+}
+
+fn xml_error(path: &Path, offset: u64, message: &str) -> ImportError {
+    let truncated = message.contains("Unexpected EOF")
+        || message.contains("ended before")
+        || message.contains("unclosed");
+    let mut err =
+        ImportError::new(path, format!("malformed XML: {message}")).at(line_column(path, offset));
+    if truncated {
+        err = err.hint("the file looks truncated; copy the export again or make a new backup");
+    } else {
+        err = err.hint("the file is damaged; make a new backup. Nothing was imported");
+    }
+    err
+}
+
+/// The attributes of an element as (name, value), with the app's literal
+/// `null` turned into `None`.
+fn attrs(
+    path: &Path,
+    e: &BytesStart<'_>,
+    position: u64,
+) -> Result<Vec<(String, Option<String>)>, ImportError> {
+    let mut out = Vec::with_capacity(16);
+    let mut attributes = e.attributes();
+    attributes.with_checks(false);
+    for attr in attributes {
+        let attr =
+            attr.map_err(|err| xml_error(path, position, &format!("bad attribute: {err}")))?;
+        let key = attr.key.as_ref();
+        if key == b"data" {
+            // Base64 media: never decoded, never kept.
+            continue;
+        }
+        let key = String::from_utf8_lossy(key).into_owned();
+        let value = unescape(&attr.value);
+        let value = if value == "null" { None } else { Some(value) };
+        out.push((key, value));
+    }
+    Ok(out)
+}
+
+fn read_sms(
+    path: &Path,
+    e: &BytesStart<'_>,
+    position: u64,
+    sink: &mut dyn MessageSink,
+) -> Result<(), ImportError> {
+    let (mut address, mut date, mut kind, mut body, mut contact) = (None, None, None, None, None);
+    for (key, value) in attrs(path, e, position)? {
+        match key.as_str() {
+            "address" => address = value,
+            "date" => date = value,
+            "type" => kind = value,
+            "body" => body = value,
+            "contact_name" => contact = value,
+            _ => {}
+        }
+    }
+    let pos = Some(Position::Byte(position));
+    let direction = match kind.as_deref().map(str::trim) {
+        Some("1") => Direction::Incoming,
+        Some("2") => Direction::Outgoing,
+        Some("3" | "4" | "5" | "6") => {
+            sink.skipped_undelivered();
+            return Ok(());
+        }
+        Some(other) => {
+            sink.rejected(pos, format!("sms with unknown type '{other}'"));
+            return Ok(());
+        }
+        None => {
+            sink.rejected(pos, "sms without a type".into());
+            return Ok(());
+        }
+    };
+    let Some(timestamp_ms) = date.as_deref().and_then(|d| d.trim().parse::<i64>().ok()) else {
+        sink.rejected(
+            pos,
+            format!("sms with a bad date '{}'", date.unwrap_or_default()),
+        );
+        return Ok(());
+    };
+    let Some(address) = address.filter(|a| !a.trim().is_empty()) else {
+        sink.rejected(pos, "sms without an address".into());
+        return Ok(());
+    };
+    sink.message(ImportedMessage {
+        direction,
+        address,
+        timestamp_ms,
+        utc_offset_s: None,
+        body: body.unwrap_or_default(),
+        channel: Channel::Sms,
+        contact_name: clean_contact(contact),
+        hint: None,
+    })
+}
+
+fn clean_contact(contact: Option<String>) -> Option<String> {
+    contact.filter(|c| !c.is_empty() && c != "(Unknown)")
+}
+
+fn read_part(
+    path: &Path,
+    e: &BytesStart<'_>,
+    position: u64,
+    draft: &mut MmsDraft,
+) -> Result<(), ImportError> {
+    let (mut seq, mut ct, mut text) = (0i64, None, None);
+    for (key, value) in attrs(path, e, position)? {
+        match key.as_str() {
+            "seq" => seq = value.and_then(|v| v.trim().parse().ok()).unwrap_or(0),
+            "ct" => ct = value,
+            "text" => text = value,
+            _ => {}
+        }
+    }
+    if ct
+        .as_deref()
+        .is_some_and(|c| c.eq_ignore_ascii_case("text/plain"))
+        && let Some(text) = text
+    {
+        draft.parts.push((seq, text));
+    }
+    Ok(())
+}
+
+fn read_addr(
+    path: &Path,
+    e: &BytesStart<'_>,
+    position: u64,
+    draft: &mut MmsDraft,
+) -> Result<(), ImportError> {
+    let (mut address, mut kind) = (None, None);
+    for (key, value) in attrs(path, e, position)? {
+        match key.as_str() {
+            "address" => address = value,
+            "type" => kind = value,
+            _ => {}
+        }
+    }
+    if let (Some(address), Some(kind)) = (address, kind) {
+        match kind.as_str() {
+            PDU_FROM => draft.from.push(address),
+            PDU_TO => draft.to.push(address),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn finish_mms(mut draft: MmsDraft, sink: &mut dyn MessageSink) -> Result<(), ImportError> {
+    let pos = Some(Position::Byte(draft.position));
+    let direction = match draft.msg_box.as_deref().map(str::trim) {
+        Some("1") => Direction::Incoming,
+        Some("2") => Direction::Outgoing,
+        Some("3" | "4" | "5" | "6") => {
+            sink.skipped_undelivered();
+            return Ok(());
+        }
+        other => {
+            sink.rejected(
+                pos,
+                format!("mms with unknown msg_box '{}'", other.unwrap_or("")),
+            );
+            return Ok(());
+        }
+    };
+    let Some(timestamp_ms) = draft
+        .date
+        .as_deref()
+        .and_then(|d| d.trim().parse::<i64>().ok())
+    else {
+        sink.rejected(pos, "mms with a bad date".into());
+        return Ok(());
+    };
+    let listed = match direction {
+        Direction::Incoming => draft.from.first().cloned(),
+        Direction::Outgoing if !draft.to.is_empty() => Some(draft.to.join("~")),
+        Direction::Outgoing => None,
+    };
+    let address = listed
+        .or_else(|| {
+            draft.address.as_deref().map(|a| match direction {
+                Direction::Incoming => a.split('~').next().unwrap_or(a).to_string(),
+                Direction::Outgoing => a.to_string(),
+            })
+        })
+        .filter(|a| !a.trim().is_empty());
+    let Some(address) = address else {
+        sink.rejected(pos, "mms without an address".into());
+        return Ok(());
+    };
+    // The SMIL layout part has seq -1 and is not text/plain, so it never gets here.
+    draft.parts.sort_by_key(|(seq, _)| *seq);
+    let body = draft
+        .parts
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect::<Vec<_>>()
+        .join("\n");
+    sink.message(ImportedMessage {
+        direction,
+        address,
+        timestamp_ms,
+        utc_offset_s: None,
+        body,
+        channel: Channel::Mms,
+        contact_name: clean_contact(draft.contact_name),
+        hint: None,
+    })
+}
+
+/// Unescapes an XML attribute value leniently: the five named entities,
+/// decimal and hex character references, and UTF-16 surrogate pairs written
+/// as two references. A lone surrogate or an unknown entity becomes U+FFFD or
+/// stays as written; invalid UTF-8 is replaced. Never fails.
+pub fn unescape(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    if !text.contains('&') {
+        return text.into_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest: &str = &text;
+    let mut pending_high: Option<u32> = None;
+    while let Some(amp) = rest.find('&') {
+        let (before, after) = rest.split_at(amp);
+        if !before.is_empty() {
+            flush_high(&mut out, &mut pending_high);
+            out.push_str(before);
+        }
+        let Some(semi) = after.find(';').filter(|&i| i <= 12) else {
+            flush_high(&mut out, &mut pending_high);
+            out.push('&');
+            rest = after.get(1..).unwrap_or("");
+            continue;
+        };
+        let entity = after.get(1..semi).unwrap_or("");
+        rest = after.get(semi + 1..).unwrap_or("");
+        let code = if let Some(hex) = entity
+            .strip_prefix("#x")
+            .or_else(|| entity.strip_prefix("#X"))
+        {
+            u32::from_str_radix(hex, 16).ok()
+        } else if let Some(dec) = entity.strip_prefix('#') {
+            dec.parse::<u32>().ok()
+        } else {
+            let named = match entity {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => None,
+            };
+            flush_high(&mut out, &mut pending_high);
+            if let Some(c) = named {
+                out.push(c);
+            } else {
+                out.push('&');
+                out.push_str(entity);
+                out.push(';');
+            }
+            continue;
+        };
+        match code {
+            Some(high @ 0xD800..=0xDBFF) => {
+                flush_high(&mut out, &mut pending_high);
+                pending_high = Some(high);
+            }
+            Some(low @ 0xDC00..=0xDFFF) => {
+                if let Some(high) = pending_high.take() {
+                    let c = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                    out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                } else {
+                    out.push('\u{FFFD}');
+                }
+            }
+            Some(c) => {
+                flush_high(&mut out, &mut pending_high);
+                out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+            }
+            None => {
+                flush_high(&mut out, &mut pending_high);
+                out.push('&');
+                out.push_str(entity);
+                out.push(';');
+            }
+        }
+    }
+    flush_high(&mut out, &mut pending_high);
+    out.push_str(rest);
+    out
+}
+
+fn flush_high(out: &mut String, pending_high: &mut Option<u32>) {
+    if pending_high.take().is_some() {
+        out.push('\u{FFFD}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unescape;
+
+    #[test]
+    fn surrogate_pair_becomes_one_character() {
+        assert_eq!(unescape(b"hi &#55357;&#56832;!"), "hi \u{1F600}!");
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        assert_eq!(unescape(b"a&#55357;b"), "a\u{FFFD}b");
+        assert_eq!(unescape(b"a&#56832;b"), "a\u{FFFD}b");
+        assert_eq!(unescape(b"&#55357;"), "\u{FFFD}");
+        assert_eq!(unescape(b"&#55357;&#55357;&#56832;"), "\u{FFFD}\u{1F600}");
+    }
+
+    #[test]
+    fn named_and_numeric_references() {
+        assert_eq!(
+            unescape(b"&lt;b&gt; &amp; &quot;x&quot; &apos; &#x1F30D; &#169;"),
+            "<b> & \"x\" ' \u{1F30D} \u{A9}"
+        );
+    }
+
+    #[test]
+    fn stray_ampersands_are_kept() {
+        assert_eq!(unescape(b"T&C apply & more"), "T&C apply & more");
+        assert_eq!(unescape(b"&bogus; x"), "&bogus; x");
+    }
+}

@@ -1,0 +1,609 @@
+//! The `SQLite` database: opening it privately, forward-only migrations, one
+//! transaction per import, and typed queries for the stages that follow.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use sha2::{Digest, Sha256};
+
+use crate::classify::{BrandSource, Classifier, MessageFeatures, Region, normalize_sender};
+use crate::import::{
+    self, Direction, Format, ImportError, ImportedMessage, MessageSink, Position, Progress,
+};
+
+/// Forward-only migrations, applied in order; `PRAGMA user_version` is the
+/// number applied so far.
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("store/migrations/0001_foundation.sql"),
+    include_str!("store/migrations/0002_classification_tracking.sql"),
+];
+
+/// A database error, with what to do next where we know.
+#[derive(Debug)]
+pub struct StoreError {
+    pub message: String,
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::types::FromSqlError> for StoreError {
+    fn from(e: rusqlite::types::FromSqlError) -> Self {
+        StoreError {
+            message: format!("database error: {e}"),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError {
+            message: format!("database error: {e}"),
+        }
+    }
+}
+
+fn store_err(message: impl Into<String>) -> StoreError {
+    StoreError {
+        message: message.into(),
+    }
+}
+
+/// Where the database lives when `--db`/`OPTOUT_DB` is not given.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "optout").map(|d| d.data_dir().join("optout.sqlite3"))
+}
+
+/// Why an import failed: the file, or the database.
+#[derive(Debug)]
+pub enum ImportFailure {
+    File(ImportError),
+    Store(StoreError),
+}
+
+impl std::fmt::Display for ImportFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportFailure::File(e) => e.fmt(f),
+            ImportFailure::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ImportFailure {}
+
+/// What one import did.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub import_id: i64,
+    pub new: u64,
+    pub duplicates: u64,
+    /// Drafts, outbox, failed and queued messages: not delivered, not stored.
+    pub skipped_undelivered: u64,
+    pub rejected: u64,
+    /// The first rejected records, with where they are and why.
+    pub rejected_samples: Vec<(Option<Position>, String)>,
+    pub sha256: String,
+    pub size: u64,
+    pub seconds: f64,
+}
+
+/// A sender as the foundation knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SenderOverview {
+    pub key: String,
+    pub aliases: Vec<String>,
+    pub received: u64,
+    pub last_seen_ms: Option<i64>,
+    pub last_seen_offset_s: Option<i32>,
+}
+
+/// The optout database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating if needed, readable by its owner only) and migrates the
+    /// database at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        if !path.exists() {
+            create_private_file(path)?;
+        }
+        let conn = Connection::open(path)
+            .map_err(|e| store_err(format!("cannot open database {}: {e}", path.display())))?;
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing database without creating or migrating it; `None`
+    /// when there is no file yet.
+    pub fn open_existing(path: &Path) -> Result<Option<Store>, StoreError> {
+        if !path.exists() {
+            return Ok(None);
+        }
+        Store::open(path).map(Some)
+    }
+
+    /// A private in-memory database, for tests and the demo.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: None };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens a database file read-only, without migrating: for inspection.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn configure(&mut self) -> Result<(), StoreError> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        if self.path.is_some() {
+            self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
+    /// The schema version (number of migrations applied).
+    pub fn schema_version(&self) -> Result<usize, StoreError> {
+        let v: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        Ok(v as usize)
+    }
+
+    /// Applies migrations up to `target` (all of them by default).
+    pub fn migrate_to(&mut self, target: usize) -> Result<(), StoreError> {
+        let current = self.schema_version()?;
+        if current > MIGRATIONS.len() {
+            return Err(store_err(format!(
+                "the database was written by a newer optout (schema {current}, this one knows {}): upgrade optout",
+                MIGRATIONS.len()
+            )));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)
+                .map_err(|e| store_err(format!("migration {} failed: {e}", i + 1)))?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        self.migrate_to(MIGRATIONS.len())
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Imports one file in one transaction: all of it, or nothing.
+    pub fn import_file(
+        &mut self,
+        path: &Path,
+        format: Format,
+        classifier: &Classifier,
+        region: &Region,
+        progress: &dyn Progress,
+    ) -> Result<ImportReport, ImportFailure> {
+        let started = Instant::now();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| ImportFailure::Store(e.into()))?;
+        let report = {
+            let now = jiff::Timestamp::now().as_millisecond();
+            tx.execute(
+                "INSERT INTO imports(path, sha256, size, format, started_at_ms, optout_version)
+                 VALUES (?1, '', 0, ?2, ?3, ?4)",
+                params![
+                    path.display().to_string(),
+                    format.as_str(),
+                    now,
+                    env!("CARGO_PKG_VERSION")
+                ],
+            )
+            .map_err(|e| ImportFailure::Store(e.into()))?;
+            let import_id = tx.last_insert_rowid();
+            let mut sink =
+                TxSink::new(&tx, import_id, classifier, region).map_err(ImportFailure::Store)?;
+            let source = import::read_file(path, format, &mut sink, progress)
+                .map_err(ImportFailure::File)?;
+            if let Some(err) = sink.error.take() {
+                return Err(ImportFailure::Store(err));
+            }
+            let mut report = sink.report;
+            drop(sink.insert_message);
+            report.import_id = import_id;
+            report.sha256 = source.sha256;
+            report.size = source.size;
+            tx.execute(
+                "UPDATE imports SET sha256 = ?2, size = ?3, finished_at_ms = ?4,
+                    new_messages = ?5, duplicates = ?6, skipped = ?7, rejected = ?8
+                 WHERE id = ?1",
+                params![
+                    import_id,
+                    report.sha256,
+                    report.size as i64,
+                    jiff::Timestamp::now().as_millisecond(),
+                    report.new as i64,
+                    report.duplicates as i64,
+                    report.skipped_undelivered as i64,
+                    report.rejected as i64
+                ],
+            )
+            .map_err(|e| ImportFailure::Store(e.into()))?;
+            report
+        };
+        tx.set_meta_in_tx(classifier.version())
+            .map_err(ImportFailure::Store)?;
+        tx.commit().map_err(|e| ImportFailure::Store(e.into()))?;
+        let mut report = report;
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    /// One row per sender: key, aliases, incoming count, last message time.
+    pub fn sender_overview(&self) -> Result<Vec<SenderOverview>, StoreError> {
+        let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT sender_id, raw FROM aliases ORDER BY sender_id, raw")?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            aliases.entry(row.get(0)?).or_default().push(row.get(1)?);
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id, s.key,
+                    (SELECT count(*) FROM messages m WHERE m.sender_id = s.id AND m.direction = 'in'),
+                    (SELECT ts_ms FROM messages m WHERE m.sender_id = s.id ORDER BY ts_ms DESC LIMIT 1),
+                    (SELECT utc_offset_s FROM messages m WHERE m.sender_id = s.id ORDER BY ts_ms DESC LIMIT 1)
+             FROM senders s",
+        )?;
+        let mut out = Vec::new();
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            out.push(SenderOverview {
+                key: row.get(1)?,
+                aliases: aliases.remove(&id).unwrap_or_default(),
+                received: row.get::<_, i64>(2)? as u64,
+                last_seen_ms: row.get(3)?,
+                last_seen_offset_s: row.get(4)?,
+            });
+        }
+        out.sort_by(|a, b| b.last_seen_ms.cmp(&a.last_seen_ms).then(a.key.cmp(&b.key)));
+        Ok(out)
+    }
+
+    /// Number of stored messages.
+    pub fn message_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// Recomputes kind, brand and instruction of every stored message with
+    /// `classifier`, in one transaction. Returns how many changed kind.
+    pub fn reclassify(&mut self, classifier: &Classifier) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut changed = 0u64;
+        {
+            let mut select = tx.prepare(
+                "SELECT m.id, m.direction, m.body, m.hint, s.class, m.kind
+                 FROM messages m JOIN senders s ON s.id = m.sender_id",
+            )?;
+            let mut update = tx.prepare(
+                "UPDATE messages SET kind = ?2, rule_id = ?3, brand = ?4, brand_from_prefix = ?5,
+                    optout_keyword = ?6, optout_target = ?7 WHERE id = ?1",
+            )?;
+            let mut rows = select.query([])?;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let direction = Direction::from_db(row.get_ref(1)?.as_str()?);
+                let body = row.get_ref(2)?.as_str()?;
+                let hint: Option<&str> = row.get_ref(3)?.as_str_or_null()?;
+                let class = crate::classify::SenderClass::parse(row.get_ref(4)?.as_str()?);
+                let old_kind = row.get_ref(5)?.as_str()?;
+                let c = classifier.classify(&MessageFeatures {
+                    direction,
+                    sender_class: class,
+                    body,
+                    hint,
+                });
+                if c.kind.as_str() != old_kind {
+                    changed += 1;
+                }
+                let (brand, from_prefix) = split_brand(c.brand.as_ref());
+                update.execute(params![
+                    id,
+                    c.kind.as_str(),
+                    c.rule_id,
+                    brand,
+                    from_prefix,
+                    c.instruction.as_ref().map(|i| i.keyword.as_str()),
+                    c.instruction.as_ref().and_then(|i| i.target.as_deref()),
+                ])?;
+            }
+        }
+        tx.set_meta_in_tx(classifier.version())?;
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    /// Reclassifies when the stored rules version differs from `classifier`'s.
+    pub fn ensure_classified(&mut self, classifier: &Classifier) -> Result<bool, StoreError> {
+        let stored = self.meta("rules_version")?;
+        if stored.as_deref() == Some(classifier.version()) {
+            return Ok(false);
+        }
+        if self.message_count()? > 0 {
+            self.reclassify(classifier)?;
+        } else {
+            self.set_meta("rules_version", classifier.version())?;
+        }
+        Ok(true)
+    }
+}
+
+trait TxMeta {
+    fn set_meta_in_tx(&self, rules_version: &str) -> Result<(), StoreError>;
+}
+
+impl TxMeta for Transaction<'_> {
+    fn set_meta_in_tx(&self, rules_version: &str) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO meta(key, value) VALUES ('rules_version', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [rules_version],
+        )?;
+        Ok(())
+    }
+}
+
+fn split_brand(brand: Option<&(String, BrandSource)>) -> (Option<&str>, i64) {
+    match brand {
+        Some((name, BrandSource::Signature)) => (Some(name.as_str()), 0),
+        Some((name, BrandSource::Prefix)) => (Some(name.as_str()), 1),
+        None => (None, 0),
+    }
+}
+
+/// The dedupe key of a message: the first 8 bytes of
+/// SHA-256(sender key, direction, timestamp, body) as a signed integer.
+pub fn dedupe_key(sender_key: &str, direction: Direction, timestamp_ms: i64, body: &str) -> i64 {
+    let mut h = Sha256::new();
+    h.update(sender_key.as_bytes());
+    h.update([0]);
+    h.update(direction.as_str().as_bytes());
+    h.update([0]);
+    h.update(timestamp_ms.to_le_bytes());
+    h.update(body.as_bytes());
+    let digest = h.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_le_bytes(first)
+}
+
+/// The sink an import writes through: normalise, classify, dedupe, insert.
+struct TxSink<'a> {
+    tx: &'a Transaction<'a>,
+    import_id: i64,
+    classifier: &'a Classifier,
+    region: &'a Region,
+    insert_message: rusqlite::Statement<'a>,
+    senders: HashMap<String, i64>,
+    aliases: HashSet<(i64, String)>,
+    report: ImportReport,
+    error: Option<StoreError>,
+}
+
+const MAX_REJECTED_SAMPLES: usize = 20;
+
+impl<'a> TxSink<'a> {
+    fn new(
+        tx: &'a Transaction<'a>,
+        import_id: i64,
+        classifier: &'a Classifier,
+        region: &'a Region,
+    ) -> Result<Self, StoreError> {
+        let insert_message = tx.prepare(
+            "INSERT OR IGNORE INTO messages(sender_id, direction, address, ts_ms, utc_offset_s,
+                body, channel, contact_name, import_id, dedupe, hint, kind, rule_id, brand,
+                brand_from_prefix, optout_keyword, optout_target)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        )?;
+        Ok(TxSink {
+            tx,
+            import_id,
+            classifier,
+            region,
+            insert_message,
+            senders: HashMap::new(),
+            aliases: HashSet::new(),
+            report: ImportReport::default(),
+            error: None,
+        })
+    }
+
+    fn sender_id(
+        &mut self,
+        key: &str,
+        class: &str,
+        dlt: Option<char>,
+    ) -> Result<i64, rusqlite::Error> {
+        if let Some(&id) = self.senders.get(key) {
+            return Ok(id);
+        }
+        let dlt = dlt.map(String::from);
+        let id: i64 = self.tx.query_row(
+            "INSERT INTO senders(key, class, dlt_suffix) VALUES (?1, ?2, ?3)
+             ON CONFLICT(key) DO UPDATE SET class = excluded.class,
+                dlt_suffix = coalesce(excluded.dlt_suffix, senders.dlt_suffix)
+             RETURNING id",
+            params![key, class, dlt],
+            |r| r.get(0),
+        )?;
+        self.senders.insert(key.to_string(), id);
+        Ok(id)
+    }
+
+    fn store(&mut self, msg: &ImportedMessage) -> Result<(), rusqlite::Error> {
+        let sender = normalize_sender(&msg.address, self.region);
+        let sender_id = self.sender_id(&sender.key, sender.class.as_str(), sender.dlt_suffix)?;
+        let raw = msg.address.trim();
+        if !self.aliases.contains(&(sender_id, raw.to_string())) {
+            self.tx.execute(
+                "INSERT OR IGNORE INTO aliases(sender_id, raw) VALUES (?1, ?2)",
+                params![sender_id, raw],
+            )?;
+            self.aliases.insert((sender_id, raw.to_string()));
+        }
+        let c = self.classifier.classify(&MessageFeatures {
+            direction: msg.direction,
+            sender_class: sender.class,
+            body: &msg.body,
+            hint: msg.hint.as_deref(),
+        });
+        let (brand, from_prefix) = split_brand(c.brand.as_ref());
+        let dedupe = dedupe_key(&sender.key, msg.direction, msg.timestamp_ms, &msg.body);
+        let inserted = self.insert_message.execute(params![
+            sender_id,
+            msg.direction.as_str(),
+            raw,
+            msg.timestamp_ms,
+            msg.utc_offset_s,
+            msg.body,
+            msg.channel.as_str(),
+            msg.contact_name,
+            self.import_id,
+            dedupe,
+            msg.hint,
+            c.kind.as_str(),
+            c.rule_id,
+            brand,
+            from_prefix,
+            c.instruction.as_ref().map(|i| i.keyword.as_str()),
+            c.instruction.as_ref().and_then(|i| i.target.as_deref()),
+        ])?;
+        if inserted == 1 {
+            self.report.new += 1;
+        } else {
+            self.report.duplicates += 1;
+        }
+        Ok(())
+    }
+}
+
+impl MessageSink for TxSink<'_> {
+    fn message(&mut self, msg: ImportedMessage) -> Result<(), ImportError> {
+        if let Err(e) = self.store(&msg) {
+            // Surfaced as a database error by `import_file`; stop the parse.
+            let err = StoreError::from(e);
+            let text = err.message.clone();
+            self.error = Some(err);
+            return Err(ImportError::new(Path::new("database"), text));
+        }
+        Ok(())
+    }
+
+    fn skipped_undelivered(&mut self) {
+        self.report.skipped_undelivered += 1;
+    }
+
+    fn rejected(&mut self, position: Option<Position>, reason: String) {
+        self.report.rejected += 1;
+        if self.report.rejected_samples.len() < MAX_REJECTED_SAMPLES {
+            self.report.rejected_samples.push((position, reason));
+        }
+    }
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| store_err(format!("cannot create {}: {e}", dir.display())))
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
+    fs::create_dir_all(dir).map_err(|e| store_err(format!("cannot create {}: {e}", dir.display())))
+}
+
+#[cfg(unix)]
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+        .map_err(|e| store_err(format!("cannot create {}: {e}", path.display())))
+}
+
+#[cfg(not(unix))]
+fn create_private_file(path: &Path) -> Result<(), StoreError> {
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map(drop)
+        .map_err(|e| store_err(format!("cannot create {}: {e}", path.display())))
+}

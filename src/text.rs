@@ -1,0 +1,108 @@
+//! Untrusted text from messages made safe for a terminal, and times made
+//! readable.
+//!
+//! Message bodies, addresses and contact names come from strangers: before
+//! any of them reaches a terminal, control characters and escape sequences
+//! are made visible instead of acted on.
+
+use jiff::tz::{Offset, TimeZone};
+use jiff::{Timestamp, Zoned};
+
+/// Replaces control characters (C0, DEL, C1, and the bidi overrides that can
+/// reorder a line) with visible stand-ins, so `ESC[2J` or an OSC 52 clipboard
+/// write prints as text and does nothing. Newlines and tabs become spaces.
+pub fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' | '\r' => out.push(' '),
+            '\u{1b}' => out.push('␛'),
+            c if (c as u32) < 0x20 => {
+                out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'));
+            }
+            '\u{7f}' => out.push('␡'),
+            '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                out.push('\u{FFFD}');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Like [`sanitize`] but keeps line breaks, for wrapped message bodies.
+pub fn sanitize_multiline(s: &str) -> String {
+    s.split('\n')
+        .map(|line| sanitize(line.trim_end_matches('\r')))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A stored time: UTC milliseconds plus the offset it was received in, when
+/// the source said. Without an offset, `zone` (the user's) applies.
+pub fn zoned(ts_ms: i64, utc_offset_s: Option<i32>, zone: &TimeZone) -> Zoned {
+    let ts = Timestamp::from_millisecond(ts_ms).unwrap_or(Timestamp::UNIX_EPOCH);
+    match utc_offset_s.and_then(|s| Offset::from_seconds(s).ok()) {
+        Some(offset) => ts.to_zoned(TimeZone::fixed(offset)),
+        None => ts.to_zoned(zone.clone()),
+    }
+}
+
+/// RFC 3339 with the local offset, seconds precision: `2026-03-09T20:11:40+08:00`.
+pub fn rfc3339(ts_ms: i64, utc_offset_s: Option<i32>, zone: &TimeZone) -> String {
+    zoned(ts_ms, utc_offset_s, zone)
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// `2026-03-09 20:11`, for tables.
+pub fn short(ts_ms: i64, utc_offset_s: Option<i32>, zone: &TimeZone) -> String {
+    zoned(ts_ms, utc_offset_s, zone)
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// Resolves `--tz` (an IANA name or `UTC`), or the system zone.
+pub fn resolve_zone(name: Option<&str>) -> Result<TimeZone, String> {
+    match name {
+        Some(n) if n.eq_ignore_ascii_case("utc") => Ok(TimeZone::UTC),
+        Some(n) => TimeZone::get(n).map_err(|e| format!("unknown time zone '{n}': {e}")),
+        None => Ok(TimeZone::try_system().unwrap_or(TimeZone::UTC)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_made_visible() {
+        let s = sanitize("hi\u{1b}[2J\u{1b}]52;c;SGVsbG8=\u{7}");
+        assert!(!s.contains('\u{1b}'));
+        assert!(!s.contains('\u{7}'));
+        assert_eq!(s, "hi␛[2J␛]52;c;SGVsbG8=␇");
+    }
+
+    #[test]
+    fn cjk_and_emoji_pass_through() {
+        assert_eq!(
+            sanitize("【浦发银行】回TD退订 😀"),
+            "【浦发银行】回TD退订 😀"
+        );
+    }
+
+    #[test]
+    fn times_use_the_stored_offset_or_the_given_zone() {
+        let ms = 1_773_058_300_000; // 2026-03-09T12:11:40Z
+        assert_eq!(
+            rfc3339(ms, Some(8 * 3600), &TimeZone::UTC),
+            "2026-03-09T20:11:40+08:00"
+        );
+        assert_eq!(
+            rfc3339(ms, None, &TimeZone::UTC),
+            "2026-03-09T12:11:40+00:00"
+        );
+        let sh = TimeZone::get("Asia/Shanghai").unwrap();
+        assert_eq!(short(ms, None, &sh), "2026-03-09 20:11");
+    }
+}
