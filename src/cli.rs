@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::classify::{Classifier, Region};
-use crate::import::{self, Format, Position};
+use crate::import::{self, Format, ImportOptions, Position};
 use crate::store::{self, ImportFailure, ImportReport, Store};
 use crate::text;
 
@@ -49,6 +49,9 @@ pub enum Command {
         /// Read the files as this format instead of detecting it
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// CSV columns when the header is not recognised: address=COL,date=COL,body=COL,direction=COL
+        #[arg(long, value_name = "MAPPING")]
+        map: Option<String>,
     },
     /// List senders with their opt-out status
     Senders {
@@ -124,13 +127,18 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     let zone = text::resolve_zone(cli.tz.as_deref()).map_err(|e| CliError(format!("--tz: {e}")))?;
     let classifier = Classifier::builtin();
     match command {
-        Command::Import { files, format } => {
+        Command::Import { files, format, map } => {
+            let options = ImportOptions {
+                format: *format,
+                csv_map: map.clone(),
+                zone: zone.clone(),
+            };
             let path = db_path(cli)?;
             let mut store = Store::open(&path)?;
             store.ensure_classified(&classifier)?;
             let mut failed = false;
             for file in files {
-                if let Err(err) = import_one(&mut store, file, *format, &classifier, &region) {
+                if let Err(err) = import_one(&mut store, file, &options, &classifier, &region) {
                     let _ = writeln!(std::io::stderr(), "optout: error: {err}");
                     failed = true;
                 }
@@ -169,7 +177,13 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Demo => {
             let mut store = Store::open_in_memory()?;
             let sample = demo_sample_file()?;
-            import_one(&mut store, sample.path(), None, &classifier, &region)?;
+            import_one(
+                &mut store,
+                sample.path(),
+                &ImportOptions::default(),
+                &classifier,
+                &region,
+            )?;
             print_senders(&store, false, &zone)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -207,17 +221,17 @@ impl Drop for DemoFile {
 pub fn import_one(
     store: &mut Store,
     file: &Path,
-    format: Option<Format>,
+    options: &ImportOptions,
     classifier: &Classifier,
     region: &Region,
 ) -> Result<ImportReport, CliError> {
-    let format = match format {
+    let format = match options.format {
         Some(f) => f,
         None => import::detect(file)?,
     };
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
     let bar = progress_bar(size, file);
-    let result = store.import_file(file, format, classifier, region, &bar);
+    let result = store.import_file(file, format, options, classifier, region, &bar);
     bar.0.finish_and_clear();
     let report = match result {
         Ok(r) => r,

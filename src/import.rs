@@ -289,6 +289,30 @@ pub fn sha256_file(path: &Path) -> Result<(String, u64), ImportError> {
 pub struct SourceFile {
     pub sha256: String,
     pub size: u64,
+    /// The time zone used to read local times that carried no offset
+    /// (Termux, some CSV), when the format needed one.
+    pub zone: Option<String>,
+}
+
+/// How to read a file: the user's choices that apply to every format.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Forced format (`--format`); detected from content when `None`.
+    pub format: Option<Format>,
+    /// CSV column mapping (`--map address=号码,date=时间,…`).
+    pub csv_map: Option<String>,
+    /// Zone for local times written without an offset (`--tz`, else the system's).
+    pub zone: jiff::tz::TimeZone,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            format: None,
+            csv_map: None,
+            zone: jiff::tz::TimeZone::UTC,
+        }
+    }
 }
 
 /// Opens `path` for import: refuses directories and empty files with a clear
@@ -355,9 +379,11 @@ fn not_an_export(path: &Path) -> ImportError {
 pub fn read_file(
     path: &Path,
     format: Format,
+    options: &ImportOptions,
     sink: &mut dyn MessageSink,
     progress: &dyn Progress,
 ) -> Result<SourceFile, ImportError> {
+    let _ = options;
     match format {
         Format::AndroidXml => {
             let (file, _) = open_input(path)?;
@@ -378,7 +404,11 @@ pub fn finish_hash<R: Read>(
         .into_inner()
         .finish()
         .map_err(|e| ImportError::io(path, &e))?;
-    Ok(SourceFile { sha256, size })
+    Ok(SourceFile {
+        sha256,
+        size,
+        zone: None,
+    })
 }
 
 /// Turns a byte offset into a line and column by re-reading the start of the

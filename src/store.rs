@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 
 use crate::classify::{BrandSource, Classifier, MessageFeatures, Region, normalize_sender};
 use crate::import::{
-    self, Direction, Format, ImportError, ImportedMessage, MessageSink, Position, Progress,
+    self, Direction, Format, ImportError, ImportOptions, ImportedMessage, MessageSink, Position,
+    Progress,
 };
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` is the
@@ -230,6 +231,7 @@ impl Store {
         &mut self,
         path: &Path,
         format: Format,
+        options: &ImportOptions,
         classifier: &Classifier,
         region: &Region,
         progress: &dyn Progress,
@@ -255,7 +257,7 @@ impl Store {
             let import_id = tx.last_insert_rowid();
             let mut sink =
                 TxSink::new(&tx, import_id, classifier, region).map_err(ImportFailure::Store)?;
-            let source = import::read_file(path, format, &mut sink, progress)
+            let source = import::read_file(path, format, options, &mut sink, progress)
                 .map_err(ImportFailure::File)?;
             if let Some(err) = sink.error.take() {
                 return Err(ImportFailure::Store(err));
@@ -263,11 +265,12 @@ impl Store {
             let mut report = sink.report;
             drop(sink.insert_message);
             report.import_id = import_id;
-            report.sha256 = source.sha256;
+            report.sha256.clone_from(&source.sha256);
             report.size = source.size;
             tx.execute(
                 "UPDATE imports SET sha256 = ?2, size = ?3, finished_at_ms = ?4,
-                    new_messages = ?5, duplicates = ?6, skipped = ?7, rejected = ?8
+                    new_messages = ?5, duplicates = ?6, skipped = ?7, rejected = ?8,
+                    source_zone = ?9
                  WHERE id = ?1",
                 params![
                     import_id,
@@ -277,7 +280,8 @@ impl Store {
                     report.new as i64,
                     report.duplicates as i64,
                     report.skipped_undelivered as i64,
-                    report.rejected as i64
+                    report.rejected as i64,
+                    source.zone
                 ],
             )
             .map_err(|e| ImportFailure::Store(e.into()))?;

@@ -5,6 +5,9 @@ CREATE TABLE meta (
     value  TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- The zone local times without an offset were read in (Termux, some CSV).
+ALTER TABLE imports ADD COLUMN source_zone TEXT;
+
 ALTER TABLE senders ADD COLUMN class TEXT NOT NULL DEFAULT 'other';
 -- Indian DLT header suffix (P, S, T, G) when the sender ID carries one.
 ALTER TABLE senders ADD COLUMN dlt_suffix TEXT;
