@@ -59,7 +59,18 @@ pub fn read<R: BufRead>(
         let start = xml.buffer_position();
         let event = match xml.read_event_into(&mut buf) {
             Ok(ev) => ev,
-            Err(err) => return Err(xml_error(path, xml.error_position(), &err.to_string())),
+            Err(err) => {
+                let truncated = matches!(
+                    err,
+                    quick_xml::Error::Syntax(_) | quick_xml::Error::IllFormed(_)
+                ) && xml.get_mut().fill_buf().is_ok_and(|rest| rest.is_empty());
+                return Err(xml_error(
+                    path,
+                    xml.error_position(),
+                    &err.to_string(),
+                    truncated,
+                ));
+            }
         };
         let opened = match event {
             Event::Start(e) => Some((e, false)),
@@ -170,18 +181,19 @@ pub fn read<R: BufRead>(
     Ok(())
 }
 
-fn xml_error(path: &Path, offset: u64, message: &str) -> ImportError {
-    let truncated = message.contains("Unexpected EOF")
-        || message.contains("ended before")
-        || message.contains("unclosed");
-    let mut err =
-        ImportError::new(path, format!("malformed XML: {message}")).at(line_column(path, offset));
+fn xml_error(path: &Path, offset: u64, message: &str, truncated: bool) -> ImportError {
+    let at = line_column(path, offset);
     if truncated {
-        err = err.hint("the file looks truncated; copy the export again or make a new backup");
-    } else {
-        err = err.hint("the file is damaged; make a new backup. Nothing was imported");
+        return ImportError::new(
+            path,
+            format!("the export is truncated: it ends inside an element ({message})"),
+        )
+        .at(at)
+        .hint("copy the export again or make a new backup; nothing was imported");
     }
-    err
+    ImportError::new(path, format!("malformed XML: {message}"))
+        .at(at)
+        .hint("the file is damaged; make a new backup. Nothing was imported")
 }
 
 /// The attributes of an element as (name, value), with the app's literal
@@ -196,7 +208,7 @@ fn attrs(
     attributes.with_checks(false);
     for attr in attributes {
         let attr =
-            attr.map_err(|err| xml_error(path, position, &format!("bad attribute: {err}")))?;
+            attr.map_err(|err| xml_error(path, position, &format!("bad attribute: {err}"), false))?;
         let key = attr.key.as_ref();
         if key == b"data" {
             // Base64 media: never decoded, never kept.
