@@ -63,7 +63,7 @@ pub fn read<R: BufRead>(
                 let truncated = matches!(
                     err,
                     quick_xml::Error::Syntax(_) | quick_xml::Error::IllFormed(_)
-                ) && xml.get_mut().fill_buf().is_ok_and(|rest| rest.is_empty());
+                ) && xml.get_mut().fill_buf().is_ok_and(<[u8]>::is_empty);
                 return Err(xml_error(
                     path,
                     xml.error_position(),
