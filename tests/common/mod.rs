@@ -2,6 +2,7 @@
 //! a dump of a database's contents to compare before and after.
 #![allow(dead_code)]
 
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -53,7 +54,7 @@ pub fn dump(db: &Path) -> String {
         .map(Result::unwrap)
         .collect();
     for t in tables {
-        out.push_str(&format!("## {t}\n"));
+        let _ = writeln!(out, "## {t}");
         let mut stmt = conn
             .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1"))
             .unwrap();
@@ -62,7 +63,7 @@ pub fn dump(db: &Path) -> String {
         while let Some(row) = rows.next().unwrap() {
             for i in 0..n {
                 let v: rusqlite::types::Value = row.get(i).unwrap();
-                out.push_str(&format!("{v:?}|"));
+                let _ = write!(out, "{v:?}|");
             }
             out.push('\n');
         }
