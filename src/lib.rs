@@ -11,16 +11,21 @@
 //! - [`classify`] normalises addresses into senders and labels each message
 //!   (marketing, transactional, confirmation …) with the opt-out instruction
 //!   it carries.
+//! - [`track`] replays each sender's timeline: opt-outs sent, confirmations,
+//!   resubscriptions, and marketing that kept coming (violations).
 //! - [`text`] makes untrusted message text safe for terminals and formats
 //!   times.
+//! - [`config`] reads the user's settings file.
 //! - [`cli`] parses the command line and runs the commands.
 #![forbid(unsafe_code)]
 
 pub mod classify;
 pub mod cli;
+pub mod config;
 pub mod import;
 pub mod store;
 pub mod text;
+pub mod track;
 
 /// The bundled sample export that `optout demo` imports.
 pub const DEMO_EXPORT: &[u8] = include_bytes!("../assets/demo-sms.xml");

@@ -107,6 +107,69 @@ pub struct SenderOverview {
     pub last_seen_offset_s: Option<i32>,
 }
 
+/// A stored message as the later stages read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    pub id: i64,
+    pub sender_id: i64,
+    pub sender_key: String,
+    pub direction: Direction,
+    /// The address as the export wrote it.
+    pub address: String,
+    pub ts_ms: i64,
+    pub utc_offset_s: Option<i32>,
+    pub body: String,
+    pub channel: String,
+    pub contact_name: Option<String>,
+    pub kind: String,
+    pub rule_id: Option<String>,
+    pub brand: Option<String>,
+    pub optout_keyword: Option<String>,
+    pub optout_target: Option<String>,
+    pub import_id: i64,
+}
+
+/// One import, for provenance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    pub format: String,
+    pub started_at_ms: i64,
+    pub finished_at_ms: Option<i64>,
+    pub new_messages: u64,
+    pub duplicates: u64,
+    pub optout_version: String,
+    pub source_zone: Option<String>,
+}
+
+const MESSAGE_COLUMNS: &str = "m.id, m.sender_id, s.key, m.direction, m.address, m.ts_ms,
+    m.utc_offset_s, m.body, m.channel, m.contact_name, m.kind, m.rule_id, m.brand,
+    m.optout_keyword, m.optout_target, m.import_id";
+
+fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
+    Ok(StoredMessage {
+        id: r.get(0)?,
+        sender_id: r.get(1)?,
+        sender_key: r.get(2)?,
+        direction: Direction::from_db(r.get_ref(3)?.as_str()?),
+        address: r.get(4)?,
+        ts_ms: r.get(5)?,
+        utc_offset_s: r.get(6)?,
+        body: r.get(7)?,
+        channel: r.get(8)?,
+        contact_name: r.get(9)?,
+        kind: r.get(10)?,
+        rule_id: r.get(11)?,
+        brand: r.get(12)?,
+        optout_keyword: r.get(13)?,
+        optout_target: r.get(14)?,
+        import_id: r.get(15)?,
+    })
+}
+
 /// The optout database.
 pub struct Store {
     conn: Connection,
@@ -326,6 +389,184 @@ impl Store {
         }
         out.sort_by(|a, b| b.last_seen_ms.cmp(&a.last_seen_ms).then(a.key.cmp(&b.key)));
         Ok(out)
+    }
+
+    /// Messages of the given senders in time order, a page at a time
+    /// (indexed by sender and time: cheap on any database size).
+    pub fn messages_of(
+        &self,
+        sender_ids: &[i64],
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        if sender_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; sender_ids.len()].join(",");
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN senders s ON s.id = m.sender_id
+             WHERE m.sender_id IN ({placeholders}) ORDER BY m.ts_ms, m.id LIMIT {limit} OFFSET {offset}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(sender_ids), stored_message)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many messages the given senders have.
+    pub fn count_messages_of(&self, sender_ids: &[i64]) -> Result<u64, StoreError> {
+        if sender_ids.is_empty() {
+            return Ok(0);
+        }
+        let placeholders = vec!["?"; sender_ids.len()].join(",");
+        let n: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM messages WHERE sender_id IN ({placeholders})"),
+            rusqlite::params_from_iter(sender_ids),
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// Messages by id (any order in, time order out).
+    pub fn messages_by_id(&self, ids: &[i64]) -> Result<Vec<StoredMessage>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN senders s ON s.id = m.sender_id
+             WHERE m.id = ?1"
+        ))?;
+        for id in ids {
+            if let Some(m) = stmt.query_row([id], stored_message).optional()? {
+                out.push(m);
+            }
+        }
+        out.sort_by_key(|m| (m.ts_ms, m.id));
+        Ok(out)
+    }
+
+    /// Every finished import, oldest first.
+    pub fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, path, sha256, size, format, started_at_ms, finished_at_ms, new_messages,
+                    duplicates, optout_version, source_zone
+             FROM imports ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ImportRecord {
+                id: r.get(0)?,
+                path: r.get(1)?,
+                sha256: r.get(2)?,
+                size: r.get::<_, i64>(3)? as u64,
+                format: r.get(4)?,
+                started_at_ms: r.get(5)?,
+                finished_at_ms: r.get(6)?,
+                new_messages: r.get::<_, i64>(7)? as u64,
+                duplicates: r.get::<_, i64>(8)? as u64,
+                optout_version: r.get(9)?,
+                source_zone: r.get(10)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The user's manual opt-out records, oldest first.
+    pub fn manual_optouts(&self) -> Result<Vec<crate::track::ManualOptOut>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, scope, name, at_ms, utc_offset_s, channel, note
+             FROM manual_optouts ORDER BY at_ms, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(crate::track::ManualOptOut {
+                id: r.get(0)?,
+                scope_brand: r.get_ref(1)?.as_str()? == "brand",
+                name: r.get(2)?,
+                at_ms: r.get(3)?,
+                utc_offset_s: r.get(4)?,
+                channel: r.get(5)?,
+                note: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records an opt-out made outside the export.
+    pub fn add_manual_optout(
+        &self,
+        brand: bool,
+        name: &str,
+        at_ms: i64,
+        utc_offset_s: Option<i32>,
+        channel: &str,
+        note: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        self.conn.execute(
+            "INSERT INTO manual_optouts(scope, name, at_ms, utc_offset_s, channel, note, created_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                if brand { "brand" } else { "sender" },
+                name,
+                at_ms,
+                utc_offset_s,
+                channel,
+                note,
+                jiff::Timestamp::now().as_millisecond()
+            ],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Deletes a manual opt-out record; `false` when there was none.
+    pub fn remove_manual_optout(&self, id: i64) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM manual_optouts WHERE id = ?1", [id])?
+            == 1)
+    }
+
+    /// Ignored senders (`false`, key) and brands (`true`, name).
+    pub fn ignored(&self) -> Result<HashSet<(bool, String)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT scope, name FROM ignored")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get_ref(0)?.as_str()? == "brand", r.get::<_, String>(1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Marks a sender or brand as wanted (or not). Returns whether it changed.
+    pub fn set_ignored(&self, brand: bool, name: &str, ignored: bool) -> Result<bool, StoreError> {
+        let scope = if brand { "brand" } else { "sender" };
+        let n = if ignored {
+            self.conn.execute(
+                "INSERT OR IGNORE INTO ignored(scope, name, created_at_ms) VALUES (?1, ?2, ?3)",
+                params![scope, name, jiff::Timestamp::now().as_millisecond()],
+            )?
+        } else {
+            self.conn.execute(
+                "DELETE FROM ignored WHERE scope = ?1 AND name = ?2",
+                params![scope, name],
+            )?
+        };
+        Ok(n == 1)
+    }
+
+    /// Does a sender with this key exist?
+    pub fn sender_exists(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM senders WHERE key = ?1", [key], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Does any message carry this brand?
+    pub fn brand_exists(&self, brand: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM messages WHERE brand = ?1 LIMIT 1",
+                [brand],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
     }
 
     /// Number of stored messages.

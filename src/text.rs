@@ -71,6 +71,36 @@ pub fn resolve_zone(name: Option<&str>) -> Result<TimeZone, String> {
     }
 }
 
+/// Parses a time the user typed: RFC 3339 with an offset, or a local
+/// `2026-03-09 20:11[:40]`, `2026-03-09T20:11`, `2026-03-09` in `zone`.
+/// Returns UTC milliseconds and the offset that applied.
+pub fn parse_user_time(text: &str, zone: &TimeZone) -> Result<(i64, Option<i32>), String> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        let offset = jiff::fmt::temporal::Pieces::parse(t)
+            .ok()
+            .and_then(|p| match p.offset() {
+                Some(jiff::fmt::temporal::PiecesOffset::Numeric(n)) => Some(n.offset().seconds()),
+                _ => None,
+            });
+        return Ok((ts.as_millisecond(), offset));
+    }
+    let civil = t
+        .replacen(' ', "T", 1)
+        .parse::<jiff::civil::DateTime>()
+        .or_else(|_| {
+            t.parse::<jiff::civil::Date>()
+                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+        })
+        .map_err(|_| {
+            format!("'{t}' is not a time such as 2026-03-09 20:11 or 2026-03-09T20:11:40+08:00")
+        })?;
+    let z = civil
+        .to_zoned(zone.clone())
+        .map_err(|e| format!("'{t}': {e}"))?;
+    Ok((z.timestamp().as_millisecond(), Some(z.offset().seconds())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +111,27 @@ mod tests {
         assert!(!s.contains('\u{1b}'));
         assert!(!s.contains('\u{7}'));
         assert_eq!(s, "hi␛[2J␛]52;c;SGVsbG8=␇");
+    }
+
+    #[test]
+    fn user_times_in_several_shapes() {
+        let sh = TimeZone::get("Asia/Shanghai").unwrap();
+        let expect = (1_773_058_260_000, Some(8 * 3600));
+        assert_eq!(parse_user_time("2026-03-09 20:11", &sh), Ok(expect));
+        assert_eq!(parse_user_time("2026-03-09T20:11", &sh), Ok(expect));
+        assert_eq!(
+            parse_user_time("2026-03-09T12:11:00Z", &sh).map(|t| t.0),
+            Ok(expect.0)
+        );
+        assert_eq!(
+            parse_user_time("2026-03-09T20:11:00+08:00", &sh),
+            Ok(expect)
+        );
+        assert_eq!(
+            parse_user_time("2026-03-09", &TimeZone::UTC),
+            Ok((1_773_014_400_000, Some(0)))
+        );
+        assert!(parse_user_time("yesterday", &sh).is_err());
     }
 
     #[test]
