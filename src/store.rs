@@ -687,7 +687,8 @@ struct TxSink<'a> {
     region: &'a Region,
     insert_message: rusqlite::Statement<'a>,
     senders: HashMap<String, i64>,
-    aliases: HashSet<(i64, String)>,
+    /// Raw address → (sender id, key, class): normalise each address once.
+    aliases: HashMap<String, (i64, std::rc::Rc<str>, crate::classify::SenderClass)>,
     report: ImportReport,
     error: Option<StoreError>,
 }
@@ -714,7 +715,7 @@ impl<'a> TxSink<'a> {
             region,
             insert_message,
             senders: HashMap::new(),
-            aliases: HashSet::new(),
+            aliases: HashMap::new(),
             report: ImportReport::default(),
             error: None,
         })
@@ -743,24 +744,28 @@ impl<'a> TxSink<'a> {
     }
 
     fn store(&mut self, msg: &ImportedMessage) -> Result<(), rusqlite::Error> {
-        let sender = normalize_sender(&msg.address, self.region);
-        let sender_id = self.sender_id(&sender.key, sender.class.as_str(), sender.dlt_suffix)?;
         let raw = msg.address.trim();
-        if !self.aliases.contains(&(sender_id, raw.to_string())) {
+        let (sender_id, key, class) = if let Some(known) = self.aliases.get(raw) {
+            known.clone()
+        } else {
+            let sender = normalize_sender(raw, self.region);
+            let id = self.sender_id(&sender.key, sender.class.as_str(), sender.dlt_suffix)?;
             self.tx.execute(
                 "INSERT OR IGNORE INTO aliases(sender_id, raw) VALUES (?1, ?2)",
-                params![sender_id, raw],
+                params![id, raw],
             )?;
-            self.aliases.insert((sender_id, raw.to_string()));
-        }
+            let entry = (id, std::rc::Rc::<str>::from(sender.key), sender.class);
+            self.aliases.insert(raw.to_string(), entry.clone());
+            entry
+        };
         let c = self.classifier.classify(&MessageFeatures {
             direction: msg.direction,
-            sender_class: sender.class,
+            sender_class: class,
             body: &msg.body,
             hint: msg.hint.as_deref(),
         });
         let (brand, from_prefix) = split_brand(c.brand.as_ref());
-        let dedupe = dedupe_key(&sender.key, msg.direction, msg.timestamp_ms, &msg.body);
+        let dedupe = dedupe_key(&key, msg.direction, msg.timestamp_ms, &msg.body);
         let inserted = self.insert_message.execute(params![
             sender_id,
             msg.direction.as_str(),
