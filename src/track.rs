@@ -521,16 +521,17 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
                 acc.received += 1;
                 match kind.as_str() {
                     "marketing" => acc.marketing += 1,
-                    "suspicious" => {
-                        acc.marketing += 1;
-                        acc.suspicious += 1;
-                    }
+                    // Counted apart: a scam is never "subscribed", and the
+                    // brand it claims is not its own.
+                    "suspicious" => acc.suspicious += 1,
                     "transactional" | "optout_confirmation" | "resubscribe_confirmation" => {
                         acc.transactional += 1;
                     }
                     _ => {}
                 }
-                if let Some(brand) = r.get::<_, Option<String>>(8)? {
+                if kind != "suspicious"
+                    && let Some(brand) = r.get::<_, Option<String>>(8)?
+                {
                     let prefix: i64 = r.get(9)?;
                     *acc.brands.entry((brand, prefix != 0)).or_default() += 1;
                 }
@@ -595,7 +596,9 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
             brand_members.entry(b.as_str()).or_default().push(i);
         }
     }
-    let is_marketer = |i: usize| senders[i].marketing > 0 || !senders[i].keywords.is_empty();
+    let is_marketer = |i: usize| {
+        senders[i].marketing > 0 || senders[i].suspicious > 0 || !senders[i].keywords.is_empty()
+    };
 
     // Events per sender.
     let mut events: Vec<Vec<Event>> = vec![Vec::new(); senders.len()];
@@ -613,13 +616,21 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
                 _ => EventKind::OtherIncoming,
             };
             if what == EventKind::Confirmation {
-                // A confirmation from a target number counts for those it serves.
-                if let Some(list) = targeted_by.get(senders[row.sender].key.as_str()) {
-                    for &i in list {
-                        if i != row.sender {
-                            events[i].push(base(EventKind::Confirmation));
-                        }
-                    }
+                // A confirmation counts for the senders whose target sent it
+                // and for every number of the sender's brand.
+                let mut also: Vec<usize> = targeted_by
+                    .get(senders[row.sender].key.as_str())
+                    .cloned()
+                    .unwrap_or_default();
+                if let Some(b) = &brand_of[row.sender]
+                    && let Some(members) = brand_members.get(b.as_str())
+                {
+                    also.extend(members);
+                }
+                also.sort_unstable();
+                also.dedup();
+                for i in also.into_iter().filter(|&i| i != row.sender) {
+                    events[i].push(base(EventKind::Confirmation));
                 }
             }
             events[row.sender].push(base(what));
