@@ -603,7 +603,11 @@ fn progress_bar(size: u64, file: &Path) -> Bar {
     if !std::io::stderr().is_terminal() {
         return Bar(indicatif::ProgressBar::hidden());
     }
-    let bar = indicatif::ProgressBar::new(size);
+    // At most 10 redraws a second: the bar must never slow the import.
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(size),
+        indicatif::ProgressDrawTarget::stderr_with_hz(10),
+    );
     bar.set_style(
         indicatif::ProgressStyle::with_template(
             "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
