@@ -437,15 +437,18 @@ fn sniff(path: &Path, head: &[u8], options: &ImportOptions) -> Result<Format, Im
     match csv::guess_header(head, options.csv_map.as_deref()) {
         csv::HeaderGuess::Recognised => Ok(Format::Csv),
         csv::HeaderGuess::Unrecognised(_) if options.csv_map.is_some() => Ok(Format::Csv),
-        csv::HeaderGuess::Unrecognised(header) => Err(not_an_export(path).hint(format!(
-            "if this is a CSV export, its header ({}) was not recognised: name the columns with --format csv --map address=COLUMN,date=COLUMN,body=COLUMN[,direction=COLUMN]",
-            header
-                .iter()
-                .take(12)
-                .map(|h| format!("'{}'", crate::text::sanitize(h)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
+        csv::HeaderGuess::Unrecognised(header) => Err(not_an_export_because(
+            path,
+            &format!(
+                "if this is a CSV export, its header ({}) was not recognised: name the columns with --map address=COLUMN,date=COLUMN,body=COLUMN[,direction=COLUMN]",
+                header
+                    .iter()
+                    .take(12)
+                    .map(|h| format!("'{}'", crate::text::sanitize(h)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
         csv::HeaderGuess::NotCsv => Err(not_an_export(path)),
     }
 }
@@ -461,12 +464,21 @@ fn json_flavour(head: &str) -> Format {
 }
 
 fn not_an_export(path: &Path) -> ImportError {
+    ImportError::new(path, "not a message export optout can read").hint(known_formats())
+}
+
+/// [`not_an_export`] with a more specific hint before the list of formats.
+fn not_an_export_because(path: &Path, why: &str) -> ImportError {
+    ImportError::new(path, "not a message export optout can read")
+        .hint(format!("{why}; {}", known_formats()))
+}
+
+fn known_formats() -> String {
     let known: Vec<String> = Format::ALL
         .iter()
         .map(|f| format!("{} ({})", f.description(), f.as_str()))
         .collect();
-    ImportError::new(path, "not a message export optout can read")
-        .hint(format!("known formats: {}", known.join(", ")))
+    format!("known formats: {}", known.join(", "))
 }
 
 /// Runs the importer for `format` over `path`, pushing into `sink`.
