@@ -227,6 +227,40 @@ fn ios_sms_db_happy_path() {
 }
 
 #[test]
+fn messages_still_in_the_write_ahead_log_are_read_without_touching_the_folder() {
+    let dir = TempDir::new().unwrap();
+    let live = dir.path().join("live");
+    let copied = dir.path().join("copied");
+    fs::create_dir_all(&live).unwrap();
+    fs::create_dir_all(&copied).unwrap();
+    let conn = rusqlite::Connection::open(live.join("chat.db")).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    conn.execute_batch(&fs::read_to_string(fixture("ios-db/ios16.sql")).unwrap())
+        .unwrap();
+    // Copy the database and its log while Messages (here: `conn`) has it open.
+    fs::copy(live.join("chat.db"), copied.join("chat.db")).unwrap();
+    fs::copy(live.join("chat.db-wal"), copied.join("chat.db-wal")).unwrap();
+    drop(conn);
+    let db = copied.join("chat.db");
+    let before = (sha256(&db), sha256(&copied.join("chat.db-wal")));
+    let (format, _, got) = read_ok(&db, &ImportOptions::default());
+    assert_eq!(format, Format::IosDb);
+    assert_eq!(got.messages.len(), 7);
+    assert_eq!(before, (sha256(&db), sha256(&copied.join("chat.db-wal"))));
+    let mut names: Vec<String> = fs::read_dir(&copied)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        vec!["chat.db", "chat.db-wal"],
+        "no -shm or journal appeared"
+    );
+}
+
+#[test]
 fn ios_dates_in_seconds_and_missing_columns() {
     let dir = TempDir::new().unwrap();
     let db = build_db(dir.path(), "sms.db", "ios-db/ios8-seconds.sql");

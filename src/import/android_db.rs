@@ -52,8 +52,9 @@ pub fn read(
     progress: &dyn Progress,
 ) -> Result<SourceFile, ImportError> {
     let (sha256, size) = sha256_file(path)?;
-    let conn = sqlite::open_immutable(path)?;
-    let tables = sqlite::tables(path, &conn)?;
+    let snapshot = sqlite::open_snapshot(path)?;
+    let conn = &snapshot.conn;
+    let tables = sqlite::tables(path, conn)?;
     let has_sms = tables.contains("sms");
     let has_mms = tables.contains("pdu") && tables.contains("part") && tables.contains("addr");
     if !has_sms && !has_mms {
@@ -66,11 +67,11 @@ pub fn read(
     let mut tally = Tally {
         n: 0,
         total: if has_sms {
-            sqlite::count_rows(&conn, "sms")
+            sqlite::count_rows(conn, "sms")
         } else {
             0
         } + if has_mms {
-            sqlite::count_rows(&conn, "pdu")
+            sqlite::count_rows(conn, "pdu")
         } else {
             0
         },
@@ -78,10 +79,10 @@ pub fn read(
         progress,
     };
     if has_sms {
-        read_sms(path, &conn, sink, &mut tally)?;
+        read_sms(path, conn, sink, &mut tally)?;
     }
     if has_mms {
-        read_mms(path, &conn, sink, &mut tally)?;
+        read_mms(path, conn, sink, &mut tally)?;
     }
     progress.set_position(size);
     Ok(SourceFile {

@@ -218,8 +218,9 @@ pub fn read(
         path.to_path_buf()
     };
     let (sha256, size) = sha256_file(&db_path)?;
-    let conn = sqlite::open_immutable(&db_path)?;
-    let tables = sqlite::tables(&db_path, &conn)?;
+    let snapshot = sqlite::open_snapshot(&db_path)?;
+    let conn = &snapshot.conn;
+    let tables = sqlite::tables(&db_path, conn)?;
     if !tables.contains("message") {
         return Err(ImportError::new(
             &db_path,
@@ -227,7 +228,7 @@ pub fn read(
         )
         .hint("import sms.db (iPhone backup) or chat.db (~/Library/Messages on a Mac)"));
     }
-    let message = sqlite::columns(&db_path, &conn, "message")?;
+    let message = sqlite::columns(&db_path, conn, "message")?;
     if !message.has("date") {
         return Err(ImportError::new(
             &db_path,
@@ -243,7 +244,7 @@ pub fn read(
         .hint("optout reads sms.db from iOS 6 and later"));
     }
     let chat = if tables.contains("chat") {
-        sqlite::columns(&db_path, &conn, "chat")?
+        sqlite::columns(&db_path, conn, "chat")?
     } else {
         Columns::default()
     };
@@ -257,7 +258,7 @@ pub fn read(
         has_chat_join,
         has_chat_handles,
     );
-    let total = sqlite::count_rows(&conn, "message");
+    let total = sqlite::count_rows(conn, "message");
     let mut stmt = conn.prepare(&sql).map_err(|e| db_error(&db_path, &e))?;
     let mut rows = stmt.query([]).map_err(|e| db_error(&db_path, &e))?;
     let mut n: u64 = 0;

@@ -32,6 +32,91 @@ pub fn open_immutable(path: &Path) -> Result<Connection, ImportError> {
     Ok(conn)
 }
 
+/// A database opened for reading, and the private copy it was opened from
+/// when the original has a write-ahead log.
+pub struct Snapshot {
+    pub conn: Connection,
+    // Dropped after `conn`: the copy outlives the connection that reads it.
+    _copy: Option<PrivateCopy>,
+}
+
+/// Opens `path` for reading without ever changing it or its folder.
+///
+/// An immutable open ignores a `-wal` file, and messages still in the
+/// write-ahead log (recent ones in a copied `chat.db` or `mmssms.db`) would
+/// be missing. So when `PATH-wal` exists and is not empty, the database and
+/// its log are copied into a private temporary folder and the copy is
+/// opened read-only: `SQLite` replays the log there, and its `-shm` file
+/// lands in the copy's folder, not the user's. The copy is removed after.
+pub fn open_snapshot(path: &Path) -> Result<Snapshot, ImportError> {
+    let wal = sibling(path, "-wal");
+    if !std::fs::metadata(&wal).is_ok_and(|m| m.is_file() && m.len() > 0) {
+        return Ok(Snapshot {
+            conn: open_immutable(path)?,
+            _copy: None,
+        });
+    }
+    let copy = PrivateCopy::new().map_err(|e| {
+        ImportError::new(
+            path,
+            format!("cannot make a private copy to read its -wal: {e}"),
+        )
+    })?;
+    let db = copy.dir.join("messages.db");
+    std::fs::copy(path, &db).map_err(|e| ImportError::io(path, &e))?;
+    std::fs::copy(&wal, copy.dir.join("messages.db-wal")).map_err(|e| ImportError::io(&wal, &e))?;
+    let conn = Connection::open_with_flags(
+        &db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| db_error(path, &e))?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(|e| db_error(path, &e))?;
+    Ok(Snapshot {
+        conn,
+        _copy: Some(copy),
+    })
+}
+
+fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    std::path::PathBuf::from(name)
+}
+
+/// A folder only the user can read, removed when dropped.
+struct PrivateCopy {
+    dir: std::path::PathBuf,
+}
+
+impl PrivateCopy {
+    fn new() -> std::io::Result<Self> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "optout-read-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(&dir)?;
+        Ok(PrivateCopy { dir })
+    }
+}
+
+impl Drop for PrivateCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// `file:/abs/path?immutable=1`, with everything but unreserved characters
 /// and `/` percent-encoded (a `?` or `#` in a folder name must not end the
 /// path).
@@ -152,8 +237,12 @@ pub enum Kind {
 
 /// Looks at the tables of the database at `path`.
 pub fn kind(path: &Path) -> Result<Kind, ImportError> {
-    let conn = open_immutable(path)?;
-    let tables = tables(path, &conn)?;
+    let mut tables = tables(path, &open_immutable(path)?)?;
+    if tables.is_empty() {
+        // A database created moments before the copy may have its schema
+        // only in the write-ahead log.
+        tables = self::tables(path, &open_snapshot(path)?.conn)?;
+    }
     if tables.contains("message") && (tables.contains("handle") || tables.contains("chat")) {
         return Ok(Kind::AppleMessages);
     }
