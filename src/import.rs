@@ -432,7 +432,13 @@ fn sniff(path: &Path, head: &[u8], options: &ImportOptions) -> Result<Format, Im
         if first_key.starts_with("\"error\"") {
             return Ok(Format::Termux);
         }
-        return Ok(Format::SmsIe);
+        if looks_like_ndjson_message(trimmed) {
+            return Ok(Format::SmsIe);
+        }
+        return Err(not_an_export_because(
+            path,
+            "this JSON object is not a message; optout reads JSON arrays of messages and the NDJSON of SMS Import/Export",
+        ));
     }
     match csv::guess_header(head, options.csv_map.as_deref()) {
         csv::HeaderGuess::Recognised => Ok(Format::Csv),
@@ -450,6 +456,20 @@ fn sniff(path: &Path, head: &[u8], options: &ImportOptions) -> Result<Format, Im
             ),
         )),
         csv::HeaderGuess::NotCsv => Err(not_an_export(path)),
+    }
+}
+
+/// Whether the first line of `text` is an Android provider row as SMS
+/// Import/Export writes one (an MMS line with inline media may be longer
+/// than the head: then its first keys decide).
+fn looks_like_ndjson_message(text: &str) -> bool {
+    const KEYS: [&str; 4] = ["address", "msg_box", "thread_id", "date"];
+    match text.split_once('\n') {
+        Some((first, _)) => {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(first)
+                .is_ok_and(|map| KEYS.iter().any(|k| map.contains_key(*k)))
+        }
+        None => KEYS.iter().any(|k| text.contains(&format!("\"{k}\""))),
     }
 }
 

@@ -1172,6 +1172,16 @@ fn unknown_files_list_the_known_formats() {
 }
 
 #[test]
+fn a_json_object_that_is_not_a_message_is_not_an_export() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("settings.json");
+    fs::write(&path, "{\n  \"theme\": \"dark\",\n  \"font\": 12\n}\n").unwrap();
+    let err = read(&path, &ImportOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("not a message export"), "{err}");
+    assert!(err.to_string().contains("known formats"), "{err}");
+}
+
+#[test]
 fn hostile_bytes_never_panic() {
     // Every format's reader over truncations and garbage: errors are fine,
     // panics are not.
