@@ -55,7 +55,8 @@ pub struct Cli {
 pub enum Command {
     /// Import message exports (the format is detected from the content)
     Import {
-        /// Export files: SMS Backup & Restore XML, …
+        /// Export files or iPhone backup folders: SMS Backup & Restore XML, iPhone sms.db / Mac chat.db,
+        /// SMS Import/Export ZIP, termux-sms-list JSON, JSON lists, Android mmssms.db, CSV
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Read the files as this format instead of detecting it
@@ -517,7 +518,7 @@ pub fn import_one(
 ) -> Result<ImportReport, CliError> {
     let format = match options.format {
         Some(f) => f,
-        None => import::detect(file)?,
+        None => import::detect_with(file, options)?,
     };
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
     let bar = progress_bar(size, file);

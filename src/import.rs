@@ -5,7 +5,17 @@
 //! into a [`MessageSink`]; it never touches the database. The store wraps the
 //! sink in one transaction, so a file that fails half-way leaves nothing.
 
+pub mod android_db;
 pub mod android_xml;
+pub mod csv;
+pub mod fields;
+pub mod generic_json;
+pub mod ios_db;
+pub mod json_stream;
+pub mod sms_ie;
+pub mod sqlite;
+pub mod termux;
+pub mod typedstream;
 
 use std::fmt;
 use std::fs::File;
@@ -101,22 +111,54 @@ impl Progress for () {
 pub enum Format {
     /// SMS Backup & Restore (Android) XML.
     AndroidXml,
+    /// iPhone `sms.db` (or an unencrypted backup folder) and Mac `chat.db`.
+    IosDb,
+    /// SMS Import/Export (Android) ZIP holding `messages.ndjson`.
+    SmsIe,
+    /// `termux-sms-list` JSON.
+    Termux,
+    /// A JSON array of `{address, date, type, body}` objects.
+    Json,
+    /// Android `mmssms.db` from a rooted phone.
+    AndroidDb,
+    /// CSV with a header row, in UTF-8, UTF-16 or GBK.
+    Csv,
 }
 
 impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Format::AndroidXml => "android-xml",
+            Format::IosDb => "ios-db",
+            Format::SmsIe => "sms-ie",
+            Format::Termux => "termux",
+            Format::Json => "json",
+            Format::AndroidDb => "android-db",
+            Format::Csv => "csv",
         }
     }
 
     pub fn description(self) -> &'static str {
         match self {
             Format::AndroidXml => "SMS Backup & Restore XML",
+            Format::IosDb => "iPhone sms.db / Mac chat.db",
+            Format::SmsIe => "SMS Import/Export ZIP",
+            Format::Termux => "termux-sms-list JSON",
+            Format::Json => "JSON message list",
+            Format::AndroidDb => "Android mmssms.db",
+            Format::Csv => "CSV",
         }
     }
 
-    pub const ALL: &'static [Format] = &[Format::AndroidXml];
+    pub const ALL: &'static [Format] = &[
+        Format::AndroidXml,
+        Format::IosDb,
+        Format::SmsIe,
+        Format::Termux,
+        Format::Json,
+        Format::AndroidDb,
+        Format::Csv,
+    ];
 }
 
 impl fmt::Display for Format {
@@ -334,15 +376,35 @@ pub fn open_input(path: &Path) -> Result<(File, u64), ImportError> {
 /// Decides which format `path` holds by looking at its content, never its
 /// name.
 pub fn detect(path: &Path) -> Result<Format, ImportError> {
-    let (file, _) = open_input(path)?;
-    let mut head = Vec::with_capacity(4096);
-    file.take(4096)
-        .read_to_end(&mut head)
-        .map_err(|e| ImportError::io(path, &e))?;
-    sniff(path, &head)
+    detect_with(path, &ImportOptions::default())
 }
 
-fn sniff(path: &Path, head: &[u8]) -> Result<Format, ImportError> {
+/// Like [`detect`], but a `--map` makes a delimited text file with an
+/// unknown header count as CSV (the mapping names its columns).
+pub fn detect_with(path: &Path, options: &ImportOptions) -> Result<Format, ImportError> {
+    let meta = std::fs::metadata(path).map_err(|e| ImportError::io(path, &e))?;
+    if meta.is_dir() {
+        // An iPhone backup folder (or a folder holding chat.db).
+        return ios_db::database_in_folder(path).map(|_| Format::IosDb);
+    }
+    let (file, _) = open_input(path)?;
+    let mut head = Vec::with_capacity(8192);
+    file.take(8192)
+        .read_to_end(&mut head)
+        .map_err(|e| ImportError::io(path, &e))?;
+    if head.starts_with(sqlite::MAGIC) {
+        return match sqlite::kind(path)? {
+            sqlite::Kind::AppleMessages => Ok(Format::IosDb),
+            sqlite::Kind::AndroidTelephony => Ok(Format::AndroidDb),
+        };
+    }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return sms_ie::check_zip(path).map(|()| Format::SmsIe);
+    }
+    sniff(path, &head, options)
+}
+
+fn sniff(path: &Path, head: &[u8], options: &ImportOptions) -> Result<Format, ImportError> {
     let text = String::from_utf8_lossy(head);
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('<') {
@@ -356,23 +418,87 @@ fn sniff(path: &Path, head: &[u8]) -> Result<Format, ImportError> {
                 ),
             );
         }
-        if trimmed.len() < head.len().min(4096) || head.len() < 4096 {
-            // Short XML without <smses: maybe truncated before the root.
-        }
         return Err(not_an_export(path).hint(
             "this XML file has no <smses> element; SMS Backup & Restore files start with <smses",
         ));
     }
-    Err(not_an_export(path))
+    if trimmed.starts_with('[') {
+        return Ok(json_flavour(trimmed));
+    }
+    if trimmed.starts_with('{') {
+        // termux-api's refusal, or one NDJSON record per line (an unzipped
+        // SMS Import/Export messages.ndjson).
+        let first_key = trimmed.trim_start_matches('{').trim_start();
+        if first_key.starts_with("\"error\"") {
+            return Ok(Format::Termux);
+        }
+        if looks_like_ndjson_message(trimmed) {
+            return Ok(Format::SmsIe);
+        }
+        return Err(not_an_export_because(
+            path,
+            "this JSON object is not a message; optout reads JSON arrays of messages and the NDJSON of SMS Import/Export",
+        ));
+    }
+    match csv::guess_header(head, options.csv_map.as_deref()) {
+        csv::HeaderGuess::Recognised => Ok(Format::Csv),
+        csv::HeaderGuess::Unrecognised(_) if options.csv_map.is_some() => Ok(Format::Csv),
+        csv::HeaderGuess::Unrecognised(header) => Err(not_an_export_because(
+            path,
+            &format!(
+                "if this is a CSV export, its header ({}) was not recognised: name the columns with --map address=COLUMN,date=COLUMN,body=COLUMN[,direction=COLUMN]",
+                header
+                    .iter()
+                    .take(12)
+                    .map(|h| format!("'{}'", crate::text::sanitize(h)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+        csv::HeaderGuess::NotCsv => Err(not_an_export(path)),
+    }
+}
+
+/// Whether the first line of `text` is an Android provider row as SMS
+/// Import/Export writes one (an MMS line with inline media may be longer
+/// than the head: then its first keys decide).
+fn looks_like_ndjson_message(text: &str) -> bool {
+    const KEYS: [&str; 4] = ["address", "msg_box", "thread_id", "date"];
+    match text.split_once('\n') {
+        Some((first, _)) => {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(first)
+                .is_ok_and(|map| KEYS.iter().any(|k| map.contains_key(*k)))
+        }
+        None => KEYS.iter().any(|k| text.contains(&format!("\"{k}\""))),
+    }
+}
+
+/// Termux or the plain JSON list, from the keys of the first objects.
+fn json_flavour(head: &str) -> Format {
+    let termux_keys = ["\"received\"", "\"threadid\"", "\"number\""];
+    if termux_keys.iter().any(|k| head.contains(k)) {
+        Format::Termux
+    } else {
+        Format::Json
+    }
 }
 
 fn not_an_export(path: &Path) -> ImportError {
+    ImportError::new(path, "not a message export optout can read").hint(known_formats())
+}
+
+/// [`not_an_export`] with a more specific hint before the list of formats.
+fn not_an_export_because(path: &Path, why: &str) -> ImportError {
+    ImportError::new(path, "not a message export optout can read")
+        .hint(format!("{why}; {}", known_formats()))
+}
+
+fn known_formats() -> String {
     let known: Vec<String> = Format::ALL
         .iter()
         .map(|f| format!("{} ({})", f.description(), f.as_str()))
         .collect();
-    ImportError::new(path, "not a message export optout can read")
-        .hint(format!("known formats: {}", known.join(", ")))
+    format!("known formats: {}", known.join(", "))
 }
 
 /// Runs the importer for `format` over `path`, pushing into `sink`.
@@ -383,7 +509,6 @@ pub fn read_file(
     sink: &mut dyn MessageSink,
     progress: &dyn Progress,
 ) -> Result<SourceFile, ImportError> {
-    let _ = options;
     match format {
         Format::AndroidXml => {
             let (file, _) = open_input(path)?;
@@ -391,6 +516,31 @@ pub fn read_file(
             android_xml::read(path, &mut reader, sink, progress)?;
             finish_hash(path, reader)
         }
+        Format::IosDb => ios_db::read(path, sink, progress),
+        Format::SmsIe => sms_ie::read(path, sink, progress),
+        Format::Termux => termux::read(path, options, sink, progress),
+        Format::Json => generic_json::read(path, options, sink, progress),
+        Format::AndroidDb => {
+            check_is_database(path)?;
+            android_db::read(path, sink, progress)
+        }
+        Format::Csv => csv::read(path, options, sink, progress),
+    }
+}
+
+/// A forced `--format android-db` on a file that is not a database gets
+/// the same one-line error as any other wrong file.
+fn check_is_database(path: &Path) -> Result<(), ImportError> {
+    let (file, _) = open_input(path)?;
+    let mut head = Vec::with_capacity(16);
+    file.take(16)
+        .read_to_end(&mut head)
+        .map_err(|e| ImportError::io(path, &e))?;
+    if head == sqlite::MAGIC {
+        Ok(())
+    } else {
+        Err(ImportError::new(path, "not a SQLite database")
+            .hint("--format android-db reads mmssms.db; drop --format to detect the format"))
     }
 }
 

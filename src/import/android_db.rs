@@ -1,0 +1,290 @@
+//! Android's own message store, `mmssms.db` (from
+//! `/data/data/com.android.providers.telephony/databases/` on a rooted
+//! phone): the `sms` table (date in milliseconds) and MMS as `pdu` (date
+//! in seconds, `msg_box`), `part` (text/plain parts in `seq` order) and
+//! `addr` (type 137 from, 151 to).
+//!
+//! Opened read-only and immutable; columns are checked first because
+//! vendors add and rename some.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use rusqlite::types::ValueRef;
+
+use super::fields::{Folder, epoch_to_ms, folder};
+use super::sqlite::{self, db_error};
+use super::{
+    Channel, Direction, ImportError, ImportedMessage, MessageSink, Position, Progress, SourceFile,
+    sha256_file,
+};
+
+/// How often (in records) progress is reported.
+const PROGRESS_EVERY: u64 = 512;
+
+/// MMS address types from the WAP spec.
+const PDU_FROM: i64 = 137;
+const PDU_TO: i64 = 151;
+
+/// Counts records across both tables for progress.
+struct Tally<'a> {
+    n: u64,
+    total: u64,
+    size: u64,
+    progress: &'a dyn Progress,
+}
+
+impl Tally<'_> {
+    fn next(&mut self) -> u64 {
+        self.n += 1;
+        if self.n.is_multiple_of(PROGRESS_EVERY) && self.total > 0 {
+            self.progress
+                .set_position(self.size.saturating_mul(self.n.min(self.total)) / self.total);
+        }
+        self.n
+    }
+}
+
+/// Reads an Android `mmssms.db` at `path` into `sink`.
+pub fn read(
+    path: &Path,
+    sink: &mut dyn MessageSink,
+    progress: &dyn Progress,
+) -> Result<SourceFile, ImportError> {
+    let (sha256, size) = sha256_file(path)?;
+    let snapshot = sqlite::open_snapshot(path)?;
+    let conn = &snapshot.conn;
+    let tables = sqlite::tables(path, conn)?;
+    let has_sms = tables.contains("sms");
+    let has_mms = tables.contains("pdu") && tables.contains("part") && tables.contains("addr");
+    if !has_sms && !has_mms {
+        return Err(ImportError::new(
+            path,
+            "not an Android message database: there is no sms or pdu table",
+        )
+        .hint("copy mmssms.db from /data/data/com.android.providers.telephony/databases/"));
+    }
+    let mut tally = Tally {
+        n: 0,
+        total: if has_sms {
+            sqlite::count_rows(conn, "sms")
+        } else {
+            0
+        } + if has_mms {
+            sqlite::count_rows(conn, "pdu")
+        } else {
+            0
+        },
+        size,
+        progress,
+    };
+    if has_sms {
+        read_sms(path, conn, sink, &mut tally)?;
+    }
+    if has_mms {
+        read_mms(path, conn, sink, &mut tally)?;
+    }
+    progress.set_position(size);
+    Ok(SourceFile {
+        sha256,
+        size,
+        zone: None,
+    })
+}
+
+fn int(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<i64>, rusqlite::Error> {
+    Ok(match row.get_ref(i)? {
+        ValueRef::Integer(n) => Some(n),
+        ValueRef::Real(f) if f.is_finite() => Some(f as i64),
+        ValueRef::Text(t) => std::str::from_utf8(t)
+            .ok()
+            .and_then(|s| s.trim().parse().ok()),
+        _ => None,
+    })
+}
+
+fn text(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<String>, rusqlite::Error> {
+    Ok(match row.get_ref(i)? {
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Integer(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
+fn read_sms(
+    path: &Path,
+    conn: &Connection,
+    sink: &mut dyn MessageSink,
+    tally: &mut Tally<'_>,
+) -> Result<(), ImportError> {
+    let cols = sqlite::columns(path, conn, "sms")?;
+    for needed in ["address", "date", "type"] {
+        if !cols.has(needed) {
+            return Err(ImportError::new(
+                path,
+                format!(
+                    "the sms table has no {needed} column: not an Android mmssms.db optout knows"
+                ),
+            ));
+        }
+    }
+    let sql = format!(
+        "SELECT {id}, s.address, s.date, s.type, {body} FROM sms s ORDER BY {id}",
+        id = cols.or("s", "_id", "s.ROWID"),
+        body = cols.or("s", "body", "NULL"),
+    );
+    let mut stmt = conn.prepare(&sql).map_err(|e| db_error(path, &e))?;
+    let mut rows = stmt.query([]).map_err(|e| db_error(path, &e))?;
+    while let Some(row) = rows.next().map_err(|e| db_error(path, &e))? {
+        let n = tally.next();
+        let fail = |e: rusqlite::Error| db_error(path, &e).at(Position::Record(n));
+        let id = int(row, 0).map_err(fail)?.unwrap_or(0);
+        let address = text(row, 1).map_err(fail)?;
+        let date = int(row, 2).map_err(fail)?;
+        let kind = text(row, 3).map_err(fail)?;
+        let body = text(row, 4).map_err(fail)?;
+        let pos = Some(Position::Record(n));
+        let direction = match kind.as_deref().and_then(folder) {
+            Some(Folder::Delivered(d)) => d,
+            Some(Folder::Undelivered) => {
+                sink.skipped_undelivered();
+                continue;
+            }
+            None => {
+                sink.rejected(
+                    pos,
+                    format!(
+                        "sms (_id {id}) with unknown type '{}'",
+                        kind.unwrap_or_default()
+                    ),
+                );
+                continue;
+            }
+        };
+        let Some(timestamp_ms) = date.filter(|&d| d > 0).map(epoch_to_ms) else {
+            sink.rejected(pos, format!("sms (_id {id}) without a date"));
+            continue;
+        };
+        let Some(address) = address.filter(|a| !a.trim().is_empty()) else {
+            sink.rejected(pos, format!("sms (_id {id}) without an address"));
+            continue;
+        };
+        sink.message(ImportedMessage {
+            direction,
+            address,
+            timestamp_ms,
+            utc_offset_s: None,
+            body: body.unwrap_or_default(),
+            channel: Channel::Sms,
+            contact_name: None,
+            hint: None,
+        })?;
+    }
+    Ok(())
+}
+
+fn read_mms(
+    path: &Path,
+    conn: &Connection,
+    sink: &mut dyn MessageSink,
+    tally: &mut Tally<'_>,
+) -> Result<(), ImportError> {
+    let cols = sqlite::columns(path, conn, "pdu")?;
+    if !cols.has("date") || !cols.has("msg_box") {
+        return Err(ImportError::new(
+            path,
+            "the pdu table has no date or msg_box column: not an Android mmssms.db optout knows",
+        ));
+    }
+    let sql = format!(
+        "SELECT {id}, p.date, p.msg_box FROM pdu p ORDER BY {id}",
+        id = cols.or("p", "_id", "p.ROWID")
+    );
+    let part_cols = sqlite::columns(path, conn, "part")?;
+    let addr_cols = sqlite::columns(path, conn, "addr")?;
+    let part_sql = format!(
+        "SELECT ct, {text} FROM part WHERE mid = ?1 ORDER BY {seq}, _id",
+        text = part_cols.or("part", "text", "NULL"),
+        seq = part_cols.or("part", "seq", "0"),
+    );
+    let addr_sql = format!(
+        "SELECT address, type FROM addr WHERE msg_id = ?1 ORDER BY {id}",
+        id = addr_cols.or("addr", "_id", "ROWID")
+    );
+    let mut stmt = conn.prepare(&sql).map_err(|e| db_error(path, &e))?;
+    let mut parts = conn.prepare(&part_sql).map_err(|e| db_error(path, &e))?;
+    let mut addrs = conn.prepare(&addr_sql).map_err(|e| db_error(path, &e))?;
+    let mut rows = stmt.query([]).map_err(|e| db_error(path, &e))?;
+    while let Some(row) = rows.next().map_err(|e| db_error(path, &e))? {
+        let n = tally.next();
+        let fail = |e: rusqlite::Error| db_error(path, &e).at(Position::Record(n));
+        let id = int(row, 0).map_err(fail)?.unwrap_or(0);
+        let date = int(row, 1).map_err(fail)?;
+        let msg_box = text(row, 2).map_err(fail)?;
+        let pos = Some(Position::Record(n));
+        let direction = match msg_box.as_deref().and_then(folder) {
+            Some(Folder::Delivered(d)) => d,
+            Some(Folder::Undelivered) => {
+                sink.skipped_undelivered();
+                continue;
+            }
+            None => {
+                sink.rejected(
+                    pos,
+                    format!(
+                        "mms (_id {id}) with unknown msg_box '{}'",
+                        msg_box.unwrap_or_default()
+                    ),
+                );
+                continue;
+            }
+        };
+        // pdu.date is in seconds; epoch_to_ms also copes with vendors that write ms.
+        let Some(timestamp_ms) = date.filter(|&d| d > 0).map(epoch_to_ms) else {
+            sink.rejected(pos, format!("mms (_id {id}) without a date"));
+            continue;
+        };
+        let mut body_parts: Vec<String> = Vec::new();
+        let mut part_rows = parts.query([id]).map_err(fail)?;
+        while let Some(p) = part_rows.next().map_err(fail)? {
+            let ct = text(p, 0).map_err(fail)?;
+            if ct.is_some_and(|c| c.trim().eq_ignore_ascii_case("text/plain"))
+                && let Some(t) = text(p, 1).map_err(fail)?
+            {
+                body_parts.push(t);
+            }
+        }
+        let (mut from, mut to) = (Vec::new(), Vec::new());
+        let mut addr_rows = addrs.query([id]).map_err(fail)?;
+        while let Some(a) = addr_rows.next().map_err(fail)? {
+            let Some(address) = text(a, 0).map_err(fail)?.filter(|a| !a.trim().is_empty()) else {
+                continue;
+            };
+            match int(a, 1).map_err(fail)? {
+                Some(PDU_FROM) => from.push(address),
+                Some(PDU_TO) => to.push(address),
+                _ => {}
+            }
+        }
+        let address = match direction {
+            Direction::Incoming => from.into_iter().next(),
+            Direction::Outgoing if !to.is_empty() => Some(to.join("~")),
+            Direction::Outgoing => None,
+        };
+        let Some(address) = address else {
+            sink.rejected(pos, format!("mms (_id {id}) without an address"));
+            continue;
+        };
+        sink.message(ImportedMessage {
+            direction,
+            address,
+            timestamp_ms,
+            utc_offset_s: None,
+            body: body_parts.join("\n"),
+            channel: Channel::Mms,
+            contact_name: None,
+            hint: None,
+        })?;
+    }
+    Ok(())
+}
