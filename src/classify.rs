@@ -313,10 +313,11 @@ impl Classifier {
             };
         }
         let body = fold::width_fold(msg.body);
-        let hits = Hits::collect(&self.rules, &body);
+        let matched = self.rules.set.matches(&body);
+        let hits = Hits::collect(&self.rules, &matched);
         let brand = brand::extract_brand(&body);
         let instruction = if hits.instruction {
-            self.extract_instruction(&body)
+            self.extract_instruction(&body, &matched)
         } else {
             None
         };
@@ -409,13 +410,22 @@ impl Classifier {
     }
 
     /// The first instruction, in rule order, that yields a usable keyword,
-    /// with the index of its rule.
-    fn extract_instruction(&self, body: &str) -> Option<(usize, OptOutInstruction)> {
+    /// with the index of its rule. Only patterns the set matched are run
+    /// again for their captures.
+    fn extract_instruction(
+        &self,
+        body: &str,
+        matched: &regex::SetMatches,
+    ) -> Option<(usize, OptOutInstruction)> {
         for (i, rule) in self.rules.rules.iter().enumerate() {
             if rule.kind != RuleKind::Instruction {
                 continue;
             }
-            for re in &rule.regexes {
+            let first = self.rules.first_pattern[i];
+            for (j, re) in rule.regexes.iter().enumerate() {
+                if !matched.matched(first + j) {
+                    continue;
+                }
                 for caps in re.captures_iter(body) {
                     let group = |prefix: &str| {
                         re.capture_names()
@@ -452,9 +462,9 @@ struct Hits {
 }
 
 impl Hits {
-    fn collect(rules: &CompiledRules, body: &str) -> Hits {
+    fn collect(rules: &CompiledRules, matched: &regex::SetMatches) -> Hits {
         let mut hits = Hits::default();
-        for p in &rules.set.matches(body) {
+        for p in matched {
             let i = rules.owner[p];
             let rule = &rules.rules[i];
             let slot = match rule.kind {

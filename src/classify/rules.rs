@@ -168,13 +168,18 @@ pub(crate) struct CompiledRules {
     pub set: RegexSet,
     /// Set pattern index → index into `rules`.
     pub owner: Vec<usize>,
+    /// Rule index → the set index of its first pattern (bank-brand rules
+    /// are not in the set; theirs is unused).
+    pub first_pattern: Vec<usize>,
 }
 
 impl CompiledRules {
     pub(crate) fn compile(rules: Vec<Rule>) -> Result<CompiledRules, String> {
         let mut patterns = Vec::new();
         let mut owner = Vec::new();
+        let mut first_pattern = Vec::with_capacity(rules.len());
         for (i, rule) in rules.iter().enumerate() {
+            first_pattern.push(patterns.len());
             if rule.kind == RuleKind::BankBrand {
                 continue;
             }
@@ -188,6 +193,11 @@ impl CompiledRules {
             .dfa_size_limit(16 << 20)
             .build()
             .map_err(|e| one_line(&e.to_string()))?;
-        Ok(CompiledRules { rules, set, owner })
+        Ok(CompiledRules {
+            rules,
+            set,
+            owner,
+            first_pattern,
+        })
     }
 }

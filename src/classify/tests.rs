@@ -512,6 +512,7 @@ fn message_kinds() {
         (Mobile, "【招商银行】您的验证码是123456", Suspicious),
         // Personal.
         (Mobile, "回头你也退了吧", Personal),
+        (Mobile, "Welcome back! How was the trip?", Personal),
         (
             Mobile,
             "are you free tonight? there's a sale at the mall",
