@@ -240,12 +240,12 @@ pub fn main() -> ExitCode {
 
 /// Loads the classifier with the user's rule file, warning (not failing)
 /// when that file is bad.
-fn classifier() -> Classifier {
+fn classifier(region: &Region) -> Classifier {
     let (classifier, warning) = Classifier::load_default();
     if let Some(w) = warning {
-        eprintln!("optout: warning: {w}; using the built-in rules");
+        eprintln!("optout: {w}; using the built-in rules");
     }
-    classifier
+    classifier.with_region(region.clone())
 }
 
 fn open_existing(settings: &Settings, classifier: &Classifier) -> Result<Store, CliError> {
@@ -268,7 +268,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     };
     match command {
         Command::Import { files, format, map } => {
-            let classifier = classifier();
+            let classifier = classifier(&settings.region);
             let options = ImportOptions {
                 format: *format,
                 csv_map: map.clone(),
@@ -292,13 +292,13 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             })
         }
         Command::Senders(args) => {
-            let store = open_existing(&settings, &classifier())?;
+            let store = open_existing(&settings, &classifier(&settings.region))?;
             let report = track::compute(&store, &settings.policy)?;
             table::print_senders(&report, args, &settings.zone)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Brands(args) => {
-            let store = open_existing(&settings, &classifier())?;
+            let store = open_existing(&settings, &classifier(&settings.region))?;
             let report = track::compute(&store, &settings.policy)?;
             table::print_brands(&report, args, &settings.zone)?;
             Ok(ExitCode::SUCCESS)
@@ -310,7 +310,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             channel,
             note,
         } => {
-            let classifier = classifier();
+            let classifier = classifier(&settings.region);
             let store = open_existing(&settings, &classifier)?;
             let (is_brand, name) = resolve_target(
                 &store,
@@ -346,7 +346,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Manual { remove } => {
-            let store = open_existing(&settings, &classifier())?;
+            let store = open_existing(&settings, &classifier(&settings.region))?;
             if let Some(id) = remove {
                 if !store.remove_manual_optout(*id)? {
                     return Err(CliError(format!(
@@ -382,7 +382,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             brand,
             undo,
         } => {
-            let store = open_existing(&settings, &classifier())?;
+            let store = open_existing(&settings, &classifier(&settings.region))?;
             let (is_brand, name) = resolve_target(
                 &store,
                 sender.as_deref(),
@@ -405,7 +405,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Reclassify => {
-            let classifier = classifier();
+            let classifier = classifier(&settings.region);
             let Some(mut store) = Store::open_existing(&settings.db)? else {
                 return Err(CliError(format!(
                     "no database at {} yet",
@@ -421,7 +421,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { no_tui } => {
-            let classifier = classifier();
+            let classifier = classifier(&settings.region);
             let mut store = Store::open_in_memory()?;
             let sample = demo_sample_file()?;
             import_one(

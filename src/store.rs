@@ -584,7 +584,7 @@ impl Store {
         let mut changed = 0u64;
         {
             let mut select = tx.prepare(
-                "SELECT m.id, m.direction, m.body, m.hint, s.class, m.kind
+                "SELECT m.id, m.direction, m.body, m.hint, s.class, m.kind, m.contact_name IS NOT NULL
                  FROM messages m JOIN senders s ON s.id = m.sender_id",
             )?;
             let mut update = tx.prepare(
@@ -599,7 +599,9 @@ impl Store {
                 let hint: Option<&str> = row.get_ref(3)?.as_str_or_null()?;
                 let class = crate::classify::SenderClass::parse(row.get_ref(4)?.as_str()?);
                 let old_kind = row.get_ref(5)?.as_str()?;
+                let from_contact: bool = row.get(6)?;
                 let c = classifier.classify(&MessageFeatures {
+                    from_contact,
                     direction,
                     sender_class: class,
                     body,
@@ -759,6 +761,7 @@ impl<'a> TxSink<'a> {
             entry
         };
         let c = self.classifier.classify(&MessageFeatures {
+            from_contact: msg.contact_name.is_some(),
             direction: msg.direction,
             sender_class: class,
             body: &msg.body,

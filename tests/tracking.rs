@@ -1,0 +1,74 @@
+//! End to end: import a fixture export and compare the whole
+//! `optout senders --json` output with the fixture's ground truth, written
+//! independently of the code (`scripts/make_tracking_fixture.py`,
+//! `scripts/make_demo.py`).
+
+mod common;
+
+use common::{fixture, optout, root};
+use serde_json::Value;
+
+/// `senders --json` after importing `export`, with the fields the truth files
+/// do not carry (`class`, `in_flight`) moved aside.
+fn senders_json(export: &std::path::Path) -> (Vec<Value>, Vec<(String, u64)>) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    optout(&db).arg("import").arg(export).assert().success();
+    let out = optout(&db).args(["senders", "--json"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut got: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut in_flight = Vec::new();
+    for v in &mut got {
+        let o = v.as_object_mut().unwrap();
+        o.remove("class");
+        let n = o.remove("in_flight").and_then(|n| n.as_u64()).unwrap_or(0);
+        in_flight.push((o["sender"].as_str().unwrap().to_string(), n));
+    }
+    (got, in_flight)
+}
+
+fn truth(path: &std::path::Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn assert_same_senders(got: &[Value], want: &[Value]) {
+    let key = |v: &Value| v["sender"].as_str().unwrap().to_string();
+    let got_keys: Vec<String> = got.iter().map(key).collect();
+    let want_keys: Vec<String> = want.iter().map(key).collect();
+    assert_eq!(got_keys, want_keys, "senders (in last-seen order)");
+    let mut mismatches = Vec::new();
+    for (g, w) in got.iter().zip(want) {
+        if g != w {
+            mismatches.push(format!(
+                "{}:\n  got  {}\n  want {}",
+                key(w),
+                serde_json::to_string(g).unwrap(),
+                serde_json::to_string(w).unwrap()
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+#[test]
+fn tracking_fixture_matches_its_ground_truth() {
+    let truth = truth(&fixture("tracking/truth.json"));
+    let (got, in_flight) = senders_json(&fixture("tracking/cases.xml"));
+    assert_same_senders(&got, truth["senders"].as_array().unwrap());
+    // In-flight counts live in the notes.
+    for (sender, n) in in_flight {
+        let want = truth["notes"][&sender]["in_flight"].as_u64().unwrap_or(0);
+        assert_eq!(n, want, "in_flight of {sender}");
+    }
+}
+
+#[test]
+fn demo_export_matches_its_ground_truth() {
+    let truth = truth(&root().join("assets/demo-truth.json"));
+    let (got, _) = senders_json(&root().join("assets/demo-sms.xml"));
+    assert_same_senders(&got, truth["senders"].as_array().unwrap());
+}
