@@ -11,10 +11,11 @@ mod table;
 
 use crate::classify::{Classifier, Region};
 use crate::config::{self, Config};
+use crate::export::{self, ExportError, ExportFormat, ExportOptions, Lang, Selection};
 use crate::import::{self, Format, ImportOptions, Position};
 use crate::store::{self, ImportFailure, ImportReport, Store};
 use crate::text;
-use crate::track::{self, Grace, Policy};
+use crate::track::{self, Grace, Policy, Status};
 
 /// optout: find the marketing texts you never asked for, unsubscribe, and
 /// prove it when they keep coming.
@@ -114,6 +115,41 @@ pub enum Command {
     },
     /// Recompute every stored message's classification with the current rules
     Reclassify,
+    /// Write the evidence for a complaint: every violating sender by default
+    ///
+    /// Formats: html (printable, self-contained), csv (one row per message,
+    /// opens in Excel), json (the whole evidence model), complaint (text to
+    /// paste into 12321, FCC/FTC or to forward to 7726). Every format carries
+    /// the SHA-256 of the evidence's canonical JSON.
+    Export {
+        /// Only this sender (key or number as `optout senders` shows it); repeat for more
+        #[arg(long = "sender", value_name = "KEY")]
+        senders: Vec<String>,
+        /// One section for this brand and all its numbers; repeat for more
+        #[arg(long = "brand", value_name = "NAME")]
+        brands: Vec<String>,
+        /// Only these statuses (comma-separated): violating, subscribed, `opted_out`, confirmed, resubscribed, none, ignored [default: violating]
+        #[arg(long = "status", value_delimiter = ',', value_name = "STATUS")]
+        statuses: Vec<String>,
+        /// List only violations received on or after this date (`2026-03-01` or RFC 3339)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Output format
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Output file or directory, or - for standard output (not for html) [default: optout-evidence-….EXT in the current directory]
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Mask your own number and your personal contacts' numbers and names
+        #[arg(long)]
+        redact: bool,
+        /// Language of the headings [default: the config file's lang, else en]
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+        /// Overwrite the output file if it exists
+        #[arg(long)]
+        force: bool,
+    },
     /// Import the bundled sample export into a temporary database and show it
     Demo {
         /// Print the senders table instead of opening the terminal interface
@@ -418,6 +454,96 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                 group_digits(store.message_count()?),
                 classifier.version()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export {
+            senders,
+            brands,
+            statuses,
+            since,
+            format,
+            out,
+            redact,
+            lang,
+            force,
+        } => {
+            let store = open_existing(&settings, &classifier(&settings.region))?;
+            let report = track::compute(&store, &settings.policy)?;
+            let statuses = statuses
+                .iter()
+                .map(|s| {
+                    Status::parse(s.trim()).ok_or_else(|| {
+                        CliError(format!(
+                            "--status: '{}' is not one of violating, subscribed, opted_out, confirmed, resubscribed, none, ignored",
+                            text::sanitize(s)
+                        ))
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            // A raw number as the user typed it, or the key it normalises to.
+            let senders = senders
+                .iter()
+                .map(|raw| {
+                    let known = report
+                        .senders
+                        .iter()
+                        .any(|s| s.key == *raw || s.aliases.contains(raw));
+                    if known {
+                        raw.clone()
+                    } else {
+                        crate::classify::normalize_sender(raw, &settings.region).key
+                    }
+                })
+                .collect();
+            let since_ms = since
+                .as_deref()
+                .map(|s| text::parse_user_time(s, &settings.zone).map(|t| t.0))
+                .transpose()
+                .map_err(|e| CliError(format!("--since: {e}")))?;
+            let lang = lang
+                .or_else(|| settings.lang.as_deref().and_then(Lang::parse))
+                .unwrap_or_default();
+            let now_ms = jiff::Timestamp::now().as_millisecond();
+            let selection = Selection {
+                senders,
+                brands: brands.clone(),
+                statuses,
+                since_ms,
+            };
+            let out = out.clone().unwrap_or_else(|| {
+                PathBuf::from(export::default_file_name(
+                    &selection,
+                    *format,
+                    export::today(now_ms, &settings.zone),
+                ))
+            });
+            let options = ExportOptions {
+                lang,
+                redact: *redact,
+                force: *force,
+                zone: settings.zone.clone(),
+                now_ms,
+                policy: settings.policy.clone(),
+            };
+            let written = match export::export(&store, &report, &selection, *format, &out, &options)
+            {
+                Err(ExportError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::BrokenPipe =>
+                {
+                    return Err(CliError(BROKEN_PIPE.into()));
+                }
+                result => result?,
+            };
+            let plural = |n: u64| if n == 1 { "" } else { "s" };
+            eprintln!(
+                "wrote {} ({} sender{}, {} message{})",
+                text::sanitize(&written.path.display().to_string()),
+                written.senders,
+                plural(written.senders),
+                written.messages,
+                plural(written.messages)
+            );
+            eprintln!("evidence SHA-256: {}", written.sha256);
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { no_tui } => {

@@ -13,6 +13,8 @@
 //!   it carries.
 //! - [`track`] replays each sender's timeline: opt-outs sent, confirmations,
 //!   resubscriptions, and marketing that kept coming (violations).
+//! - [`export`] turns the findings into evidence for a complaint: HTML,
+//!   CSV, JSON and complaint text, with an integrity hash.
 //! - [`text`] makes untrusted message text safe for terminals and formats
 //!   times.
 //! - [`config`] reads the user's settings file.
@@ -22,6 +24,7 @@
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod export;
 pub mod import;
 pub mod store;
 pub mod text;

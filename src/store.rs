@@ -860,3 +860,44 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
         .map(drop)
         .map_err(|e| store_err(format!("cannot create {}: {e}", path.display())))
 }
+
+// --- export queries ---
+impl Store {
+    /// Every contact name the exports gave these senders (for `--redact`).
+    pub fn contact_names_of(&self, sender_ids: &[i64]) -> Result<Vec<String>, StoreError> {
+        if sender_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; sender_ids.len()].join(",");
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT DISTINCT contact_name FROM messages
+             WHERE contact_name IS NOT NULL AND sender_id IN ({placeholders})
+             ORDER BY contact_name"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(sender_ids), |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The latest incoming message of these senders carrying an opt-out
+    /// instruction at or before `at_ms`: the one the user acted on.
+    pub fn instruction_before(
+        &self,
+        sender_ids: &[i64],
+        at_ms: i64,
+    ) -> Result<Option<StoredMessage>, StoreError> {
+        if sender_ids.is_empty() {
+            return Ok(None);
+        }
+        let placeholders = vec!["?"; sender_ids.len()].join(",");
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN senders s ON s.id = m.sender_id
+             WHERE m.sender_id IN ({placeholders}) AND m.direction = 'in'
+               AND m.optout_keyword IS NOT NULL AND m.ts_ms <= {at_ms}
+             ORDER BY m.ts_ms DESC, m.id DESC LIMIT 1"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, rusqlite::params_from_iter(sender_ids), stored_message)
+            .optional()?)
+    }
+}

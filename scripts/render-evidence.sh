@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Renders evidence HTML in headless Chromium: a PNG screenshot (as a screen
+# shows it) and PDFs on A4 and Letter (as a browser prints it), to look at
+# before trusting a change to the HTML or its CSS. Not part of `cargo test`.
+#
+#   scripts/render-evidence.sh                 # the test fixture's evidence (en, zh, redacted)
+#   scripts/render-evidence.sh FILE.html …     # your own exports
+#
+# Output goes to target/evidence-check/. Installs Debian's chromium (and
+# CJK fonts, so Chinese renders) when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=target/evidence-check
+mkdir -p "$out"
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then need+=(fonts-noto-cjk); fi
+if ((${#need[@]})); then
+  echo "installing ${need[*]} …" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if (($# == 0)); then
+  OPTOUT_EVIDENCE_SAMPLE_DIR="$PWD/$out" cargo test --quiet --test export sample_html_for_the_chromium_check >/dev/null
+  set -- "$out"/evidence-en.html "$out"/evidence-zh.html "$out"/evidence-zh-redacted.html
+fi
+
+profile=$(mktemp -d)
+trap 'rm -rf "$profile"' EXIT
+chrome() {
+  # No network, no sync, no first-run UI; the profile is thrown away.
+  chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+    --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
+    "$@" 2>/dev/null
+}
+
+for html in "$@"; do
+  html=$(realpath "$html")
+  base="$out/$(basename "${html%.html}")"
+  chrome --screenshot="$base.png" --window-size=1240,1754 "file://$html"
+  # The CSS leaves the paper size to the printer; force each size in a copy.
+  for paper in A4 Letter; do
+    copy="$base.$paper.html"
+    sed "s#</style>#@page { size: $paper; }</style>#" "$html" >"$copy"
+    chrome --no-pdf-header-footer --print-to-pdf="$base.$paper.pdf" "file://$(realpath "$copy")"
+    rm -f "$copy"
+    if command -v pdfinfo >/dev/null 2>&1; then
+      echo "$base.$paper.pdf: $(pdfinfo "$base.$paper.pdf" | grep -E '^(Pages|Page size)' | tr -s ' ' | paste -sd ';')"
+    else
+      echo "$base.$paper.pdf: $(grep -ao '/MediaBox *\[[^]]*\]' "$base.$paper.pdf" | head -1)"
+    fi
+  done
+  echo "$base.png"
+done

@@ -1,0 +1,703 @@
+//! The evidence export (issue 6): snapshots of every format on a fixed
+//! fixture, injection, integrity, redaction, safe writing, and the command.
+//!
+//! The fixture `tests/fixtures/export/evidence.xml` is imported with the
+//! real importer; the classifier is not what these tests are about (and is a
+//! stub in this branch), so [`classify_by_hand`] then sets each message's
+//! kind, brand and advertised keyword, and each sender's class, with SQL
+//! UPDATEs. Everything after that (tracking, evidence, rendering) is the
+//! real code. Times are fixed, the zone is passed in, `now` is fixed.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{fixture, optout};
+use jiff::tz::TimeZone;
+use optout::classify::{Classifier, Region};
+use optout::export::{
+    self, ExportError, ExportFormat, ExportOptions, Lang, Selection, build_evidence,
+    canonical_json, integrity_sha256, write_evidence,
+};
+use optout::import::{Format, ImportOptions};
+use optout::store::Store;
+use optout::track::{self, Policy, Report, Status};
+use predicates::prelude::*;
+
+/// 2026-04-01T00:00:00+08:00: "now" in every test.
+const NOW_MS: i64 = 1_774_972_800_000;
+
+/// The state the classification rules would produce for the fixture,
+/// written out: who is a port or a short code, which messages are
+/// marketing or confirmations, the brands, the advertised keywords, and the
+/// US short code's offsets (EST until 8 March 2026, then EDT).
+const CLASSIFY_BY_HAND: &str = "
+    UPDATE senders SET class = 'port' WHERE key IN ('106912345678', '106900001111', '1065500');
+    UPDATE senders SET class = 'short_code' WHERE key = '72345';
+    UPDATE senders SET class = 'service' WHERE key = '95588';
+    UPDATE senders SET class = 'mobile' WHERE key = '+8613912345678';
+    UPDATE messages SET kind = 'marketing'
+        WHERE direction = 'in' AND sender_id IN (SELECT id FROM senders WHERE class != 'mobile');
+    UPDATE messages SET kind = 'optout_confirmation'
+        WHERE body LIKE '%退订成功%' OR body LIKE '%已成功退订%';
+    UPDATE messages SET brand = '浦发银行' WHERE direction = 'in' AND body LIKE '%【浦发银行】%';
+    UPDATE messages SET brand = '速贷' WHERE direction = 'in' AND body LIKE '【速贷】%';
+    UPDATE messages SET brand = '工商银行' WHERE direction = 'in' AND body LIKE '【工商银行】%';
+    UPDATE messages SET brand = 'Acme'
+        WHERE direction = 'in' AND sender_id = (SELECT id FROM senders WHERE key = '72345');
+    UPDATE messages SET optout_keyword = 'TD'
+        WHERE kind = 'marketing' AND body LIKE '%回TD退订%';
+    UPDATE messages SET optout_keyword = 'T' WHERE kind = 'marketing' AND body LIKE '%回T退订%';
+    UPDATE messages SET optout_keyword = 'STOP' WHERE kind = 'marketing' AND body LIKE '%Reply STOP%';
+    UPDATE messages SET utc_offset_s = CASE WHEN ts_ms < 1772953200000 THEN -18000 ELSE -14400 END
+        WHERE sender_id = (SELECT id FROM senders WHERE key = '72345');
+    UPDATE imports SET started_at_ms = 1774972700000, finished_at_ms = 1774972701000;
+    -- A manual opt-out by phone for the loan port, with a note naming the user's own number.
+    INSERT INTO manual_optouts(scope, name, at_ms, utc_offset_s, channel, note, created_at_ms)
+        VALUES ('sender', '1065500', 1772521200000, 28800, 'phone-call',
+                '用另一部手机13800138000致电客服', 1772521200000);
+";
+
+fn classify_by_hand(conn: &rusqlite::Connection) {
+    conn.execute_batch(CLASSIFY_BY_HAND).expect("fixture SQL");
+}
+
+fn shanghai() -> TimeZone {
+    TimeZone::get("Asia/Shanghai").unwrap()
+}
+
+fn policy() -> Policy {
+    Policy {
+        zone: shanghai(),
+        ..Policy::default()
+    }
+}
+
+fn options() -> ExportOptions {
+    ExportOptions {
+        lang: Lang::En,
+        redact: false,
+        force: false,
+        zone: shanghai(),
+        now_ms: NOW_MS,
+        policy: policy(),
+    }
+}
+
+/// The fixture imported and classified by hand, with its report.
+fn fixture_store() -> (Store, Report) {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .import_file(
+            &fixture("export/evidence.xml"),
+            Format::AndroidXml,
+            &ImportOptions::default(),
+            &Classifier::builtin(),
+            &Region::default(),
+            &(),
+        )
+        .unwrap();
+    classify_by_hand(store.conn());
+    // A fixed rules version, so the snapshots do not change with the rules.
+    store.set_meta("rules_version", "fixture-rules").unwrap();
+    let report = track::compute(&store, &policy()).unwrap();
+    (store, report)
+}
+
+fn render(selection: &Selection, format: ExportFormat, options: &ExportOptions) -> String {
+    let (store, report) = fixture_store();
+    let evidence = build_evidence(&store, &report, selection, options).unwrap();
+    String::from_utf8(export::render(&evidence, format, options.lang)).unwrap()
+}
+
+fn brand(name: &str) -> Selection {
+    Selection {
+        brands: vec![name.into()],
+        ..Selection::default()
+    }
+}
+
+/// The HTML without its (long, separately tested) stylesheet.
+fn without_css(html: &str) -> String {
+    let start = html.find("<style>").unwrap() + "<style>".len();
+    let end = html.find("</style>").unwrap();
+    let mut out = html.to_string();
+    out.replace_range(start..end, "\n/* assets/evidence.css */\n");
+    out
+}
+
+#[test]
+fn the_fixture_tracks_as_the_tests_expect() {
+    let (_store, report) = fixture_store();
+    let status = |key: &str| {
+        report.senders.iter().find(|s| s.key == key).map(|s| {
+            (
+                s.status,
+                s.findings.violations.len(),
+                s.findings.in_flight.len(),
+            )
+        })
+    };
+    assert_eq!(status("106912345678"), Some((Status::Violating, 3, 1)));
+    assert_eq!(status("106900001111"), Some((Status::Violating, 1, 0)));
+    assert_eq!(status("72345"), Some((Status::Violating, 2, 1)));
+    assert_eq!(status("1065500"), Some((Status::Violating, 1, 0)));
+    assert_eq!(status("95588"), Some((Status::Confirmed, 0, 0)));
+    assert_eq!(status("+8613912345678"), Some((Status::None, 0, 0)));
+}
+
+// --- snapshots -------------------------------------------------------------
+
+#[test]
+fn json_snapshot() {
+    let json = render(&Selection::default(), ExportFormat::Json, &options());
+    insta::assert_snapshot!("evidence_violating_json", json);
+}
+
+#[test]
+fn html_snapshot() {
+    let html = render(&Selection::default(), ExportFormat::Html, &options());
+    insta::assert_snapshot!("evidence_violating_html", without_css(&html));
+}
+
+#[test]
+fn html_snapshot_in_chinese_for_a_brand() {
+    let zh = ExportOptions {
+        lang: Lang::Zh,
+        ..options()
+    };
+    let html = render(&brand("浦发银行"), ExportFormat::Html, &zh);
+    insta::assert_snapshot!("evidence_brand_zh_html", without_css(&html));
+}
+
+#[test]
+fn csv_snapshot() {
+    let csv = render(&Selection::default(), ExportFormat::Csv, &options());
+    assert!(csv.starts_with('\u{FEFF}'), "UTF-8 with BOM");
+    insta::assert_snapshot!("evidence_violating_csv", csv);
+}
+
+#[test]
+fn complaint_snapshot() {
+    let text = render(&Selection::default(), ExportFormat::Complaint, &options());
+    insta::assert_snapshot!("evidence_violating_complaint", text);
+}
+
+#[test]
+fn complaint_snapshot_in_chinese_for_a_brand() {
+    let zh = ExportOptions {
+        lang: Lang::Zh,
+        ..options()
+    };
+    let text = render(&brand("浦发银行"), ExportFormat::Complaint, &zh);
+    insta::assert_snapshot!("evidence_brand_zh_complaint", text);
+}
+
+/// Not a check by itself: `scripts/render-evidence.sh` sets
+/// `OPTOUT_EVIDENCE_SAMPLE_DIR` to get the fixture's HTML (English, Chinese,
+/// redacted) and renders it in headless Chromium. Without it, nothing runs.
+#[test]
+fn sample_html_for_the_chromium_check() {
+    let Some(dir) = std::env::var_os("OPTOUT_EVIDENCE_SAMPLE_DIR") else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let (store, report) = fixture_store();
+    let samples = [
+        ("evidence-en.html", Lang::En, false),
+        ("evidence-zh.html", Lang::Zh, false),
+        ("evidence-zh-redacted.html", Lang::Zh, true),
+    ];
+    for (name, lang, redact) in samples {
+        let options = ExportOptions {
+            lang,
+            redact,
+            force: true,
+            ..options()
+        };
+        let path = dir.join(name);
+        write_evidence(
+            &store,
+            &report,
+            &Selection::default(),
+            ExportFormat::Html,
+            &path,
+            &options,
+        )
+        .unwrap();
+        eprintln!("wrote {}", path.display());
+    }
+}
+
+// --- content ---------------------------------------------------------------
+
+#[test]
+fn the_complaint_names_the_type_the_optout_and_the_count() {
+    let text = render(&Selection::default(), ExportFormat::Complaint, &options());
+    assert!(text.contains("被举报号码：106912345678"));
+    // Loan and credit words make it financial marketing; the shop is advertising.
+    assert!(text.contains("举报类型：金融营销"));
+    assert!(text.contains("举报类型：商业广告"));
+    assert!(text.contains("I revoked consent on 2026-03-02 by replying \"Stop\" to 72345"));
+    assert!(text.contains("I have received 2 more marketing messages"));
+    assert!(text.contains("the first on 2026-03-20 (14 business days after I opted out) and"));
+    assert!(text.contains("by phone-call (my own record"));
+}
+
+#[test]
+fn selection_by_sender_status_and_since() {
+    let (store, report) = fixture_store();
+    let build = |sel: &Selection| build_evidence(&store, &report, sel, &options());
+    let names = |sel: &Selection| -> Vec<String> {
+        build(sel)
+            .unwrap()
+            .offenders
+            .iter()
+            .map(|o| o.name.clone())
+            .collect()
+    };
+    assert_eq!(
+        names(&Selection::default()),
+        ["72345", "106912345678", "106900001111", "1065500"]
+    );
+    // A brand section covers its numbers; a sender of that brand is not repeated.
+    let both = Selection {
+        senders: vec!["106900001111".into(), "72345".into()],
+        brands: vec!["浦发银行".into()],
+        ..Selection::default()
+    };
+    assert_eq!(names(&both), ["浦发银行", "72345"]);
+    let confirmed = Selection {
+        statuses: vec![Status::Confirmed],
+        ..Selection::default()
+    };
+    assert_eq!(names(&confirmed), ["95588"]);
+    // --since keeps the violating senders with a violation since, and lists only those.
+    let since = Selection {
+        since_ms: Some(1_773_244_800_000), // 2026-03-12T00:00:00+08:00
+        ..Selection::default()
+    };
+    let evidence = build(&since).unwrap();
+    let listed: Vec<(String, usize)> = evidence
+        .offenders
+        .iter()
+        .map(|o| (o.name.clone(), o.violations.len()))
+        .collect();
+    assert_eq!(
+        listed,
+        [("72345".to_string(), 2), ("106912345678".to_string(), 1)]
+    );
+    // The counts still cover the whole history.
+    assert_eq!(evidence.offenders[1].counts.marketing_after_optout, 3);
+
+    assert!(matches!(
+        build(&Selection {
+            senders: vec!["10000".into()],
+            ..Selection::default()
+        }),
+        Err(ExportError::UnknownSender(_))
+    ));
+    assert!(matches!(
+        build(&brand("Nobody")),
+        Err(ExportError::UnknownBrand(_))
+    ));
+    assert!(matches!(
+        build(&Selection {
+            statuses: vec![Status::Resubscribed],
+            ..Selection::default()
+        }),
+        Err(ExportError::NothingSelected(_))
+    ));
+}
+
+#[test]
+fn a_manual_optout_is_marked_manual_with_its_channel() {
+    let (store, report) = fixture_store();
+    let sel = Selection {
+        senders: vec!["1065500".into()],
+        ..Selection::default()
+    };
+    let evidence = build_evidence(&store, &report, &sel, &options()).unwrap();
+    let optout = evidence.offenders[0].optout.as_ref().unwrap();
+    assert!(optout.manual);
+    assert_eq!(optout.channel.as_deref(), Some("phone-call"));
+    assert_eq!(optout.at.local, "2026-03-03T15:00:00+08:00");
+    assert!(optout.message.is_none());
+    let csv = String::from_utf8(export::render(&evidence, ExportFormat::Csv, Lang::En)).unwrap();
+    assert!(csv.contains("manual_record:phone-call"));
+}
+
+// --- safety ----------------------------------------------------------------
+
+#[test]
+fn html_escapes_message_text() {
+    let html = render(&Selection::default(), ExportFormat::Html, &options());
+    assert!(html.contains("【浦发银行】&lt;script&gt;alert(1)&lt;/script&gt;专享贷款额度"));
+    assert!(
+        !html.to_lowercase().contains("<script"),
+        "no script element, ever"
+    );
+    assert!(html.contains("Content-Security-Policy"));
+    assert!(!html.contains("http://x\""), "quotes in text are escaped");
+    // No external requests: the only URL-like text is inside the escaped message.
+    for needle in ["src=", "<link", "<img", "url(", "@import"] {
+        assert!(!html.contains(needle), "{needle}");
+    }
+}
+
+#[test]
+fn csv_neutralises_formulas() {
+    let csv = render(&Selection::default(), ExportFormat::Csv, &options());
+    let body = csv.trim_start_matches('\u{FEFF}');
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let text_col = headers.iter().position(|h| h == "text").unwrap();
+    let mut texts = Vec::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        for cell in &record {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "unneutralised cell {cell:?}"
+            );
+        }
+        texts.push(record[text_col].to_string());
+    }
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("'=HYPERLINK(\"http://x\",\"y\")"))
+    );
+    assert!(texts.iter().any(|t| t.starts_with("'-50% on shoes")));
+    assert!(texts.iter().any(|t| t.starts_with("'+1 deal")));
+}
+
+#[test]
+fn the_integrity_hash_recomputes_from_the_json_and_is_printed_everywhere() {
+    let (store, report) = fixture_store();
+    let evidence = build_evidence(&store, &report, &Selection::default(), &options()).unwrap();
+    let printed = evidence.sha256().to_string();
+    assert_eq!(printed.len(), 64);
+    assert_eq!(integrity_sha256(&evidence), printed);
+
+    // What a reader does with the JSON export: parse it (keys in file order),
+    // set "integrity" to null, serialise compactly, hash.
+    let json = String::from_utf8(export::render(&evidence, ExportFormat::Json, Lang::En)).unwrap();
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["integrity"]["sha256"], printed.as_str());
+    value["integrity"] = serde_json::Value::Null;
+    let canonical = serde_json::to_vec(&value).unwrap();
+    assert_eq!(canonical, canonical_json(&evidence));
+    let recomputed = sha256_hex(&canonical);
+    assert_eq!(recomputed, printed);
+
+    for format in [
+        ExportFormat::Html,
+        ExportFormat::Csv,
+        ExportFormat::Complaint,
+    ] {
+        let out = String::from_utf8(export::render(&evidence, format, Lang::Zh)).unwrap();
+        assert!(out.contains(&printed), "{format:?} prints the hash");
+    }
+    // The generation time is outside the hash: a later export of the same
+    // data prints the same hash.
+    let later = ExportOptions {
+        now_ms: NOW_MS + 86_400_000,
+        ..options()
+    };
+    let again = build_evidence(&store, &report, &Selection::default(), &later).unwrap();
+    assert_eq!(again.sha256(), printed);
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    use std::fmt::Write;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// The personal contact (老王, +86 139 1234 5678) and the user's own number
+/// (13800138000) appear in an offender's message and in the manual note.
+const PRIVATE: &[&str] = &["老王", "13912345678", "139 1234 5678", "13800138000"];
+
+#[test]
+fn redaction_hides_personal_numbers_and_names_in_every_format() {
+    let (store, report) = fixture_store();
+    let plain = build_evidence(&store, &report, &Selection::default(), &options()).unwrap();
+    let plain_json =
+        String::from_utf8(export::render(&plain, ExportFormat::Json, Lang::En)).unwrap();
+    for p in ["老王", "139 1234 5678", "13800138000"] {
+        assert!(plain_json.contains(p), "the fixture has {p}");
+    }
+    let redacted_options = ExportOptions {
+        redact: true,
+        ..options()
+    };
+    let redacted =
+        build_evidence(&store, &report, &Selection::default(), &redacted_options).unwrap();
+    assert!(redacted.redacted);
+    assert_ne!(redacted.sha256(), plain.sha256());
+    for format in [
+        ExportFormat::Html,
+        ExportFormat::Csv,
+        ExportFormat::Json,
+        ExportFormat::Complaint,
+    ] {
+        for lang in [Lang::En, Lang::Zh] {
+            let out = String::from_utf8(export::render(&redacted, format, lang)).unwrap();
+            for p in PRIVATE {
+                assert!(!out.contains(p), "{format:?}/{lang:?} leaks {p}");
+            }
+            // The offenders' details stay.
+            for keep in [
+                "106912345678",
+                "106900001111",
+                "72345",
+                "1065500",
+                "浦发银行",
+            ] {
+                assert!(out.contains(keep), "{format:?} lost {keep}");
+            }
+        }
+    }
+    let v3 = redacted.offenders[1]
+        .violations
+        .iter()
+        .find(|m| m.text.contains("推荐"))
+        .unwrap();
+    assert_eq!(
+        v3.text,
+        "【浦发银行】尊敬的[redacted number]用户，您的好友[redacted name]（[redacted number]）推荐您办理信用贷，回TD退订"
+    );
+}
+
+// --- writing ---------------------------------------------------------------
+
+#[test]
+fn never_overwrites_without_force_and_names_files_in_a_directory() {
+    let (store, report) = fixture_store();
+    let dir = tempfile::tempdir().unwrap();
+    let sel = Selection::default();
+    let path = write_evidence(
+        &store,
+        &report,
+        &sel,
+        ExportFormat::Json,
+        dir.path(),
+        &options(),
+    )
+    .unwrap();
+    assert_eq!(
+        path,
+        dir.path().join("optout-evidence-violating-2026-04-01.json")
+    );
+    let first = std::fs::read(&path).unwrap();
+    std::fs::write(&path, b"the user's own file").unwrap();
+    let err =
+        write_evidence(&store, &report, &sel, ExportFormat::Json, &path, &options()).unwrap_err();
+    assert!(matches!(err, ExportError::Exists(_)), "{err}");
+    assert!(err.to_string().contains("--force"));
+    assert_eq!(std::fs::read(&path).unwrap(), b"the user's own file");
+    let forced = ExportOptions {
+        force: true,
+        ..options()
+    };
+    write_evidence(&store, &report, &sel, ExportFormat::Json, &path, &forced).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), first);
+    assert_eq!(
+        files_in(dir.path()),
+        ["optout-evidence-violating-2026-04-01.json"]
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_no_file() {
+    let (store, report) = fixture_store();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("missing-dir/evidence.html");
+    let err = write_evidence(
+        &store,
+        &report,
+        &Selection::default(),
+        ExportFormat::Html,
+        &out,
+        &options(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, ExportError::Io { .. }), "{err}");
+    assert!(files_in(dir.path()).is_empty());
+    // Nothing selected: nothing written either.
+    let none = Selection {
+        statuses: vec![Status::Resubscribed],
+        ..Selection::default()
+    };
+    let out = dir.path().join("e.csv");
+    assert!(write_evidence(&store, &report, &none, ExportFormat::Csv, &out, &options()).is_err());
+    assert!(files_in(dir.path()).is_empty());
+}
+
+#[test]
+fn html_is_refused_on_standard_output() {
+    let (store, report) = fixture_store();
+    let err = write_evidence(
+        &store,
+        &report,
+        &Selection::default(),
+        ExportFormat::Html,
+        Path::new("-"),
+        &options(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, ExportError::HtmlToStdout));
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+// --- the command -----------------------------------------------------------
+
+/// A database file with the fixture imported by the binary and classified by hand.
+fn cli_database(dir: &Path) -> PathBuf {
+    let db = dir.join("optout.sqlite3");
+    optout(&db)
+        .args(["import"])
+        .arg(fixture("export/evidence.xml"))
+        .assert()
+        .success();
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    classify_by_hand(&conn);
+    db
+}
+
+#[test]
+fn cli_writes_json_csv_and_complaint_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = cli_database(dir.path());
+
+    let out = optout(&db)
+        .args(["export", "--format", "json", "--out", "-"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote - (4 senders, 18 messages)"))
+        .get_output()
+        .stdout
+        .clone();
+    let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(value["offenders"].as_array().unwrap().len(), 4);
+    assert_eq!(value["zone"], "Asia/Shanghai");
+
+    let out = optout(&db)
+        .args(["export", "--format", "csv", "--out", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(out.starts_with("\u{FEFF}offender,sender,".as_bytes()));
+
+    optout(&db)
+        .args([
+            "export",
+            "--format",
+            "complaint",
+            "--out",
+            "-",
+            "--lang",
+            "zh",
+        ])
+        .args(["--brand", "浦发银行", "--redact"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "被举报号码：106912345678、106900001111",
+        ))
+        .stdout(predicate::str::contains("[转发至 7726（SPAM）]"))
+        .stdout(predicate::str::contains("13800138000").not())
+        .stderr(predicate::str::contains("wrote - (2 senders,"));
+}
+
+#[test]
+fn cli_refuses_html_on_standard_output_and_bad_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = cli_database(dir.path());
+    optout(&db)
+        .args(["export", "--format", "html", "--out", "-"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("give --out FILE"));
+    optout(&db)
+        .args(["export", "--format", "json", "--status", "angry"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--status: 'angry'"));
+    optout(&db)
+        .args(["export", "--format", "json", "--sender", "10000"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no sender '10000'"));
+    optout(&db)
+        .args(["export", "--format", "json", "--since", "last week"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--since"));
+    // Only the database is there: no export, no temporary file.
+    assert!(
+        files_in(dir.path())
+            .iter()
+            .all(|f| f.starts_with("optout.sqlite3")),
+        "{:?}",
+        files_in(dir.path())
+    );
+}
+
+#[test]
+fn cli_default_file_is_named_after_the_selection_and_never_clobbered() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = cli_database(dir.path());
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let today = jiff::Zoned::now()
+        .with_time_zone(shanghai())
+        .date()
+        .strftime("%Y-%m-%d")
+        .to_string();
+    let name = format!("optout-evidence-violating-{today}.html");
+    optout(&db)
+        .current_dir(&work)
+        .args(["export", "--format", "html"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "wrote {name} (4 senders, 18 messages)"
+        )));
+    let html = std::fs::read_to_string(work.join(&name)).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    optout(&db)
+        .current_dir(&work)
+        .args(["export", "--format", "html"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("already exists: pass --force"));
+    optout(&db)
+        .current_dir(&work)
+        .args(["export", "--format", "html", "--force", "--lang", "zh"])
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(work.join(&name))
+            .unwrap()
+            .contains("<html lang=\"zh-CN\">")
+    );
+    assert_eq!(files_in(&work), [name]);
+}
