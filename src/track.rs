@@ -149,10 +149,14 @@ impl Jurisdiction {
         if advertised.iter().any(|k| k == reply) {
             return true;
         }
+        // A "STOP" to a Chinese number is as clear as a "T" (and five-digit
+        // service numbers look like US short codes); the short Chinese words
+        // (T, N, R) are not opt-outs to a US number, where "N" answers a question.
         match self {
-            Jurisdiction::Cn => CN_KEYWORDS.contains(&reply),
             Jurisdiction::Us => US_KEYWORDS.contains(&reply),
-            Jurisdiction::Other => CN_KEYWORDS.contains(&reply) || US_KEYWORDS.contains(&reply),
+            Jurisdiction::Cn | Jurisdiction::Other => {
+                CN_KEYWORDS.contains(&reply) || US_KEYWORDS.contains(&reply)
+            }
         }
     }
 }
@@ -439,6 +443,8 @@ struct SenderAcc {
     suspicious: u64,
     transactional: u64,
     keywords: Vec<String>,
+    /// Every number it ever named as the place to send the keyword.
+    targets: Vec<String>,
     keyword: Option<(String, Option<String>, Moment)>,
     first_seen: Option<Moment>,
     last_seen: Option<Moment>,
@@ -470,6 +476,7 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
                 suspicious: 0,
                 transactional: 0,
                 keywords: Vec::new(),
+                targets: Vec::new(),
                 keyword: None,
                 first_seen: None,
                 last_seen: None,
@@ -539,6 +546,11 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
                     if !acc.keywords.contains(k) {
                         acc.keywords.push(k.clone());
                     }
+                    if let Some(t) = &target
+                        && !acc.targets.contains(t)
+                    {
+                        acc.targets.push(t.clone());
+                    }
                     acc.keyword = Some((k.clone(), target.clone(), moment));
                 }
             }
@@ -586,7 +598,7 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
     // Which senders name each number as their opt-out target.
     let mut targeted_by: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, s) in senders.iter().enumerate() {
-        if let Some((_, Some(t), _)) = &s.keyword {
+        for t in &s.targets {
             targeted_by.entry(t.as_str()).or_default().push(i);
         }
     }

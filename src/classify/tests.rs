@@ -220,6 +220,14 @@ fn chinese_instructions() {
         ),
         Some(("退订".to_string(), None))
     );
+    assert_eq!(
+        instruction_of(
+            &c,
+            SenderClass::Port,
+            "【叮咚买菜】首单立减50元。如需退订请编辑短信T发送至10699612"
+        ),
+        Some(("T".to_string(), Some("10699612".to_string())))
+    );
     // A target number named in the message, stored normalised.
     assert_eq!(
         instruction_of(
