@@ -16,6 +16,8 @@
 //! - [`text`] makes untrusted message text safe for terminals and formats
 //!   times.
 //! - [`config`] reads the user's settings file.
+//! - [`tui`] is the terminal interface: senders, timelines, overview, and
+//!   the actions (ignore, manual opt-out, export, import) on them.
 //! - [`cli`] parses the command line and runs the commands.
 #![forbid(unsafe_code)]
 
@@ -26,6 +28,7 @@ pub mod import;
 pub mod store;
 pub mod text;
 pub mod track;
+pub mod tui;
 
 /// The bundled sample export that `optout demo` imports.
 pub const DEMO_EXPORT: &[u8] = include_bytes!("../assets/demo-sms.xml");
