@@ -132,10 +132,7 @@ pub struct Session {
 impl Session {
     /// A session on `store`, or on the welcome screen when there is none.
     pub fn new(store: Option<Store>, options: Options) -> Session {
-        let label = options
-            .db_path
-            .as_ref()
-            .map_or_else(|| "memory".to_string(), |p| p.display().to_string());
+        let label = options.db_path.as_ref().map(|p| p.display().to_string());
         let now = options.now_ms.unwrap_or_else(now_ms);
         let app = App::new(
             options.lang.strings(),

@@ -548,3 +548,45 @@ fn a_long_timeline_is_read_a_window_at_a_time() {
     session.handle(&key(KeyCode::PageDown), &mut t).unwrap();
     assert!(session.app.timeline.as_ref().unwrap().cursor > 0);
 }
+
+#[test]
+fn a_long_list_keeps_the_selection_on_screen_and_clicks_hit_their_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.xml");
+    let mut xml = String::from("<?xml version='1.0' encoding='UTF-8'?>\n<smses>\n");
+    for i in 0..60 {
+        writeln!(
+            xml,
+            "<sms address=\"1069{i:04}\" date=\"{}\" type=\"1\" body=\"hello\" />",
+            1_767_225_600_000_i64 - i * 60_000
+        )
+        .unwrap();
+    }
+    xml.push_str("</smses>\n");
+    std::fs::write(&path, xml).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    import(&mut store, &path);
+    // Newest first: 10690000 … 10690059.
+    let (mut session, mut t) = run(Some(store), Lang::En, (100, 24), keys("G"));
+    assert!(contains(&t, "10690059"));
+    assert!(!contains(&t, "10690000 "));
+    let y = lines(&t)
+        .iter()
+        .position(|l| l.contains("10690055"))
+        .unwrap() as u16;
+    let click = Event::Mouse(crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: 30,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    });
+    session.handle(&click, &mut t).unwrap();
+    redraw(&mut session, &mut t);
+    assert_eq!(
+        session.app.selected_target(),
+        Some(optout::tui::app::Target::Sender("10690055".into()))
+    );
+    session.handle(&key(KeyCode::Char('g')), &mut t).unwrap();
+    redraw(&mut session, &mut t);
+    assert!(contains(&t, "10690000 "));
+}

@@ -446,8 +446,8 @@ pub struct App {
     pub screen: Screen,
     /// The report is being computed: the first frame says so.
     pub loading: bool,
-    /// Where the database is, for the welcome screen.
-    pub db_label: String,
+    /// Where the database is, for the welcome screen (`None`: in memory).
+    pub db_path: Option<String>,
     pub report: Report,
     pub counts: Counts,
     brand_index: HashMap<String, usize>,
@@ -475,7 +475,7 @@ impl App {
         zone: TimeZone,
         now_ms: i64,
         has_database: bool,
-        db_label: String,
+        db_path: Option<String>,
     ) -> App {
         App {
             strings,
@@ -488,7 +488,7 @@ impl App {
                 Screen::Welcome
             },
             loading: has_database,
-            db_label,
+            db_path,
             report: Report::default(),
             counts: Counts::default(),
             brand_index: HashMap::new(),

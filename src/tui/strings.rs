@@ -171,6 +171,8 @@ pub struct Strings {
     pub welcome_title: &'static str,
     pub welcome_what: &'static str,
     pub welcome_no_db: fn(&str) -> String,
+    /// Where an in-memory database "is".
+    pub in_memory: &'static str,
     pub welcome_steps: &'static [&'static str],
     pub welcome_press: &'static str,
     pub welcome_press_i: &'static str,
@@ -494,6 +496,7 @@ pub static EN: Strings = Strings {
     welcome_title: "Welcome to optout",
     welcome_what: "optout finds the marketing texts you never asked for, tells you how to unsubscribe, and documents the senders that keep sending.",
     welcome_no_db: |p| format!("There is no database at {p} yet. To fill it:"),
+    in_memory: "memory",
     welcome_steps: &[
         "1. On your Android phone, install SMS Backup & Restore (SyncTech).",
         "2. Back up → Messages → local backup, and copy the sms-….xml file to this computer.",
@@ -745,6 +748,7 @@ pub static ZH: Strings = Strings {
     welcome_title: "欢迎使用 optout",
     welcome_what: "optout 找出你从未订阅的营销短信，告诉你如何退订，并记录退订后仍在发送的号码。",
     welcome_no_db: |p| format!("{p} 还没有数据库。导入方法："),
+    in_memory: "内存",
     welcome_steps: &[
         "1. 在安卓手机上安装 SMS Backup & Restore（SyncTech）。",
         "2. 备份 → 短信 → 本地备份，把 sms-….xml 文件复制到这台电脑。",

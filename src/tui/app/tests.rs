@@ -165,7 +165,7 @@ fn app() -> App {
         TimeZone::get("Asia/Shanghai").unwrap(),
         NOW,
         true,
-        "test.sqlite3".into(),
+        Some("test.sqlite3".into()),
     );
     let effects = app.update(Action::Loaded(Box::new(report())));
     assert!(effects.is_empty());
@@ -203,14 +203,7 @@ fn selected_key(app: &App) -> String {
 
 #[test]
 fn starts_loading_then_lists_senders_by_status() {
-    let mut a = App::new(
-        &EN,
-        Theme::default(),
-        TimeZone::UTC,
-        NOW,
-        true,
-        String::new(),
-    );
+    let mut a = App::new(&EN, Theme::default(), TimeZone::UTC, NOW, true, None);
     assert!(a.loading);
     assert!(
         press(&mut a, &[ch('j')]).is_empty(),
@@ -253,14 +246,7 @@ fn starts_loading_then_lists_senders_by_status() {
 
 #[test]
 fn without_a_database_the_welcome_screen_offers_import() {
-    let mut a = App::new(
-        &EN,
-        Theme::default(),
-        TimeZone::UTC,
-        NOW,
-        false,
-        "db".into(),
-    );
+    let mut a = App::new(&EN, Theme::default(), TimeZone::UTC, NOW, false, None);
     assert_eq!(a.screen, Screen::Welcome);
     assert!(press(&mut a, &[ch('j'), ch('f'), key(KeyCode::Enter)]).is_empty());
     press(&mut a, &[ch('I')]);

@@ -5,14 +5,16 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, StatefulWidget, Table, Widget, Wrap};
+use ratatui::widgets::{
+    Block, Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap,
+};
 use unicode_width::UnicodeWidthStr;
 
 use super::{SIDE_BY_SIDE_WIDTH, Ui};
 use crate::text;
 use crate::track::{BrandReport, Moment, SenderReport, Status};
-use crate::tui::app::{App, RowRef, Target, advice};
-use crate::tui::theme::Theme;
+use crate::tui::app::{Advice, App, RowRef, Target, advice};
+use crate::tui::theme::{MarkKind, Theme};
 
 pub fn render(app: &App, ui: &mut Ui, area: Rect, buf: &mut Buffer) {
     let [counts, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
@@ -61,7 +63,7 @@ impl Widget for &CountsBar<'_> {
             (
                 s.count_in_flight,
                 c.in_flight,
-                theme.mark(crate::tui::theme::MarkKind::InFlight),
+                theme.mark(MarkKind::InFlight),
             ),
         ];
         // Dots between the counts when they fit, plain gaps when narrow;
@@ -172,21 +174,14 @@ impl StatefulWidget for &SendersTable<'_> {
             header.extend([s.col_keyword, s.col_last_seen]);
             widths.extend([Constraint::Fill(3), Constraint::Length(10)]);
         }
-        let rows: Vec<Row> = app
-            .rows
-            .iter()
-            .map(|r| match *r {
-                RowRef::Brand(b) => brand_row(app, &app.report.brands[b], wide),
-                RowRef::Sender(i) => sender_row(app, &app.report.senders[i], wide),
-            })
-            .collect();
+        let visible = usize::from(inner.height.saturating_sub(1));
         ui.page_rows = inner.height.saturating_sub(1);
         ui.senders_rows = Rect {
             y: inner.y + 1,
             height: inner.height.saturating_sub(1),
             ..inner
         };
-        if rows.is_empty() {
+        if app.rows.is_empty() {
             let [_, msg] =
                 Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
             Paragraph::new(Line::styled(s.no_senders, app.theme.dim()))
@@ -195,12 +190,32 @@ impl StatefulWidget for &SendersTable<'_> {
             *ui.senders.selected_mut() = None;
             return;
         }
+        // Only the rows on screen are built: the offset keeps the selection
+        // in view, as ratatui's would, and is kept for mouse clicks.
+        let len = app.rows.len();
+        let selected = app.selected.min(len - 1);
+        let mut offset = ui.senders.offset().min(len.saturating_sub(visible));
+        if selected < offset {
+            offset = selected;
+        } else if selected >= offset + visible {
+            offset = selected + 1 - visible.max(1);
+        }
+        let rows: Vec<Row> = app.rows[offset..(offset + visible).min(len)]
+            .iter()
+            .map(|r| match *r {
+                RowRef::Brand(b) => brand_row(app, &app.report.brands[b], wide),
+                RowRef::Sender(i) => sender_row(app, &app.report.senders[i], wide),
+            })
+            .collect();
         let table = Table::new(rows, widths)
             .header(Row::new(header).style(app.theme.title()))
             .column_spacing(1)
             .row_highlight_style(app.theme.selected());
-        ui.senders.select(Some(app.selected));
-        StatefulWidget::render(table, inner, buf, &mut ui.senders);
+        let mut window = TableState::default().with_selected(Some(selected - offset));
+        StatefulWidget::render(table, inner, buf, &mut window);
+        ui.senders = TableState::default()
+            .with_offset(offset)
+            .with_selected(Some(selected));
     }
 }
 
@@ -421,19 +436,17 @@ fn brand_detail(app: &App, b: &BrandReport, lines: &mut Vec<Line<'_>>) {
 fn advice_line<'a>(app: &App, target: &Target) -> Line<'a> {
     let s = app.strings;
     match advice(app, target) {
-        crate::tui::app::Advice::DoNotReply { .. } => {
-            Line::styled(s.advice_do_not_reply_short, app.theme.warning())
-        }
-        crate::tui::app::Advice::Send { keyword, to } => Line::from(vec![
+        Advice::DoNotReply { .. } => Line::styled(s.advice_do_not_reply_short, app.theme.warning()),
+        Advice::Send { keyword, to } => Line::from(vec![
             Span::raw(format!("{} ", s.advice_send_short)),
             Span::styled(text::sanitize(&keyword), app.theme.key()),
             Span::raw(format!(" → {}", text::sanitize(&to))),
         ]),
-        crate::tui::app::Advice::Suggest { keyword, to } => Line::from(vec![
+        Advice::Suggest { keyword, to } => Line::from(vec![
             Span::raw(format!("{} ", s.advice_suggest_short)),
             Span::styled(keyword, app.theme.key()),
             Span::raw(format!(" → {}", text::sanitize(&to))),
         ]),
-        crate::tui::app::Advice::Unknown => Line::styled(s.advice_unknown_short, app.theme.dim()),
+        Advice::Unknown => Line::styled(s.advice_unknown_short, app.theme.dim()),
     }
 }

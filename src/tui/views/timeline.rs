@@ -14,7 +14,7 @@ use crate::import::Direction;
 use crate::store::StoredMessage;
 use crate::text;
 use crate::tui::app::{App, Mark, Timeline};
-use crate::tui::theme::Theme;
+use crate::tui::theme::{MarkKind, Theme};
 
 /// A body longer than this many lines is cut with "…".
 const MAX_BODY_LINES: usize = 30;
@@ -64,7 +64,7 @@ impl Widget for &Summary<'_> {
                 };
                 Span::styled(
                     format!(" {}{}{when} ({how})", s.d_opted_out, s.colon),
-                    theme.mark(crate::tui::theme::MarkKind::OptOut),
+                    theme.mark(MarkKind::OptOut),
                 )
             }
         };
@@ -73,7 +73,7 @@ impl Widget for &Summary<'_> {
             |m| text::short(m.ts_ms, m.utc_offset_s, &app.zone),
         );
         let after_style = if tl.violations > 0 {
-            theme.mark(crate::tui::theme::MarkKind::Violation)
+            theme.mark(MarkKind::Violation)
         } else {
             Style::new()
         };

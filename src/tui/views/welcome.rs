@@ -35,7 +35,11 @@ impl Widget for &Welcome<'_> {
         lines.extend(para(s.welcome_what, Style::new()));
         lines.push(Line::raw(""));
         lines.extend(para(
-            &(s.welcome_no_db)(&text::sanitize(&app.db_label)),
+            &(s.welcome_no_db)(
+                &app.db_path
+                    .as_deref()
+                    .map_or_else(|| s.in_memory.to_string(), text::sanitize),
+            ),
             Style::new(),
         ));
         lines.push(Line::raw(""));
