@@ -457,6 +457,8 @@ pub struct App {
     pub sort: Sort,
     pub grouped: bool,
     pub search: Option<Search>,
+    /// The search before the prompt opened, for Esc.
+    search_before: Option<Search>,
     pub timeline: Option<Timeline>,
     pub show_rules: bool,
     pub overview: Option<Overview>,
@@ -498,6 +500,7 @@ impl App {
             sort: Sort::Status,
             grouped: false,
             search: None,
+            search_before: None,
             timeline: None,
             show_rules: false,
             overview: None,
@@ -849,6 +852,7 @@ impl App {
                     .as_ref()
                     .map(|s| s.query.clone())
                     .unwrap_or_default();
+                self.search_before = self.search.clone();
                 self.overlay = Overlay::Prompt(Prompt::Search { text });
                 Vec::new()
             }
@@ -1014,7 +1018,10 @@ impl App {
         }
         match screen {
             Screen::Timeline => {
-                if self.timeline.is_some() {
+                // The selected sender's, unless there is none to open.
+                let current = self.timeline.as_ref().map(|t| &t.target);
+                let selected = self.selected_target();
+                if current.is_some() && (selected.is_none() || current == selected.as_ref()) {
                     self.screen = Screen::Timeline;
                     Vec::new()
                 } else {
@@ -1245,6 +1252,11 @@ impl App {
 
     fn prompt(&mut self, prompt: Prompt, action: &Action) -> Vec<Effect> {
         if matches!(action, Action::Cancel) {
+            if matches!(prompt, Prompt::Search { .. }) {
+                // Esc puts back the search there was before typing.
+                self.search = self.search_before.take();
+                self.rebuild_rows();
+            }
             self.overlay = Overlay::None;
             return Vec::new();
         }

@@ -637,6 +637,36 @@ fn typing_in_a_prompt_never_triggers_commands() {
     );
     press(&mut a, &[key(KeyCode::Esc)]);
     assert_eq!(a.overlay, Overlay::None);
+    assert!(a.search.is_none(), "Esc drops what was typed");
+    assert_eq!(a.rows.len(), 6);
+    // … and puts back a search made before.
+    let mut events = vec![ch('/')];
+    events.extend(typed("京"));
+    events.push(key(KeyCode::Enter));
+    events.push(ch('/'));
+    events.extend(typed("xyz"));
+    events.push(key(KeyCode::Esc));
+    press(&mut a, &events);
+    assert_eq!(a.search.as_ref().map(|s| s.query.as_str()), Some("京"));
+    assert_eq!(a.rows.len(), 1);
+}
+
+#[test]
+fn the_timeline_screen_follows_the_selection() {
+    let mut a = app();
+    press(&mut a, &[key(KeyCode::Enter), key(KeyCode::Esc)]);
+    assert!(
+        press(&mut a, &[ch('2')]).is_empty(),
+        "same sender: no reload"
+    );
+    assert_eq!(a.screen, Screen::Timeline);
+    press(&mut a, &[key(KeyCode::Esc), ch('j')]);
+    let effects = press(&mut a, &[ch('2')]);
+    assert_eq!(
+        a.timeline.as_ref().unwrap().target,
+        Target::Sender("1065502010".into())
+    );
+    assert_eq!(effects.len(), 1);
 }
 
 #[test]
