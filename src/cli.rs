@@ -298,8 +298,13 @@ fn open_existing(settings: &Settings, classifier: &Classifier) -> Result<Store, 
 pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
     let settings = Settings::resolve(cli)?;
     let Some(command) = &cli.command else {
-        use clap::CommandFactory;
-        Cli::command().print_help()?;
+        if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+            // Not a terminal (a script, a pipe): the interface cannot run.
+            use clap::CommandFactory;
+            Cli::command().print_help()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        crate::tui::open_database(&settings)?;
         return Ok(ExitCode::SUCCESS);
     };
     match command {
@@ -557,7 +562,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                 &classifier,
                 &settings.region,
             )?;
-            let _ = no_tui;
+            if !no_tui && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+                crate::tui::open_store(store, &settings)?;
+                return Ok(ExitCode::SUCCESS);
+            }
             let report = track::compute(&store, &settings.policy)?;
             table::print_senders(
                 &report,

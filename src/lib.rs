@@ -18,6 +18,8 @@
 //! - [`text`] makes untrusted message text safe for terminals and formats
 //!   times.
 //! - [`config`] reads the user's settings file.
+//! - [`tui`] is the terminal interface: senders, timelines, overview, and
+//!   the actions (ignore, manual opt-out, export, import) on them.
 //! - [`cli`] parses the command line and runs the commands.
 #![forbid(unsafe_code)]
 
@@ -29,6 +31,7 @@ pub mod import;
 pub mod store;
 pub mod text;
 pub mod track;
+pub mod tui;
 
 /// The bundled sample export that `optout demo` imports.
 pub const DEMO_EXPORT: &[u8] = include_bytes!("../assets/demo-sms.xml");

@@ -901,3 +901,41 @@ impl Store {
             .optional()?)
     }
 }
+
+// --- TUI queries ---
+
+impl Store {
+    /// Senders with a message containing `text` (SQL `LIKE`, so case-blind
+    /// for ASCII only), at most `limit` of them.
+    pub fn senders_with_text(&self, text: &str, limit: u64) -> Result<Vec<i64>, StoreError> {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT sender_id FROM messages WHERE body LIKE ?1 ESCAPE '\\' LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![format!("%{escaped}%"), limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Incoming marketing (and suspicious) messages per month, oldest first,
+    /// as `("2026-03", n)`. Months are local to each message's own offset,
+    /// or `default_offset_s` when it has none.
+    pub fn marketing_per_month(
+        &self,
+        default_offset_s: i32,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT strftime('%Y-%m', ts_ms / 1000 + coalesce(utc_offset_s, ?1), 'unixepoch') AS month,
+                    count(*)
+             FROM messages
+             WHERE kind IN ('marketing', 'suspicious') AND direction = 'in'
+             GROUP BY month ORDER BY month",
+        )?;
+        let rows = stmt.query_map([default_offset_s], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

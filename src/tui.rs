@@ -1,0 +1,552 @@
+//! The terminal interface: `optout` with no command, and `optout demo`.
+//!
+//! [`app`] is the state machine (key → [`app::Action`] → state, returning
+//! [`app::Effect`]s); [`views`] draws it; [`keys`] maps terminal events;
+//! [`strings`] holds every word in English and Chinese; [`theme`] the
+//! colours. This module owns the loop: it is generic over the ratatui
+//! [`Backend`] (tests draw to `TestBackend`), performs the effects against
+//! the [`Store`], and recomputes the [`Report`] after every data change.
+//!
+//! The report is computed once per data change, never per frame: at start
+//! the first frame says "loading…" and the report (about a second for a
+//! million messages) is computed right after it. Timelines are read a
+//! window at a time with indexed queries, so no view ever holds all
+//! messages.
+
+pub mod app;
+pub mod keys;
+pub mod strings;
+pub mod theme;
+pub mod views;
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use jiff::tz::TimeZone;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+
+use crate::classify::{Classifier, Region};
+use crate::cli::Settings;
+use crate::import::{self, ImportOptions};
+use crate::store::{ImportFailure, Store};
+use crate::text;
+use crate::track::{self, Policy, Report};
+use app::{Action, App, Effect, Outcome, Overview};
+use strings::Lang;
+use theme::Theme;
+use views::Ui;
+
+/// An error that ends the interface (the terminal, not the data: database
+/// errors are shown in the status line).
+#[derive(Debug)]
+pub struct TuiError(pub String);
+
+impl std::fmt::Display for TuiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TuiError {}
+
+impl From<io::Error> for TuiError {
+    fn from(e: io::Error) -> Self {
+        TuiError(format!("terminal: {e}"))
+    }
+}
+
+fn term_err(e: impl std::fmt::Display) -> TuiError {
+    TuiError(format!("terminal: {e}"))
+}
+
+/// What the interface needs besides the store.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub lang: Lang,
+    pub zone: TimeZone,
+    pub policy: Policy,
+    pub region: Region,
+    /// Where `I` creates the database when there is none (`None`: in memory).
+    pub db_path: Option<PathBuf>,
+    pub colour: bool,
+    /// A fixed clock (tests, benchmarks); `None` reads the system clock.
+    pub now_ms: Option<i64>,
+}
+
+impl Options {
+    /// From the command line's settings and the process environment.
+    pub fn from_settings(settings: &Settings, db_path: Option<PathBuf>) -> Options {
+        Options {
+            lang: Lang::detect(settings.lang.as_deref(), |k| std::env::var(k).ok()),
+            zone: settings.zone.clone(),
+            policy: settings.policy.clone(),
+            region: settings.region.clone(),
+            db_path,
+            colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            now_ms: None,
+        }
+    }
+}
+
+/// Where terminal events come from: the terminal, or a script in tests.
+pub trait EventSource {
+    /// The next event; `None` ends the loop.
+    fn next_event(&mut self) -> io::Result<Option<Event>>;
+}
+
+/// Blocking reads from the real terminal.
+pub struct TerminalEvents;
+
+impl EventSource for TerminalEvents {
+    fn next_event(&mut self) -> io::Result<Option<Event>> {
+        event::read().map(Some)
+    }
+}
+
+/// A fixed list of events (tests, benchmarks).
+impl EventSource for VecDeque<Event> {
+    fn next_event(&mut self) -> io::Result<Option<Event>> {
+        Ok(self.pop_front())
+    }
+}
+
+/// The interface with its data: the app state, the last frame, the store.
+pub struct Session {
+    pub app: App,
+    pub ui: Ui,
+    store: Option<Store>,
+    options: Options,
+    classifier: Classifier,
+}
+
+impl Session {
+    /// A session on `store`, or on the welcome screen when there is none.
+    pub fn new(store: Option<Store>, options: Options) -> Session {
+        let label = options.db_path.as_ref().map(|p| p.display().to_string());
+        let now = options.now_ms.unwrap_or_else(now_ms);
+        let app = App::new(
+            options.lang.strings(),
+            Theme {
+                colour: options.colour,
+            },
+            options.zone.clone(),
+            now,
+            store.is_some(),
+            label,
+        );
+        Session {
+            app,
+            ui: Ui::default(),
+            store,
+            options,
+            classifier: Classifier::builtin(),
+        }
+    }
+
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
+
+    fn now(&self) -> i64 {
+        self.options.now_ms.unwrap_or_else(now_ms)
+    }
+
+    fn draw<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> Result<(), TuiError> {
+        let (app, ui) = (&self.app, &mut self.ui);
+        terminal
+            .draw(|f| views::draw(f, app, ui))
+            .map_err(term_err)?;
+        Ok(())
+    }
+
+    /// Draws, then handles events until quit or the source ends. The first
+    /// frame is drawn before the report is computed.
+    pub fn run<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+        events: &mut dyn EventSource,
+    ) -> Result<(), TuiError> {
+        self.draw(terminal)?;
+        if self.app.loading {
+            self.perform_all(vec![Effect::Reload], terminal)?;
+            self.draw(terminal)?;
+        }
+        while !self.app.quit {
+            let Some(event) = events.next_event()? else {
+                break;
+            };
+            self.handle(&event, terminal)?;
+            self.draw(terminal)?;
+        }
+        Ok(())
+    }
+
+    /// One terminal event through the key map, the app and the effects.
+    pub fn handle<B: Backend>(
+        &mut self,
+        event: &Event,
+        terminal: &mut Terminal<B>,
+    ) -> Result<(), TuiError> {
+        let now = self.now();
+        self.app.update(Action::Now(now));
+        if let Some(action) = keys::action(&self.app, &self.ui, event) {
+            let effects = self.app.update(action);
+            self.perform_all(effects, terminal)?;
+        }
+        Ok(())
+    }
+
+    /// Performs effects, feeding their results to the app, until none is
+    /// left; after a data change the report is recomputed.
+    pub fn perform_all<B: Backend>(
+        &mut self,
+        effects: Vec<Effect>,
+        terminal: &mut Terminal<B>,
+    ) -> Result<(), TuiError> {
+        let mut queue: VecDeque<Effect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            let changes = effect.changes_data();
+            let results = self.perform(effect, terminal)?;
+            for a in results {
+                queue.extend(self.app.update(a));
+            }
+            if changes && !queue.contains(&Effect::Reload) {
+                queue.push_back(Effect::Reload);
+            }
+        }
+        Ok(())
+    }
+
+    /// Does one effect; database problems become a status line, never an exit.
+    fn perform<B: Backend>(
+        &mut self,
+        effect: Effect,
+        terminal: &mut Terminal<B>,
+    ) -> Result<Vec<Action>, TuiError> {
+        let failed =
+            |e: &dyn std::fmt::Display| vec![Action::Outcome(Outcome::Failed(e.to_string()))];
+        if let Effect::Import { path } = effect {
+            return self.import(&path, terminal);
+        }
+        let Some(store) = self.store.as_mut() else {
+            return Ok(Vec::new());
+        };
+        Ok(match effect {
+            Effect::Reload => {
+                if let Err(e) = store.ensure_classified(&self.classifier) {
+                    return Ok(failed(&e));
+                }
+                match track::compute(store, &self.options.policy) {
+                    Ok(report) => vec![Action::Loaded(Box::new(report))],
+                    Err(e) => failed(&e),
+                }
+            }
+            Effect::LoadTimeline {
+                sender_ids,
+                start,
+                limit,
+            } => {
+                let page = store.count_messages_of(&sender_ids).and_then(|total| {
+                    let start = start
+                        .unwrap_or_else(|| total.saturating_sub(limit))
+                        .min(total.saturating_sub(1));
+                    store
+                        .messages_of(&sender_ids, start, limit)
+                        .map(|m| (total, start, m))
+                });
+                match page {
+                    Ok((total, start, messages)) => vec![Action::TimelineLoaded {
+                        sender_ids,
+                        total,
+                        start,
+                        messages,
+                    }],
+                    Err(e) => failed(&e),
+                }
+            }
+            Effect::Search { query } => match store.senders_with_text(&query, app::SEARCH_LIMIT) {
+                Ok(ids) => vec![Action::SearchDone {
+                    query,
+                    sender_ids: ids,
+                }],
+                Err(e) => failed(&e),
+            },
+            Effect::LoadOverview => {
+                let offset = text::zoned(self.app.now_ms, None, &self.options.zone)
+                    .offset()
+                    .seconds();
+                match store.marketing_per_month(offset) {
+                    Ok(months) => vec![Action::OverviewLoaded(Overview { months })],
+                    Err(e) => failed(&e),
+                }
+            }
+            Effect::SetIgnored {
+                brand,
+                name,
+                ignored,
+            } => match store.set_ignored(brand, &name, ignored) {
+                Ok(changed) => vec![Action::Outcome(Outcome::Ignored {
+                    brand,
+                    name,
+                    ignored,
+                    changed,
+                })],
+                Err(e) => failed(&e),
+            },
+            Effect::RecordManualOptOut {
+                brand,
+                name,
+                at_ms,
+                utc_offset_s,
+                channel,
+            } => match store.add_manual_optout(brand, &name, at_ms, utc_offset_s, &channel, None) {
+                Ok(_) => vec![Action::Outcome(Outcome::ManualRecorded {
+                    brand,
+                    name,
+                    at: text::short(at_ms, utc_offset_s, &self.options.zone),
+                    channel,
+                })],
+                Err(e) => failed(&e),
+            },
+            Effect::WriteExport { sender_keys, path } => {
+                let path = expand_home(&path);
+                match perform_export(store, &self.app.report, &sender_keys, &path, &self.options) {
+                    Ok(written) => vec![Action::Outcome(Outcome::Exported(
+                        written.display().to_string(),
+                    ))],
+                    Err(e) => vec![Action::Outcome(Outcome::ExportFailed(e))],
+                }
+            }
+            Effect::Import { .. } => Vec::new(),
+        })
+    }
+
+    /// Imports a file in the loop, redrawing the progress as it goes; the
+    /// database is created first when there is none.
+    fn import<B: Backend>(
+        &mut self,
+        path: &str,
+        terminal: &mut Terminal<B>,
+    ) -> Result<Vec<Action>, TuiError> {
+        let file = expand_home(path);
+        let fail = |e: String| Ok(vec![Action::Outcome(Outcome::ImportFailed(e))]);
+        let format = match import::detect(&file) {
+            Ok(f) => f,
+            Err(e) => return fail(e.to_string()),
+        };
+        if self.store.is_none() {
+            let opened = match &self.options.db_path {
+                Some(p) => Store::open(p),
+                None => Store::open_in_memory(),
+            };
+            match opened {
+                Ok(s) => self.store = Some(s),
+                Err(e) => return fail(e.to_string()),
+            }
+        }
+        let total = std::fs::metadata(&file).map_or(0, |m| m.len());
+        self.app.update(Action::ImportStarted {
+            file: file.display().to_string(),
+            total,
+        });
+        self.draw(terminal)?;
+        let options = ImportOptions {
+            format: Some(format),
+            csv_map: None,
+            zone: self.options.zone.clone(),
+        };
+        let Some(store) = self.store.as_mut() else {
+            return Ok(Vec::new());
+        };
+        if let Err(e) = store.ensure_classified(&self.classifier) {
+            return fail(e.to_string());
+        }
+        let progress = Redraw {
+            inner: RefCell::new(RedrawState {
+                terminal,
+                app: &mut self.app,
+                ui: &mut self.ui,
+                last: Instant::now(),
+                error: None,
+            }),
+        };
+        let result = store.import_file(
+            &file,
+            format,
+            &options,
+            &self.classifier,
+            &self.options.region,
+            &progress,
+        );
+        if let Some(e) = progress.inner.into_inner().error {
+            return Err(e);
+        }
+        Ok(vec![Action::Outcome(match result {
+            Ok(r) => Outcome::Imported {
+                file: file.display().to_string(),
+                new: r.new,
+                duplicates: r.duplicates,
+            },
+            Err(ImportFailure::File(e)) => Outcome::ImportFailed(e.to_string()),
+            Err(ImportFailure::Store(e)) => Outcome::ImportFailed(e.to_string()),
+        })])
+    }
+}
+
+struct RedrawState<'a, B: Backend> {
+    terminal: &'a mut Terminal<B>,
+    app: &'a mut App,
+    ui: &'a mut Ui,
+    last: Instant,
+    error: Option<TuiError>,
+}
+
+/// Import progress that redraws the screen at most every 50 ms.
+struct Redraw<'a, B: Backend> {
+    inner: RefCell<RedrawState<'a, B>>,
+}
+
+impl<B: Backend> import::Progress for Redraw<'_, B> {
+    fn set_position(&self, bytes: u64) {
+        let mut st = self.inner.borrow_mut();
+        if st.last.elapsed() < Duration::from_millis(50) {
+            return;
+        }
+        st.last = Instant::now();
+        let st = &mut *st;
+        st.app.update(Action::ImportProgress(bytes));
+        let (app, ui) = (&*st.app, &mut *st.ui);
+        if let Err(e) = st.terminal.draw(|f| views::draw(f, app, ui)) {
+            st.error.get_or_insert(term_err(e));
+        }
+    }
+}
+
+/// Writes the evidence export for `sender_keys` to `path` (the format
+/// follows the extension: `.csv`, `.json`, `.txt` for complaint text,
+/// HTML otherwise), in the interface's language. Never overwrites a file.
+pub fn perform_export(
+    store: &Store,
+    report: &Report,
+    sender_keys: &[String],
+    path: &Path,
+    options: &Options,
+) -> Result<PathBuf, String> {
+    use crate::export::{self, ExportFormat, ExportOptions, Selection};
+    let format = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+    {
+        Some(e) if e == "csv" => ExportFormat::Csv,
+        Some(e) if e == "json" => ExportFormat::Json,
+        Some(e) if e == "txt" => ExportFormat::Complaint,
+        _ => ExportFormat::Html,
+    };
+    let selection = Selection {
+        senders: sender_keys.to_vec(),
+        ..Selection::default()
+    };
+    let export_options = ExportOptions {
+        lang: match options.lang {
+            Lang::En => export::Lang::En,
+            Lang::Zh => export::Lang::Zh,
+        },
+        redact: false,
+        force: false,
+        zone: options.zone.clone(),
+        now_ms: now_ms(),
+        policy: options.policy.clone(),
+    };
+    export::write_evidence(store, report, &selection, format, path, &export_options)
+        .map_err(|e| e.to_string())
+}
+
+/// `~/x` → `$HOME/x`.
+fn expand_home(path: &str) -> PathBuf {
+    match path.strip_prefix("~/") {
+        Some(rest) => std::env::var_os("HOME")
+            .map_or_else(|| PathBuf::from(path), |h| PathBuf::from(h).join(rest)),
+        None => PathBuf::from(path),
+    }
+}
+
+fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// Leaves raw mode, the alternate screen and mouse capture. Safe to call
+/// twice (quit after a panic hook already ran).
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped: on quit, on error, on unwinding.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            previous(info);
+        }));
+    });
+}
+
+/// Runs the interface on the real terminal. Ctrl-C arrives as a key in raw
+/// mode and quits like `q`.
+pub fn run_in_terminal(session: &mut Session) -> Result<(), TuiError> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Err(TuiError(
+            "the terminal interface needs a terminal; use `optout senders` or `optout demo --no-tui` in scripts".into(),
+        ));
+    }
+    install_panic_hook();
+    enable_raw_mode()?;
+    let _guard = TerminalGuard;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    session.run(&mut terminal, &mut TerminalEvents)
+}
+
+/// `optout` with no command: the interface on the configured database, or
+/// the welcome screen when there is none yet.
+pub fn open_database(settings: &Settings) -> Result<(), TuiError> {
+    let store = Store::open_existing(&settings.db).map_err(|e| TuiError(e.to_string()))?;
+    let mut session = Session::new(
+        store,
+        Options::from_settings(settings, Some(settings.db.clone())),
+    );
+    run_in_terminal(&mut session)
+}
+
+/// `optout demo`: the interface on an in-memory store.
+pub fn open_store(store: Store, settings: &Settings) -> Result<(), TuiError> {
+    let mut session = Session::new(Some(store), Options::from_settings(settings, None));
+    run_in_terminal(&mut session)
+}

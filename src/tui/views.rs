@@ -1,0 +1,260 @@
+//! Drawing: one module per screen. Views read the [`App`]; the only state
+//! they write is [`Ui`], what the last frame looked like (list offsets and
+//! where the lists were), which turns mouse clicks into rows.
+
+mod overview;
+mod popups;
+mod senders;
+mod timeline;
+mod welcome;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{ListState, Paragraph, TableState, Widget};
+use unicode_width::UnicodeWidthChar;
+
+use super::app::{App, Overlay, Screen};
+use super::strings::Strings;
+
+/// Below this size the screen says so instead of drawing.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+/// From this width the detail pane sits beside the list, else below it.
+pub const SIDE_BY_SIDE_WIDTH: u16 = 110;
+
+/// What the last frame looked like.
+#[derive(Debug, Default, Clone)]
+pub struct Ui {
+    pub senders: TableState,
+    /// The rows of the senders table (without its header), one line each.
+    pub senders_rows: Rect,
+    pub timeline: ListState,
+    /// The timeline window the list state refers to.
+    pub timeline_start: u64,
+    /// Screen lines of each visible timeline message: (first y, last y, index).
+    pub timeline_hits: Vec<(u16, u16, u64)>,
+    /// The height of the current list, for paging.
+    pub page_rows: u16,
+}
+
+impl Ui {
+    /// The senders row under a screen position.
+    pub fn senders_row_at(&self, x: u16, y: u16) -> Option<usize> {
+        let r = self.senders_rows;
+        (x >= r.x && x < r.right() && y >= r.y && y < r.bottom())
+            .then(|| self.senders.offset() + usize::from(y - r.y))
+    }
+
+    /// The timeline message under a screen line.
+    pub fn timeline_index_at(&self, y: u16) -> Option<u64> {
+        self.timeline_hits
+            .iter()
+            .find(|(a, b, _)| y >= *a && y <= *b)
+            .map(|h| h.2)
+    }
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame<'_>, app: &App, ui: &mut Ui) {
+    let area = frame.area();
+    let s = app.strings;
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = (s.too_small)(area.width, area.height, MIN_WIDTH, MIN_HEIGHT);
+        Paragraph::new(text)
+            .wrap(ratatui::widgets::Wrap { trim: true })
+            .render(area, frame.buffer_mut());
+        return;
+    }
+    let [tabs, body, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let buf = frame.buffer_mut();
+    Tabs { app }.render(tabs, buf);
+    if app.loading {
+        Paragraph::new(Line::styled(s.loading, app.theme.title()))
+            .centered()
+            .render(body.centered_vertically(Constraint::Length(1)), buf);
+    } else {
+        match app.screen {
+            Screen::Welcome => welcome::Welcome { app }.render(body, buf),
+            Screen::Senders => senders::render(app, ui, body, buf),
+            Screen::Timeline => timeline::render(app, ui, body, buf),
+            Screen::Overview => overview::OverviewView { app }.render(body, buf),
+        }
+    }
+    StatusBar { app }.render(status, buf);
+    HintBar { app }.render(hints, buf);
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help => popups::Help { app }.render(area, buf),
+        Overlay::Unsubscribe(t) => popups::Unsubscribe { app, target: t }.render(area, buf),
+        Overlay::Prompt(p) => {
+            let cursor = popups::render_prompt(app, p, area, buf);
+            frame.set_cursor_position(cursor);
+        }
+    }
+    if let Some(p) = &app.import {
+        popups::Importing { app, progress: p }.render(area, frame.buffer_mut());
+    }
+}
+
+/// The top line: the screens, the current one marked.
+struct Tabs<'a> {
+    app: &'a App,
+}
+
+impl Widget for &Tabs<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let s = self.app.strings;
+        let theme = self.app.theme;
+        let mut spans = vec![Span::styled(" optout ", theme.title()), Span::raw(" ")];
+        let tabs = [
+            (Screen::Senders, "1", s.tab_senders),
+            (Screen::Timeline, "2", s.tab_timeline),
+            (Screen::Overview, "3", s.tab_overview),
+        ];
+        for (screen, key, name) in tabs {
+            let style = if self.app.screen == screen {
+                theme.tab_active()
+            } else {
+                Style::new()
+            };
+            spans.push(Span::styled(key, theme.dim()));
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(name, style));
+            spans.push(Span::raw("  "));
+        }
+        Line::from(spans).render(area, buf);
+    }
+}
+
+/// The line above the hints: what the last action did.
+struct StatusBar<'a> {
+    app: &'a App,
+}
+
+impl Widget for &StatusBar<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if let Some(st) = &self.app.status {
+            let style = if st.error {
+                self.app.theme.error()
+            } else {
+                self.app.theme.ok()
+            };
+            Line::styled(format!(" {}", st.text), style).render(area, buf);
+        }
+    }
+}
+
+/// The bottom line: the keys that matter here.
+struct HintBar<'a> {
+    app: &'a App,
+}
+
+impl Widget for &HintBar<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let s: &Strings = self.app.strings;
+        let hints: &[(&str, &str)] = match (&self.app.overlay, self.app.screen) {
+            (Overlay::Prompt(_), _) => s.hints_prompt,
+            (Overlay::Help | Overlay::Unsubscribe(_), _) => s.hints_overlay,
+            (_, Screen::Welcome) => s.hints_welcome,
+            (_, Screen::Senders) => s.hints_senders,
+            (_, Screen::Timeline) => s.hints_timeline,
+            (_, Screen::Overview) => s.hints_overview,
+        };
+        let theme = self.app.theme;
+        let mut spans = Vec::with_capacity(hints.len() * 3);
+        for (key, what) in hints {
+            spans.push(Span::styled(format!(" {key}"), theme.key()));
+            spans.push(Span::raw(format!(" {what} ")));
+        }
+        Line::from(spans).render(area, buf);
+    }
+}
+
+/// Cuts `text` to `width` terminal columns, ending with "…" when cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut used = 0;
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return text.to_string();
+    }
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Splits `text` into lines of at most `width` terminal columns, breaking at
+/// spaces where it can and anywhere in CJK; wide characters count double.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
+    let mut out = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        let mut used = 0usize;
+        // Byte index in `line` just after the last space, and the width before it.
+        let mut last_space: Option<(usize, usize)> = None;
+        for c in para.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > width && !line.is_empty() {
+                match last_space {
+                    Some((at, before)) if c != ' ' && before > 0 => {
+                        let rest = line.split_off(at);
+                        out.push(line.trim_end().to_string());
+                        line = rest;
+                        used -= before;
+                    }
+                    _ => {
+                        out.push(line.trim_end().to_string());
+                        line = String::new();
+                        used = 0;
+                    }
+                }
+                last_space = None;
+                if c == ' ' {
+                    continue;
+                }
+            }
+            line.push(c);
+            used += w;
+            if c == ' ' {
+                last_space = Some((line.len(), used));
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn wrap_counts_columns_and_prefers_spaces() {
+        assert_eq!(wrap("hello world again", 11), vec!["hello world", "again"]);
+        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
+        let cjk = wrap("【浦发银行】尊敬的客户，回TD退订", 10);
+        assert!(cjk.iter().all(|l| l.width() <= 10), "{cjk:?}");
+        assert_eq!(cjk.concat(), "【浦发银行】尊敬的客户，回TD退订");
+        let emoji = wrap("😀😀😀 ok", 4);
+        assert!(emoji.iter().all(|l| l.width() <= 4), "{emoji:?}");
+        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
+    }
+}

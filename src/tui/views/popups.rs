@@ -1,0 +1,302 @@
+//! Windows over the screen: help, how to unsubscribe, the prompts (search,
+//! manual opt-out, export, import) and the import's progress.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Widget, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use crate::text;
+use crate::tui::app::{
+    Advice, App, ExportScope, ImportProgress, ManualField, Prompt, Target, advice,
+};
+
+/// A centred window of at most `width` × `height`, cleared.
+fn window(area: Rect, width: u16, height: u16, buf: &mut Buffer) -> Rect {
+    let w = width.min(area.width.saturating_sub(2));
+    let h = height.min(area.height.saturating_sub(2));
+    let r = area.centered(Constraint::Length(w), Constraint::Length(h));
+    Clear.render(r, buf);
+    // A wide character just left of the window would spill over its border.
+    if let Some(x) = r.x.checked_sub(1) {
+        for y in r.top()..r.bottom() {
+            if let Some(cell) = buf.cell_mut((x, y))
+                && cell.symbol().width() > 1
+            {
+                cell.set_symbol(" ");
+            }
+        }
+    }
+    r
+}
+
+fn titled(app: &App, title: &str) -> Block<'static> {
+    Block::bordered()
+        .title(Span::styled(format!(" {title} "), app.theme.title()))
+        .border_style(app.theme.key())
+}
+
+pub struct Help<'a> {
+    pub app: &'a App,
+}
+
+impl Widget for &Help<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let s = app.strings;
+        let key_width = s.help.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+        let lines: Vec<Line> = s
+            .help
+            .iter()
+            .map(|(k, what)| {
+                Line::from(vec![
+                    Span::styled(
+                        format!(" {k}{}", " ".repeat(key_width - k.width())),
+                        app.theme.key(),
+                    ),
+                    Span::raw(format!("  {what}")),
+                ])
+            })
+            .collect();
+        let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 3;
+        let r = window(area, width, lines.len() as u16 + 2, buf);
+        Paragraph::new(lines)
+            .block(titled(app, s.help_title))
+            .render(r, buf);
+    }
+}
+
+pub struct Unsubscribe<'a> {
+    pub app: &'a App,
+    pub target: &'a Target,
+}
+
+impl Widget for &Unsubscribe<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let s = app.strings;
+        let who = match self.target {
+            Target::Sender(k) | Target::Brand(k) => text::sanitize(k),
+        };
+        let mut lines = vec![Line::styled(who, app.theme.title()), Line::raw("")];
+        match advice(app, self.target) {
+            Advice::DoNotReply { advertised } => {
+                lines.push(Line::styled(s.advice_do_not_reply, app.theme.warning()));
+                lines.push(Line::raw(""));
+                lines.push(Line::raw(s.advice_report));
+                if let Some(k) = advertised {
+                    lines.push(Line::raw(""));
+                    lines.push(Line::styled(
+                        (s.advice_advertised_ignore)(&text::sanitize(&k)),
+                        app.theme.dim(),
+                    ));
+                }
+            }
+            Advice::Send { keyword, to } => {
+                lines.push(Line::from(vec![
+                    Span::raw(format!("{}  ", s.advice_send)),
+                    Span::styled(text::sanitize(&keyword), app.theme.key()),
+                    Span::raw(format!("  {}  ", s.advice_to)),
+                    Span::styled(text::sanitize(&to), app.theme.key()),
+                ]));
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(s.advice_as_stated, app.theme.dim()));
+            }
+            Advice::Suggest { keyword, to } => {
+                lines.push(Line::from(vec![
+                    Span::raw(format!("{}  ", s.advice_send)),
+                    Span::styled(keyword, app.theme.key()),
+                    Span::raw(format!("  {}  ", s.advice_to)),
+                    Span::styled(text::sanitize(&to), app.theme.key()),
+                ]));
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(s.advice_suggestion, app.theme.warning()));
+            }
+            Advice::Unknown => lines.push(Line::raw(s.advice_unknown)),
+        }
+        if !matches!(advice(app, self.target), Advice::DoNotReply { .. }) {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(s.advice_then_m, app.theme.dim()));
+        }
+        let r = window(area, 72, wrapped_height(&lines, 70) + 2, buf);
+        Paragraph::new(lines)
+            .block(titled(app, s.unsubscribe_title))
+            .wrap(Wrap { trim: false })
+            .render(r, buf);
+    }
+}
+
+/// How many screen lines `lines` take when wrapped to `width`.
+fn wrapped_height(lines: &[Line], width: usize) -> u16 {
+    lines
+        .iter()
+        .map(|l| l.width().div_ceil(width).max(1) as u16)
+        .sum()
+}
+
+/// One labelled text field; returns where the cursor goes when active.
+fn field_line(app: &App, label: &str, value: &str, active: bool) -> Line<'static> {
+    let style = if active {
+        app.theme.selected()
+    } else {
+        Style::new()
+    };
+    Line::from(vec![
+        Span::raw(format!("{label}{}", app.strings.colon)),
+        Span::styled(format!("{} ", text::sanitize(value)), style),
+    ])
+}
+
+fn cursor_after(app: &App, r: Rect, row: u16, label: &str, value: &str) -> Position {
+    let x = r.x
+        + 1
+        + (label.width() + app.strings.colon.width() + text::sanitize(value).width()) as u16;
+    Position::new(x.min(r.right().saturating_sub(2)), r.y + 1 + row)
+}
+
+/// Draws a prompt; returns the cursor position.
+pub fn render_prompt(app: &App, prompt: &Prompt, area: Rect, buf: &mut Buffer) -> Position {
+    let s = app.strings;
+    match prompt {
+        Prompt::Search { text: q } => {
+            // The search line replaces the status line.
+            let [_, line, _] = Layout::vertical([
+                Constraint::Fill(1),
+                Constraint::Length(1),
+                Constraint::Length(1),
+            ])
+            .areas(area);
+            Clear.render(line, buf);
+            let shown = text::sanitize(q);
+            Line::from(vec![
+                Span::styled(format!(" {} /", s.search_label), app.theme.key()),
+                Span::raw(shown.clone()),
+                Span::styled(format!("   {}", s.search_help), app.theme.dim()),
+            ])
+            .render(line, buf);
+            let x = line.x + (s.search_label.width() + 3 + shown.width()) as u16;
+            Position::new(x.min(line.right().saturating_sub(1)), line.y)
+        }
+        Prompt::Manual {
+            target,
+            date,
+            channel,
+            field,
+            error,
+        } => {
+            let (scope, name) = match target {
+                Target::Sender(k) => (s.scope_sender, k),
+                Target::Brand(b) => (s.scope_brand, b),
+            };
+            let mut lines = vec![
+                Line::raw(format!("{scope} {}", text::sanitize(name))),
+                field_line(app, s.manual_date, date, *field == ManualField::Date),
+                field_line(
+                    app,
+                    s.manual_channel,
+                    channel,
+                    *field == ManualField::Channel,
+                ),
+                Line::styled(s.manual_help, app.theme.dim()),
+            ];
+            if let Some(e) = error {
+                lines.push(Line::styled(text::sanitize(e), app.theme.error()));
+            }
+            let r = window(area, 72, 8, buf);
+            Paragraph::new(lines)
+                .block(titled(app, s.manual_title))
+                .wrap(Wrap { trim: false })
+                .render(r, buf);
+            match field {
+                ManualField::Date => cursor_after(app, r, 1, s.manual_date, date),
+                ManualField::Channel => cursor_after(app, r, 2, s.manual_channel, channel),
+            }
+        }
+        Prompt::Export {
+            path,
+            scope,
+            selected,
+            error,
+        } => {
+            let violating = app.export_keys(ExportScope::AllViolating, None).len();
+            let radio = |on: bool| if on { "(•)" } else { "( )" };
+            let mut lines = vec![field_line(app, s.export_file, path, true)];
+            if let Some(t) = selected {
+                let name = match t {
+                    Target::Sender(k) | Target::Brand(k) => text::sanitize(k),
+                };
+                lines.push(Line::raw(format!(
+                    "{} {} {name}",
+                    radio(*scope == ExportScope::Selected),
+                    s.export_selected
+                )));
+            }
+            lines.push(Line::raw(format!(
+                "{} {}",
+                radio(*scope == ExportScope::AllViolating),
+                (s.export_all_violating)(violating)
+            )));
+            lines.push(Line::styled(s.export_help, app.theme.dim()));
+            if let Some(e) = error {
+                lines.push(Line::styled(text::sanitize(e), app.theme.error()));
+            }
+            let r = window(area, 72, lines.len() as u16 + 2, buf);
+            Paragraph::new(lines)
+                .block(titled(app, s.export_title))
+                .wrap(Wrap { trim: false })
+                .render(r, buf);
+            cursor_after(app, r, 0, s.export_file, path)
+        }
+        Prompt::Import { path, error } => {
+            let mut lines = vec![
+                field_line(app, s.import_file, path, true),
+                Line::styled(s.import_help, app.theme.dim()),
+            ];
+            if let Some(e) = error {
+                lines.push(Line::styled(text::sanitize(e), app.theme.error()));
+            }
+            let r = window(area, 72, lines.len() as u16 + 4, buf);
+            Paragraph::new(lines)
+                .block(titled(app, s.import_title))
+                .wrap(Wrap { trim: false })
+                .render(r, buf);
+            cursor_after(app, r, 0, s.import_file, path)
+        }
+    }
+}
+
+pub struct Importing<'a> {
+    pub app: &'a App,
+    pub progress: &'a ImportProgress,
+}
+
+impl Widget for &Importing<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let p = self.progress;
+        let r = window(area, 64, 5, buf);
+        let block = titled(app, app.strings.importing);
+        let inner = block.inner(r);
+        block.render(r, buf);
+        let [name, gauge] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+        Line::raw(text::sanitize(&p.file)).render(name, buf);
+        let ratio = if p.total == 0 {
+            0.0
+        } else {
+            (p.done as f64 / p.total as f64).clamp(0.0, 1.0)
+        };
+        Gauge::default()
+            .ratio(ratio)
+            .label(format!(
+                "{:.0}% ({:.1} / {:.1} MB)",
+                ratio * 100.0,
+                p.done as f64 / 1e6,
+                p.total as f64 / 1e6
+            ))
+            .gauge_style(app.theme.chart())
+            .render(gauge, buf);
+    }
+}

@@ -1,0 +1,608 @@
+//! The terminal interface drawn to ratatui's `TestBackend`: snapshots of
+//! every screen in English and Chinese, colour where it carries meaning,
+//! untrusted text that must not act, and the loop performing its effects
+//! against a real (in-memory) store.
+//!
+//! Two data sets: the bundled demo export, and `tui.xml` with the labels
+//! the classifier would give (`tui-labels.sql`), so these screens do not
+//! depend on the rules. The zone is Asia/Shanghai and "now" is fixed.
+
+mod common;
+
+use std::collections::VecDeque;
+use std::fmt::Write;
+use std::path::Path;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use jiff::tz::TimeZone;
+use optout::classify::{Classifier, Region};
+use optout::import::{Format, ImportOptions};
+use optout::store::Store;
+use optout::track::Policy;
+use optout::tui::app::Screen;
+use optout::tui::strings::Lang;
+use optout::tui::{Options, Session};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use unicode_width::UnicodeWidthStr;
+
+/// 2026-03-23 12:00 in Shanghai.
+const NOW: i64 = 1_774_238_400_000;
+
+fn zone() -> TimeZone {
+    TimeZone::get("Asia/Shanghai").unwrap()
+}
+
+fn import(store: &mut Store, path: &Path) {
+    let options = ImportOptions {
+        zone: zone(),
+        ..ImportOptions::default()
+    };
+    store
+        .import_file(
+            path,
+            Format::AndroidXml,
+            &options,
+            &Classifier::builtin(),
+            &Region::default(),
+            &(),
+        )
+        .unwrap();
+}
+
+/// The bundled demo export.
+fn demo_store() -> Store {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.xml");
+    std::fs::write(&path, optout::DEMO_EXPORT).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    import(&mut store, &path);
+    store
+}
+
+/// `tui.xml` labelled, with a manual opt-out (Ctrip) and an ignored bank.
+fn fixture_store() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    import(&mut store, &common::fixture("android/tui.xml"));
+    let labels = std::fs::read_to_string(common::fixture("android/tui-labels.sql")).unwrap();
+    store.conn().execute_batch(&labels).unwrap();
+    let (at, offset) = optout::text::parse_user_time("2026-02-21 09:00", &zone()).unwrap();
+    store
+        .add_manual_optout(false, "1069123000", at, offset, "phone-call", None)
+        .unwrap();
+    store.set_ignored(false, "95588", true).unwrap();
+    store
+}
+
+fn options(lang: Lang) -> Options {
+    Options {
+        lang,
+        zone: zone(),
+        policy: Policy {
+            zone: zone(),
+            ..Policy::default()
+        },
+        region: Region::default(),
+        db_path: None,
+        colour: true,
+        now_ms: Some(NOW),
+    }
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn keys(text: &str) -> Vec<Event> {
+    text.chars().map(|c| key(KeyCode::Char(c))).collect()
+}
+
+/// Runs a session on `store` through `events` and returns the terminal.
+fn run(
+    store: Option<Store>,
+    lang: Lang,
+    (w, h): (u16, u16),
+    events: Vec<Event>,
+) -> (Session, Terminal<TestBackend>) {
+    let mut session = Session::new(store, options(lang));
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut events: VecDeque<Event> = events.into();
+    session.run(&mut terminal, &mut events).unwrap();
+    redraw(&mut session, &mut terminal);
+    (session, terminal)
+}
+
+/// Draws the whole screen again from scratch. `TestBackend` applies only
+/// the cells that changed and, unlike a terminal, keeps what a new wide
+/// character covers, so snapshots are taken from a full redraw.
+fn redraw(session: &mut Session, terminal: &mut Terminal<TestBackend>) {
+    terminal.clear().unwrap();
+    terminal
+        .draw(|f| optout::tui::views::draw(f, &session.app, &mut session.ui))
+        .unwrap();
+}
+
+fn screen(store: Store, lang: Lang, size: (u16, u16), events: Vec<Event>) -> Terminal<TestBackend> {
+    run(Some(store), lang, size, events).1
+}
+
+/// Every line of the screen, as text.
+fn lines(t: &Terminal<TestBackend>) -> Vec<String> {
+    let buf = t.backend().buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            let mut line = String::new();
+            let mut covered = 0;
+            for x in 0..buf.area.width {
+                // The cell after a wide character is part of it.
+                if covered > 0 {
+                    covered -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                covered = sym.width().saturating_sub(1);
+                line.push_str(sym);
+            }
+            line
+        })
+        .collect()
+}
+
+fn contains(t: &Terminal<TestBackend>, text: &str) -> bool {
+    lines(t).iter().any(|l| l.contains(text))
+}
+
+// --- the demo export ---
+
+#[test]
+fn demo_senders() {
+    assert_snapshot!(
+        "demo_senders_en",
+        screen(demo_store(), Lang::En, (100, 24), vec![]).backend()
+    );
+    assert_snapshot!(
+        "demo_senders_zh",
+        screen(demo_store(), Lang::Zh, (100, 24), vec![]).backend()
+    );
+}
+
+#[test]
+fn demo_timeline() {
+    let enter = vec![key(KeyCode::Enter)];
+    assert_snapshot!(
+        "demo_timeline_en",
+        screen(demo_store(), Lang::En, (100, 24), enter.clone()).backend()
+    );
+    assert_snapshot!(
+        "demo_timeline_zh",
+        screen(demo_store(), Lang::Zh, (100, 24), enter).backend()
+    );
+}
+
+#[test]
+fn demo_overview() {
+    assert_snapshot!(
+        "demo_overview_en",
+        screen(demo_store(), Lang::En, (100, 24), keys("3")).backend()
+    );
+    assert_snapshot!(
+        "demo_overview_zh",
+        screen(demo_store(), Lang::Zh, (100, 24), keys("3")).backend()
+    );
+}
+
+#[test]
+fn demo_help() {
+    assert_snapshot!(
+        "demo_help_en",
+        screen(demo_store(), Lang::En, (100, 30), keys("?")).backend()
+    );
+    assert_snapshot!(
+        "demo_help_zh",
+        screen(demo_store(), Lang::Zh, (100, 30), keys("?")).backend()
+    );
+}
+
+// --- a labelled history: every status, mark and window ---
+
+#[test]
+fn senders_wide_and_narrow() {
+    assert_snapshot!(
+        "senders_wide_en",
+        screen(fixture_store(), Lang::En, (130, 30), vec![]).backend()
+    );
+    assert_snapshot!(
+        "senders_wide_zh",
+        screen(fixture_store(), Lang::Zh, (130, 30), vec![]).backend()
+    );
+    assert_snapshot!(
+        "senders_narrow_en",
+        screen(fixture_store(), Lang::En, (80, 24), vec![]).backend()
+    );
+    assert_snapshot!(
+        "senders_narrow_zh",
+        screen(fixture_store(), Lang::Zh, (80, 24), vec![]).backend()
+    );
+}
+
+#[test]
+fn senders_grouped_by_brand() {
+    assert_snapshot!(
+        "senders_grouped_en",
+        screen(fixture_store(), Lang::En, (130, 26), keys("b")).backend()
+    );
+}
+
+#[test]
+fn timeline_with_every_mark() {
+    // The violating SPDB number is first; its timeline includes the sibling
+    // that received the opt-out and the confirmation.
+    let enter = vec![key(KeyCode::Enter)];
+    assert_snapshot!(
+        "timeline_en",
+        screen(fixture_store(), Lang::En, (130, 30), enter.clone()).backend()
+    );
+    assert_snapshot!(
+        "timeline_zh",
+        screen(fixture_store(), Lang::Zh, (130, 30), enter).backend()
+    );
+    let mut rules = vec![key(KeyCode::Enter)];
+    rules.extend(keys("rg"));
+    assert_snapshot!(
+        "timeline_rules_en",
+        screen(fixture_store(), Lang::En, (130, 16), rules).backend()
+    );
+}
+
+#[test]
+fn overview_charts() {
+    assert_snapshot!(
+        "overview_en",
+        screen(fixture_store(), Lang::En, (130, 30), keys("3")).backend()
+    );
+    assert_snapshot!(
+        "overview_zh",
+        screen(fixture_store(), Lang::Zh, (100, 30), keys("3")).backend()
+    );
+}
+
+#[test]
+fn unsubscribe_advice() {
+    // The fourth row is the suspicious ETC sender, the third Meituan (no
+    // keyword stated), the first SPDB (keyword stated).
+    assert_snapshot!(
+        "unsubscribe_suspicious_en",
+        screen(fixture_store(), Lang::En, (100, 24), keys("jjju")).backend()
+    );
+    assert_snapshot!(
+        "unsubscribe_suggestion_en",
+        screen(fixture_store(), Lang::En, (100, 24), keys("jju")).backend()
+    );
+    assert_snapshot!(
+        "unsubscribe_suggestion_zh",
+        screen(fixture_store(), Lang::Zh, (100, 24), keys("jju")).backend()
+    );
+    assert_snapshot!(
+        "unsubscribe_stated_zh",
+        screen(fixture_store(), Lang::Zh, (100, 24), keys("u")).backend()
+    );
+}
+
+#[test]
+fn prompts() {
+    assert_snapshot!(
+        "manual_prompt_en",
+        screen(fixture_store(), Lang::En, (100, 24), keys("m")).backend()
+    );
+    assert_snapshot!(
+        "manual_prompt_zh",
+        screen(fixture_store(), Lang::Zh, (100, 24), keys("m")).backend()
+    );
+    assert_snapshot!(
+        "export_prompt_en",
+        screen(fixture_store(), Lang::En, (100, 24), keys("e")).backend()
+    );
+    let mut search = keys("/");
+    search.extend(keys("退订成功"));
+    assert_snapshot!(
+        "search_typing_en",
+        screen(fixture_store(), Lang::En, (100, 24), search).backend()
+    );
+}
+
+#[test]
+fn welcome_without_a_database() {
+    // Never created: nothing is imported here.
+    let path = std::path::PathBuf::from("/nonexistent/optout/optout.sqlite3");
+    for (lang, name) in [(Lang::En, "welcome_en"), (Lang::Zh, "welcome_zh")] {
+        let mut session = Session::new(
+            None,
+            Options {
+                db_path: Some(path.clone()),
+                ..options(lang)
+            },
+        );
+        let mut terminal = Terminal::new(TestBackend::new(100, 26)).unwrap();
+        session.run(&mut terminal, &mut VecDeque::new()).unwrap();
+        redraw(&mut session, &mut terminal);
+        assert_snapshot!(name, terminal.backend());
+    }
+}
+
+#[test]
+fn a_small_terminal_says_so_and_a_resize_redraws() {
+    let (mut session, mut terminal) = run(Some(fixture_store()), Lang::En, (50, 12), vec![]);
+    assert_snapshot!("too_small_en", terminal.backend());
+    terminal.backend_mut().resize(100, 24);
+    session
+        .handle(&Event::Resize(100, 24), &mut terminal)
+        .unwrap();
+    redraw(&mut session, &mut terminal);
+    assert!(contains(&terminal, "95528"));
+}
+
+// --- colour ---
+
+#[test]
+fn a_violating_row_is_red_and_a_confirmed_one_green() {
+    let t = screen(fixture_store(), Lang::En, (130, 30), vec![]);
+    let buf = t.backend().buffer();
+    let ls = lines(&t);
+    let row = |needle: &str| ls.iter().position(|l| l.contains(needle)).unwrap() as u16;
+    let badge_fg = |y: u16| {
+        let x = (0..buf.area.width)
+            .find(|&x| ["✗", "✓", "●"].contains(&buf[(x, y)].symbol()))
+            .unwrap();
+        buf[(x, y)].fg
+    };
+    // 95528 is selected (reversed) but keeps its red; Ctrip is not selected.
+    assert_eq!(badge_fg(row("95528")), Color::Red);
+    assert_eq!(badge_fg(row("1069123000")), Color::Red);
+    assert_eq!(badge_fg(row("10690001")), Color::Green);
+    assert_eq!(badge_fg(row("1065502010")), Color::Yellow);
+}
+
+#[test]
+fn a_violation_in_the_timeline_is_red() {
+    let t = screen(
+        fixture_store(),
+        Lang::En,
+        (130, 30),
+        vec![key(KeyCode::Enter)],
+    );
+    let buf = t.backend().buffer();
+    let y = lines(&t)
+        .iter()
+        .position(|l| l.contains("VIOLATION"))
+        .unwrap() as u16;
+    let x = (0..buf.area.width)
+        .find(|&x| buf[(x, y)].symbol() == "✗")
+        .unwrap();
+    assert_eq!(buf[(x, y)].fg, Color::Red);
+}
+
+// --- untrusted text ---
+
+#[test]
+fn escape_sequences_in_a_body_are_shown_not_acted_on() {
+    // 老王's message holds ESC[2J (clear screen) and an OSC 52 clipboard write.
+    let mut events = keys("/老王");
+    events.push(key(KeyCode::Enter));
+    events.push(key(KeyCode::Enter));
+    let t = screen(fixture_store(), Lang::En, (100, 24), events);
+    let buf = t.backend().buffer();
+    for cell in &buf.content {
+        assert!(
+            !cell.symbol().chars().any(char::is_control),
+            "a control character reached the terminal: {:?}",
+            cell.symbol()
+        );
+    }
+    assert!(contains(&t, "␛[2J␛]52;c;SGVsbG8=␇ end"), "{:#?}", lines(&t));
+    assert!(contains(&t, "第二行"), "the line break is kept");
+}
+
+// --- the loop performs effects ---
+
+#[test]
+fn ignoring_writes_the_store_and_says_so() {
+    let (session, t) = run(Some(fixture_store()), Lang::En, (100, 24), keys("i"));
+    let store = session.store().unwrap();
+    assert!(
+        store
+            .ignored()
+            .unwrap()
+            .contains(&(false, "95528".to_string()))
+    );
+    assert!(contains(&t, "Ignoring sender 95528: kept, never flagged."));
+    assert_eq!(session.app.counts.violating, 1, "the report was recomputed");
+}
+
+#[test]
+fn a_manual_opt_out_is_recorded_and_changes_the_status() {
+    // Meituan (the third row) had no opt-out.
+    let mut events = keys("jjm");
+    events.push(key(KeyCode::Enter));
+    let (session, t) = run(Some(fixture_store()), Lang::En, (100, 24), events);
+    assert!(
+        contains(
+            &t,
+            "Recorded a manual opt-out for sender 1065502010 at 2026-03-23 12:00 (other)."
+        ),
+        "{:#?}",
+        lines(&t)
+    );
+    let s = session
+        .app
+        .report
+        .senders
+        .iter()
+        .find(|s| s.key == "1065502010")
+        .unwrap();
+    assert_eq!(s.status, optout::track::Status::OptedOut);
+    assert_eq!(
+        s.findings.optout.as_ref().unwrap().manual.as_deref(),
+        Some("other")
+    );
+}
+
+#[test]
+fn export_prompts_then_reports_the_outcome() {
+    let (_, t) = run(Some(fixture_store()), Lang::En, (100, 24), keys("e"));
+    assert!(contains(&t, "optout-evidence-2026-03-23.html"));
+    // Replace the default path with one in a temporary directory.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("evidence.html");
+    let mut events = keys("e");
+    events.push(Event::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    events.extend(keys(&out.display().to_string()));
+    events.push(key(KeyCode::Enter));
+    let (_, t) = run(Some(fixture_store()), Lang::En, (100, 24), events);
+    assert!(contains(&t, "wrote"), "{}", lines(&t).join("\n"));
+    let html = std::fs::read_to_string(&out).expect("the export was written");
+    assert!(html.contains("<!DOCTYPE html>") || html.contains("<!doctype html>"));
+    // Written once: the same path again is refused, never overwritten.
+    let mut again = keys("e");
+    again.push(Event::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    again.extend(keys(&out.display().to_string()));
+    again.push(key(KeyCode::Enter));
+    let (_, t) = run(Some(fixture_store()), Lang::En, (100, 24), again);
+    assert!(contains(&t, "Export failed"), "{}", lines(&t).join("\n"));
+}
+
+#[test]
+fn importing_from_the_welcome_screen_fills_the_list() {
+    let mut events = keys("I");
+    events.extend(keys(
+        &common::fixture("android/cases.xml").display().to_string(),
+    ));
+    events.push(key(KeyCode::Enter));
+    let (session, t) = run(None, Lang::En, (120, 24), events);
+    assert_eq!(session.app.screen, Screen::Senders);
+    assert!(
+        contains(&t, "Imported 6 new messages (0 already stored)"),
+        "{:#?}",
+        lines(&t)
+    );
+    assert!(contains(&t, "+15555550101"));
+}
+
+#[test]
+fn a_bad_import_says_why_and_changes_nothing() {
+    let mut events = keys("I");
+    events.extend(keys(
+        &common::fixture("android/truncated.xml")
+            .display()
+            .to_string(),
+    ));
+    events.push(key(KeyCode::Enter));
+    let (session, t) = run(Some(fixture_store()), Lang::En, (140, 24), events);
+    assert!(
+        contains(&t, "Import failed, nothing changed"),
+        "{:#?}",
+        lines(&t)
+    );
+    assert_eq!(session.store().unwrap().message_count().unwrap(), 22);
+}
+
+#[test]
+fn search_finds_senders_by_message_text() {
+    // "退订成功" (JD) and "成功退订" (SPDB's first number).
+    let mut events = keys("/成功");
+    events.push(key(KeyCode::Enter));
+    let (session, t) = run(Some(fixture_store()), Lang::En, (100, 24), events);
+    assert_eq!(session.app.rows.len(), 2);
+    assert!(
+        contains(&t, "search “成功”: 2 senders (2 by message text)"),
+        "{:#?}",
+        lines(&t)
+    );
+}
+
+#[test]
+fn a_long_timeline_is_read_a_window_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.xml");
+    let mut xml = String::from("<?xml version='1.0' encoding='UTF-8'?>\n<smses count=\"500\">\n");
+    for i in 0..500 {
+        writeln!(
+            xml,
+            "<sms address=\"10690001\" date=\"{}\" type=\"1\" body=\"message number {i}\" />",
+            1_767_225_600_000_i64 + i * 3_600_000
+        )
+        .unwrap();
+    }
+    xml.push_str("</smses>\n");
+    std::fs::write(&path, xml).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    import(&mut store, &path);
+    let (mut session, mut t) = run(Some(store), Lang::En, (100, 24), vec![key(KeyCode::Enter)]);
+    let tl = session.app.timeline.clone().unwrap();
+    assert_eq!(tl.total, Some(500));
+    assert_eq!(tl.cursor, 499);
+    assert!(
+        tl.messages.len() < 500 && tl.start > 0,
+        "{} from {}",
+        tl.messages.len(),
+        tl.start
+    );
+    assert!(contains(&t, "message number 499"));
+    assert!(contains(&t, "500/500"));
+    session.handle(&key(KeyCode::Char('g')), &mut t).unwrap();
+    redraw(&mut session, &mut t);
+    let tl = session.app.timeline.clone().unwrap();
+    assert_eq!((tl.start, tl.cursor), (0, 0));
+    assert!(contains(&t, "message number 0 "), "{:#?}", lines(&t));
+    session.handle(&key(KeyCode::PageDown), &mut t).unwrap();
+    assert!(session.app.timeline.as_ref().unwrap().cursor > 0);
+}
+
+#[test]
+fn a_long_list_keeps_the_selection_on_screen_and_clicks_hit_their_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.xml");
+    let mut xml = String::from("<?xml version='1.0' encoding='UTF-8'?>\n<smses>\n");
+    for i in 0..60 {
+        writeln!(
+            xml,
+            "<sms address=\"1069{i:04}\" date=\"{}\" type=\"1\" body=\"hello\" />",
+            1_767_225_600_000_i64 - i * 60_000
+        )
+        .unwrap();
+    }
+    xml.push_str("</smses>\n");
+    std::fs::write(&path, xml).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    import(&mut store, &path);
+    // Newest first: 10690000 … 10690059.
+    let (mut session, mut t) = run(Some(store), Lang::En, (100, 24), keys("G"));
+    assert!(contains(&t, "10690059"));
+    assert!(!contains(&t, "10690000 "));
+    let y = lines(&t)
+        .iter()
+        .position(|l| l.contains("10690055"))
+        .unwrap() as u16;
+    let click = Event::Mouse(crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: 30,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    });
+    session.handle(&click, &mut t).unwrap();
+    redraw(&mut session, &mut t);
+    assert_eq!(
+        session.app.selected_target(),
+        Some(optout::tui::app::Target::Sender("10690055".into()))
+    );
+    session.handle(&key(KeyCode::Char('g')), &mut t).unwrap();
+    redraw(&mut session, &mut t);
+    assert!(contains(&t, "10690000 "));
+}

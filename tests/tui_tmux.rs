@@ -1,0 +1,226 @@
+//! The real binary in a real terminal: tmux runs a shell, the shell runs
+//! `optout`, keys go in with `send-keys`, the screen comes back with
+//! `capture-pane`. Skips (with a message) where tmux is not installed.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A private tmux server (its own socket), killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// `name` keeps the servers of tests running side by side apart.
+    fn start(name: &str, dir: &Path, width: u16, height: u16) -> Option<Tmux> {
+        if Command::new("tmux").arg("-V").output().is_err() {
+            eprintln!("skipping: tmux is not installed (.ci/run installs it)");
+            return None;
+        }
+        let tmux = Tmux {
+            socket: format!("optout-test-{}-{name}", std::process::id()),
+        };
+        // A plain shell with a known prompt, so a sane terminal is visible.
+        let status = Command::new("tmux")
+            .args(["-u", "-L", &tmux.socket, "-f", "/dev/null"])
+            .args(["new-session", "-d", "-s", "t"])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .arg("-c")
+            .arg(dir)
+            .args(["env", "-i"])
+            .arg(format!("HOME={}", dir.display()))
+            .arg(format!(
+                "PATH={}",
+                std::env::var("PATH").unwrap_or_default()
+            ))
+            .args(["LANG=C.UTF-8", "TERM=xterm-256color", "PS1=test$ ", "sh"])
+            .status()
+            .expect("tmux new-session");
+        assert!(status.success());
+        Some(tmux)
+    }
+
+    fn tmux(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-u", "-L", &self.socket]);
+        c
+    }
+
+    /// Types `keys` (tmux key names, one send-keys each, a pause between so
+    /// Esc is never read as Alt+key).
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let ok = self
+                .tmux()
+                .args(["send-keys", "-t", "t", k])
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok, "send-keys {k}");
+            std::thread::sleep(Duration::from_millis(120));
+        }
+    }
+
+    /// Types literal text.
+    fn text(&self, text: &str) {
+        let ok = self
+            .tmux()
+            .args(["send-keys", "-t", "t", "-l", text])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    }
+
+    fn screen(&self) -> String {
+        let out = self
+            .tmux()
+            .args(["capture-pane", "-p", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn display(&self, format: &str) -> String {
+        let out = self
+            .tmux()
+            .args(["display", "-p", "-t", "t", format])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Waits until the pane is (or is not) on the alternate screen.
+    fn wait_alternate(&self, on: bool) {
+        let want = if on { "1" } else { "0" };
+        let start = Instant::now();
+        while self.display("#{alternate_on}") != want {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "alternate screen never became {want}; the screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until the screen shows every one of `texts`.
+    fn wait_for(&self, texts: &[&str]) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for {texts:?}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux().arg("kill-server").status();
+    }
+}
+
+/// A database with `tui.xml` imported by the binary, then labelled as the
+/// classifier would (the foundation's stub calls everything personal).
+fn database(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("optout.sqlite3");
+    common::optout(&db)
+        .args(["import"])
+        .arg(common::fixture("android/tui.xml"))
+        .assert()
+        .success();
+    let labels = std::fs::read_to_string(common::fixture("android/tui-labels.sql")).unwrap();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(&labels)
+        .unwrap();
+    db
+}
+
+#[test]
+fn the_interface_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let Some(t) = Tmux::start("main", dir.path(), 120, 32) else {
+        return;
+    };
+    t.wait_for(&["test$"]);
+    t.text(&format!(
+        "OPTOUT_DB='{}' OPTOUT_TZ=Asia/Shanghai OPTOUT_CONFIG=/dev/null '{}'",
+        db.display(),
+        env!("CARGO_BIN_EXE_optout")
+    ));
+    t.keys(&["Enter"]);
+
+    // The senders, violating first.
+    t.wait_alternate(true);
+    let screen = t.wait_for(&["Senders (10)", "95528", "violating"]);
+    assert!(screen.contains("1069123000"), "{screen}");
+
+    // The timeline of the selected (violating) sender with its brand sibling.
+    t.keys(&["Enter"]);
+    t.wait_for(&[
+        "numbers: 95528, 106912345678",
+        "VIOLATION",
+        "opt-out sent: TD",
+    ]);
+
+    // Back, then filter to violating.
+    t.keys(&["Escape", "f", "f", "f"]);
+    let screen = t.wait_for(&["filter violating", "filter: violating (1 sender)"]);
+    assert!(!screen.contains("1065502010"), "{screen}");
+
+    // The export prompt, then its outcome.
+    t.keys(&["e"]);
+    t.wait_for(&["Write the evidence export", "optout-evidence-"]);
+    t.keys(&["Enter"]);
+    t.wait_for(&["wrote optout-evidence-"]);
+
+    // Help, then quit: the shell is back, out of the alternate screen.
+    t.keys(&["?"]);
+    t.wait_for(&["Keys", "record an opt-out made elsewhere"]);
+    t.keys(&["Escape", "q"]);
+    t.wait_alternate(false);
+    t.wait_for(&["test$"]);
+    // The terminal echoes and reads lines again.
+    t.text("echo sane-$((6*7))");
+    t.keys(&["Enter"]);
+    t.wait_for(&["sane-42"]);
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(t) = Tmux::start("ctrl-c", dir.path(), 100, 30) else {
+        return;
+    };
+    t.wait_for(&["test$"]);
+    // No database yet: the welcome screen.
+    t.text(&format!(
+        "OPTOUT_DB='{}' OPTOUT_CONFIG=/dev/null '{}'",
+        dir.path().join("none.sqlite3").display(),
+        env!("CARGO_BIN_EXE_optout")
+    ));
+    t.keys(&["Enter"]);
+    t.wait_alternate(true);
+    t.wait_for(&["Welcome to optout", "Press I"]);
+    t.keys(&["C-c"]);
+    t.wait_alternate(false);
+    t.text("echo sane-$((6*7))");
+    t.keys(&["Enter"]);
+    t.wait_for(&["sane-42"]);
+    assert!(
+        !dir.path().join("none.sqlite3").exists(),
+        "looking creates nothing"
+    );
+}
