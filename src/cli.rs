@@ -188,6 +188,8 @@ pub struct Settings {
     pub zone: jiff::tz::TimeZone,
     pub policy: Policy,
     pub lang: Option<String>,
+    /// Whether the zone came from `--tz`, the environment or the config file.
+    pub zone_explicit: bool,
 }
 
 impl Settings {
@@ -203,6 +205,7 @@ impl Settings {
             .or(cfg.region.as_deref())
             .unwrap_or("CN");
         let region = Region::new(region).map_err(|e| CliError(format!("--region: {e}")))?;
+        let zone_explicit = cli.tz.is_some() || cfg.tz.is_some();
         let zone = text::resolve_zone(cli.tz.as_deref().or(cfg.tz.as_deref()))
             .map_err(|e| CliError(format!("--tz: {e}")))?;
         let mut policy = Policy {
@@ -227,6 +230,7 @@ impl Settings {
             zone,
             policy,
             lang: cfg.lang,
+            zone_explicit,
         })
     }
 }
@@ -552,6 +556,14 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo { no_tui } => {
+            // The sample is a phone in Shanghai: show its times there unless told otherwise.
+            let mut settings = settings;
+            if !settings.zone_explicit
+                && let Ok(shanghai) = jiff::tz::TimeZone::get("Asia/Shanghai")
+            {
+                settings.zone = shanghai.clone();
+                settings.policy.zone = shanghai;
+            }
             let classifier = classifier(&settings.region);
             let mut store = Store::open_in_memory()?;
             let sample = demo_sample_file()?;

@@ -138,6 +138,8 @@ pub struct Strings {
     pub advice_send: &'static str,
     pub advice_to: &'static str,
     pub advice_as_stated: &'static str,
+    /// Already opted out and it kept sending: (opt-out date, messages since).
+    pub advice_already_violating: fn(&str, u64) -> String,
     pub advice_suggestion: &'static str,
     pub advice_do_not_reply: &'static str,
     pub advice_report: &'static str,
@@ -463,6 +465,11 @@ pub static EN: Strings = Strings {
     advice_send: "Send",
     advice_to: "to",
     advice_as_stated: "This is what its own messages say.",
+    advice_already_violating: |at, n| {
+        format!(
+            "You already opted out on {at}, and it sent {n} marketing message(s) since. Replying again rarely helps: press e to write the evidence for a complaint (12321, FCC/FTC, or forward to 7726)."
+        )
+    },
     advice_suggestion: "SUGGESTION: its messages state no keyword; this is the usual word for this kind of number.",
     advice_do_not_reply: "Do NOT reply: this sender looks like fraud, and a reply tells it your number is live.",
     advice_report: "Block the number and report it: forward the message to 12321 (China), to 7726 (SPAM) in the US, or to your carrier's spam number.",
@@ -715,6 +722,11 @@ pub static ZH: Strings = Strings {
     advice_send: "发送",
     advice_to: "到",
     advice_as_stated: "这是它自己短信里写的退订方式。",
+    advice_already_violating: |at, n| {
+        format!(
+            "你已于 {at} 退订，之后它仍发来 {n} 条营销短信。再回复退订往往无用：按 e 导出证据，向 12321 举报。"
+        )
+    },
     advice_suggestion: "建议：它的短信没有写明退订词；这是此类号码通常使用的退订词。",
     advice_do_not_reply: "不要回复：这个发送方疑似诈骗，回复会让对方确认你的号码有效。",
     advice_report: "拉黑该号码并举报：转发到 12321（中国），美国转发到 7726（SPAM），或运营商的垃圾短信举报号码。",

@@ -81,6 +81,18 @@ impl Widget for &Unsubscribe<'_> {
             Target::Sender(k) | Target::Brand(k) => text::sanitize(k),
         };
         let mut lines = vec![Line::styled(who, app.theme.title()), Line::raw("")];
+        if let Target::Sender(k) = self.target
+            && let Some(r) = app.sender(k)
+            && let Some(o) = &r.findings.optout
+            && !r.findings.violations.is_empty()
+        {
+            let at = text::short(o.ts_ms, o.utc_offset_s, &app.zone);
+            lines.push(Line::styled(
+                (s.advice_already_violating)(&at, r.after_optout()),
+                app.theme.warning(),
+            ));
+            lines.push(Line::raw(""));
+        }
         match advice(app, self.target) {
             Advice::DoNotReply { advertised } => {
                 lines.push(Line::styled(s.advice_do_not_reply, app.theme.warning()));
