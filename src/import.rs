@@ -21,6 +21,7 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
 
@@ -256,18 +257,30 @@ impl fmt::Display for ImportError {
 impl std::error::Error for ImportError {}
 
 /// A reader over the input file that hashes and counts every byte it hands
-/// out, so the file's SHA-256 comes for free with a streaming parse.
+/// out, so the file's SHA-256 comes for free with a streaming parse. The
+/// hashing runs on its own thread (the bytes are handed over in chunks, at
+/// most 16 in flight), so it costs the parse no time on a multi-core machine.
 pub struct HashingReader<R> {
     inner: R,
-    hasher: Sha256,
+    chunks: Option<mpsc::SyncSender<Vec<u8>>>,
+    hasher: Option<std::thread::JoinHandle<[u8; 32]>>,
     bytes: u64,
 }
 
 impl<R: Read> HashingReader<R> {
     pub fn new(inner: R) -> Self {
+        let (chunks, received) = mpsc::sync_channel::<Vec<u8>>(16);
+        let hasher = std::thread::spawn(move || {
+            let mut h = Sha256::new();
+            for chunk in received {
+                h.update(&chunk);
+            }
+            h.finalize().into()
+        });
         HashingReader {
             inner,
-            hasher: Sha256::new(),
+            chunks: Some(chunks),
+            hasher: Some(hasher),
             bytes: 0,
         }
     }
@@ -278,32 +291,29 @@ impl<R: Read> HashingReader<R> {
 
     /// Reads whatever the parser left unread and returns (SHA-256 hex, size).
     pub fn finish(mut self) -> io::Result<(String, u64)> {
-        io::copy(
-            &mut self.inner,
-            &mut HashWriter(&mut self.hasher, &mut self.bytes),
-        )?;
-        Ok((hex(&self.hasher.finalize()), self.bytes))
-    }
-}
-
-struct HashWriter<'a>(&'a mut Sha256, &'a mut u64);
-
-impl io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
-        *self.1 += buf.len() as u64;
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+        io::copy(&mut self, &mut io::sink())?;
+        drop(self.chunks.take());
+        let digest = self
+            .hasher
+            .take()
+            .and_then(|h| h.join().ok())
+            .ok_or_else(|| io::Error::other("the hashing thread failed"))?;
+        Ok((hex(&digest), self.bytes))
     }
 }
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.bytes += n as u64;
+        if n > 0 {
+            let chunk = buf.get(..n).unwrap_or_default().to_vec();
+            self.chunks
+                .as_ref()
+                .ok_or_else(|| io::Error::other("read after finish"))?
+                .send(chunk)
+                .map_err(|_| io::Error::other("the hashing thread stopped"))?;
+            self.bytes += n as u64;
+        }
         Ok(n)
     }
 }

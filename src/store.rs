@@ -4,12 +4,17 @@
 use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
-use crate::classify::{BrandSource, Classifier, MessageFeatures, Region, normalize_sender};
+use crate::classify::{
+    BrandSource, Classification, Classifier, MessageFeatures, Region, SenderClass, normalize_sender,
+};
 use crate::import::{
     self, Direction, Format, ImportError, ImportOptions, ImportedMessage, MessageSink, Position,
     Progress,
@@ -20,6 +25,7 @@ use crate::import::{
 pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0001_foundation.sql"),
     include_str!("store/migrations/0002_classification_tracking.sql"),
+    include_str!("store/migrations/0003_dedupe_by_time.sql"),
 ];
 
 /// A database error, with what to do next where we know.
@@ -239,6 +245,9 @@ impl Store {
             self.conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // 16 MiB of page cache (the default is 2): an import's index pages
+        // stay in memory instead of spilling to the WAL mid-transaction.
+        self.conn.pragma_update(None, "cache_size", -16 * 1024)?;
         Ok(())
     }
 
@@ -318,15 +327,9 @@ impl Store {
             )
             .map_err(|e| ImportFailure::Store(e.into()))?;
             let import_id = tx.last_insert_rowid();
-            let mut sink =
-                TxSink::new(&tx, import_id, classifier, region).map_err(ImportFailure::Store)?;
-            let source = import::read_file(path, format, options, &mut sink, progress)
-                .map_err(ImportFailure::File)?;
-            if let Some(err) = sink.error.take() {
-                return Err(ImportFailure::Store(err));
-            }
-            let mut report = sink.report;
-            drop(sink.insert_message);
+            let (source, mut report) = pipeline(
+                &tx, import_id, path, format, options, classifier, region, progress,
+            )?;
             report.import_id = import_id;
             report.sha256.clone_from(&source.sha256);
             report.size = source.size;
@@ -681,130 +684,145 @@ pub fn dedupe_key(sender_key: &str, direction: Direction, timestamp_ms: i64, bod
     i64::from_le_bytes(first)
 }
 
-/// The sink an import writes through: normalise, classify, dedupe, insert.
-struct TxSink<'a> {
-    tx: &'a Transaction<'a>,
-    import_id: i64,
-    classifier: &'a Classifier,
-    region: &'a Region,
-    insert_message: rusqlite::Statement<'a>,
-    senders: HashMap<String, i64>,
-    /// Raw address → (sender id, key, class): normalise each address once.
-    aliases: HashMap<String, (i64, std::rc::Rc<str>, crate::classify::SenderClass)>,
-    report: ImportReport,
-    error: Option<StoreError>,
+/// One message made ready for the database on the reading thread.
+struct Prepared {
+    msg: ImportedMessage,
+    key: Arc<str>,
+    class: SenderClass,
+    dlt: Option<char>,
+    classification: Classification,
+    dedupe: i64,
 }
 
-const MAX_REJECTED_SAMPLES: usize = 20;
+/// Messages travel to the writer in batches: one channel operation per batch.
+const BATCH: usize = 512;
+/// Batches in flight: bounds the memory between the two threads.
+const BATCHES_IN_FLIGHT: usize = 8;
 
-impl<'a> TxSink<'a> {
-    fn new(
-        tx: &'a Transaction<'a>,
-        import_id: i64,
-        classifier: &'a Classifier,
-        region: &'a Region,
-    ) -> Result<Self, StoreError> {
-        let insert_message = tx.prepare(
-            "INSERT OR IGNORE INTO messages(sender_id, direction, address, ts_ms, utc_offset_s,
-                body, channel, contact_name, import_id, dedupe, hint, kind, rule_id, brand,
-                brand_from_prefix, optout_keyword, optout_target)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-        )?;
-        Ok(TxSink {
-            tx,
-            import_id,
-            classifier,
-            region,
-            insert_message,
-            senders: HashMap::new(),
-            aliases: HashMap::new(),
-            report: ImportReport::default(),
-            error: None,
-        })
-    }
-
-    fn sender_id(
-        &mut self,
-        key: &str,
-        class: &str,
-        dlt: Option<char>,
-    ) -> Result<i64, rusqlite::Error> {
-        if let Some(&id) = self.senders.get(key) {
-            return Ok(id);
+/// Runs one import on two threads: the importer (read, parse),
+/// normalisation, classification and dedupe hashing on a reader thread; the
+/// database writes on this one, in `tx`. Memory stays bounded by the
+/// channel. (The file's SHA-256 is computed on a third, see
+/// [`import::HashingReader`].)
+#[allow(clippy::too_many_arguments)]
+fn pipeline(
+    tx: &Transaction<'_>,
+    import_id: i64,
+    path: &Path,
+    format: Format,
+    options: &ImportOptions,
+    classifier: &Classifier,
+    region: &Region,
+    progress: &dyn Progress,
+) -> Result<(import::SourceFile, ImportReport), ImportFailure> {
+    let (to_writer, batches) = mpsc::sync_channel::<Vec<Prepared>>(BATCHES_IN_FLIGHT);
+    let position = AtomicProgress::default();
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut sink = Prepare {
+                out: to_writer,
+                batch: Vec::with_capacity(BATCH),
+                classifier,
+                region,
+                normalised: HashMap::new(),
+                report: ImportReport::default(),
+            };
+            let result = import::read_file(path, format, options, &mut sink, &position);
+            let result = result.and_then(|source| sink.flush().map(|()| source));
+            (result, sink.report)
+        });
+        let mut writer = Writer::new(tx, import_id).map_err(ImportFailure::Store)?;
+        let mut failed = None;
+        for batch in &batches {
+            for p in batch {
+                if let Err(e) = writer.store(&p) {
+                    failed = Some(StoreError::from(e));
+                    break;
+                }
+            }
+            if failed.is_some() {
+                break;
+            }
+            progress.set_position(position.0.load(Ordering::Relaxed));
         }
-        let dlt = dlt.map(String::from);
-        let id: i64 = self.tx.query_row(
-            "INSERT INTO senders(key, class, dlt_suffix) VALUES (?1, ?2, ?3)
-             ON CONFLICT(key) DO UPDATE SET class = excluded.class,
-                dlt_suffix = coalesce(excluded.dlt_suffix, senders.dlt_suffix)
-             RETURNING id",
-            params![key, class, dlt],
-            |r| r.get(0),
-        )?;
-        self.senders.insert(key.to_string(), id);
-        Ok(id)
-    }
+        // Hang up first: a reader blocked on a full channel then stops.
+        drop(batches);
+        let (result, mut report) = reader
+            .join()
+            .map_err(|_| ImportFailure::Store(store_err("the import thread panicked")))?;
+        if let Some(e) = failed {
+            return Err(ImportFailure::Store(e));
+        }
+        let source = result.map_err(ImportFailure::File)?;
+        progress.set_position(position.0.load(Ordering::Relaxed));
+        report.new = writer.new;
+        report.duplicates = writer.duplicates;
+        Ok((source, report))
+    })
+}
 
-    fn store(&mut self, msg: &ImportedMessage) -> Result<(), rusqlite::Error> {
+/// Progress seen by the reader thread, passed on by the writer.
+#[derive(Default)]
+struct AtomicProgress(AtomicU64);
+
+impl Progress for AtomicProgress {
+    fn set_position(&self, bytes: u64) {
+        self.0.store(bytes, Ordering::Relaxed);
+    }
+}
+
+/// The reader thread's sink: normalise (once per raw address), classify,
+/// hash, batch.
+struct Prepare<'a> {
+    out: mpsc::SyncSender<Vec<Prepared>>,
+    batch: Vec<Prepared>,
+    classifier: &'a Classifier,
+    region: &'a Region,
+    normalised: HashMap<String, (Arc<str>, SenderClass, Option<char>)>,
+    report: ImportReport,
+}
+
+impl Prepare<'_> {
+    fn flush(&mut self) -> Result<(), ImportError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.out
+            .send(batch)
+            .map_err(|_| ImportError::new(Path::new("database"), "the database stopped the import"))
+    }
+}
+
+impl MessageSink for Prepare<'_> {
+    fn message(&mut self, msg: ImportedMessage) -> Result<(), ImportError> {
         let raw = msg.address.trim();
-        let (sender_id, key, class) = if let Some(known) = self.aliases.get(raw) {
+        let (key, class, dlt) = if let Some(known) = self.normalised.get(raw) {
             known.clone()
         } else {
-            let sender = normalize_sender(raw, self.region);
-            let id = self.sender_id(&sender.key, sender.class.as_str(), sender.dlt_suffix)?;
-            self.tx.execute(
-                "INSERT OR IGNORE INTO aliases(sender_id, raw) VALUES (?1, ?2)",
-                params![id, raw],
-            )?;
-            let entry = (id, std::rc::Rc::<str>::from(sender.key), sender.class);
-            self.aliases.insert(raw.to_string(), entry.clone());
+            let n = normalize_sender(raw, self.region);
+            let entry = (Arc::<str>::from(n.key), n.class, n.dlt_suffix);
+            self.normalised.insert(raw.to_string(), entry.clone());
             entry
         };
-        let c = self.classifier.classify(&MessageFeatures {
+        let classification = self.classifier.classify(&MessageFeatures {
             from_contact: msg.contact_name.is_some(),
             direction: msg.direction,
             sender_class: class,
             body: &msg.body,
             hint: msg.hint.as_deref(),
         });
-        let (brand, from_prefix) = split_brand(c.brand.as_ref());
         let dedupe = dedupe_key(&key, msg.direction, msg.timestamp_ms, &msg.body);
-        let inserted = self.insert_message.execute(params![
-            sender_id,
-            msg.direction.as_str(),
-            raw,
-            msg.timestamp_ms,
-            msg.utc_offset_s,
-            msg.body,
-            msg.channel.as_str(),
-            msg.contact_name,
-            self.import_id,
+        self.batch.push(Prepared {
+            msg,
+            key,
+            class,
+            dlt,
+            classification,
             dedupe,
-            msg.hint,
-            c.kind.as_str(),
-            c.rule_id,
-            brand,
-            from_prefix,
-            c.instruction.as_ref().map(|i| i.keyword.as_str()),
-            c.instruction.as_ref().and_then(|i| i.target.as_deref()),
-        ])?;
-        if inserted == 1 {
-            self.report.new += 1;
-        } else {
-            self.report.duplicates += 1;
-        }
-        Ok(())
-    }
-}
-
-impl MessageSink for TxSink<'_> {
-    fn message(&mut self, msg: ImportedMessage) -> Result<(), ImportError> {
-        if let Err(e) = self.store(&msg) {
-            // Surfaced as a database error by `import_file`; stop the parse.
-            let err = StoreError::from(e);
-            let text = err.message.clone();
-            self.error = Some(err);
-            return Err(ImportError::new(Path::new("database"), text));
+        });
+        if self.batch.len() >= BATCH {
+            self.flush()?;
         }
         Ok(())
     }
@@ -818,6 +836,100 @@ impl MessageSink for TxSink<'_> {
         if self.report.rejected_samples.len() < MAX_REJECTED_SAMPLES {
             self.report.rejected_samples.push((position, reason));
         }
+    }
+}
+
+const MAX_REJECTED_SAMPLES: usize = 20;
+
+/// The writer: sender and alias rows (each looked up once), then the message.
+struct Writer<'a> {
+    tx: &'a Transaction<'a>,
+    import_id: i64,
+    insert_message: rusqlite::Statement<'a>,
+    senders: HashMap<Arc<str>, i64>,
+    /// Raw address → sender id, for addresses already given an alias row.
+    aliases: HashMap<String, i64>,
+    new: u64,
+    duplicates: u64,
+}
+
+impl<'a> Writer<'a> {
+    fn new(tx: &'a Transaction<'a>, import_id: i64) -> Result<Self, StoreError> {
+        let insert_message = tx.prepare(
+            "INSERT OR IGNORE INTO messages(sender_id, direction, address, ts_ms, utc_offset_s,
+                body, channel, contact_name, import_id, dedupe, hint, kind, rule_id, brand,
+                brand_from_prefix, optout_keyword, optout_target)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        )?;
+        Ok(Writer {
+            tx,
+            import_id,
+            insert_message,
+            senders: HashMap::new(),
+            aliases: HashMap::new(),
+            new: 0,
+            duplicates: 0,
+        })
+    }
+
+    fn sender_id(&mut self, p: &Prepared) -> Result<i64, rusqlite::Error> {
+        if let Some(&id) = self.senders.get(&p.key) {
+            return Ok(id);
+        }
+        let dlt = p.dlt.map(String::from);
+        let id: i64 = self.tx.query_row(
+            "INSERT INTO senders(key, class, dlt_suffix) VALUES (?1, ?2, ?3)
+             ON CONFLICT(key) DO UPDATE SET class = excluded.class,
+                dlt_suffix = coalesce(excluded.dlt_suffix, senders.dlt_suffix)
+             RETURNING id",
+            params![&*p.key, p.class.as_str(), dlt],
+            |r| r.get(0),
+        )?;
+        self.senders.insert(p.key.clone(), id);
+        Ok(id)
+    }
+
+    fn store(&mut self, p: &Prepared) -> Result<(), rusqlite::Error> {
+        let raw = p.msg.address.trim();
+        let sender_id = if let Some(&id) = self.aliases.get(raw) {
+            id
+        } else {
+            let id = self.sender_id(p)?;
+            self.tx.execute(
+                "INSERT OR IGNORE INTO aliases(sender_id, raw) VALUES (?1, ?2)",
+                params![id, raw],
+            )?;
+            self.aliases.insert(raw.to_string(), id);
+            id
+        };
+        let msg = &p.msg;
+        let c = &p.classification;
+        let (brand, from_prefix) = split_brand(c.brand.as_ref());
+        let inserted = self.insert_message.execute(params![
+            sender_id,
+            msg.direction.as_str(),
+            raw,
+            msg.timestamp_ms,
+            msg.utc_offset_s,
+            msg.body,
+            msg.channel.as_str(),
+            msg.contact_name,
+            self.import_id,
+            p.dedupe,
+            msg.hint,
+            c.kind.as_str(),
+            c.rule_id,
+            brand,
+            from_prefix,
+            c.instruction.as_ref().map(|i| i.keyword.as_str()),
+            c.instruction.as_ref().and_then(|i| i.target.as_deref()),
+        ])?;
+        if inserted == 1 {
+            self.new += 1;
+        } else {
+            self.duplicates += 1;
+        }
+        Ok(())
     }
 }
 

@@ -125,15 +125,12 @@ pub fn read<R: BufRead>(
                             position: start,
                             ..MmsDraft::default()
                         };
-                        for (key, value) in attrs(path, &e, start)? {
-                            match key.as_str() {
-                                "date" => draft.date = value,
-                                "msg_box" => draft.msg_box = value,
-                                "address" => draft.address = value,
-                                "contact_name" => draft.contact_name = value,
-                                _ => {}
-                            }
-                        }
+                        [draft.date, draft.msg_box, draft.address, draft.contact_name] = attrs(
+                            path,
+                            &e,
+                            start,
+                            [b"date", b"msg_box", b"address", b"contact_name"],
+                        )?;
                         // `<mms .../>` has no parts: finish it now.
                         if is_empty {
                             finish_mms(draft, sink)?;
@@ -196,28 +193,26 @@ fn xml_error(path: &Path, offset: u64, message: &str, truncated: bool) -> Import
         .hint("the file is damaged; make a new backup. Nothing was imported")
 }
 
-/// The attributes of an element as (name, value), with the app's literal
-/// `null` turned into `None`.
-fn attrs(
+/// The values of the attributes named in `keys`, in that order, with the
+/// app's literal `null` turned into `None`. Only those are unescaped (an SMS
+/// has a dozen more); MMS `data` (base64 media) is never touched.
+fn attrs<const N: usize>(
     path: &Path,
     e: &BytesStart<'_>,
     position: u64,
-) -> Result<Vec<(String, Option<String>)>, ImportError> {
-    let mut out = Vec::with_capacity(16);
+    keys: [&[u8]; N],
+) -> Result<[Option<String>; N], ImportError> {
+    let mut out: [Option<String>; N] = std::array::from_fn(|_| None);
     let mut attributes = e.attributes();
     attributes.with_checks(false);
     for attr in attributes {
         let attr =
             attr.map_err(|err| xml_error(path, position, &format!("bad attribute: {err}"), false))?;
         let key = attr.key.as_ref();
-        if key == b"data" {
-            // Base64 media: never decoded, never kept.
-            continue;
+        if let Some(slot) = keys.iter().position(|k| *k == key) {
+            let value = unescape(&attr.value);
+            out[slot] = if value == "null" { None } else { Some(value) };
         }
-        let key = String::from_utf8_lossy(key).into_owned();
-        let value = unescape(&attr.value);
-        let value = if value == "null" { None } else { Some(value) };
-        out.push((key, value));
     }
     Ok(out)
 }
@@ -228,17 +223,12 @@ fn read_sms(
     position: u64,
     sink: &mut dyn MessageSink,
 ) -> Result<(), ImportError> {
-    let (mut address, mut date, mut kind, mut body, mut contact) = (None, None, None, None, None);
-    for (key, value) in attrs(path, e, position)? {
-        match key.as_str() {
-            "address" => address = value,
-            "date" => date = value,
-            "type" => kind = value,
-            "body" => body = value,
-            "contact_name" => contact = value,
-            _ => {}
-        }
-    }
+    let [address, date, kind, body, contact] = attrs(
+        path,
+        e,
+        position,
+        [b"address", b"date", b"type", b"body", b"contact_name"],
+    )?;
     let pos = Some(Position::Byte(position));
     let direction = match kind.as_deref().map(str::trim) {
         Some("1") => Direction::Incoming,
@@ -289,15 +279,8 @@ fn read_part(
     position: u64,
     draft: &mut MmsDraft,
 ) -> Result<(), ImportError> {
-    let (mut seq, mut ct, mut text) = (0i64, None, None);
-    for (key, value) in attrs(path, e, position)? {
-        match key.as_str() {
-            "seq" => seq = value.and_then(|v| v.trim().parse().ok()).unwrap_or(0),
-            "ct" => ct = value,
-            "text" => text = value,
-            _ => {}
-        }
-    }
+    let [seq, ct, text] = attrs(path, e, position, [b"seq", b"ct", b"text"])?;
+    let seq: i64 = seq.and_then(|v| v.trim().parse().ok()).unwrap_or(0);
     if ct
         .as_deref()
         .is_some_and(|c| c.eq_ignore_ascii_case("text/plain"))
@@ -314,14 +297,7 @@ fn read_addr(
     position: u64,
     draft: &mut MmsDraft,
 ) -> Result<(), ImportError> {
-    let (mut address, mut kind) = (None, None);
-    for (key, value) in attrs(path, e, position)? {
-        match key.as_str() {
-            "address" => address = value,
-            "type" => kind = value,
-            _ => {}
-        }
-    }
+    let [address, kind] = attrs(path, e, position, [b"address", b"type"])?;
     if let (Some(address), Some(kind)) = (address, kind) {
         match kind.as_str() {
             PDU_FROM => draft.from.push(address),

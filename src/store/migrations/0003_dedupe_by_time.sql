@@ -1,0 +1,8 @@
+-- Migration 3: the dedupe index leads with the message time. Exports are
+-- written in time order, so new keys land at the end of the index instead of
+-- on a random page: imports stay fast however large the database grows. The
+-- key still holds the full 64-bit hash; (ts_ms, dedupe) is unique exactly
+-- when dedupe is, since the hash already covers the time.
+DROP INDEX messages_dedupe;
+CREATE UNIQUE INDEX messages_ts_dedupe ON messages(ts_ms, dedupe);
+
