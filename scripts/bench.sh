@@ -18,7 +18,7 @@ if [ ! -s "$file" ]; then
 fi
 cargo build --release --bench import >/dev/null 2>&1 || cargo bench --bench import --no-run
 bench=$(ls -t target/release/deps/import-* | grep -v '\.d$' | head -n1)
-echo "input: $file ($(du -h "$file" | cut -f1)), $(nproc) cores, $(uname -m)"
+echo "input: $file ($(du -hL "$file" | cut -f1)), $(nproc) cores, $(uname -m)"
 for mode in baseline optout reimport; do
   rates=(); rss=()
   for i in 1 2 3; do

@@ -230,7 +230,13 @@ pub fn replay(events: &[Event], grace: Grace, policy: &Policy) -> Findings {
     let mut sorted: Vec<&Event> = events.iter().collect();
     // At equal times an opt-out goes first: a message at the same
     // millisecond is in flight, never before the opt-out.
-    sorted.sort_by_key(|e| (e.ts_ms, !matches!(e.what, EventKind::OptOut { .. })));
+    sorted.sort_by_key(|e| {
+        (
+            e.ts_ms,
+            !matches!(e.what, EventKind::OptOut { .. }),
+            e.message_id,
+        )
+    });
     let mut f = Findings::default();
     let mut active: Option<(OptOut, i64)> = None;
     for e in sorted {
@@ -420,18 +426,6 @@ pub struct Report {
     pub brands: Vec<BrandReport>,
 }
 
-/// One stored message as tracking needs it.
-struct Row {
-    id: i64,
-    sender: usize,
-    incoming: bool,
-    ts_ms: i64,
-    offset: Option<i32>,
-    kind: String,
-    /// The folded text of a short outgoing message (a possible keyword).
-    reply: Option<String>,
-}
-
 struct SenderAcc {
     id: i64,
     key: String,
@@ -448,10 +442,19 @@ struct SenderAcc {
     keyword: Option<(String, Option<String>, Moment)>,
     first_seen: Option<Moment>,
     last_seen: Option<Moment>,
-    contact_name: Option<String>,
+    /// The latest contact name the exports gave it, with its time.
+    contact_name: Option<(i64, String)>,
 }
 
-/// Loads every message tracking needs and replays every sender.
+/// The earlier of two moments (ties by message id), for first/last seen.
+fn earlier(a: Moment, b: Moment) -> bool {
+    (a.ts_ms, a.message_id) < (b.ts_ms, b.message_id)
+}
+
+/// Reads the store in two streaming passes (per-sender totals, then only the
+/// messages that are events: marketing, confirmations, short replies) and
+/// replays every sender. Memory grows with senders and events, never with
+/// the number of messages.
 pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
     let conn = store.conn();
     let mut senders: Vec<SenderAcc> = Vec::new();
@@ -492,13 +495,12 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
         }
     }
 
-    let mut rows: Vec<Row> = Vec::new();
+    // Pass 1: per-sender totals, brands, advertised keywords and targets.
     {
         let mut stmt = conn.prepare(
             "SELECT id, sender_id, direction, ts_ms, utc_offset_s, kind, optout_keyword,
-                    optout_target, brand, brand_from_prefix, contact_name,
-                    CASE WHEN direction = 'out' AND length(body) <= 24 THEN body END
-             FROM messages ORDER BY ts_ms, id",
+                    optout_target, brand, brand_from_prefix, contact_name
+             FROM messages",
         )?;
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
@@ -506,69 +508,67 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
                 continue;
             };
             let incoming = r.get_ref(2)?.as_str()? == "in";
-            let ts_ms: i64 = r.get(3)?;
-            let offset: Option<i32> = r.get(4)?;
-            let kind: String = r.get(5)?;
-            let keyword: Option<String> = r.get(6)?;
-            let target: Option<String> = r.get(7)?;
             let moment = Moment {
-                ts_ms,
-                utc_offset_s: offset,
+                ts_ms: r.get(3)?,
+                utc_offset_s: r.get(4)?,
                 message_id: Some(r.get(0)?),
             };
             let acc = &mut senders[sender];
-            if acc.first_seen.is_none() {
+            if acc.first_seen.is_none_or(|f| earlier(moment, f)) {
                 acc.first_seen = Some(moment);
             }
-            acc.last_seen = Some(moment);
-            if let Some(name) = r.get::<_, Option<String>>(10)? {
-                acc.contact_name = Some(name);
+            if acc.last_seen.is_none_or(|l| earlier(l, moment)) {
+                acc.last_seen = Some(moment);
             }
-            if incoming {
-                acc.received += 1;
-                match kind.as_str() {
-                    "marketing" => acc.marketing += 1,
-                    // Counted apart: a scam is never "subscribed", and the
-                    // brand it claims is not its own.
-                    "suspicious" => acc.suspicious += 1,
-                    "transactional" | "optout_confirmation" | "resubscribe_confirmation" => {
-                        acc.transactional += 1;
-                    }
-                    _ => {}
+            if let Some(name) = r.get_ref(10)?.as_str_or_null()?
+                && acc
+                    .contact_name
+                    .as_ref()
+                    .is_none_or(|(t, _)| *t <= moment.ts_ms)
+            {
+                acc.contact_name = Some((moment.ts_ms, name.to_string()));
+            }
+            if !incoming {
+                continue;
+            }
+            acc.received += 1;
+            let kind = r.get_ref(5)?.as_str()?;
+            match kind {
+                "marketing" => acc.marketing += 1,
+                // Counted apart: a scam is never "subscribed", and the
+                // brand it claims is not its own.
+                "suspicious" => acc.suspicious += 1,
+                "transactional" | "optout_confirmation" | "resubscribe_confirmation" => {
+                    acc.transactional += 1;
                 }
-                if kind != "suspicious"
-                    && let Some(brand) = r.get::<_, Option<String>>(8)?
+                _ => {}
+            }
+            if kind != "suspicious"
+                && let Some(brand) = r.get_ref(8)?.as_str_or_null()?
+            {
+                let prefix: i64 = r.get(9)?;
+                *acc.brands
+                    .entry((brand.to_string(), prefix != 0))
+                    .or_default() += 1;
+            }
+            if let Some(k) = r.get_ref(6)?.as_str_or_null()? {
+                let target: Option<String> = r.get(7)?;
+                if !acc.keywords.iter().any(|x| x == k) {
+                    acc.keywords.push(k.to_string());
+                }
+                if let Some(t) = &target
+                    && !acc.targets.contains(t)
                 {
-                    let prefix: i64 = r.get(9)?;
-                    *acc.brands.entry((brand, prefix != 0)).or_default() += 1;
+                    acc.targets.push(t.clone());
                 }
-                if let Some(k) = &keyword {
-                    if !acc.keywords.contains(k) {
-                        acc.keywords.push(k.clone());
-                    }
-                    if let Some(t) = &target
-                        && !acc.targets.contains(t)
-                    {
-                        acc.targets.push(t.clone());
-                    }
-                    acc.keyword = Some((k.clone(), target.clone(), moment));
+                if acc
+                    .keyword
+                    .as_ref()
+                    .is_none_or(|(_, _, m)| earlier(*m, moment))
+                {
+                    acc.keyword = Some((k.to_string(), target, moment));
                 }
             }
-            let reply = if incoming {
-                None
-            } else {
-                r.get::<_, Option<String>>(11)?
-                    .map(|b| fold(&b).trim_matches(is_reply_noise).to_string())
-            };
-            rows.push(Row {
-                id: moment.message_id.unwrap_or_default(),
-                sender,
-                incoming,
-                ts_ms,
-                offset,
-                kind,
-                reply,
-            });
         }
     }
 
@@ -612,54 +612,66 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
         senders[i].marketing > 0 || senders[i].suspicious > 0 || !senders[i].keywords.is_empty()
     };
 
-    // Events per sender.
+    // Pass 2: only the messages that are events, streamed; replay sorts them.
     let mut events: Vec<Vec<Event>> = vec![Vec::new(); senders.len()];
-    for row in &rows {
-        let base = |what| Event {
-            ts_ms: row.ts_ms,
-            utc_offset_s: row.offset,
-            message_id: Some(row.id),
-            what,
+    let mut stmt = conn.prepare(
+        "SELECT id, sender_id, direction, ts_ms, utc_offset_s, kind,
+                CASE WHEN direction = 'out' THEN body END
+         FROM messages
+         WHERE (direction = 'in' AND kind IN ('marketing', 'suspicious', 'optout_confirmation'))
+            OR (direction = 'out' AND length(body) <= 24)",
+    )?;
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        let Some(&sender) = index.get(&r.get::<_, i64>(1)?) else {
+            continue;
         };
-        if row.incoming {
-            let what = match row.kind.as_str() {
-                "marketing" | "suspicious" => EventKind::Marketing,
-                "optout_confirmation" => EventKind::Confirmation,
-                _ => EventKind::OtherIncoming,
-            };
-            if what == EventKind::Confirmation {
+        let id: i64 = r.get(0)?;
+        let base = |what| -> rusqlite::Result<Event> {
+            Ok(Event {
+                ts_ms: r.get(3)?,
+                utc_offset_s: r.get(4)?,
+                message_id: Some(id),
+                what,
+            })
+        };
+        if r.get_ref(2)?.as_str()? == "in" {
+            if r.get_ref(5)?.as_str()? == "optout_confirmation" {
                 // A confirmation counts for the senders whose target sent it
                 // and for every number of the sender's brand.
                 let mut also: Vec<usize> = targeted_by
-                    .get(senders[row.sender].key.as_str())
+                    .get(senders[sender].key.as_str())
                     .cloned()
                     .unwrap_or_default();
-                if let Some(b) = &brand_of[row.sender]
+                if let Some(b) = &brand_of[sender]
                     && let Some(members) = brand_members.get(b.as_str())
                 {
                     also.extend(members);
                 }
                 also.sort_unstable();
                 also.dedup();
-                for i in also.into_iter().filter(|&i| i != row.sender) {
-                    events[i].push(base(EventKind::Confirmation));
+                for i in also.into_iter().filter(|&i| i != sender) {
+                    events[i].push(base(EventKind::Confirmation)?);
                 }
+                events[sender].push(base(EventKind::Confirmation)?);
+            } else {
+                events[sender].push(base(EventKind::Marketing)?);
             }
-            events[row.sender].push(base(what));
             continue;
         }
-        let Some(reply) = row.reply.as_deref() else {
+        let Some(body) = r.get_ref(6)?.as_str_or_null()? else {
             continue;
         };
+        let reply = fold(body);
+        let reply = reply.trim_matches(is_reply_noise);
         // The senders this reply speaks to: the addressee and those naming it as target.
         let mut direct: Vec<usize> = Vec::new();
-        if is_marketer(row.sender) || senders[row.sender].class != SenderClass::Mobile {
-            direct.push(row.sender);
+        if is_marketer(sender) || senders[sender].class != SenderClass::Mobile {
+            direct.push(sender);
         }
-        if let Some(list) = targeted_by.get(senders[row.sender].key.as_str()) {
-            direct.extend(list.iter().copied().filter(|&i| i != row.sender));
+        if let Some(list) = targeted_by.get(senders[sender].key.as_str()) {
+            direct.extend(list.iter().copied().filter(|&i| i != sender));
         }
-        let to = senders[row.sender].key.clone();
         for i in direct {
             if !is_marketer(i) && senders[i].class == SenderClass::Mobile {
                 continue;
@@ -669,7 +681,7 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
             } else if jurisdiction[i].is_optout(reply, &senders[i].keywords) {
                 EventKind::OptOut {
                     keyword: reply.to_string(),
-                    to: to.clone(),
+                    to: senders[sender].key.clone(),
                     manual: None,
                 }
             } else {
@@ -685,13 +697,15 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
             for m in recipients {
                 if !events[m]
                     .iter()
-                    .any(|e| e.message_id == Some(row.id) && e.what == what)
+                    .any(|e| e.message_id == Some(id) && e.what == what)
                 {
-                    events[m].push(base(what.clone()));
+                    events[m].push(base(what.clone())?);
                 }
             }
         }
     }
+    drop(q);
+    drop(stmt);
 
     // Manual records and ignores.
     let manual = store.manual_optouts()?;
@@ -770,7 +784,7 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
             ignored: is_ignored,
             first_seen: s.first_seen,
             last_seen: s.last_seen,
-            contact_name: s.contact_name,
+            contact_name: s.contact_name.map(|(_, n)| n),
         });
     }
     out.sort_by(|a, b| {
