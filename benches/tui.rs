@@ -8,8 +8,7 @@
 //!
 //! The export comes from `../shared/tools/gen_sms.py` when python3 and the
 //! script are there (else a built-in synthetic export), is imported once
-//! into `bench-data/` and labelled with `tests/fixtures/android/tui-labels.sql`
-//! (the classification rules are not on this branch), then reused.
+//! (and classified by the real rules) into `bench-data/`, then reused.
 
 use std::collections::VecDeque;
 use std::fmt::Write as _;
@@ -76,9 +75,6 @@ fn database() -> &'static Path {
                 &(),
             )
             .unwrap();
-        let labels =
-            std::fs::read_to_string(root.join("tests/fixtures/android/tui-labels.sql")).unwrap();
-        store.conn().execute_batch(&labels).unwrap();
         eprintln!(
             "built {} ({} messages) in {:.1} s",
             db.display(),
