@@ -135,7 +135,7 @@ pub enum Command {
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
         /// Output format
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, default_value = "html")]
         format: ExportFormat,
         /// Output file or directory, or - for standard output (not for html) [default: optout-evidence-….EXT in the current directory]
         #[arg(long, value_name = "PATH")]
