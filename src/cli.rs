@@ -272,7 +272,12 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if err.0 == BROKEN_PIPE => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(std::io::stderr(), "optout: error: {err}");
+            // Errors quote file names and file content: never raw to a terminal.
+            let _ = writeln!(
+                std::io::stderr(),
+                "optout: error: {}",
+                text::sanitize(&err.to_string())
+            );
             ExitCode::FAILURE
         }
     }
@@ -283,7 +288,7 @@ pub fn main() -> ExitCode {
 fn classifier(region: &Region) -> Classifier {
     let (classifier, warning) = Classifier::load_default();
     if let Some(w) = warning {
-        eprintln!("optout: {w}; using the built-in rules");
+        eprintln!("optout: {}; using the built-in rules", text::sanitize(&w));
     }
     classifier.with_region(region.clone())
 }
@@ -326,7 +331,11 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                 if let Err(err) =
                     import_one(&mut store, file, &options, &classifier, &settings.region)
                 {
-                    let _ = writeln!(std::io::stderr(), "optout: error: {err}");
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "optout: error: {}",
+                        text::sanitize(&err.to_string())
+                    );
                     failed = true;
                 }
             }
@@ -686,13 +695,17 @@ pub fn import_one(
             Some(p) => format!(": {p}"),
             None => String::new(),
         };
-        eprintln!("optout: warning: {}{pos}: skipped {reason}", file.display());
+        eprintln!(
+            "optout: warning: {}{pos}: skipped {}",
+            text::sanitize(&file.display().to_string()),
+            text::sanitize(reason)
+        );
     }
     let hidden = report.rejected - report.rejected_samples.len() as u64;
     if hidden > 0 {
         eprintln!("optout: warning: … and {hidden} more records skipped");
     }
-    eprintln!("{}", summary_line(&report, file, format));
+    eprintln!("{}", text::sanitize(&summary_line(&report, file, format)));
     Ok(report)
 }
 

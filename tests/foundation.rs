@@ -476,3 +476,30 @@ fn shared_sbr_fixtures_import_or_fail_cleanly() {
     .unwrap();
     assert!(r.duplicates >= 1, "{r:?}");
 }
+
+/// Warnings and errors quote the file's content: escape sequences in it are
+/// shown, never sent to the terminal.
+#[test]
+fn hostile_content_never_reaches_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let bad_date = dir.path().join("bad-date.xml");
+    std::fs::write(
+        &bad_date,
+        "<?xml version=\"1.0\"?>\n<smses count=\"1\">\n  <sms address=\"1\" date=\"\u{1b}[2J\u{1b}]52;c;SGk=\u{7}\" type=\"1\" body=\"x\" />\n</smses>\n",
+    )
+    .unwrap();
+    let bad_root = dir.path().join("bad-root.xml");
+    std::fs::write(
+        &bad_root,
+        "<?xml version=\"1.0\"?>\n<smses\u{1b}[31m count=\"1\">\n",
+    )
+    .unwrap();
+    for file in [&bad_date, &bad_root] {
+        let out = optout(&db).arg("import").arg(file).output().unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stderr.contains('\u{1b}'), "raw ESC in {stderr:?}");
+        assert!(!stderr.contains('\u{7}'), "raw BEL in {stderr:?}");
+        assert!(stderr.contains(&file.display().to_string()), "{stderr}");
+    }
+}
