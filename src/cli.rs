@@ -22,7 +22,13 @@ use crate::track::{self, Grace, Policy, Status};
 ///
 /// Run without a command to open the terminal interface.
 #[derive(Debug, Parser)]
-#[command(name = "optout", version, about, long_about = None)]
+#[command(
+    name = "optout",
+    version,
+    about,
+    long_about = None,
+    after_help = "Run `optout` without a command to open the terminal interface, or `optout demo` to try it on a bundled sample."
+)]
 pub struct Cli {
     /// The database to use [default: optout.sqlite3 in your data directory]
     #[arg(long, global = true, env = "OPTOUT_DB", value_name = "PATH")]
