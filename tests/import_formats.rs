@@ -1192,6 +1192,7 @@ fn hostile_bytes_never_panic() {
         fs::read(fixture("sms-ie/messages.ndjson")).unwrap(),
         fs::read(fixture("csv/chinese.csv")).unwrap(),
         fs::read(fixture("csv/bad-rows.csv")).unwrap(),
+        fs::read(fixture("android/cases.xml")).unwrap(),
     ];
     let path = dir.path().join("input");
     for input in &inputs {
