@@ -317,12 +317,14 @@ impl Classifier {
                 instruction: None,
             };
         }
-        let body = fold::width_fold(msg.body);
-        let matched = self.rules.set.matches(&body);
+        let folded = fold::width_fold(msg.body);
+        let brand = brand::extract_brand(&folded);
+        // Rules read the text without its signature: 【XX会员】 is a name.
+        let body = brand::without_signatures(&folded);
+        let matched = self.rules.set.matches(body);
         let hits = Hits::collect(&self.rules, &matched);
-        let brand = brand::extract_brand(&body);
         let instruction = if hits.instruction {
-            self.extract_instruction(&body, &matched)
+            self.extract_instruction(body, &matched)
         } else {
             None
         };

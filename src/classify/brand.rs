@@ -80,6 +80,27 @@ pub(crate) fn extract_brand(body: &str) -> Option<(String, BrandSource)> {
     prefix_brand(body).map(|b| (b, BrandSource::Prefix))
 }
 
+/// The body without its 【签名】 at the start or end: a brand's own name
+/// (【XX会员】, 【优选商城】) says nothing about whether this message promotes.
+/// Only the 【】 form of Chinese signatures; 退订回【T】 stays.
+pub(crate) fn without_signatures(body: &str) -> &str {
+    let mut s = body.trim();
+    if s.starts_with('【')
+        && leading_signature(s).is_some()
+        && let Some(end) = s.find('】')
+    {
+        s = s.get(end + '】'.len_utf8()..).unwrap_or(s).trim_start();
+    }
+    let t = s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '.'));
+    if t.ends_with('】')
+        && trailing_signature(t).is_some()
+        && let Some(start) = t.rfind('【')
+    {
+        s = t.get(..start).unwrap_or(s).trim_end();
+    }
+    s
+}
+
 fn closing(open: char) -> char {
     if open == '【' { '】' } else { ']' }
 }

@@ -432,6 +432,23 @@ fn message_kinds() {
         // Confirmations.
         (Port, "【京东】您已成功退订营销短信", OptoutConfirmation),
         (Port, "退订成功，您将不再收到此类短信", OptoutConfirmation),
+        // A brand's own name is not a promotion: 会员/优选 in 【…】 say nothing.
+        (
+            Port,
+            "【优选会员】您的订单已发货，请注意查收",
+            Transactional,
+        ),
+        (
+            Port,
+            "您的订单已发货，请注意查收【优选会员】",
+            Transactional,
+        ),
+        // A 会员 in the signature is not a promotion.
+        (
+            Port,
+            "【佳客会员】您的退订申请已受理，24小时内生效。",
+            OptoutConfirmation,
+        ),
         (
             ShortCode,
             "You have been unsubscribed and will receive no more messages.",
