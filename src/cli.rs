@@ -306,8 +306,22 @@ fn open_existing(settings: &Settings, classifier: &Classifier) -> Result<Store, 
             settings.db.display()
         )));
     };
-    store.ensure_classified(classifier)?;
+    ensure_classified(&mut store, classifier)?;
     Ok(store)
+}
+
+/// Reclassifies the stored messages when the rules changed, saying so first
+/// on a large database (it takes a few seconds per million messages).
+fn ensure_classified(store: &mut Store, classifier: &Classifier) -> Result<(), CliError> {
+    store.ensure_classified_with(classifier, |n| {
+        if n >= 50_000 {
+            eprintln!(
+                "optout: the classification rules changed; reclassifying {} stored messages…",
+                group_digits(n)
+            );
+        }
+    })?;
+    Ok(())
 }
 
 pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
@@ -331,7 +345,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                 zone: settings.zone.clone(),
             };
             let mut store = Store::open(&settings.db)?;
-            store.ensure_classified(&classifier)?;
+            ensure_classified(&mut store, &classifier)?;
             let mut failed = false;
             for file in files {
                 if let Err(err) =

@@ -632,11 +632,23 @@ impl Store {
 
     /// Reclassifies when the stored rules version differs from `classifier`'s.
     pub fn ensure_classified(&mut self, classifier: &Classifier) -> Result<bool, StoreError> {
+        self.ensure_classified_with(classifier, |_| {})
+    }
+
+    /// [`Store::ensure_classified`], calling `before(n)` with the number of
+    /// stored messages when they are about to be reclassified.
+    pub fn ensure_classified_with(
+        &mut self,
+        classifier: &Classifier,
+        before: impl FnOnce(u64),
+    ) -> Result<bool, StoreError> {
         let stored = self.meta("rules_version")?;
         if stored.as_deref() == Some(classifier.version()) {
             return Ok(false);
         }
-        if self.message_count()? > 0 {
+        let n = self.message_count()?;
+        if n > 0 {
+            before(n);
             self.reclassify(classifier)?;
         } else {
             self.set_meta("rules_version", classifier.version())?;
