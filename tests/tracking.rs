@@ -6,6 +6,7 @@
 mod common;
 
 use common::{fixture, optout, root};
+use predicates::prelude::*;
 use serde_json::Value;
 
 /// `senders --json` after importing `export`, with the fields the truth files
@@ -71,4 +72,101 @@ fn demo_export_matches_its_ground_truth() {
     let truth = truth(&root().join("assets/demo-truth.json"));
     let (got, _) = senders_json(&root().join("assets/demo-sms.xml"));
     assert_same_senders(&got, truth["senders"].as_array().unwrap());
+}
+
+fn sender<'a>(all: &'a [Value], key: &str) -> &'a Value {
+    all.iter()
+        .find(|v| v["sender"] == key)
+        .unwrap_or_else(|| panic!("{key} not listed"))
+}
+
+fn senders(db: &std::path::Path, extra: &[&str]) -> Vec<Value> {
+    let out = optout(db)
+        .args(["senders", "--json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Manual opt-outs and ignores change statuses at once (status is derived,
+/// never stored), and both can be taken back.
+#[test]
+fn manual_optouts_and_ignores_change_the_status_and_can_be_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    optout(&db)
+        .arg("import")
+        .arg(fixture("tracking/cases.xml"))
+        .assert()
+        .success();
+    assert_eq!(
+        sender(&senders(&db, &[]), "106900006001")["status"],
+        "subscribed"
+    );
+
+    // An opt-out by phone on 10 March; it kept marketing on 18 March and 1 April.
+    optout(&db)
+        .args(["record-optout", "106900006001", "--at", "2026-03-10 12:00"])
+        .args(["--channel", "phone-call"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("recorded manual opt-out #1"));
+    let all = senders(&db, &[]);
+    let s = sender(&all, "106900006001");
+    assert_eq!(s["optout_manual"], true);
+    assert_eq!(s["optout_sent_at"], "2026-03-10T12:00:00+08:00");
+    assert_eq!(s["status"], "violating");
+    assert_eq!(s["after_optout"], 2);
+    optout(&db)
+        .arg("manual")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("#1").and(predicate::str::contains("phone-call")));
+
+    // Ignoring a brand covers all its numbers; undo restores them.
+    optout(&db)
+        .args(["ignore", "--brand", "悦家生活"])
+        .assert()
+        .success();
+    let all = senders(&db, &[]);
+    assert_eq!(sender(&all, "10659000200288")["status"], "ignored");
+    assert_eq!(sender(&all, "106900002001")["status"], "ignored");
+    let violating = senders(&db, &["--status", "violating"]);
+    assert!(violating.iter().all(|v| v["brand"] != "悦家生活"));
+    optout(&db)
+        .args(["ignore", "--brand", "悦家生活", "--undo"])
+        .assert()
+        .success();
+    assert_eq!(
+        sender(&senders(&db, &[]), "10659000200288")["status"],
+        "violating"
+    );
+
+    // Removing the manual record restores the earlier status.
+    optout(&db)
+        .args(["manual", "--remove", "1"])
+        .assert()
+        .success();
+    assert_eq!(
+        sender(&senders(&db, &[]), "106900006001")["status"],
+        "subscribed"
+    );
+
+    // Unknown senders and brands are refused with a hint.
+    optout(&db)
+        .args(["record-optout", "999"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no sender '999'"));
+    optout(&db)
+        .args(["ignore", "--brand", "没有这个"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("optout brands"));
 }
