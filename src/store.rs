@@ -245,9 +245,9 @@ impl Store {
             self.conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // 16 MiB of page cache (the default is 2): an import's index pages
+        // 8 MiB of page cache (the default is 2): an import's index pages
         // stay in memory instead of spilling to the WAL mid-transaction.
-        self.conn.pragma_update(None, "cache_size", -16 * 1024)?;
+        self.conn.pragma_update(None, "cache_size", -8 * 1024)?;
         Ok(())
     }
 
