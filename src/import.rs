@@ -285,10 +285,6 @@ impl<R: Read> HashingReader<R> {
         }
     }
 
-    pub fn bytes_read(&self) -> u64 {
-        self.bytes
-    }
-
     /// Reads whatever the parser left unread and returns (SHA-256 hex, size).
     pub fn finish(mut self) -> io::Result<(String, u64)> {
         io::copy(&mut self, &mut io::sink())?;

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 
 use crate::classify::{
@@ -101,16 +101,6 @@ pub struct ImportReport {
     pub sha256: String,
     pub size: u64,
     pub seconds: f64,
-}
-
-/// A sender as the foundation knows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SenderOverview {
-    pub key: String,
-    pub aliases: Vec<String>,
-    pub received: u64,
-    pub last_seen_ms: Option<i64>,
-    pub last_seen_offset_s: Option<i32>,
 }
 
 /// A stored message as the later stages read it.
@@ -219,15 +209,6 @@ impl Store {
         store.configure()?;
         store.migrate()?;
         Ok(store)
-    }
-
-    /// Opens a database file read-only, without migrating: for inspection.
-    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        Ok(Store {
-            conn,
-            path: Some(path.to_path_buf()),
-        })
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -359,39 +340,6 @@ impl Store {
         let mut report = report;
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
-    }
-
-    /// One row per sender: key, aliases, incoming count, last message time.
-    pub fn sender_overview(&self) -> Result<Vec<SenderOverview>, StoreError> {
-        let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT sender_id, raw FROM aliases ORDER BY sender_id, raw")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            aliases.entry(row.get(0)?).or_default().push(row.get(1)?);
-        }
-        let mut stmt = self.conn.prepare(
-            "SELECT s.id, s.key,
-                    (SELECT count(*) FROM messages m WHERE m.sender_id = s.id AND m.direction = 'in'),
-                    (SELECT ts_ms FROM messages m WHERE m.sender_id = s.id ORDER BY ts_ms DESC LIMIT 1),
-                    (SELECT utc_offset_s FROM messages m WHERE m.sender_id = s.id ORDER BY ts_ms DESC LIMIT 1)
-             FROM senders s",
-        )?;
-        let mut out = Vec::new();
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            out.push(SenderOverview {
-                key: row.get(1)?,
-                aliases: aliases.remove(&id).unwrap_or_default(),
-                received: row.get::<_, i64>(2)? as u64,
-                last_seen_ms: row.get(3)?,
-                last_seen_offset_s: row.get(4)?,
-            });
-        }
-        out.sort_by(|a, b| b.last_seen_ms.cmp(&a.last_seen_ms).then(a.key.cmp(&b.key)));
-        Ok(out)
     }
 
     /// Messages of the given senders in time order, a page at a time
