@@ -596,13 +596,20 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             let classifier = classifier(&settings.region);
             let mut store = Store::open_in_memory()?;
             let sample = demo_sample_file()?;
-            import_one(
-                &mut store,
-                sample.path(),
-                &ImportOptions::default(),
-                &classifier,
-                &settings.region,
-            )?;
+            let report = store
+                .import_file(
+                    sample.path(),
+                    Format::AndroidXml,
+                    &ImportOptions::default(),
+                    &classifier,
+                    &settings.region,
+                    &(),
+                )
+                .map_err(|e| CliError(format!("the bundled sample: {e}")))?;
+            eprintln!(
+                "demo: imported {} messages from the bundled sample (assets/demo-sms.xml) into a temporary database",
+                group_digits(report.new)
+            );
             if !no_tui && std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
                 crate::tui::open_store(store, &settings)?;
                 return Ok(ExitCode::SUCCESS);
