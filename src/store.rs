@@ -271,12 +271,7 @@ impl Store {
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO meta(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        write_meta(&self.conn, key, value)
     }
 
     /// Imports one file in one transaction: all of it, or nothing.
@@ -334,8 +329,7 @@ impl Store {
             .map_err(|e| ImportFailure::Store(e.into()))?;
             report
         };
-        tx.set_meta_in_tx(classifier.version())
-            .map_err(ImportFailure::Store)?;
+        write_meta(&tx, "rules_version", classifier.version()).map_err(ImportFailure::Store)?;
         tx.commit().map_err(|e| ImportFailure::Store(e.into()))?;
         let mut report = report;
         report.seconds = started.elapsed().as_secs_f64();
@@ -573,7 +567,7 @@ impl Store {
                 ])?;
             }
         }
-        tx.set_meta_in_tx(classifier.version())?;
+        write_meta(&tx, "rules_version", classifier.version())?;
         tx.commit()?;
         Ok(changed)
     }
@@ -605,19 +599,14 @@ impl Store {
     }
 }
 
-trait TxMeta {
-    fn set_meta_in_tx(&self, rules_version: &str) -> Result<(), StoreError>;
-}
-
-impl TxMeta for Transaction<'_> {
-    fn set_meta_in_tx(&self, rules_version: &str) -> Result<(), StoreError> {
-        self.execute(
-            "INSERT INTO meta(key, value) VALUES ('rules_version', ?1)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [rules_version],
-        )?;
-        Ok(())
-    }
+/// Sets one `meta` value on `conn` (a transaction derefs to one).
+fn write_meta(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
 }
 
 fn split_brand(brand: Option<&(String, BrandSource)>) -> (Option<&str>, i64) {

@@ -665,10 +665,8 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
         let reply = fold(body);
         let reply = reply.trim_matches(is_reply_noise);
         // The senders this reply speaks to: the addressee and those naming it as target.
-        let mut direct: Vec<usize> = Vec::new();
-        if is_marketer(sender) || senders[sender].class != SenderClass::Mobile {
-            direct.push(sender);
-        }
+        // A personal contact (a mobile that never marketed) is never opted out of.
+        let mut direct: Vec<usize> = vec![sender];
         if let Some(list) = targeted_by.get(senders[sender].key.as_str()) {
             direct.extend(list.iter().copied().filter(|&i| i != sender));
         }

@@ -12,7 +12,7 @@ use std::path::Path;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 
-use super::fields::{Folder, epoch_to_ms, folder};
+use super::fields::{delivered, epoch_to_ms};
 use super::sqlite::{self, db_error};
 use super::{
     Channel, Direction, ImportError, ImportedMessage, MessageSink, Position, Progress, SourceFile,
@@ -144,22 +144,11 @@ fn read_sms(
         let kind = text(row, 3).map_err(fail)?;
         let body = text(row, 4).map_err(fail)?;
         let pos = Some(Position::Record(n));
-        let direction = match kind.as_deref().and_then(folder) {
-            Some(Folder::Delivered(d)) => d,
-            Some(Folder::Undelivered) => {
-                sink.skipped_undelivered();
-                continue;
-            }
-            None => {
-                sink.rejected(
-                    pos,
-                    format!(
-                        "sms (_id {id}) with unknown type '{}'",
-                        kind.unwrap_or_default()
-                    ),
-                );
-                continue;
-            }
+        let kind = kind.unwrap_or_default();
+        let Some(direction) = delivered(&kind, sink, pos, || {
+            format!("sms (_id {id}) with unknown type '{kind}'")
+        }) else {
+            continue;
         };
         let Some(timestamp_ms) = date.filter(|&d| d > 0).map(epoch_to_ms) else {
             sink.rejected(pos, format!("sms (_id {id}) without a date"));
@@ -222,22 +211,11 @@ fn read_mms(
         let date = int(row, 1).map_err(fail)?;
         let msg_box = text(row, 2).map_err(fail)?;
         let pos = Some(Position::Record(n));
-        let direction = match msg_box.as_deref().and_then(folder) {
-            Some(Folder::Delivered(d)) => d,
-            Some(Folder::Undelivered) => {
-                sink.skipped_undelivered();
-                continue;
-            }
-            None => {
-                sink.rejected(
-                    pos,
-                    format!(
-                        "mms (_id {id}) with unknown msg_box '{}'",
-                        msg_box.unwrap_or_default()
-                    ),
-                );
-                continue;
-            }
+        let msg_box = msg_box.unwrap_or_default();
+        let Some(direction) = delivered(&msg_box, sink, pos, || {
+            format!("mms (_id {id}) with unknown msg_box '{msg_box}'")
+        }) else {
+            continue;
         };
         // pdu.date is in seconds; epoch_to_ms also copes with vendors that write ms.
         let Some(timestamp_ms) = date.filter(|&d| d > 0).map(epoch_to_ms) else {

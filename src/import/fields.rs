@@ -9,7 +9,7 @@ use std::rc::Rc;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
-use super::Direction;
+use super::{Direction, MessageSink, Position};
 
 /// What a type/direction/folder field says about a message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +37,28 @@ pub fn folder(word: &str) -> Option<Folder> {
         | "发送失败" | "失败" | "待发送" => Folder::Undelivered,
         _ => return None,
     })
+}
+
+/// The direction of a delivered message from its type word, or `None` after
+/// telling `sink` why the record is not one: an undelivered folder is
+/// skipped, an unknown word rejected with the reason `unknown` gives.
+pub fn delivered(
+    word: &str,
+    sink: &mut dyn MessageSink,
+    pos: Option<Position>,
+    unknown: impl FnOnce() -> String,
+) -> Option<Direction> {
+    match folder(word) {
+        Some(Folder::Delivered(d)) => Some(d),
+        Some(Folder::Undelivered) => {
+            sink.skipped_undelivered();
+            None
+        }
+        None => {
+            sink.rejected(pos, unknown());
+            None
+        }
+    }
 }
 
 /// Milliseconds since the Unix epoch from a number whose unit the export

@@ -8,9 +8,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::fields::{
-    CountingReader, Folder, clean_contact, folder, json_text, parse_time, zone_label,
-};
+use super::fields::{CountingReader, clean_contact, delivered, json_text, parse_time, zone_label};
 use super::json_stream::{self, TopLevel};
 use super::{
     Channel, Direction, HashingReader, ImportError, ImportOptions, ImportedMessage, MessageSink,
@@ -67,20 +65,16 @@ fn record(
     sink: &mut dyn MessageSink,
 ) -> Result<(), ImportError> {
     let kind = json_text(map.get("type")).or_else(|| json_text(map.get("direction")));
-    let direction = match kind.as_deref().map(folder) {
+    let direction = match kind {
         // No type at all: a list of received messages.
         None => Direction::Incoming,
-        Some(Some(Folder::Delivered(d))) => d,
-        Some(Some(Folder::Undelivered)) => {
-            sink.skipped_undelivered();
-            return Ok(());
-        }
-        Some(None) => {
-            sink.rejected(
-                pos,
-                format!("message with unknown type '{}'", kind.unwrap_or_default()),
-            );
-            return Ok(());
+        Some(kind) => {
+            let Some(d) = delivered(&kind, sink, pos, || {
+                format!("message with unknown type '{kind}'")
+            }) else {
+                return Ok(());
+            };
+            d
         }
     };
     let Some(address) = json_text(map.get("address")).filter(|a| !a.trim().is_empty()) else {

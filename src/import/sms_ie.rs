@@ -13,9 +13,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::fields::{
-    CountingReader, Folder, clean_contact, epoch_to_ms, folder, json_i64, json_text,
-};
+use super::fields::{CountingReader, clean_contact, delivered, epoch_to_ms, json_i64, json_text};
 use super::json_stream::parse_object;
 use super::{
     Channel, Direction, HashingReader, ImportError, ImportedMessage, MessageSink, Position,
@@ -276,26 +274,14 @@ fn record(
     let kind_key = if is_mms { "msg_box" } else { "type" };
     let kind = json_text(map.get(kind_key));
     let what = if is_mms { "mms" } else { "sms" };
-    let direction = match kind.as_deref().map(folder) {
-        Some(Some(Folder::Delivered(d))) => d,
-        Some(Some(Folder::Undelivered)) => {
-            sink.skipped_undelivered();
-            return Ok(());
-        }
-        Some(None) => {
-            sink.rejected(
-                pos,
-                format!(
-                    "{what} with unknown {kind_key} '{}'",
-                    kind.unwrap_or_default()
-                ),
-            );
-            return Ok(());
-        }
-        None => {
-            sink.rejected(pos, format!("{what} without a {kind_key}"));
-            return Ok(());
-        }
+    let Some(kind) = kind else {
+        sink.rejected(pos, format!("{what} without a {kind_key}"));
+        return Ok(());
+    };
+    let Some(direction) = delivered(&kind, sink, pos, || {
+        format!("{what} with unknown {kind_key} '{kind}'")
+    }) else {
+        return Ok(());
     };
     // SMS dates are ms, MMS dates seconds: epoch_to_ms tells them apart.
     let Some(timestamp_ms) = json_i64(map.get("date"))
