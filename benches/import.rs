@@ -82,17 +82,17 @@ fn baseline(file: &Path, db: &Path) -> u64 {
 fn optout_import(file: &Path, db: &Path) -> u64 {
     let mut store = Store::open(db).unwrap();
     let classifier = Classifier::builtin();
-    store.ensure_classified(&classifier).unwrap();
-    let report = store
-        .import_file(
-            file,
-            Format::AndroidXml,
-            &ImportOptions::default(),
-            &classifier,
-            &Region::default(),
-            &(),
-        )
-        .unwrap();
+    optout::ingest::ensure_classified(&mut store, &classifier).unwrap();
+    let report = optout::ingest::import_file(
+        &mut store,
+        file,
+        Format::AndroidXml,
+        &ImportOptions::default(),
+        &classifier,
+        &Region::default(),
+        &(),
+    )
+    .unwrap();
     report.new + report.duplicates + report.skipped_undelivered
 }
 

@@ -22,7 +22,7 @@ use jiff::tz::TimeZone;
 use optout::classify::{Classifier, Region};
 use optout::import::{Format, ImportOptions};
 use optout::store::Store;
-use optout::track::{self, Policy};
+use optout::track::Policy;
 use optout::tui::strings::Lang;
 use optout::tui::{Options, Session, views};
 use ratatui::Terminal;
@@ -62,19 +62,19 @@ fn database() -> &'static Path {
         }
         let mut store = Store::open(&db).unwrap();
         let started = std::time::Instant::now();
-        store
-            .import_file(
-                &xml,
-                Format::AndroidXml,
-                &ImportOptions {
-                    zone: zone(),
-                    ..ImportOptions::default()
-                },
-                &Classifier::builtin(),
-                &Region::default(),
-                &(),
-            )
-            .unwrap();
+        optout::ingest::import_file(
+            &mut store,
+            &xml,
+            Format::AndroidXml,
+            &ImportOptions {
+                zone: zone(),
+                ..ImportOptions::default()
+            },
+            &Classifier::builtin(),
+            &Region::default(),
+            &(),
+        )
+        .unwrap();
         eprintln!(
             "built {} ({} messages) in {:.1} s",
             db.display(),
@@ -196,7 +196,7 @@ fn report(bencher: Bencher) {
         zone: zone(),
         ..Policy::default()
     };
-    bencher.bench_local(|| track::compute(&store, &policy).unwrap());
+    bencher.bench_local(|| optout::findings::compute(&store, &policy).unwrap());
 }
 
 /// One key in the senders list (j, then k: the selection moves) and the redraw.

@@ -42,13 +42,14 @@ mod sender;
 #[cfg(test)]
 mod tests;
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 
-use crate::import::Direction;
+use crate::model::Direction;
+pub use crate::model::{BrandSource, MessageKind, OptOutInstruction, SenderClass};
 use rules::{CompiledRules, Rule, RuleKind};
 
 pub use brand::resolve_sender_brand;
@@ -83,51 +84,6 @@ impl Default for Region {
     }
 }
 
-/// What kind of address a sender writes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SenderClass {
-    /// Chinese enterprise port (106…).
-    Port,
-    /// US/CA short code (5–6 digits).
-    ShortCode,
-    /// Bank, carrier or government service number (95xxx, 96xxx, 100xx, 12xxx).
-    Service,
-    /// Alphanumeric sender ID.
-    Alphanumeric,
-    /// A personal mobile number.
-    Mobile,
-    /// E-mail-like or RCS business address.
-    Email,
-    /// Anything else (landlines, unknown shapes).
-    Other,
-}
-
-impl SenderClass {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SenderClass::Port => "port",
-            SenderClass::ShortCode => "short_code",
-            SenderClass::Service => "service",
-            SenderClass::Alphanumeric => "alphanumeric",
-            SenderClass::Mobile => "mobile",
-            SenderClass::Email => "email",
-            SenderClass::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> SenderClass {
-        match s {
-            "port" => SenderClass::Port,
-            "short_code" => SenderClass::ShortCode,
-            "service" => SenderClass::Service,
-            "alphanumeric" => SenderClass::Alphanumeric,
-            "mobile" => SenderClass::Mobile,
-            "email" => SenderClass::Email,
-            _ => SenderClass::Other,
-        }
-    }
-}
-
 /// A raw address turned into the key optout groups messages by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NormalizedSender {
@@ -135,71 +91,6 @@ pub struct NormalizedSender {
     pub class: SenderClass,
     /// Indian DLT header suffix (P, S, T, G) when present.
     pub dlt_suffix: Option<char>,
-}
-
-/// What a message is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MessageKind {
-    Marketing,
-    Transactional,
-    OptoutConfirmation,
-    ResubscribeConfirmation,
-    Personal,
-    Suspicious,
-    /// Anything the user sent.
-    Outgoing,
-}
-
-impl MessageKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageKind::Marketing => "marketing",
-            MessageKind::Transactional => "transactional",
-            MessageKind::OptoutConfirmation => "optout_confirmation",
-            MessageKind::ResubscribeConfirmation => "resubscribe_confirmation",
-            MessageKind::Personal => "personal",
-            MessageKind::Suspicious => "suspicious",
-            MessageKind::Outgoing => "outgoing",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<MessageKind> {
-        Some(match s {
-            "marketing" => MessageKind::Marketing,
-            "transactional" => MessageKind::Transactional,
-            "optout_confirmation" => MessageKind::OptoutConfirmation,
-            "resubscribe_confirmation" => MessageKind::ResubscribeConfirmation,
-            "personal" => MessageKind::Personal,
-            "suspicious" => MessageKind::Suspicious,
-            "outgoing" => MessageKind::Outgoing,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for MessageKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What a marketing message tells the reader to send, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OptOutInstruction {
-    /// The word to send, as advertised, upper-cased and width-folded (`T`, `TD`, `STOP`).
-    pub keyword: String,
-    /// Where to send it when the message names another number; `None` means
-    /// the sender itself.
-    pub target: Option<String>,
-}
-
-/// Where a brand name came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BrandSource {
-    /// A 【签名】 or `[Brand]` signature.
-    Signature,
-    /// A leading `Brand:`; trusted only when consistent across a sender.
-    Prefix,
 }
 
 /// The message facts the classifier looks at.

@@ -12,10 +12,12 @@ mod table;
 use crate::classify::{Classifier, Region};
 use crate::config::{self, Config};
 use crate::export::{self, ExportError, ExportFormat, ExportOptions, Lang, Selection};
+use crate::findings;
 use crate::import::{self, Format, ImportOptions, Position};
-use crate::store::{self, ImportFailure, ImportReport, Store};
+use crate::ingest::{self, ImportFailure, ImportReport};
+use crate::store::{self, Store};
 use crate::text;
-use crate::track::{self, Grace, Policy, Status};
+use crate::track::{Grace, Policy, Status};
 
 /// optout: find the marketing texts you never asked for, unsubscribe, and
 /// prove it when they keep coming.
@@ -313,7 +315,7 @@ fn open_existing(settings: &Settings, classifier: &Classifier) -> Result<Store, 
 /// Reclassifies the stored messages when the rules changed, saying so first
 /// on a large database (it takes a few seconds per million messages).
 fn ensure_classified(store: &mut Store, classifier: &Classifier) -> Result<(), CliError> {
-    store.ensure_classified_with(classifier, |n| {
+    ingest::ensure_classified_with(store, classifier, |n| {
         if n >= 50_000 {
             eprintln!(
                 "optout: the classification rules changed; reclassifying {} stored messages…",
@@ -367,13 +369,13 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         }
         Command::Senders(args) => {
             let store = open_existing(&settings, &classifier(&settings.region))?;
-            let report = track::compute(&store, &settings.policy)?;
+            let report = findings::compute(&store, &settings.policy)?;
             table::print_senders(&report, args, &settings.zone)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Brands(args) => {
             let store = open_existing(&settings, &classifier(&settings.region))?;
-            let report = track::compute(&store, &settings.policy)?;
+            let report = findings::compute(&store, &settings.policy)?;
             table::print_brands(&report, args, &settings.zone)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -486,7 +488,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                     settings.db.display()
                 )));
             };
-            let changed = store.reclassify(&classifier)?;
+            let changed = ingest::reclassify(&mut store, &classifier)?;
             eprintln!(
                 "reclassified {} messages ({changed} changed kind) with rules {}",
                 group_digits(store.message_count()?),
@@ -506,7 +508,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             force,
         } => {
             let store = open_existing(&settings, &classifier(&settings.region))?;
-            let report = track::compute(&store, &settings.policy)?;
+            let report = findings::compute(&store, &settings.policy)?;
             let statuses = statuses
                 .iter()
                 .map(|s| {
@@ -596,16 +598,16 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             let classifier = classifier(&settings.region);
             let mut store = Store::open_in_memory()?;
             let sample = demo_sample_file()?;
-            let report = store
-                .import_file(
-                    sample.path(),
-                    Format::AndroidXml,
-                    &ImportOptions::default(),
-                    &classifier,
-                    &settings.region,
-                    &(),
-                )
-                .map_err(|e| CliError(format!("the bundled sample: {e}")))?;
+            let report = ingest::import_file(
+                &mut store,
+                sample.path(),
+                Format::AndroidXml,
+                &ImportOptions::default(),
+                &classifier,
+                &settings.region,
+                &(),
+            )
+            .map_err(|e| CliError(format!("the bundled sample: {e}")))?;
             eprintln!(
                 "demo: imported {} messages from the bundled sample (assets/demo-sms.xml) into a temporary database",
                 group_digits(report.new)
@@ -614,7 +616,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
                 crate::tui::open_store(store, &settings)?;
                 return Ok(ExitCode::SUCCESS);
             }
-            let report = track::compute(&store, &settings.policy)?;
+            let report = findings::compute(&store, &settings.policy)?;
             table::print_senders(
                 &report,
                 &ListArgs {
@@ -704,7 +706,7 @@ pub fn import_one(
     };
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
     let bar = progress_bar(size, file);
-    let result = store.import_file(file, format, options, classifier, region, &bar);
+    let result = ingest::import_file(store, file, format, options, classifier, region, &bar);
     bar.0.finish_and_clear();
     let report = match result {
         Ok(r) => r,

@@ -25,67 +25,7 @@ use std::sync::mpsc;
 
 use sha2::{Digest, Sha256};
 
-/// Which way a message went, seen from the phone's owner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Direction {
-    Incoming,
-    Outgoing,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Incoming => "in",
-            Direction::Outgoing => "out",
-        }
-    }
-
-    pub fn from_db(s: &str) -> Direction {
-        if s == "out" {
-            Direction::Outgoing
-        } else {
-            Direction::Incoming
-        }
-    }
-}
-
-/// The transport a message came by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Channel {
-    Sms,
-    Mms,
-    IMessage,
-    Rcs,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Sms => "sms",
-            Channel::Mms => "mms",
-            Channel::IMessage => "imessage",
-            Channel::Rcs => "rcs",
-        }
-    }
-}
-
-/// One delivered message as an export describes it, before normalisation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportedMessage {
-    pub direction: Direction,
-    /// The other party as the export wrote it: the sender of an incoming
-    /// message, the recipient of an outgoing one.
-    pub address: String,
-    /// UTC, milliseconds since the Unix epoch.
-    pub timestamp_ms: i64,
-    /// The offset from UTC the message was received in, when the source says.
-    pub utc_offset_s: Option<i32>,
-    pub body: String,
-    pub channel: Channel,
-    pub contact_name: Option<String>,
-    /// A classification hint from the source (iOS `filter_action`, …).
-    pub hint: Option<String>,
-}
+pub use crate::model::{Channel, Direction, ImportedMessage, Position};
 
 /// Where an importer sends what it reads.
 pub trait MessageSink {
@@ -165,27 +105,6 @@ impl Format {
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// A place in the input file, as precise as the parser knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Position {
-    /// Line and column, both 1-based.
-    Line { line: u64, column: u64 },
-    /// A byte offset from the start of the file.
-    Byte(u64),
-    /// A record number (1-based) in a database or list.
-    Record(u64),
-}
-
-impl fmt::Display for Position {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Position::Line { line, column } => write!(f, "line {line}, column {column}"),
-            Position::Byte(b) => write!(f, "byte {b}"),
-            Position::Record(r) => write!(f, "record {r}"),
-        }
     }
 }
 

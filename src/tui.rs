@@ -37,10 +37,12 @@ use ratatui::backend::{Backend, CrosstermBackend};
 
 use crate::classify::{Classifier, Region};
 use crate::cli::Settings;
+use crate::findings;
 use crate::import::{self, ImportOptions};
-use crate::store::{ImportFailure, Store};
+use crate::ingest::{self, ImportFailure};
+use crate::store::Store;
 use crate::text;
-use crate::track::{self, Policy, Report};
+use crate::track::{Policy, Report};
 use app::{Action, App, Effect, Outcome, Overview};
 use strings::Lang;
 use theme::Theme;
@@ -243,10 +245,10 @@ impl Session {
         };
         Ok(match effect {
             Effect::Reload => {
-                if let Err(e) = store.ensure_classified(&self.classifier) {
+                if let Err(e) = ingest::ensure_classified(store, &self.classifier) {
                     return Ok(failed(&e));
                 }
-                match track::compute(store, &self.options.policy) {
+                match findings::compute(store, &self.options.policy) {
                     Ok(report) => vec![Action::Loaded(Box::new(report))],
                     Err(e) => failed(&e),
                 }
@@ -368,7 +370,7 @@ impl Session {
         let Some(store) = self.store.as_mut() else {
             return Ok(Vec::new());
         };
-        if let Err(e) = store.ensure_classified(&self.classifier) {
+        if let Err(e) = ingest::ensure_classified(store, &self.classifier) {
             return fail(e.to_string());
         }
         let progress = Redraw {
@@ -380,7 +382,8 @@ impl Session {
                 error: None,
             }),
         };
-        let result = store.import_file(
+        let result = ingest::import_file(
+            store,
             &file,
             format,
             &options,

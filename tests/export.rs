@@ -21,7 +21,7 @@ use optout::export::{
 };
 use optout::import::{Format, ImportOptions};
 use optout::store::Store;
-use optout::track::{self, Policy, Report, Status};
+use optout::track::{Policy, Report, Status};
 use predicates::prelude::*;
 
 /// 2026-04-01T00:00:00+08:00: "now" in every test.
@@ -87,20 +87,20 @@ fn options() -> ExportOptions {
 /// The fixture imported and classified by hand, with its report.
 fn fixture_store() -> (Store, Report) {
     let mut store = Store::open_in_memory().unwrap();
-    store
-        .import_file(
-            &fixture("export/evidence.xml"),
-            Format::AndroidXml,
-            &ImportOptions::default(),
-            &Classifier::builtin(),
-            &Region::default(),
-            &(),
-        )
-        .unwrap();
+    optout::ingest::import_file(
+        &mut store,
+        &fixture("export/evidence.xml"),
+        Format::AndroidXml,
+        &ImportOptions::default(),
+        &Classifier::builtin(),
+        &Region::default(),
+        &(),
+    )
+    .unwrap();
     classify_by_hand(store.conn());
     // A fixed rules version, so the snapshots do not change with the rules.
     store.set_meta("rules_version", "fixture-rules").unwrap();
-    let report = track::compute(&store, &policy()).unwrap();
+    let report = optout::findings::compute(&store, &policy()).unwrap();
     (store, report)
 }
 

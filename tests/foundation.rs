@@ -8,11 +8,13 @@ use std::path::Path;
 use common::{dump, fixture, optout, shared_data};
 use optout::classify::{Classifier, Region};
 use optout::import::{Format, ImportOptions};
-use optout::store::{ImportFailure, ImportReport, Store};
+use optout::ingest::{ImportFailure, ImportReport};
+use optout::store::Store;
 use predicates::prelude::*;
 
 fn import(store: &mut Store, path: &Path) -> Result<ImportReport, ImportFailure> {
-    store.import_file(
+    optout::ingest::import_file(
+        store,
         path,
         Format::AndroidXml,
         &ImportOptions::default(),

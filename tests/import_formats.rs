@@ -1109,9 +1109,16 @@ fn every_format_imports_through_the_store() {
     let options = options_in(shanghai());
     for (path, format, delivered, new) in files {
         assert_eq!(import::detect_with(&path, &options).unwrap(), format);
-        let report = store
-            .import_file(&path, format, &options, &classifier, &region, &())
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let report = optout::ingest::import_file(
+            &mut store,
+            &path,
+            format,
+            &options,
+            &classifier,
+            &region,
+            &(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(
             (report.new, report.duplicates),
             (new, delivered - new),
@@ -1119,9 +1126,16 @@ fn every_format_imports_through_the_store() {
             path.display()
         );
         // Importing again adds nothing.
-        let again = store
-            .import_file(&path, format, &options, &classifier, &region, &())
-            .unwrap();
+        let again = optout::ingest::import_file(
+            &mut store,
+            &path,
+            format,
+            &options,
+            &classifier,
+            &region,
+            &(),
+        )
+        .unwrap();
         assert_eq!(
             (again.new, again.duplicates),
             (0, delivered),

@@ -40,16 +40,16 @@ fn import(store: &mut Store, path: &Path) {
         zone: zone(),
         ..ImportOptions::default()
     };
-    store
-        .import_file(
-            path,
-            Format::AndroidXml,
-            &options,
-            &Classifier::builtin(),
-            &Region::default(),
-            &(),
-        )
-        .unwrap();
+    optout::ingest::import_file(
+        store,
+        path,
+        Format::AndroidXml,
+        &options,
+        &Classifier::builtin(),
+        &Region::default(),
+        &(),
+    )
+    .unwrap();
 }
 
 /// The bundled demo export.

@@ -1,6 +1,9 @@
 //! The pure state machine: given events, the findings. One test per rule.
 
 use super::*;
+use crate::model::SenderClass;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 
 const T0: i64 = 1_773_058_300_000; // 2026-03-09T12:11:40Z, a Monday
 const MIN: i64 = 60_000;

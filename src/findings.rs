@@ -1,0 +1,23 @@
+//! The findings: reads the store in two streaming passes and feeds the pure
+//! tracker (`crate::track`), which replays every sender and brand.
+//!
+//! Pass 1 streams every message's facts (no bodies) for the totals; pass 2
+//! only the messages that can be events (marketing, confirmations, short
+//! replies). The result is derived, never stored as truth: it can always be
+//! computed again from the messages and the user's records.
+
+use crate::store::{Store, StoreError};
+use crate::track::{Policy, Report, Tally};
+
+/// Every sender and brand with its status, computed from `store` under `policy`.
+pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
+    let mut tally = Tally::new();
+    store.scan_senders(|row| tally.sender(row))?;
+    store.scan_aliases(|row| tally.alias(row))?;
+    store.scan_message_facts(|row| tally.message(&row))?;
+    let mut timelines = tally.into_timelines();
+    store.scan_event_rows(|row| timelines.event(&row))?;
+    let manual = store.manual_optouts()?;
+    let ignored = store.ignored()?;
+    Ok(timelines.finish(&manual, &ignored, policy))
+}

@@ -1,0 +1,351 @@
+//! The import pipeline: reader → classifier → store writer, in one
+//! transaction per file. The importer parses on a reader thread, which also
+//! normalises senders, classifies each message and computes its dedupe key;
+//! this thread writes the batches into the store. Also here: relabelling
+//! every stored message when the rules change (`optout reclassify`).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use sha2::{Digest, Sha256};
+
+use crate::classify::{Classification, Classifier, MessageFeatures, Region, normalize_sender};
+use crate::import::{self, Format, ImportError, ImportOptions, MessageSink, Progress};
+use crate::model::{BrandSource, Direction, ImportedMessage, Position, SenderClass};
+use crate::store::{ImportSummary, ImportTx, NewMessage, Relabel, Store, StoreError, store_err};
+
+/// Why an import failed: the file, or the database.
+#[derive(Debug)]
+pub enum ImportFailure {
+    File(ImportError),
+    Store(StoreError),
+}
+
+impl std::fmt::Display for ImportFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportFailure::File(e) => e.fmt(f),
+            ImportFailure::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ImportFailure {}
+
+/// What one import did.
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub import_id: i64,
+    pub new: u64,
+    pub duplicates: u64,
+    /// Drafts, outbox, failed and queued messages: not delivered, not stored.
+    pub skipped_undelivered: u64,
+    pub rejected: u64,
+    /// The first rejected records, with where they are and why.
+    pub rejected_samples: Vec<(Option<Position>, String)>,
+    pub sha256: String,
+    pub size: u64,
+    pub seconds: f64,
+}
+
+/// Imports one file into `store` in one transaction: all of it, or nothing.
+pub fn import_file(
+    store: &mut Store,
+    path: &Path,
+    format: Format,
+    options: &ImportOptions,
+    classifier: &Classifier,
+    region: &Region,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportFailure> {
+    let started = Instant::now();
+    let tx = store
+        .begin_import(path, format.as_str())
+        .map_err(ImportFailure::Store)?;
+    let (source, mut report) = pipeline(&tx, path, format, options, classifier, region, progress)?;
+    report.import_id = tx.import_id();
+    report.sha256.clone_from(&source.sha256);
+    report.size = source.size;
+    tx.commit(&ImportSummary {
+        sha256: &report.sha256,
+        size: report.size,
+        new: report.new,
+        duplicates: report.duplicates,
+        skipped: report.skipped_undelivered,
+        rejected: report.rejected,
+        source_zone: source.zone.as_deref(),
+        rules_version: classifier.version(),
+    })
+    .map_err(ImportFailure::Store)?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Recomputes kind, brand and instruction of every stored message with
+/// `classifier`, in one transaction. Returns how many changed kind.
+pub fn reclassify(store: &mut Store, classifier: &Classifier) -> Result<u64, StoreError> {
+    store.relabel(classifier.version(), |row| {
+        let c = classifier.classify(&MessageFeatures {
+            from_contact: row.from_contact,
+            direction: row.direction,
+            sender_class: SenderClass::parse(row.sender_class),
+            body: row.body,
+            hint: row.hint,
+        });
+        relabel(c)
+    })
+}
+
+fn relabel(c: Classification) -> Relabel {
+    let (brand, brand_from_prefix) = match c.brand {
+        Some((name, BrandSource::Signature)) => (Some(name), false),
+        Some((name, BrandSource::Prefix)) => (Some(name), true),
+        None => (None, false),
+    };
+    let (optout_keyword, optout_target) = match c.instruction {
+        Some(i) => (Some(i.keyword), i.target),
+        None => (None, None),
+    };
+    Relabel {
+        kind: c.kind.as_str(),
+        rule_id: Some(c.rule_id),
+        brand,
+        brand_from_prefix,
+        optout_keyword,
+        optout_target,
+    }
+}
+
+/// Reclassifies when the stored rules version differs from `classifier`'s.
+pub fn ensure_classified(store: &mut Store, classifier: &Classifier) -> Result<bool, StoreError> {
+    ensure_classified_with(store, classifier, |_| {})
+}
+
+/// [`ensure_classified`], calling `before(n)` with the number of stored
+/// messages when they are about to be reclassified.
+pub fn ensure_classified_with(
+    store: &mut Store,
+    classifier: &Classifier,
+    before: impl FnOnce(u64),
+) -> Result<bool, StoreError> {
+    let stored = store.meta("rules_version")?;
+    if stored.as_deref() == Some(classifier.version()) {
+        return Ok(false);
+    }
+    let n = store.message_count()?;
+    if n > 0 {
+        before(n);
+        reclassify(store, classifier)?;
+    } else {
+        store.set_meta("rules_version", classifier.version())?;
+    }
+    Ok(true)
+}
+
+/// The dedupe key of a message: the first 8 bytes of
+/// SHA-256(sender key, direction, timestamp, body) as a signed integer.
+pub fn dedupe_key(sender_key: &str, direction: Direction, timestamp_ms: i64, body: &str) -> i64 {
+    let mut h = Sha256::new();
+    h.update(sender_key.as_bytes());
+    h.update([0]);
+    h.update(direction.as_str().as_bytes());
+    h.update([0]);
+    h.update(timestamp_ms.to_le_bytes());
+    h.update(body.as_bytes());
+    let digest = h.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_le_bytes(first)
+}
+
+/// One message made ready for the database on the reading thread.
+struct Prepared {
+    msg: ImportedMessage,
+    key: Arc<str>,
+    class: SenderClass,
+    dlt: Option<char>,
+    classification: Classification,
+    dedupe: i64,
+}
+
+impl Prepared {
+    /// The row the store writes.
+    fn row(&self) -> NewMessage<'_> {
+        let msg = &self.msg;
+        let c = &self.classification;
+        let (brand, brand_from_prefix) = match &c.brand {
+            Some((name, BrandSource::Signature)) => (Some(name.as_str()), false),
+            Some((name, BrandSource::Prefix)) => (Some(name.as_str()), true),
+            None => (None, false),
+        };
+        NewMessage {
+            sender_key: &self.key,
+            sender_class: self.class.as_str(),
+            dlt_suffix: self.dlt,
+            address: msg.address.trim(),
+            direction: msg.direction,
+            ts_ms: msg.timestamp_ms,
+            utc_offset_s: msg.utc_offset_s,
+            body: &msg.body,
+            channel: msg.channel.as_str(),
+            contact_name: msg.contact_name.as_deref(),
+            hint: msg.hint.as_deref(),
+            dedupe: self.dedupe,
+            kind: c.kind.as_str(),
+            rule_id: Some(c.rule_id.as_str()),
+            brand,
+            brand_from_prefix,
+            optout_keyword: c.instruction.as_ref().map(|i| i.keyword.as_str()),
+            optout_target: c.instruction.as_ref().and_then(|i| i.target.as_deref()),
+        }
+    }
+}
+
+/// Messages travel to the writer in batches: one channel operation per batch.
+const BATCH: usize = 512;
+/// Batches in flight: bounds the memory between the two threads.
+const BATCHES_IN_FLIGHT: usize = 8;
+
+/// Runs one import on two threads: the importer (read, parse),
+/// normalisation, classification and dedupe hashing on a reader thread; the
+/// database writes on this one, in `tx`. Memory stays bounded by the
+/// channel. (The file's SHA-256 is computed on a third, see
+/// [`import::HashingReader`].)
+fn pipeline(
+    tx: &ImportTx<'_>,
+    path: &Path,
+    format: Format,
+    options: &ImportOptions,
+    classifier: &Classifier,
+    region: &Region,
+    progress: &dyn Progress,
+) -> Result<(import::SourceFile, ImportReport), ImportFailure> {
+    let (to_writer, batches) = mpsc::sync_channel::<Vec<Prepared>>(BATCHES_IN_FLIGHT);
+    let position = AtomicProgress::default();
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(|| {
+            let mut sink = Prepare {
+                out: to_writer,
+                batch: Vec::with_capacity(BATCH),
+                classifier,
+                region,
+                normalised: HashMap::new(),
+                report: ImportReport::default(),
+            };
+            let result = import::read_file(path, format, options, &mut sink, &position);
+            let result = result.and_then(|source| sink.flush().map(|()| source));
+            (result, sink.report)
+        });
+        let mut writer = tx.writer().map_err(ImportFailure::Store)?;
+        let mut failed = None;
+        for batch in &batches {
+            for p in batch {
+                if let Err(e) = writer.store(&p.row()) {
+                    failed = Some(e);
+                    break;
+                }
+            }
+            if failed.is_some() {
+                break;
+            }
+            progress.set_position(position.0.load(Ordering::Relaxed));
+        }
+        // Hang up first: a reader blocked on a full channel then stops.
+        drop(batches);
+        let (result, mut report) = reader
+            .join()
+            .map_err(|_| ImportFailure::Store(store_err("the import thread panicked")))?;
+        if let Some(e) = failed {
+            return Err(ImportFailure::Store(e));
+        }
+        let source = result.map_err(ImportFailure::File)?;
+        progress.set_position(position.0.load(Ordering::Relaxed));
+        report.new = writer.new;
+        report.duplicates = writer.duplicates;
+        Ok((source, report))
+    })
+}
+
+/// Progress seen by the reader thread, passed on by the writer.
+#[derive(Default)]
+struct AtomicProgress(AtomicU64);
+
+impl Progress for AtomicProgress {
+    fn set_position(&self, bytes: u64) {
+        self.0.store(bytes, Ordering::Relaxed);
+    }
+}
+
+/// The reader thread's sink: normalise (once per raw address), classify,
+/// hash, batch.
+struct Prepare<'a> {
+    out: mpsc::SyncSender<Vec<Prepared>>,
+    batch: Vec<Prepared>,
+    classifier: &'a Classifier,
+    region: &'a Region,
+    normalised: HashMap<String, (Arc<str>, SenderClass, Option<char>)>,
+    report: ImportReport,
+}
+
+impl Prepare<'_> {
+    fn flush(&mut self) -> Result<(), ImportError> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.out
+            .send(batch)
+            .map_err(|_| ImportError::new(Path::new("database"), "the database stopped the import"))
+    }
+}
+
+impl MessageSink for Prepare<'_> {
+    fn message(&mut self, msg: ImportedMessage) -> Result<(), ImportError> {
+        let raw = msg.address.trim();
+        let (key, class, dlt) = if let Some(known) = self.normalised.get(raw) {
+            known.clone()
+        } else {
+            let n = normalize_sender(raw, self.region);
+            let entry = (Arc::<str>::from(n.key), n.class, n.dlt_suffix);
+            self.normalised.insert(raw.to_string(), entry.clone());
+            entry
+        };
+        let classification = self.classifier.classify(&MessageFeatures {
+            from_contact: msg.contact_name.is_some(),
+            direction: msg.direction,
+            sender_class: class,
+            body: &msg.body,
+            hint: msg.hint.as_deref(),
+        });
+        let dedupe = dedupe_key(&key, msg.direction, msg.timestamp_ms, &msg.body);
+        self.batch.push(Prepared {
+            msg,
+            key,
+            class,
+            dlt,
+            classification,
+            dedupe,
+        });
+        if self.batch.len() >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn skipped_undelivered(&mut self) {
+        self.report.skipped_undelivered += 1;
+    }
+
+    fn rejected(&mut self, position: Option<Position>, reason: String) {
+        self.report.rejected += 1;
+        if self.report.rejected_samples.len() < MAX_REJECTED_SAMPLES {
+            self.report.rejected_samples.push((position, reason));
+        }
+    }
+}
+
+const MAX_REJECTED_SAMPLES: usize = 20;

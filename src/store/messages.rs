@@ -1,0 +1,266 @@
+//! Reading messages back: timelines a page at a time, evidence lookups,
+//! text search, counts; and relabelling every message after a rules change.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError, write_meta};
+use crate::model::{Direction, StoredMessage};
+
+const MESSAGE_COLUMNS: &str = "m.id, m.sender_id, s.key, m.direction, m.address, m.ts_ms,
+    m.utc_offset_s, m.body, m.channel, m.contact_name, m.kind, m.rule_id, m.brand,
+    m.optout_keyword, m.optout_target, m.import_id";
+
+fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
+    Ok(StoredMessage {
+        id: r.get(0)?,
+        sender_id: r.get(1)?,
+        sender_key: r.get(2)?,
+        direction: Direction::from_db(r.get_ref(3)?.as_str()?),
+        address: r.get(4)?,
+        ts_ms: r.get(5)?,
+        utc_offset_s: r.get(6)?,
+        body: r.get(7)?,
+        channel: r.get(8)?,
+        contact_name: r.get(9)?,
+        kind: r.get(10)?,
+        rule_id: r.get(11)?,
+        brand: r.get(12)?,
+        optout_keyword: r.get(13)?,
+        optout_target: r.get(14)?,
+        import_id: r.get(15)?,
+    })
+}
+
+impl Store {
+    /// (indexed by sender and time: cheap on any database size).
+    pub fn messages_of(
+        &self,
+        sender_ids: &[i64],
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
+        if sender_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; sender_ids.len()].join(",");
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN senders s ON s.id = m.sender_id
+             WHERE m.sender_id IN ({placeholders}) ORDER BY m.ts_ms, m.id LIMIT {limit} OFFSET {offset}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(sender_ids), stored_message)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many messages the given senders have.
+    pub fn count_messages_of(&self, sender_ids: &[i64]) -> Result<u64, StoreError> {
+        if sender_ids.is_empty() {
+            return Ok(0);
+        }
+        let placeholders = vec!["?"; sender_ids.len()].join(",");
+        let n: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM messages WHERE sender_id IN ({placeholders})"),
+            rusqlite::params_from_iter(sender_ids),
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// Messages by id (any order in, time order out).
+    pub fn messages_by_id(&self, ids: &[i64]) -> Result<Vec<StoredMessage>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN senders s ON s.id = m.sender_id
+             WHERE m.id = ?1"
+        ))?;
+        for id in ids {
+            if let Some(m) = stmt.query_row([id], stored_message).optional()? {
+                out.push(m);
+            }
+        }
+        out.sort_by_key(|m| (m.ts_ms, m.id));
+        Ok(out)
+    }
+
+    /// Does a sender with this key exist?
+    pub fn sender_exists(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM senders WHERE key = ?1", [key], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Does any message carry this brand?
+    pub fn brand_exists(&self, brand: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM messages WHERE brand = ?1 LIMIT 1",
+                [brand],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// Number of stored messages.
+    pub fn message_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+}
+
+// --- export queries ---
+impl Store {
+    /// Every contact name the exports gave these senders (for `--redact`).
+    pub fn contact_names_of(&self, sender_ids: &[i64]) -> Result<Vec<String>, StoreError> {
+        if sender_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = vec!["?"; sender_ids.len()].join(",");
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT DISTINCT contact_name FROM messages
+             WHERE contact_name IS NOT NULL AND sender_id IN ({placeholders})
+             ORDER BY contact_name"
+        ))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(sender_ids), |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The latest incoming message of these senders carrying an opt-out
+    /// instruction at or before `at_ms`: the one the user acted on.
+    pub fn instruction_before(
+        &self,
+        sender_ids: &[i64],
+        at_ms: i64,
+    ) -> Result<Option<StoredMessage>, StoreError> {
+        if sender_ids.is_empty() {
+            return Ok(None);
+        }
+        let placeholders = vec!["?"; sender_ids.len()].join(",");
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN senders s ON s.id = m.sender_id
+             WHERE m.sender_id IN ({placeholders}) AND m.direction = 'in'
+               AND m.optout_keyword IS NOT NULL AND m.ts_ms <= {at_ms}
+             ORDER BY m.ts_ms DESC, m.id DESC LIMIT 1"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, rusqlite::params_from_iter(sender_ids), stored_message)
+            .optional()?)
+    }
+}
+
+// --- TUI queries ---
+
+impl Store {
+    /// Senders with a message containing `text` (SQL `LIKE`, so case-blind
+    /// for ASCII only), at most `limit` of them.
+    pub fn senders_with_text(&self, text: &str, limit: u64) -> Result<Vec<i64>, StoreError> {
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT sender_id FROM messages WHERE body LIKE ?1 ESCAPE '\\' LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![format!("%{escaped}%"), limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Incoming marketing (and suspicious) messages per month, oldest first,
+    /// as `("2026-03", n)`. Months are local to each message's own offset,
+    /// or `default_offset_s` when it has none.
+    pub fn marketing_per_month(
+        &self,
+        default_offset_s: i32,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT strftime('%Y-%m', ts_ms / 1000 + coalesce(utc_offset_s, ?1), 'unixepoch') AS month,
+                    count(*)
+             FROM messages
+             WHERE kind IN ('marketing', 'suspicious') AND direction = 'in'
+             GROUP BY month ORDER BY month",
+        )?;
+        let rows = stmt.query_map([default_offset_s], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// What relabelling reads of one stored message.
+#[derive(Debug, Clone, Copy)]
+pub struct RelabelRow<'a> {
+    pub direction: Direction,
+    pub body: &'a str,
+    pub hint: Option<&'a str>,
+    /// The database spelling of the sender's class.
+    pub sender_class: &'a str,
+    /// The export named the sender as a saved contact.
+    pub from_contact: bool,
+}
+
+/// A message's new labels.
+#[derive(Debug, Clone)]
+pub struct Relabel {
+    pub kind: &'static str,
+    pub rule_id: Option<String>,
+    pub brand: Option<String>,
+    pub brand_from_prefix: bool,
+    pub optout_keyword: Option<String>,
+    pub optout_target: Option<String>,
+}
+
+impl Store {
+    /// Gives every stored message the labels `label` computes, in one
+    /// transaction, and records `rules_version`. Returns how many changed kind.
+    pub fn relabel(
+        &mut self,
+        rules_version: &str,
+        mut label: impl FnMut(&RelabelRow<'_>) -> Relabel,
+    ) -> Result<u64, StoreError> {
+        let tx = self.conn.transaction()?;
+        let mut changed = 0u64;
+        {
+            let mut select = tx.prepare(
+                "SELECT m.id, m.direction, m.body, m.hint, s.class, m.kind, m.contact_name IS NOT NULL
+                 FROM messages m JOIN senders s ON s.id = m.sender_id",
+            )?;
+            let mut update = tx.prepare(
+                "UPDATE messages SET kind = ?2, rule_id = ?3, brand = ?4, brand_from_prefix = ?5,
+                    optout_keyword = ?6, optout_target = ?7 WHERE id = ?1",
+            )?;
+            let mut rows = select.query([])?;
+            while let Some(row) = rows.next()? {
+                let id: i64 = row.get(0)?;
+                let old_kind = row.get_ref(5)?.as_str()?;
+                let new = label(&RelabelRow {
+                    direction: Direction::from_db(row.get_ref(1)?.as_str()?),
+                    body: row.get_ref(2)?.as_str()?,
+                    hint: row.get_ref(3)?.as_str_or_null()?,
+                    sender_class: row.get_ref(4)?.as_str()?,
+                    from_contact: row.get(6)?,
+                });
+                if new.kind != old_kind {
+                    changed += 1;
+                }
+                update.execute(params![
+                    id,
+                    new.kind,
+                    new.rule_id,
+                    new.brand,
+                    i64::from(new.brand_from_prefix),
+                    new.optout_keyword,
+                    new.optout_target,
+                ])?;
+            }
+        }
+        write_meta(&tx, "rules_version", rules_version)?;
+        tx.commit()?;
+        Ok(changed)
+    }
+}
