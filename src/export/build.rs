@@ -1,0 +1,583 @@
+//! Building the [`Evidence`]: select senders and brands, load their messages, fill the model.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use jiff::Timestamp;
+use jiff::tz::{Offset, TimeZone};
+
+use crate::store::{ImportRecord, Store, StoredMessage};
+use crate::track::{
+    BrandReport, Grace, Jurisdiction, Moment, OptOut, Report, SenderKind, SenderReport, Status,
+    business_days_between, days_between,
+};
+
+use super::{
+    CANONICAL_FORM, Counts, EVIDENCE_VERSION, Evidence, EvidenceMessage, ExportError,
+    ExportOptions, ImportProvenance, Instruction, Integrity, Offender, OptOutRecord, PolicyRecord,
+    Selection, SelectionRecord, SenderIdentity, Summary, TimeRecord, integrity_sha256,
+    offender_messages, redact,
+};
+
+/// What one section covers.
+enum Target<'a> {
+    Sender(&'a SenderReport),
+    Brand(&'a BrandReport, Vec<&'a SenderReport>),
+}
+
+fn select<'a>(report: &'a Report, sel: &Selection) -> Result<Vec<Target<'a>>, ExportError> {
+    let explicit = !sel.senders.is_empty() || !sel.brands.is_empty();
+    let wanted: Vec<Status> = if sel.statuses.is_empty() && !explicit {
+        vec![Status::Violating]
+    } else {
+        sel.statuses.clone()
+    };
+    let status_ok = |s: Status| wanted.is_empty() || wanted.contains(&s);
+    let mut out = Vec::new();
+    let mut brands_taken: Vec<&str> = Vec::new();
+    for name in &sel.brands {
+        let brand = report
+            .brands
+            .iter()
+            .find(|b| b.brand == *name)
+            .ok_or_else(|| ExportError::UnknownBrand(name.clone()))?;
+        if brands_taken.contains(&brand.brand.as_str()) || !status_ok(brand.status) {
+            continue;
+        }
+        brands_taken.push(&brand.brand);
+        let members = brand
+            .senders
+            .iter()
+            .filter_map(|k| report.senders.iter().find(|s| s.key == *k))
+            .collect();
+        out.push(Target::Brand(brand, members));
+    }
+    let mut senders_taken: Vec<&str> = Vec::new();
+    for key in &sel.senders {
+        let sender = report
+            .senders
+            .iter()
+            .find(|s| s.key == *key)
+            .or_else(|| report.senders.iter().find(|s| s.aliases.contains(key)))
+            .ok_or_else(|| ExportError::UnknownSender(key.clone()))?;
+        let covered = sender
+            .brand
+            .as_deref()
+            .is_some_and(|b| brands_taken.contains(&b));
+        if covered || senders_taken.contains(&sender.key.as_str()) || !status_ok(sender.status) {
+            continue;
+        }
+        senders_taken.push(&sender.key);
+        out.push(Target::Sender(sender));
+    }
+    if !explicit {
+        for s in &report.senders {
+            // With --since, a violating sender needs a violation since then.
+            let recent = match (sel.since_ms, s.status) {
+                (Some(since), Status::Violating) => {
+                    s.findings.violations.iter().any(|m| m.ts_ms >= since)
+                }
+                _ => true,
+            };
+            if status_ok(s.status) && recent {
+                out.push(Target::Sender(s));
+            }
+        }
+    }
+    if out.is_empty() {
+        let statuses: Vec<&str> = wanted.iter().map(|s| s.as_str()).collect();
+        let what = match (explicit, statuses.is_empty()) {
+            (false, _) => format!("sender is {}", statuses.join(" or ")),
+            (true, false) => format!("selected sender or brand is {}", statuses.join(" or ")),
+            (true, true) => "selected sender or brand".into(),
+        };
+        let since = if sel.since_ms.is_some() {
+            " with messages since the given date"
+        } else {
+            ""
+        };
+        return Err(ExportError::NothingSelected(format!("{what}{since}")));
+    }
+    Ok(out)
+}
+
+/// Everything the section builders share.
+struct Ctx<'a> {
+    messages: HashMap<i64, StoredMessage>,
+    imports: HashMap<i64, &'a ImportRecord>,
+    manual: Vec<crate::track::ManualOptOut>,
+    options: &'a ExportOptions,
+    since_ms: Option<i64>,
+}
+
+impl Ctx<'_> {
+    fn time(&self, ts_ms: i64, utc_offset_s: Option<i32>) -> TimeRecord {
+        time_record(ts_ms, utc_offset_s, &self.options.zone)
+    }
+
+    /// One stored message in a role; `optout` gives the days since.
+    fn message(
+        &self,
+        id: Option<i64>,
+        role: &'static str,
+        since: Option<(&OptOut, Jurisdiction)>,
+    ) -> Option<EvidenceMessage> {
+        let m = self.messages.get(&id?)?;
+        Some(self.evidence_message(m, role, since))
+    }
+
+    fn evidence_message(
+        &self,
+        m: &StoredMessage,
+        role: &'static str,
+        since: Option<(&OptOut, Jurisdiction)>,
+    ) -> EvidenceMessage {
+        let (days, business) = match since {
+            Some((o, j)) => (
+                Some(days_between(o.ts_ms, m.ts_ms)),
+                (j == Jurisdiction::Us).then(|| {
+                    business_days_between(
+                        o.ts_ms,
+                        m.ts_ms,
+                        &offset_zone(o.utc_offset_s, &self.options.policy.zone),
+                    )
+                }),
+            ),
+            None => (None, None),
+        };
+        EvidenceMessage {
+            message_id: m.id,
+            role,
+            sender: m.sender_key.clone(),
+            address: m.address.clone(),
+            direction: m.direction.as_str(),
+            kind: m.kind.clone(),
+            channel: m.channel.clone(),
+            time: self.time(m.ts_ms, m.utc_offset_s),
+            text: m.body.clone(),
+            days_since_optout: days,
+            business_days_since_optout: business,
+            import_id: m.import_id,
+            source_sha256: self
+                .imports
+                .get(&m.import_id)
+                .map(|i| i.sha256.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+fn offset_zone(offset_s: Option<i32>, zone: &TimeZone) -> TimeZone {
+    offset_s
+        .and_then(|s| Offset::from_seconds(s).ok())
+        .map_or_else(|| zone.clone(), TimeZone::fixed)
+}
+
+/// A time in its original offset (or `zone`) and in UTC.
+pub fn time_record(ts_ms: i64, utc_offset_s: Option<i32>, zone: &TimeZone) -> TimeRecord {
+    let utc = Timestamp::from_millisecond(ts_ms)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    TimeRecord {
+        ts_ms,
+        local: crate::text::rfc3339(ts_ms, utc_offset_s, zone),
+        utc,
+        offset_source: if utc_offset_s.is_some() {
+            "message"
+        } else {
+            "zone"
+        },
+    }
+}
+
+/// `24h`, `90m`, `2d`, `10bd`: the way `--grace` takes it.
+pub fn grace_str(grace: Grace) -> String {
+    const MIN: i64 = 60_000;
+    match grace {
+        // 24h reads better than 1d; 2d better than 48h.
+        Grace::Duration { ms } if ms % (24 * 60 * MIN) == 0 && ms >= 2 * 24 * 60 * MIN => {
+            format!("{}d", ms / (24 * 60 * MIN))
+        }
+        Grace::Duration { ms } if ms % (60 * MIN) == 0 => format!("{}h", ms / (60 * MIN)),
+        Grace::Duration { ms } => format!("{}m", ms / MIN),
+        Grace::BusinessDays(n) => format!("{n}bd"),
+    }
+}
+
+fn jurisdiction_str(j: Jurisdiction) -> &'static str {
+    match j {
+        Jurisdiction::Cn => "cn",
+        Jurisdiction::Us => "us",
+        Jurisdiction::Other => "other",
+    }
+}
+
+/// Words that make a marketing message financial marketing (金融营销) for
+/// the 12321 report: loans, credit, instalments, interest.
+const FINANCIAL_WORDS: &[&str] = &[
+    "贷",
+    "借款",
+    "借钱",
+    "信用卡",
+    "额度",
+    "分期",
+    "利率",
+    "利息",
+    "放款",
+    "授信",
+    "网贷",
+    "借呗",
+    "白条",
+    "理财",
+    "loan",
+    "credit",
+    "apr",
+    "interest rate",
+    "cash advance",
+    "refinanc",
+    "mortgage",
+    "payday",
+];
+
+/// Does any of these texts market loans or credit?
+pub fn is_financial(texts: &[&str]) -> bool {
+    texts.iter().any(|t| {
+        let lower = t.to_lowercase();
+        FINANCIAL_WORDS.iter().any(|w| lower.contains(w))
+    })
+}
+
+/// Builds the evidence for `selection`: selected, redacted when asked, hashed.
+pub fn build_evidence(
+    store: &Store,
+    report: &Report,
+    selection: &Selection,
+    options: &ExportOptions,
+) -> Result<Evidence, ExportError> {
+    let targets = select(report, selection)?;
+    let import_records = store.imports()?;
+    let mut ctx = Ctx {
+        messages: HashMap::new(),
+        imports: import_records.iter().map(|i| (i.id, i)).collect(),
+        manual: store.manual_optouts()?,
+        options,
+        since_ms: selection.since_ms,
+    };
+    // Load every message any section refers to, in one pass.
+    let mut ids: BTreeSet<i64> = BTreeSet::new();
+    for t in &targets {
+        for s in members(t) {
+            let f = &s.findings;
+            ids.extend(s.instruction.and_then(|m| m.message_id));
+            ids.extend(f.optout.as_ref().and_then(|o| o.message_id));
+            ids.extend(f.confirmed.and_then(|m| m.message_id));
+            ids.extend(f.violations.iter().filter_map(|m| m.message_id));
+            ids.extend(f.in_flight.iter().filter_map(|m| m.message_id));
+        }
+    }
+    let ids: Vec<i64> = ids.into_iter().collect();
+    ctx.messages = store
+        .messages_by_id(&ids)?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+
+    let mut offenders: Vec<Offender> = Vec::with_capacity(targets.len());
+    for t in &targets {
+        let acted_on = instruction_acted_on(store, report, &members(t))?;
+        offenders.push(offender(&ctx, t, acted_on.as_ref()));
+    }
+
+    let mut used_imports: BTreeSet<i64> = BTreeSet::new();
+    let mut summary = Summary {
+        offenders: offenders.len() as u64,
+        senders: 0,
+        messages: 0,
+        violations: 0,
+        in_flight: 0,
+    };
+    for o in &offenders {
+        summary.senders += o.senders.len() as u64;
+        summary.violations += o.violations.len() as u64;
+        summary.in_flight += o.in_flight.len() as u64;
+        for m in offender_messages(o) {
+            summary.messages += 1;
+            used_imports.insert(m.import_id);
+        }
+    }
+    let imports = used_imports
+        .iter()
+        .filter_map(|id| ctx.imports.get(id))
+        .map(|i| ImportProvenance {
+            import_id: i.id,
+            file_name: file_name_of(&i.path),
+            sha256: i.sha256.clone(),
+            size: i.size,
+            format: i.format.clone(),
+            imported_at: time_record(
+                i.finished_at_ms.unwrap_or(i.started_at_ms),
+                None,
+                &options.zone,
+            ),
+            optout_version: i.optout_version.clone(),
+        })
+        .collect();
+
+    let mut evidence = Evidence {
+        evidence_version: EVIDENCE_VERSION,
+        optout_version: env!("CARGO_PKG_VERSION").to_string(),
+        rules_version: store.meta("rules_version")?,
+        zone: zone_name(&options.zone),
+        redacted: options.redact,
+        selection: SelectionRecord {
+            senders: selection.senders.clone(),
+            brands: selection.brands.clone(),
+            statuses: selection
+                .statuses
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
+            since: selection
+                .since_ms
+                .map(|ms| time_record(ms, None, &options.zone)),
+        },
+        policy: PolicyRecord {
+            grace: grace_str(options.policy.grace),
+            grace_us: grace_str(options.policy.grace_us),
+            confirmation_window_hours: options.policy.confirmation_window_ms / 3_600_000,
+        },
+        summary,
+        offenders,
+        imports,
+        integrity: None,
+    };
+    if options.redact {
+        let personal: Vec<&SenderReport> = report
+            .senders
+            .iter()
+            .filter(|s| s.kind == SenderKind::Personal)
+            .collect();
+        let ids: Vec<i64> = personal.iter().map(|s| s.sender_id).collect();
+        let names = store.contact_names_of(&ids)?;
+        let redactor = redact::Redactor::new(&evidence, &personal, &names);
+        redactor.apply(&mut evidence);
+    }
+    let sha256 = integrity_sha256(&evidence);
+    evidence.integrity = Some(Integrity {
+        algorithm: "sha256",
+        canonical_form: CANONICAL_FORM,
+        sha256,
+        generated_at: time_record(options.now_ms, None, &options.zone),
+    });
+    Ok(evidence)
+}
+
+fn zone_name(zone: &TimeZone) -> String {
+    zone.iana_name().map_or_else(
+        || {
+            // A fixed offset or POSIX zone: name it by its current offset.
+            zone.to_offset(Timestamp::UNIX_EPOCH).to_string()
+        },
+        str::to_string,
+    )
+}
+
+fn file_name_of(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+fn members<'a>(t: &'a Target<'a>) -> Vec<&'a SenderReport> {
+    match t {
+        Target::Sender(s) => vec![*s],
+        Target::Brand(_, m) => m.clone(),
+    }
+}
+
+/// The instruction the user acted on: the latest one advertised (by these
+/// numbers, or by the number the opt-out went to) before the opt-out.
+fn instruction_acted_on(
+    store: &Store,
+    report: &Report,
+    members: &[&SenderReport],
+) -> Result<Option<StoredMessage>, ExportError> {
+    let Some(optout) = members
+        .iter()
+        .filter_map(|s| s.findings.optout.as_ref())
+        .min_by_key(|o| o.ts_ms)
+    else {
+        return Ok(None);
+    };
+    let mut ids: Vec<i64> = members.iter().map(|s| s.sender_id).collect();
+    ids.extend(
+        report
+            .senders
+            .iter()
+            .filter(|s| s.key == optout.to)
+            .map(|s| s.sender_id),
+    );
+    Ok(store.instruction_before(&ids, optout.ts_ms)?)
+}
+
+fn offender(ctx: &Ctx<'_>, target: &Target<'_>, acted_on: Option<&StoredMessage>) -> Offender {
+    let members = members(target);
+    let (scope, name, brand, status) = match target {
+        Target::Sender(s) => ("sender", s.key.clone(), s.brand.clone(), s.status),
+        Target::Brand(b, _) => ("brand", b.brand.clone(), Some(b.brand.clone()), b.status),
+    };
+    let optout_of = |s: &SenderReport| s.findings.optout.clone();
+
+    // The instruction the user acted on; without an opt-out, the latest one.
+    let instruction = match acted_on {
+        Some(m) => Some(Instruction {
+            keyword: m.optout_keyword.clone().unwrap_or_default(),
+            target: m
+                .optout_target
+                .clone()
+                .unwrap_or_else(|| m.sender_key.clone()),
+            message: Some(ctx.evidence_message(m, "instruction", None)),
+        }),
+        None => members
+            .iter()
+            .filter(|s| s.keyword.is_some())
+            .max_by_key(|s| s.instruction.map(|m| m.ts_ms))
+            .map(|s| Instruction {
+                keyword: s.keyword.clone().unwrap_or_default(),
+                target: s.target.clone().unwrap_or_else(|| s.key.clone()),
+                message: ctx.message(
+                    s.instruction.and_then(|m| m.message_id),
+                    "instruction",
+                    None,
+                ),
+            }),
+    };
+
+    // The opt-out in force: the earliest of the members'.
+    let first_optout = members
+        .iter()
+        .filter_map(|s| optout_of(s).map(|o| (o, s.jurisdiction)))
+        .min_by_key(|(o, _)| o.ts_ms);
+    let optout = first_optout.as_ref().map(|(o, j)| {
+        let grace = match j {
+            Jurisdiction::Us => ctx.options.policy.grace_us,
+            _ => ctx.options.policy.grace,
+        };
+        let end = grace.end(
+            o.ts_ms,
+            &offset_zone(o.utc_offset_s, &ctx.options.policy.zone),
+        );
+        let note = o.manual.as_ref().and_then(|_| {
+            ctx.manual
+                .iter()
+                .find(|m| m.at_ms == o.ts_ms && m.name == o.to)
+                .and_then(|m| m.note.clone())
+        });
+        OptOutRecord {
+            manual: o.manual.is_some(),
+            channel: o.manual.clone(),
+            note,
+            keyword: (!o.keyword.is_empty()).then(|| o.keyword.clone()),
+            to: o.to.clone(),
+            at: ctx.time(o.ts_ms, o.utc_offset_s),
+            message: ctx.message(o.message_id, "opt_out", None),
+            grace: grace_str(grace),
+            grace_ends: ctx.time(end, o.utc_offset_s),
+        }
+    });
+    let confirmation = members
+        .iter()
+        .filter_map(|s| s.findings.confirmed)
+        .min_by_key(|m| m.ts_ms)
+        .and_then(|m| ctx.message(m.message_id, "confirmation", None));
+    let resubscribed = members
+        .iter()
+        .filter_map(|s| s.findings.resubscribed)
+        .max_by_key(|m| m.ts_ms)
+        .map(|m| ctx.time(m.ts_ms, m.utc_offset_s));
+
+    // Violations and in-flight messages, each measured from the opt-out
+    // that applied to its own number.
+    let listed = |pick: fn(&SenderReport) -> &Vec<Moment>, role: &'static str| {
+        let mut v: Vec<EvidenceMessage> = Vec::new();
+        for s in &members {
+            let Some(o) = &s.findings.optout else {
+                continue;
+            };
+            for m in pick(s) {
+                if ctx.since_ms.is_some_and(|since| m.ts_ms < since) {
+                    continue;
+                }
+                v.extend(ctx.message(m.message_id, role, Some((o, s.jurisdiction))));
+            }
+        }
+        v.sort_by_key(|m| (m.time.ts_ms, m.message_id));
+        v
+    };
+    let violations = listed(|s| &s.findings.violations, "violation");
+    let in_flight = listed(|s| &s.findings.in_flight, "in_flight");
+
+    let all_violations: Vec<Moment> = {
+        let mut v: Vec<Moment> = members
+            .iter()
+            .flat_map(|s| s.findings.violations.iter().copied())
+            .collect();
+        v.sort_by_key(|m| m.ts_ms);
+        v
+    };
+    let counts = Counts {
+        marketing_received: members.iter().map(|s| s.marketing).sum(),
+        marketing_before_optout: members.iter().map(|s| s.findings.before_optout).sum(),
+        marketing_after_optout: all_violations.len() as u64,
+        in_flight: members
+            .iter()
+            .map(|s| s.findings.in_flight.len() as u64)
+            .sum(),
+        first_violation: all_violations
+            .first()
+            .map(|m| ctx.time(m.ts_ms, m.utc_offset_s)),
+        last_violation: all_violations
+            .last()
+            .map(|m| ctx.time(m.ts_ms, m.utc_offset_s)),
+    };
+
+    let texts: Vec<&str> = instruction
+        .iter()
+        .filter_map(|i| i.message.as_ref())
+        .chain(violations.iter())
+        .chain(in_flight.iter())
+        .map(|m| m.text.as_str())
+        .collect();
+    let category = if is_financial(&texts) {
+        "financial_marketing"
+    } else {
+        "commercial_advertising"
+    };
+
+    Offender {
+        scope,
+        name,
+        brand,
+        status: status.as_str(),
+        category,
+        senders: members
+            .iter()
+            .map(|s| SenderIdentity {
+                key: s.key.clone(),
+                aliases: s.aliases.clone(),
+                class: s.class.as_str(),
+                kind: s.kind.as_str(),
+                jurisdiction: jurisdiction_str(s.jurisdiction),
+                status: s.status.as_str(),
+            })
+            .collect(),
+        instruction,
+        optout,
+        confirmation,
+        resubscribed,
+        counts,
+        violations,
+        in_flight,
+    }
+}
