@@ -7,7 +7,10 @@ use jiff::tz::TimeZone;
 use ratatui::layout::Rect;
 
 use super::*;
-use crate::track::{Findings, Jurisdiction};
+use crate::classify::SenderClass;
+use crate::track::{
+    BrandReport, Findings, Jurisdiction, Moment, OptOut, SenderKind, SenderReport, Status,
+};
 use crate::tui::keys;
 use crate::tui::strings::EN;
 use crate::tui::views::Ui;

@@ -1,0 +1,315 @@
+//! Keys with no overlay open: moving the cursor, switching screens, opening
+//! prompts and overlays, toggling filter, sort, grouping and ignore.
+
+use super::{
+    Action, App, Effect, ExportScope, ManualField, Overlay, Prompt, Screen, TIMELINE_WINDOW, Target,
+};
+use crate::text;
+
+impl App {
+    pub(super) fn navigate(&mut self, action: &Action) -> Vec<Effect> {
+        match *action {
+            Action::Up => self.move_by(-1),
+            Action::Down => self.move_by(1),
+            Action::ScrollUp => self.move_by(-3),
+            Action::ScrollDown => self.move_by(3),
+            Action::PageUp(rows) => self.move_by(-self.page(rows)),
+            Action::PageDown(rows) => self.move_by(self.page(rows)),
+            Action::Top => self.move_to(0),
+            Action::Bottom => self.move_to(u64::MAX),
+            Action::Click(i) => self.click(i),
+            Action::Open => self.open_timeline(),
+            Action::NextScreen => self.cycle_screen(true),
+            Action::PrevScreen => self.cycle_screen(false),
+            Action::Show(screen) => self.show(screen),
+            Action::Back => self.back(),
+            Action::Help => {
+                self.overlay = Overlay::Help;
+                Vec::new()
+            }
+            Action::Import => {
+                self.overlay = Overlay::Prompt(Prompt::Import {
+                    path: String::new(),
+                    error: None,
+                });
+                Vec::new()
+            }
+            _ if self.screen == Screen::Welcome => Vec::new(),
+            Action::Search => {
+                let text = self
+                    .search
+                    .as_ref()
+                    .map(|s| s.query.clone())
+                    .unwrap_or_default();
+                self.search_before = self.search.clone();
+                self.overlay = Overlay::Prompt(Prompt::Search { text });
+                Vec::new()
+            }
+            Action::CycleFilter => {
+                self.filter = self.filter.next();
+                self.rebuild_rows();
+                let n = self.sender_rows();
+                self.say((self.strings.filter_set)(
+                    self.strings.filter_name(self.filter),
+                    n,
+                ));
+                self.back_home_if_empty()
+            }
+            Action::CycleSort => {
+                self.sort = self.sort.next();
+                self.rebuild_rows();
+                self.say((self.strings.sort_set)(self.strings.sort_name(self.sort)));
+                Vec::new()
+            }
+            Action::ToggleGroup => {
+                self.grouped = !self.grouped;
+                self.rebuild_rows();
+                self.say(if self.grouped {
+                    self.strings.grouped_on.to_string()
+                } else {
+                    self.strings.grouped_off.to_string()
+                });
+                Vec::new()
+            }
+            Action::ToggleRules => {
+                self.show_rules = !self.show_rules;
+                Vec::new()
+            }
+            Action::ToggleIgnore => self.toggle_ignore(),
+            Action::ManualOptOut => {
+                if let Some(target) = self.acting_target() {
+                    self.overlay = Overlay::Prompt(Prompt::Manual {
+                        target,
+                        date: text::short(self.now_ms, None, &self.zone),
+                        channel: "other".into(),
+                        field: ManualField::Date,
+                        error: None,
+                    });
+                } else {
+                    self.complain(self.strings.nothing_selected.to_string());
+                }
+                Vec::new()
+            }
+            Action::Unsubscribe => {
+                if let Some(target) = self.acting_target() {
+                    self.overlay = Overlay::Unsubscribe(target);
+                } else {
+                    self.complain(self.strings.nothing_selected.to_string());
+                }
+                Vec::new()
+            }
+            Action::Export => {
+                let selected = self.acting_target();
+                let scope = match (&selected, self.screen) {
+                    (Some(_), Screen::Senders | Screen::Timeline) => ExportScope::Selected,
+                    _ => ExportScope::AllViolating,
+                };
+                let date = text::zoned(self.now_ms, None, &self.zone)
+                    .strftime("%Y-%m-%d")
+                    .to_string();
+                self.overlay = Overlay::Prompt(Prompt::Export {
+                    path: format!("optout-evidence-{date}.html"),
+                    scope,
+                    selected,
+                    error: None,
+                });
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The sender or brand an action applies to: the timeline's on the
+    /// timeline, the selected row elsewhere.
+    fn acting_target(&self) -> Option<Target> {
+        match (&self.timeline, self.screen) {
+            (Some(tl), Screen::Timeline) => Some(tl.target.clone()),
+            _ => self.selected_target(),
+        }
+    }
+
+    fn page(&self, rows: u16) -> i64 {
+        let rows = i64::from(rows.max(2));
+        match self.screen {
+            // A message takes about three lines.
+            Screen::Timeline => (rows / 3).max(1),
+            _ => rows - 1,
+        }
+    }
+
+    fn move_by(&mut self, delta: i64) -> Vec<Effect> {
+        match self.screen {
+            Screen::Timeline => {
+                let Some(tl) = &self.timeline else {
+                    return Vec::new();
+                };
+                let to = tl.cursor.saturating_add_signed(delta);
+                self.move_to(to)
+            }
+            Screen::Senders => {
+                let to = (self.selected as u64).saturating_add_signed(delta);
+                self.move_to(to)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn move_to(&mut self, to: u64) -> Vec<Effect> {
+        match self.screen {
+            Screen::Timeline => {
+                let Some(tl) = self.timeline.as_mut() else {
+                    return Vec::new();
+                };
+                let Some(total) = tl.total.filter(|t| *t > 0) else {
+                    return Vec::new();
+                };
+                tl.cursor = to.min(total - 1);
+                if tl.window_holds(tl.cursor) {
+                    return Vec::new();
+                }
+                let start = tl
+                    .cursor
+                    .saturating_sub(TIMELINE_WINDOW / 2)
+                    .min(total.saturating_sub(TIMELINE_WINDOW));
+                vec![Effect::LoadTimeline {
+                    sender_ids: tl.sender_ids.clone(),
+                    start: Some(start),
+                    limit: TIMELINE_WINDOW,
+                }]
+            }
+            Screen::Senders => {
+                let last = self.rows.len().saturating_sub(1) as u64;
+                self.selected = to.min(last) as usize;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn click(&mut self, i: usize) -> Vec<Effect> {
+        match self.screen {
+            Screen::Senders if i < self.rows.len() => {
+                if i == self.selected {
+                    self.open_timeline()
+                } else {
+                    self.selected = i;
+                    Vec::new()
+                }
+            }
+            Screen::Timeline => self.move_to(i as u64),
+            _ => Vec::new(),
+        }
+    }
+
+    fn show(&mut self, screen: Screen) -> Vec<Effect> {
+        if self.screen == Screen::Welcome {
+            return Vec::new();
+        }
+        match screen {
+            Screen::Timeline => {
+                // The selected sender's, unless there is none to open.
+                let current = self.timeline.as_ref().map(|t| &t.target);
+                let selected = self.selected_target();
+                if current.is_some() && (selected.is_none() || current == selected.as_ref()) {
+                    self.screen = Screen::Timeline;
+                    Vec::new()
+                } else {
+                    self.open_timeline()
+                }
+            }
+            Screen::Overview => {
+                self.screen = Screen::Overview;
+                if self.overview.is_none() {
+                    vec![Effect::LoadOverview]
+                } else {
+                    Vec::new()
+                }
+            }
+            Screen::Senders => {
+                self.screen = Screen::Senders;
+                Vec::new()
+            }
+            Screen::Welcome => Vec::new(),
+        }
+    }
+
+    fn cycle_screen(&mut self, forward: bool) -> Vec<Effect> {
+        let next = match (self.screen, forward) {
+            (Screen::Senders, true) | (Screen::Overview, false) => Screen::Timeline,
+            (Screen::Timeline, true) | (Screen::Senders, false) => Screen::Overview,
+            (Screen::Overview, true) | (Screen::Timeline, false) => Screen::Senders,
+            (Screen::Welcome, _) => return Vec::new(),
+        };
+        self.show(next)
+    }
+
+    fn back(&mut self) -> Vec<Effect> {
+        match self.screen {
+            Screen::Timeline | Screen::Overview => self.screen = Screen::Senders,
+            Screen::Senders if self.search.is_some() => {
+                self.search = None;
+                self.rebuild_rows();
+                self.say(self.strings.search_cleared.to_string());
+            }
+            Screen::Senders | Screen::Welcome => self.quit = true,
+        }
+        Vec::new()
+    }
+
+    fn back_home_if_empty(&mut self) -> Vec<Effect> {
+        if self.screen == Screen::Timeline && self.rows.is_empty() {
+            self.screen = Screen::Senders;
+        }
+        Vec::new()
+    }
+
+    fn toggle_ignore(&mut self) -> Vec<Effect> {
+        let Some(target) = self.acting_target() else {
+            self.complain(self.strings.nothing_selected.to_string());
+            return Vec::new();
+        };
+        // Grouped by brand, `i` acts on the brand.
+        let target = match target {
+            Target::Sender(k) if self.grouped => {
+                match self.sender(&k).and_then(|s| s.brand.clone()) {
+                    Some(b) => Target::Brand(b),
+                    None => Target::Sender(k),
+                }
+            }
+            t => t,
+        };
+        match target {
+            Target::Brand(b) => {
+                let ignored = self.brand(&b).is_some_and(|r| r.ignored);
+                vec![Effect::SetIgnored {
+                    brand: true,
+                    name: b,
+                    ignored: !ignored,
+                }]
+            }
+            Target::Sender(k) => {
+                let Some(s) = self.sender(&k) else {
+                    return Vec::new();
+                };
+                let by_brand = s
+                    .brand
+                    .as_deref()
+                    .and_then(|b| self.brand(b))
+                    .filter(|b| b.ignored);
+                if let Some(b) = by_brand {
+                    let text = (self.strings.ignored_by_brand)(
+                        &text::sanitize(&k),
+                        &text::sanitize(&b.brand),
+                    );
+                    self.complain(text);
+                    return Vec::new();
+                }
+                vec![Effect::SetIgnored {
+                    brand: false,
+                    name: k,
+                    ignored: !s.ignored,
+                }]
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The senders list: filter, search, sort and brand grouping into rows, and
+//! looking senders and brands up.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{App, RowRef, Sort, Target};
+use crate::track::{BrandReport, SenderReport};
+
+impl App {
+    fn search_keeps(&self, s: &SenderReport) -> bool {
+        let Some(search) = &self.search else {
+            return true;
+        };
+        let q = search.query.to_lowercase();
+        if q.is_empty() {
+            return true;
+        }
+        let has = |t: &str| t.to_lowercase().contains(&q);
+        has(&s.key)
+            || s.aliases.iter().any(|a| has(a))
+            || s.brand.as_deref().is_some_and(has)
+            || s.contact_name.as_deref().is_some_and(has)
+            || search
+                .by_text
+                .as_ref()
+                .is_some_and(|ids| ids.contains(&s.sender_id))
+    }
+
+    fn sort_senders(&self, idx: &mut [usize]) {
+        let senders = &self.report.senders;
+        let last = |i: usize| std::cmp::Reverse(senders[i].last_seen.map(|m| m.ts_ms));
+        match self.sort {
+            Sort::Status => idx.sort_by_key(|&i| (senders[i].status, last(i))),
+            // compute() already orders by last seen, then key.
+            Sort::LastSeen => {}
+            Sort::Marketing => idx.sort_by_key(|&i| std::cmp::Reverse(senders[i].marketing)),
+            Sort::AfterOptOut => {
+                idx.sort_by_key(|&i| std::cmp::Reverse(senders[i].after_optout()));
+            }
+            Sort::Brand => idx.sort_by(|&a, &b| {
+                let (sa, sb) = (&senders[a], &senders[b]);
+                sa.brand
+                    .is_none()
+                    .cmp(&sb.brand.is_none())
+                    .then_with(|| sa.brand.cmp(&sb.brand))
+                    .then_with(|| sa.key.cmp(&sb.key))
+            }),
+            Sort::Sender => idx.sort_by(|&a, &b| senders[a].key.cmp(&senders[b].key)),
+        }
+    }
+
+    /// Recomputes the visible rows from the filter, search, sort and
+    /// grouping, keeping the selection on the same sender or brand.
+    pub fn rebuild_rows(&mut self) {
+        let keep = self.selected_target();
+        let mut idx: Vec<usize> = (0..self.report.senders.len())
+            .filter(|&i| {
+                let s = &self.report.senders[i];
+                self.filter.keeps(s) && self.search_keeps(s)
+            })
+            .collect();
+        self.sort_senders(&mut idx);
+        let mut rows = Vec::with_capacity(idx.len());
+        if self.grouped {
+            // A brand heading where its first member would be, then its members.
+            let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
+            for &i in &idx {
+                if let Some(b) = &self.report.senders[i].brand {
+                    members.entry(b.as_str()).or_default().push(i);
+                }
+            }
+            let mut done: HashSet<&str> = HashSet::new();
+            for &i in &idx {
+                match self.report.senders[i].brand.as_deref() {
+                    Some(b) => {
+                        if done.insert(b) {
+                            if let Some(&bi) = self.brand_index.get(b) {
+                                rows.push(RowRef::Brand(bi));
+                            }
+                            rows.extend(members[b].iter().map(|&m| RowRef::Sender(m)));
+                        }
+                    }
+                    None => rows.push(RowRef::Sender(i)),
+                }
+            }
+        } else {
+            rows.extend(idx.into_iter().map(RowRef::Sender));
+        }
+        self.rows = rows;
+        self.selected = keep
+            .and_then(|t| self.rows.iter().position(|r| self.target_of(*r) == t))
+            .unwrap_or(self.selected)
+            .min(self.rows.len().saturating_sub(1));
+    }
+
+    /// How many senders the list shows (brand headings not counted).
+    pub fn sender_rows(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| matches!(r, RowRef::Sender(_)))
+            .count()
+    }
+
+    pub fn target_of(&self, row: RowRef) -> Target {
+        match row {
+            RowRef::Brand(b) => Target::Brand(self.report.brands[b].brand.clone()),
+            RowRef::Sender(s) => Target::Sender(self.report.senders[s].key.clone()),
+        }
+    }
+
+    pub fn selected_row(&self) -> Option<RowRef> {
+        self.rows.get(self.selected).copied()
+    }
+
+    pub fn selected_target(&self) -> Option<Target> {
+        self.selected_row().map(|r| self.target_of(r))
+    }
+
+    pub fn sender(&self, key: &str) -> Option<&SenderReport> {
+        self.report.senders.iter().find(|s| s.key == key)
+    }
+
+    pub fn brand(&self, name: &str) -> Option<&BrandReport> {
+        self.brand_index.get(name).map(|&i| &self.report.brands[i])
+    }
+
+    pub(super) fn members(&self, brand: &str) -> impl Iterator<Item = &SenderReport> {
+        self.report
+            .senders
+            .iter()
+            .filter(move |s| s.brand.as_deref() == Some(brand))
+    }
+}

@@ -1,0 +1,286 @@
+//! The state the screens are drawn from: screens, filter and sort, rows and
+//! targets, counts, timeline marks, search, prompts, overlays, status line.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::store::StoredMessage;
+use crate::track::{Moment, OptOut, Report, SenderKind, SenderReport, Status};
+use crate::tui::theme::MarkKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// No database yet: how to import.
+    Welcome,
+    Senders,
+    Timeline,
+    Overview,
+}
+
+/// The `f` filter, in cycling order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    Marketing,
+    /// Marketing senders not opted out yet: the to-do list.
+    Subscribed,
+    Violating,
+    Suspicious,
+    Ignored,
+}
+
+impl Filter {
+    pub const ALL: [Filter; 6] = [
+        Filter::All,
+        Filter::Marketing,
+        Filter::Subscribed,
+        Filter::Violating,
+        Filter::Suspicious,
+        Filter::Ignored,
+    ];
+
+    #[must_use]
+    pub fn next(self) -> Filter {
+        let i = Filter::ALL.iter().position(|f| *f == self).unwrap_or(0);
+        Filter::ALL[(i + 1) % Filter::ALL.len()]
+    }
+
+    pub fn keeps(self, s: &SenderReport) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Marketing => {
+                !s.ignored && matches!(s.kind, SenderKind::Marketing | SenderKind::Suspicious)
+            }
+            Filter::Subscribed => s.status == Status::Subscribed,
+            Filter::Violating => s.status == Status::Violating,
+            Filter::Suspicious => !s.ignored && s.kind == SenderKind::Suspicious,
+            Filter::Ignored => s.ignored,
+        }
+    }
+}
+
+/// The `s` sort, in cycling order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Violating first, then the to-do list, then the rest; latest first within.
+    Status,
+    LastSeen,
+    Marketing,
+    AfterOptOut,
+    Brand,
+    Sender,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 6] = [
+        Sort::Status,
+        Sort::LastSeen,
+        Sort::Marketing,
+        Sort::AfterOptOut,
+        Sort::Brand,
+        Sort::Sender,
+    ];
+
+    #[must_use]
+    pub fn next(self) -> Sort {
+        let i = Sort::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Sort::ALL[(i + 1) % Sort::ALL.len()]
+    }
+}
+
+/// One row of the senders list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowRef {
+    /// A brand heading (grouped view): index into `Report::brands`.
+    Brand(usize),
+    /// A sender: index into `Report::senders`.
+    Sender(usize),
+}
+
+/// What a row is about, stable across reloads.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Target {
+    Brand(String),
+    Sender(String),
+}
+
+/// The header's counts (ignored senders are left out).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub marketing: usize,
+    pub opted_out: usize,
+    pub confirmed: usize,
+    pub violating: usize,
+    pub suspicious: usize,
+    pub in_flight: usize,
+}
+
+impl Counts {
+    pub fn of(report: &Report) -> Counts {
+        let mut c = Counts::default();
+        for s in report.senders.iter().filter(|s| !s.ignored) {
+            if matches!(s.kind, SenderKind::Marketing | SenderKind::Suspicious) {
+                c.marketing += 1;
+            }
+            if matches!(
+                s.status,
+                Status::OptedOut | Status::Confirmed | Status::Violating
+            ) {
+                c.opted_out += 1;
+            }
+            if s.status == Status::Confirmed {
+                c.confirmed += 1;
+            }
+            if s.status == Status::Violating {
+                c.violating += 1;
+            }
+            if s.kind == SenderKind::Suspicious {
+                c.suspicious += 1;
+            }
+            if !s.findings.in_flight.is_empty() {
+                c.in_flight += 1;
+            }
+        }
+        c
+    }
+}
+
+/// A mark on a timeline message.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mark {
+    /// This marketing message carried the instruction in force.
+    Instruction {
+        keyword: String,
+        target: String,
+    },
+    /// The opt-out reply.
+    OptOut {
+        keyword: String,
+        to: String,
+    },
+    Confirmation,
+    InFlight,
+    Violation,
+}
+
+impl Mark {
+    pub fn kind(&self) -> MarkKind {
+        match self {
+            Mark::Instruction { .. } => MarkKind::Instruction,
+            Mark::OptOut { .. } => MarkKind::OptOut,
+            Mark::Confirmation => MarkKind::Confirmation,
+            Mark::InFlight => MarkKind::InFlight,
+            Mark::Violation => MarkKind::Violation,
+        }
+    }
+}
+
+/// The timeline of one sender and its brand siblings, a window at a time.
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    pub target: Target,
+    /// The sender the timeline was opened from, or the brand.
+    pub title: String,
+    pub sender_ids: Vec<i64>,
+    pub sender_keys: Vec<String>,
+    pub marks: HashMap<i64, Vec<Mark>>,
+    /// The opt-out in force for these senders (the earliest), maybe manual.
+    pub optout: Option<OptOut>,
+    pub confirmed: Option<Moment>,
+    pub violations: u64,
+    pub in_flight: u64,
+    /// `None` until the first page arrives.
+    pub total: Option<u64>,
+    /// Index of `messages[0]` in the whole timeline.
+    pub start: u64,
+    pub messages: Vec<StoredMessage>,
+    pub cursor: u64,
+    /// Put the cursor on the last message when the count arrives.
+    pub cursor_to_end: bool,
+}
+
+impl Timeline {
+    /// The loaded message under the cursor.
+    pub fn current(&self) -> Option<&StoredMessage> {
+        let i = self.cursor.checked_sub(self.start)?;
+        self.messages.get(i as usize)
+    }
+
+    pub(super) fn window_holds(&self, index: u64) -> bool {
+        index >= self.start && index < self.start + self.messages.len() as u64
+    }
+}
+
+/// Marketing messages per month, for the overview.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overview {
+    /// `("2026-03", n)`, oldest first.
+    pub months: Vec<(String, u64)>,
+}
+
+/// The applied search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    pub query: String,
+    /// Senders whose messages contain the query; `None` until the query ran.
+    pub by_text: Option<HashSet<i64>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManualField {
+    Date,
+    Channel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportScope {
+    Selected,
+    AllViolating,
+}
+
+/// A text prompt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    Search {
+        text: String,
+    },
+    Manual {
+        target: Target,
+        date: String,
+        channel: String,
+        field: ManualField,
+        error: Option<String>,
+    },
+    Export {
+        path: String,
+        scope: ExportScope,
+        /// The selected sender or brand, when there is one.
+        selected: Option<Target>,
+        error: Option<String>,
+    },
+    Import {
+        path: String,
+        error: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help,
+    /// What to send to unsubscribe.
+    Unsubscribe(Target),
+    Prompt(Prompt),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLine {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportProgress {
+    pub file: String,
+    pub done: u64,
+    pub total: u64,
+}

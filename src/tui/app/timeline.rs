@@ -1,0 +1,131 @@
+//! Opening a timeline and building it: which senders it covers and the
+//! marks on their messages.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::{App, Effect, Mark, Screen, TIMELINE_WINDOW, Target, Timeline};
+use crate::track::SenderReport;
+
+impl App {
+    pub(super) fn open_timeline(&mut self) -> Vec<Effect> {
+        let Some(target) = self.selected_target() else {
+            self.complain(self.strings.nothing_selected.to_string());
+            return Vec::new();
+        };
+        let tl = self.timeline_for(&target);
+        let effect = Effect::LoadTimeline {
+            sender_ids: tl.sender_ids.clone(),
+            start: None,
+            limit: TIMELINE_WINDOW,
+        };
+        self.timeline = Some(tl);
+        self.screen = Screen::Timeline;
+        vec![effect]
+    }
+
+    /// The senders a timeline covers and the marks on their messages: the
+    /// sender, its brand siblings, and the numbers their opt-outs went to.
+    pub fn timeline_for(&self, target: &Target) -> Timeline {
+        let (title, scope): (String, Vec<&SenderReport>) = match target {
+            Target::Brand(b) => (b.clone(), self.members(b).collect()),
+            Target::Sender(k) => {
+                let mut v: Vec<&SenderReport> = Vec::new();
+                if let Some(s) = self.sender(k) {
+                    v.push(s);
+                    if let Some(b) = &s.brand {
+                        v.extend(self.members(b).filter(|m| m.key != s.key));
+                    }
+                }
+                (k.clone(), v)
+            }
+        };
+        let mut keys: Vec<String> = scope.iter().map(|s| s.key.clone()).collect();
+        let mut ids: Vec<i64> = scope.iter().map(|s| s.sender_id).collect();
+        // Where the opt-outs went, when that is another number we know.
+        let elsewhere: BTreeSet<&str> = scope
+            .iter()
+            .flat_map(|s| {
+                [
+                    s.target.as_deref(),
+                    s.findings.optout.as_ref().map(|o| o.to.as_str()),
+                ]
+            })
+            .flatten()
+            .collect();
+        for k in elsewhere {
+            if !keys.iter().any(|x| x == k)
+                && let Some(s) = self.sender(k)
+            {
+                keys.push(s.key.clone());
+                ids.push(s.sender_id);
+            }
+        }
+        let mut marks: HashMap<i64, Vec<Mark>> = HashMap::new();
+        let mut add = |id: Option<i64>, mark: Mark| {
+            if let Some(id) = id {
+                let v = marks.entry(id).or_default();
+                if !v.contains(&mark) {
+                    v.push(mark);
+                    v.sort();
+                }
+            }
+        };
+        for s in &scope {
+            if let (Some(m), Some(k), Some(t)) = (s.instruction, &s.keyword, &s.target) {
+                add(
+                    m.message_id,
+                    Mark::Instruction {
+                        keyword: k.clone(),
+                        target: t.clone(),
+                    },
+                );
+            }
+            let f = &s.findings;
+            if let Some(o) = &f.optout {
+                add(
+                    o.message_id,
+                    Mark::OptOut {
+                        keyword: o.keyword.clone(),
+                        to: o.to.clone(),
+                    },
+                );
+            }
+            if let Some(c) = f.confirmed {
+                add(c.message_id, Mark::Confirmation);
+            }
+            for m in &f.in_flight {
+                add(m.message_id, Mark::InFlight);
+            }
+            for m in &f.violations {
+                add(m.message_id, Mark::Violation);
+            }
+        }
+        let optout = scope
+            .iter()
+            .filter_map(|s| s.findings.optout.clone())
+            .min_by_key(|o| o.ts_ms);
+        let confirmed = scope
+            .iter()
+            .filter_map(|s| s.findings.confirmed)
+            .min_by_key(|m| m.ts_ms);
+        Timeline {
+            target: target.clone(),
+            title,
+            sender_ids: ids,
+            sender_keys: keys,
+            marks,
+            optout,
+            confirmed,
+            violations: scope.iter().map(|s| s.after_optout()).sum(),
+            in_flight: scope
+                .iter()
+                .map(|s| s.findings.in_flight.len() as u64)
+                .sum(),
+            total: None,
+            start: 0,
+            messages: Vec::new(),
+            cursor: 0,
+            cursor_to_end: true,
+        }
+    }
+}

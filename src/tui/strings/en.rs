@@ -1,0 +1,297 @@
+//! The English text of the interface.
+
+use super::{Strings, grouped, senders};
+
+pub static EN: Strings = Strings {
+    loading: "loading…",
+    too_small: |w, h, mw, mh| {
+        format!("The terminal is too small ({w}×{h}): optout needs at least {mw}×{mh}.")
+    },
+    tab_senders: "Senders",
+    tab_timeline: "Timeline",
+    tab_overview: "Overview",
+
+    hints_senders: &[
+        ("?", "help"),
+        ("q", "quit"),
+        ("↑↓", "move"),
+        ("⏎", "timeline"),
+        ("/", "search"),
+        ("f", "filter"),
+        ("s", "sort"),
+        ("u", "unsubscribe"),
+        ("e", "export"),
+        ("m", "manual"),
+        ("i", "ignore"),
+        ("b", "brands"),
+        ("I", "import"),
+    ],
+    hints_timeline: &[
+        ("?", "help"),
+        ("q", "quit"),
+        ("Esc", "back"),
+        ("↑↓", "move"),
+        ("PgUp/PgDn", "page"),
+        ("g/G", "first/last"),
+        ("r", "rules"),
+        ("u", "unsubscribe"),
+        ("e", "export"),
+        ("m", "manual"),
+    ],
+    hints_overview: &[
+        ("?", "help"),
+        ("q", "quit"),
+        ("Esc", "back"),
+        ("Tab", "next screen"),
+        ("e", "export"),
+    ],
+    hints_welcome: &[("I", "import a file"), ("?", "help"), ("q", "quit")],
+    hints_prompt: &[
+        ("Enter", "OK"),
+        ("Esc", "cancel"),
+        ("Tab", "next field"),
+        ("Ctrl-U", "clear"),
+    ],
+    hints_overlay: &[("Esc", "close")],
+    help_title: "Keys",
+    help: &[
+        ("j k ↑ ↓", "move"),
+        ("PgUp PgDn", "page up / down"),
+        ("g G", "first / last"),
+        ("Enter", "open the selected sender's timeline"),
+        ("Tab ⇧Tab", "next / previous screen"),
+        ("1 2 3 o", "senders, timeline, overview"),
+        ("Esc", "back; clear the search; quit from the senders"),
+        ("/", "search senders, brands and message text"),
+        (
+            "f",
+            "filter: all, marketing, subscribed, violating, suspicious, ignored",
+        ),
+        (
+            "s",
+            "sort: status, last seen, marketing, after opt-out, brand, sender",
+        ),
+        ("b", "group senders by brand"),
+        ("u", "what to send to unsubscribe"),
+        (
+            "m",
+            "record an opt-out made elsewhere (call, app, other phone)",
+        ),
+        ("i", "ignore / unignore (the brand when grouped)"),
+        ("e", "write the evidence export"),
+        ("I", "import an export file"),
+        ("r", "show the rule that classified each message"),
+        ("mouse", "wheel scrolls; click selects; click again opens"),
+        ("?", "this help"),
+        ("q Ctrl-C", "quit"),
+    ],
+
+    colon: ": ",
+    class_names: [
+        "port",
+        "short code",
+        "service number",
+        "sender ID",
+        "mobile",
+        "e-mail",
+        "other",
+    ],
+    status_names: [
+        "violating",
+        "subscribed",
+        "opted out",
+        "confirmed",
+        "resubscribed",
+        "none",
+        "ignored",
+    ],
+    kind_names: ["marketing", "suspicious", "transactional", "personal"],
+    filter_names: [
+        "all",
+        "marketing",
+        "subscribed (to do)",
+        "violating",
+        "suspicious",
+        "ignored",
+    ],
+    sort_names: [
+        "status",
+        "last seen",
+        "marketing",
+        "after opt-out",
+        "brand",
+        "sender",
+    ],
+
+    count_marketing: "marketing",
+    count_opted_out: "opted out",
+    count_confirmed: "confirmed",
+    count_violating: "violating",
+    count_suspicious: "suspicious",
+    count_in_flight: "in flight",
+
+    filter_label: "filter",
+    sort_label: "sort",
+    search_label: "search",
+    search_help: "names filter as you type; Enter also searches message text",
+    col_status: "STATUS",
+    col_brand: "BRAND",
+    col_sender: "SENDER",
+    col_marketing: "MKT",
+    col_keyword: "KEYWORD→TARGET",
+    col_last_seen: "LAST SEEN",
+    no_senders: "No senders match. Press f to change the filter, Esc to clear the search, I to import.",
+    n_numbers: |n| {
+        if n == 1 {
+            "1 number".into()
+        } else {
+            format!("{n} numbers")
+        }
+    },
+
+    detail: "Detail",
+    no_selection: "Nothing selected.",
+    manual: "manual",
+    d_contact: "contact",
+    d_aliases: "written as",
+    d_brand: "brand",
+    d_kind: "kind",
+    d_messages: "messages",
+    d_keyword: "keyword→target",
+    d_opted_out: "opted out",
+    d_confirmed: "confirmed",
+    d_after: "after opt-out",
+    d_in_flight: "in flight",
+    d_first_seen: "first seen",
+    d_last_seen: "last seen",
+    d_siblings: "same brand",
+    d_numbers: "numbers",
+    received_marketing: |r, m| format!("{} received, {} marketing", grouped(r), grouped(m)),
+
+    no_timeline: "Select a sender and press Enter to see its timeline.",
+    no_messages: "No messages.",
+    n_messages: |n| {
+        if n == 1 {
+            "1 message".into()
+        } else {
+            format!("{} messages", grouped(n))
+        }
+    },
+    dir_in: "← in ",
+    dir_out: "→ out",
+    rule: "rule",
+    mark_instruction: |k, t| format!("says: send {k} to {t}"),
+    mark_optout: |k, t| {
+        if k.is_empty() {
+            format!("opt-out to {t}")
+        } else {
+            format!("opt-out sent: {k} to {t}")
+        }
+    },
+    mark_confirmation: "confirmation",
+    mark_in_flight: "in flight (within grace)",
+    mark_violation: "VIOLATION: marketing after opt-out",
+    message_kinds: [
+        ("marketing", "marketing"),
+        ("transactional", "transactional"),
+        ("optout_confirmation", "opt-out confirmation"),
+        ("resubscribe_confirmation", "resubscribe confirmation"),
+        ("personal", "personal"),
+        ("suspicious", "suspicious"),
+        ("outgoing", "sent"),
+    ],
+
+    top_offenders: "Top offenders: marketing after opt-out",
+    no_offenders: "No sender has marketed to you after an opt-out.",
+    per_month: "Marketing per month",
+    no_marketing: "No marketing messages.",
+    totals: "Senders by status",
+
+    unsubscribe_title: "How to unsubscribe",
+    advice_send: "Send",
+    advice_to: "to",
+    advice_as_stated: "This is what its own messages say.",
+    advice_already_violating: |at, n| {
+        format!(
+            "You already opted out on {at}, and it sent {n} marketing message(s) since. Replying again rarely helps: press e to write the evidence for a complaint (12321, FCC/FTC, or forward to 7726)."
+        )
+    },
+    advice_suggestion: "SUGGESTION: its messages state no keyword; this is the usual word for this kind of number.",
+    advice_do_not_reply: "Do NOT reply: this sender looks like fraud, and a reply tells it your number is live.",
+    advice_report: "Block the number and report it: forward the message to 12321 (China), to 7726 (SPAM) in the US, or to your carrier's spam number.",
+    advice_advertised_ignore: |k| format!("It says to send {k}: don't."),
+    advice_unknown: "Its messages state no keyword and there is no usual word for this kind of number: look for an unsubscribe link, or contact the brand.",
+    advice_then_m: "Opted out some other way (a call, an app)? Press m to record it.",
+    advice_send_short: "to unsubscribe, send",
+    advice_suggest_short: "suggested (not stated):",
+    advice_do_not_reply_short: "suspicious: do not reply; block and report (u)",
+    advice_unknown_short: "no opt-out keyword known (u)",
+
+    manual_title: "Record a manual opt-out",
+    scope_sender: "sender",
+    scope_brand: "brand",
+    manual_date: "when",
+    manual_channel: "how",
+    manual_help: "Tab: next field · how: phone-call, app, website, other-phone, other",
+    export_title: "Write the evidence export",
+    export_file: "file",
+    export_selected: "this sender and its brand:",
+    export_all_violating: |n| format!("all violating senders ({n})"),
+    export_help: "Tab: what to include · Enter: write",
+    export_need_path: "Type the file to write.",
+    export_none_violating: "No violating senders to export.",
+    import_title: "Import an export file",
+    import_file: "file",
+    import_help: "SMS Backup & Restore XML; ~ is your home directory",
+    import_need_path: "Type the path of the file to import.",
+    importing: "Importing…",
+
+    welcome_title: "Welcome to optout",
+    welcome_what: "optout finds the marketing texts you never asked for, tells you how to unsubscribe, and documents the senders that keep sending.",
+    welcome_no_db: |p| format!("There is no database at {p} yet. To fill it:"),
+    in_memory: "memory",
+    welcome_steps: &[
+        "1. On your Android phone, install SMS Backup & Restore (SyncTech).",
+        "2. Back up → Messages → local backup, and copy the sms-….xml file to this computer.",
+        "3. Import it here.",
+    ],
+    welcome_press: "Press",
+    welcome_press_i: "and type the file's path.",
+    welcome_cli: "Or from the shell: optout import FILE · try the sample: optout demo",
+
+    nothing_selected: "Nothing selected.",
+    search_cleared: "Search cleared.",
+    grouped_on: "Grouped by brand: i now ignores the whole brand.",
+    grouped_off: "One row per sender.",
+    searched: |q, n, t| format!("search “{q}”: {} ({t} by message text)", senders(n)),
+    filter_set: |f, n| format!("filter: {f} ({})", senders(n)),
+    sort_set: |s| format!("sorted by {s}"),
+    ignored_status: |brand, name, ignored, changed| {
+        let what = if brand { "brand" } else { "sender" };
+        match (ignored, changed) {
+            (true, true) => format!("Ignoring {what} {name}: kept, never flagged."),
+            (true, false) => format!("{what} {name} was already ignored."),
+            (false, true) => format!("No longer ignoring {what} {name}."),
+            (false, false) => format!("{what} {name} was not ignored."),
+        }
+    },
+    ignored_by_brand: |k, b| {
+        format!(
+            "{k} is ignored through its brand {b}: press b to group by brand, then i on the brand."
+        )
+    },
+    manual_recorded: |brand, name, at, ch| {
+        let what = if brand { "brand" } else { "sender" };
+        format!("Recorded a manual opt-out for {what} {name} at {at} ({ch}).")
+    },
+    export_wrote: |p| format!("wrote {p}"),
+    export_failed: |e| format!("Export failed: {e}"),
+    imported: |f, n, d| {
+        format!(
+            "Imported {} new messages ({} already stored) from {f}.",
+            grouped(n),
+            grouped(d)
+        )
+    },
+    import_failed: |e| format!("Import failed, nothing changed: {e}"),
+};
