@@ -1,7 +1,7 @@
 //! Opt-out tracking, pure: for every sender and brand, replay its timeline
 //! and decide whether the user opted out, whether it was confirmed, and
 //! which marketing messages came after. No database here: the findings layer
-//! (`crate::findings`) streams stored rows in.
+//! (`src/findings.rs`) streams stored rows in.
 //!
 //! - `replay.rs`: [`replay`], the state machine of one sender's [`Event`]s,
 //!   and the [`Status`] its [`Findings`] mean.
