@@ -1,4 +1,6 @@
-//! The user's settings file: `config.toml` in the platform config directory
+//! The settings every command and the TUI run with ([`Settings`], resolved
+//! by the CLI from flags, environment and this file), and the user's
+//! settings file: `config.toml` in the platform config directory
 //! (`~/.config/optout/config.toml` on Linux). Every key is optional; flags
 //! and environment variables win over it.
 //!
@@ -13,6 +15,20 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use crate::classify::Region;
+use crate::track::Policy;
+
+/// Everything a command needs, resolved from flags, environment and config.
+pub struct Settings {
+    pub db: PathBuf,
+    pub region: Region,
+    pub zone: jiff::tz::TimeZone,
+    pub policy: Policy,
+    pub lang: Option<String>,
+    /// Whether the zone came from `--tz`, the environment or the config file.
+    pub zone_explicit: bool,
+}
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]

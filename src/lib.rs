@@ -2,25 +2,23 @@
 //! and the opt-out keyword each advertises, follows the opt-out replies and
 //! confirmations, and flags every sender that keeps marketing afterwards.
 //!
-//! The data takes one path and never comes back:
+//! The data takes one path and never comes back (ARCHITECTURE.md is the map):
 //!
-//! - [`import`] reads an export file (format sniffed from content) and
-//!   streams [`import::ImportedMessage`]s into a sink.
-//! - [`store`] owns the `SQLite` database: private file, migrations, one
-//!   transaction per import, dedupe, typed queries.
-//! - [`classify`] normalises addresses into senders and labels each message
-//!   (marketing, transactional, confirmation …) with the opt-out instruction
-//!   it carries.
-//! - [`track`] replays each sender's timeline: opt-outs sent, confirmations,
-//!   resubscriptions, and marketing that kept coming (violations).
-//! - [`export`] turns the findings into evidence for a complaint: HTML,
-//!   CSV, JSON and complaint text, with an integrity hash.
-//! - [`text`] makes untrusted message text safe for terminals and formats
-//!   times.
-//! - [`config`] reads the user's settings file.
-//! - [`tui`] is the terminal interface: senders, timelines, overview, and
-//!   the actions (ignore, manual opt-out, export, import) on them.
-//! - [`cli`] parses the command line and runs the commands.
+//! - [`model`]: the domain's words every stage shares; imports nothing.
+//! - [`import`]: one reader per export format, pushing
+//!   [`model::ImportedMessage`]s into a sink; never writes.
+//! - [`classify`]: pure labels: sender keys, message kinds, opt-out
+//!   instructions, brands.
+//! - [`ingest`]: the pipeline: reader → classifier → store writer, one
+//!   transaction per import.
+//! - [`store`]: the `SQLite` database, SQL only.
+//! - [`track`]: the pure opt-out state machine: rows and events in, a
+//!   [`track::Report`] out.
+//! - [`findings`]: streams the store into the tracker.
+//! - [`export`]: evidence for a complaint: HTML, CSV, JSON, complaint text.
+//! - [`tui`]: the terminal interface.
+//! - [`cli`]: the command line, on top of everything.
+//! - [`text`] (safe text, times) and [`config`] (settings) are shared helpers.
 #![forbid(unsafe_code)]
 
 pub mod classify;

@@ -101,6 +101,19 @@ pub fn parse_user_time(text: &str, zone: &TimeZone) -> Result<(i64, Option<i32>)
     Ok((z.timestamp().as_millisecond(), Some(z.offset().seconds())))
 }
 
+/// 12345 → "12,345".
+pub fn group_digits(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,10 +36,11 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 
 use crate::classify::{Classifier, Region};
-use crate::cli::Settings;
+use crate::config::Settings;
 use crate::findings;
 use crate::import::{self, ImportOptions};
 use crate::ingest::{self, ImportFailure};
+use crate::model::now_ms;
 use crate::store::Store;
 use crate::text;
 use crate::track::{Policy, Report};
@@ -482,10 +483,6 @@ fn expand_home(path: &str) -> PathBuf {
             .map_or_else(|| PathBuf::from(path), |h| PathBuf::from(h).join(rest)),
         None => PathBuf::from(path),
     }
-}
-
-fn now_ms() -> i64 {
-    jiff::Timestamp::now().as_millisecond()
 }
 
 /// Leaves raw mode, the alternate screen and mouse capture. Safe to call

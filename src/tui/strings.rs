@@ -260,7 +260,7 @@ fn senders(n: usize) -> String {
 }
 
 fn grouped(n: u64) -> String {
-    crate::cli::group_digits(n)
+    crate::text::group_digits(n)
 }
 
 #[cfg(test)]

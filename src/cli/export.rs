@@ -1,0 +1,99 @@
+//! `optout export`: turns the flags into a selection and writes the evidence file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::{BROKEN_PIPE, CliError, ExportArgs, Settings, classifier, open_existing};
+use crate::export::{self, ExportError, ExportOptions, Lang, Selection};
+use crate::findings;
+use crate::text;
+use crate::track::Status;
+
+pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, CliError> {
+    let ExportArgs {
+        senders,
+        brands,
+        statuses,
+        since,
+        format,
+        out,
+        redact,
+        lang,
+        force,
+    } = args;
+    let store = open_existing(settings, &classifier(&settings.region))?;
+    let report = findings::compute(&store, &settings.policy)?;
+    let statuses = statuses
+        .iter()
+        .map(|s| {
+            Status::parse(s.trim()).ok_or_else(|| {
+                CliError(format!(
+                    "--status: '{}' is not one of violating, subscribed, opted_out, confirmed, resubscribed, none, ignored",
+                    text::sanitize(s)
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // A raw number as the user typed it, or the key it normalises to.
+    let senders = senders
+        .iter()
+        .map(|raw| {
+            let known = report
+                .senders
+                .iter()
+                .any(|s| s.key == *raw || s.aliases.contains(raw));
+            if known {
+                raw.clone()
+            } else {
+                crate::classify::normalize_sender(raw, &settings.region).key
+            }
+        })
+        .collect();
+    let since_ms = since
+        .as_deref()
+        .map(|s| text::parse_user_time(s, &settings.zone).map(|t| t.0))
+        .transpose()
+        .map_err(|e| CliError(format!("--since: {e}")))?;
+    let lang = lang
+        .or_else(|| settings.lang.as_deref().and_then(Lang::parse))
+        .unwrap_or_default();
+    let now_ms = crate::model::now_ms();
+    let selection = Selection {
+        senders,
+        brands: brands.clone(),
+        statuses,
+        since_ms,
+    };
+    let out = out.clone().unwrap_or_else(|| {
+        PathBuf::from(export::default_file_name(
+            &selection,
+            *format,
+            export::today(now_ms, &settings.zone),
+        ))
+    });
+    let options = ExportOptions {
+        lang,
+        redact: *redact,
+        force: *force,
+        zone: settings.zone.clone(),
+        now_ms,
+        policy: settings.policy.clone(),
+    };
+    let written = match export::export(&store, &report, &selection, *format, &out, &options) {
+        Err(ExportError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            return Err(CliError(BROKEN_PIPE.into()));
+        }
+        result => result?,
+    };
+    let plural = |n: u64| if n == 1 { "" } else { "s" };
+    eprintln!(
+        "wrote {} ({} sender{}, {} message{})",
+        text::sanitize(&written.path.display().to_string()),
+        written.senders,
+        plural(written.senders),
+        written.messages,
+        plural(written.messages)
+    );
+    eprintln!("evidence SHA-256: {}", written.sha256);
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,25 @@
+//! `optout reclassify`: recomputes every stored message's classification with the current rules.
+
+use std::process::ExitCode;
+
+use super::{CliError, Settings, classifier};
+use crate::ingest;
+use crate::store::Store;
+use crate::text::group_digits;
+
+pub(super) fn run(settings: &Settings) -> Result<ExitCode, CliError> {
+    let classifier = classifier(&settings.region);
+    let Some(mut store) = Store::open_existing(&settings.db)? else {
+        return Err(CliError(format!(
+            "no database at {} yet",
+            settings.db.display()
+        )));
+    };
+    let changed = ingest::reclassify(&mut store, &classifier)?;
+    eprintln!(
+        "reclassified {} messages ({changed} changed kind) with rules {}",
+        group_digits(store.message_count()?),
+        classifier.version()
+    );
+    Ok(ExitCode::SUCCESS)
+}
