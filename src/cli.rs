@@ -12,6 +12,7 @@ mod demo;
 mod export;
 mod ignore;
 mod import;
+mod lines;
 mod list;
 mod manual;
 mod reclassify;
@@ -85,6 +86,26 @@ pub enum Command {
         /// CSV columns when the header is not recognised: address=COL,date=COL,body=COL,direction=COL
         #[arg(long, value_name = "MAPPING")]
         map: Option<String>,
+        /// The line (phone or person) these messages reached: opt-outs count only on their own line
+        #[arg(long, value_name = "NAME", default_value = crate::model::DEFAULT_LINE)]
+        line: String,
+    },
+    /// List lines (the phones or people whose messages you imported), or rename or remove one
+    Lines {
+        #[command(subcommand)]
+        action: Option<LinesAction>,
+    },
+    /// Merge two spellings of one company (浦发 / 浦发银行 / SPDB) everywhere, or take that back
+    BrandAlias {
+        /// The spelling to merge
+        #[arg(value_name = "ALIAS")]
+        alias: String,
+        /// The brand name it becomes (omit with --undo)
+        #[arg(value_name = "NAME", required_unless_present = "undo")]
+        name: Option<String>,
+        /// Take the alias back
+        #[arg(long)]
+        undo: bool,
     },
     /// List senders with their opt-out status
     Senders(ListArgs),
@@ -111,6 +132,9 @@ pub enum Command {
         /// A note kept with the record
         #[arg(long)]
         note: Option<String>,
+        /// The line (phone) you opted out from [default: the only line, or `me`]
+        #[arg(long, value_name = "NAME")]
+        line: Option<String>,
     },
     /// List manual opt-out records, or remove one
     Manual {
@@ -149,6 +173,26 @@ pub enum Command {
     },
 }
 
+/// What `optout lines` does besides listing.
+#[derive(Debug, Subcommand)]
+pub enum LinesAction {
+    /// Rename a line
+    Rename {
+        #[arg(value_name = "OLD")]
+        old: String,
+        #[arg(value_name = "NEW")]
+        new: String,
+    },
+    /// Delete a line with its messages, imports and manual records (the other lines stay as they are)
+    Remove {
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
 /// Filters shared by `senders` and `brands`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ListArgs {
@@ -170,6 +214,9 @@ pub struct ListArgs {
     /// Sort by: last-seen, status, marketing, after, sender
     #[arg(long, default_value = "last-seen", value_name = "KEY")]
     pub sort: String,
+    /// Only this line (phone or person) [default: all lines]
+    #[arg(long, value_name = "NAME")]
+    pub line: Option<String>,
 }
 
 /// The flags of `optout export`: nine of them, too many to pass one by one.
@@ -265,8 +312,15 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::SUCCESS);
     };
     match command {
-        Command::Import { files, format, map } => {
-            import::run(&settings, files, *format, map.as_deref())
+        Command::Import {
+            files,
+            format,
+            map,
+            line,
+        } => import::run(&settings, files, *format, map.as_deref(), line),
+        Command::Lines { action } => lines::run(&settings, action.as_ref()),
+        Command::BrandAlias { alias, name, undo } => {
+            lines::brand_alias(&settings, alias, name.as_deref(), *undo)
         }
         Command::Senders(args) => list::senders(&settings, args),
         Command::Brands(args) => list::brands(&settings, args),
@@ -276,13 +330,17 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             at,
             channel,
             note,
+            line,
         } => record_optout::run(
             &settings,
-            sender.as_deref(),
-            brand.as_deref(),
-            at.as_deref(),
-            channel,
-            note.as_deref(),
+            &record_optout::Record {
+                sender: sender.as_deref(),
+                brand: brand.as_deref(),
+                at: at.as_deref(),
+                channel,
+                note: note.as_deref(),
+                line: line.as_deref(),
+            },
         ),
         Command::Manual { remove } => manual::run(&settings, *remove),
         Command::Ignore {

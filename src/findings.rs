@@ -1,10 +1,15 @@
 //! The findings: reads the store in two streaming passes and feeds the pure
 //! tracker (`crate::track`), which replays every sender and brand.
 //!
+//! Findings are per line and sender: an opt-out sent from one phone covers
+//! only what that phone receives.
+//!
 //! Pass 1 streams every message's facts (no bodies) for the totals; pass 2
 //! only the messages that can be events (marketing, confirmations, short
 //! replies). The result is derived, never stored as truth: it can always be
 //! computed again from the messages and the user's records.
+
+use std::collections::HashMap;
 
 use crate::store::{Store, StoreError};
 use crate::track::{Policy, Report, Tally};
@@ -15,9 +20,10 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
     store.scan_senders(|row| tally.sender(row))?;
     store.scan_aliases(|row| tally.alias(row))?;
     store.scan_message_facts(|row| tally.message(&row))?;
-    let mut timelines = tally.into_timelines();
+    let mut timelines = tally.into_timelines(&store.brand_aliases()?);
     store.scan_event_rows(|row| timelines.event(&row))?;
     let manual = store.manual_optouts()?;
     let ignored = store.ignored()?;
-    Ok(timelines.finish(&manual, &ignored, policy))
+    let lines: HashMap<i64, String> = store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();
+    Ok(timelines.finish(&manual, &ignored, &lines, policy))
 }

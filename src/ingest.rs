@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::classify::{Classification, Classifier, MessageFeatures, Region, normalize_sender};
 use crate::import::{self, Format, ImportError, ImportOptions, MessageSink, Progress};
-use crate::model::{BrandSource, Direction, ImportedMessage, Position, SenderClass};
+use crate::model::{BrandSource, DEFAULT_LINE, Direction, ImportedMessage, Position, SenderClass};
 use crate::store::{ImportSummary, ImportTx, NewMessage, Relabel, Store, StoreError, store_err};
 
 /// Why an import failed: the file, or the database.
@@ -52,7 +52,8 @@ pub struct ImportReport {
     pub seconds: f64,
 }
 
-/// Imports one file into `store` in one transaction: all of it, or nothing.
+/// Imports one file into `store`, on the default line (`me`), in one
+/// transaction: all of it, or nothing.
 pub fn import_file(
     store: &mut Store,
     path: &Path,
@@ -62,11 +63,49 @@ pub fn import_file(
     region: &Region,
     progress: &dyn Progress,
 ) -> Result<ImportReport, ImportFailure> {
+    import_file_to_line(
+        store,
+        DEFAULT_LINE,
+        path,
+        format,
+        options,
+        classifier,
+        region,
+        progress,
+    )
+}
+
+/// Imports one file into `store` as messages of the line called `line`
+/// (created if new), in one transaction: all of it, or nothing. A file that
+/// another line already holds is refused: one phone's export belongs to one
+/// line.
+#[allow(clippy::too_many_arguments)]
+pub fn import_file_to_line(
+    store: &mut Store,
+    line: &str,
+    path: &Path,
+    format: Format,
+    options: &ImportOptions,
+    classifier: &Classifier,
+    region: &Region,
+    progress: &dyn Progress,
+) -> Result<ImportReport, ImportFailure> {
     let started = Instant::now();
     let tx = store
-        .begin_import(path, format.as_str())
+        .begin_import(path, format.as_str(), line)
         .map_err(ImportFailure::Store)?;
     let (source, mut report) = pipeline(&tx, path, format, options, classifier, region, progress)?;
+    if let Some(other) = tx
+        .file_on_other_line(&source.sha256)
+        .map_err(ImportFailure::Store)?
+    {
+        return Err(ImportFailure::File(ImportError::new(
+            path,
+            format!(
+                "this file is already imported on the line '{other}': one phone's export belongs to one line (import it with --line {other}, or remove that line first)"
+            ),
+        )));
+    }
     report.import_id = tx.import_id();
     report.sha256.clone_from(&source.sha256);
     report.size = source.size;

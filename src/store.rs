@@ -7,10 +7,12 @@
 //! - `messages.rs`: reading messages back (timelines, evidence, search,
 //!   counts) and relabelling them after a rules change;
 //! - `records.rs`: imports' provenance, the user's manual opt-outs and ignores;
+//! - `lines.rs`: lines (whose phone a message reached) and brand aliases;
 //! - `scan.rs`: the streams the findings are computed from.
 //!
 //! Nothing here classifies, tracks or draws: rows in, rows out.
 
+mod lines;
 mod messages;
 mod records;
 mod scan;
@@ -22,6 +24,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub use crate::model::StoredMessage;
+pub use lines::LineStats;
 pub use messages::{Relabel, RelabelRow};
 pub use records::ImportRecord;
 pub use writer::{ImportSummary, ImportTx, MessageWriter, NewMessage};
@@ -32,6 +35,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0001_foundation.sql"),
     include_str!("store/migrations/0002_classification_tracking.sql"),
     include_str!("store/migrations/0003_dedupe_by_time.sql"),
+    include_str!("store/migrations/0004_lines.sql"),
 ];
 
 /// A database error, with what to do next where we know.

@@ -10,7 +10,8 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 /// `senders --json` after importing `export`, with the fields the truth files
-/// do not carry (`class`, `in_flight`) moved aside.
+/// do not carry (`class`, `in_flight`, `line`) moved aside; one import is
+/// one line, `me`.
 fn senders_json(export: &std::path::Path) -> (Vec<Value>, Vec<(String, u64)>) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite3");
@@ -26,6 +27,7 @@ fn senders_json(export: &std::path::Path) -> (Vec<Value>, Vec<(String, u64)>) {
     for v in &mut got {
         let o = v.as_object_mut().unwrap();
         o.remove("class");
+        assert_eq!(o.remove("line"), Some(Value::from("me")), "{o:?}");
         let n = o.remove("in_flight").and_then(|n| n.as_u64()).unwrap_or(0);
         in_flight.push((o["sender"].as_str().unwrap().to_string(), n));
     }

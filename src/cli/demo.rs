@@ -51,6 +51,7 @@ pub(super) fn run(settings: Settings, no_tui: bool) -> Result<ExitCode, CliError
             kind: None,
             all: false,
             sort: "last-seen".into(),
+            line: None,
         },
         &settings.zone,
     )?;

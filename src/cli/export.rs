@@ -22,6 +22,13 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
         force,
     } = args;
     let store = open_existing(settings, &classifier(&settings.region))?;
+    if store.lines()?.len() > 1 {
+        // The evidence reads messages by sender; until it reads them by line
+        // too, a database of several phones could mix them in one document.
+        return Err(CliError(
+            "this database holds several lines, and the evidence export does not separate them yet: export from a database with one line".into(),
+        ));
+    }
     let report = findings::compute(&store, &settings.policy)?;
     let statuses = statuses
         .iter()

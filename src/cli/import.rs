@@ -8,6 +8,7 @@ use super::{CliError, Settings, classifier, ensure_classified};
 use crate::classify::{Classifier, Region};
 use crate::import::{self, Format, ImportOptions, Position};
 use crate::ingest::{self, ImportFailure, ImportReport};
+use crate::model::DEFAULT_LINE;
 use crate::store::Store;
 use crate::text;
 use crate::text::group_digits;
@@ -17,7 +18,12 @@ pub(super) fn run(
     files: &[PathBuf],
     format: Option<Format>,
     map: Option<&str>,
+    line: &str,
 ) -> Result<ExitCode, CliError> {
+    let line = line.trim();
+    if line.is_empty() {
+        return Err(CliError("--line: a line needs a name".into()));
+    }
     let classifier = classifier(&settings.region);
     let options = ImportOptions {
         format,
@@ -28,7 +34,14 @@ pub(super) fn run(
     ensure_classified(&mut store, &classifier)?;
     let mut failed = false;
     for file in files {
-        if let Err(err) = import_one(&mut store, file, &options, &classifier, &settings.region) {
+        if let Err(err) = import_to_line(
+            &mut store,
+            line,
+            file,
+            &options,
+            &classifier,
+            &settings.region,
+        ) {
             let _ = writeln!(
                 std::io::stderr(),
                 "optout: error: {}",
@@ -44,9 +57,23 @@ pub(super) fn run(
     })
 }
 
-/// Imports one file with a progress bar on a terminal and prints the summary.
+/// Imports one file on the default line with a progress bar on a terminal
+/// and prints the summary.
 pub fn import_one(
     store: &mut Store,
+    file: &Path,
+    options: &ImportOptions,
+    classifier: &Classifier,
+    region: &Region,
+) -> Result<ImportReport, CliError> {
+    import_to_line(store, DEFAULT_LINE, file, options, classifier, region)
+}
+
+/// Imports one file on `line` with a progress bar on a terminal and prints
+/// the summary.
+pub fn import_to_line(
+    store: &mut Store,
+    line: &str,
     file: &Path,
     options: &ImportOptions,
     classifier: &Classifier,
@@ -58,7 +85,8 @@ pub fn import_one(
     };
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
     let bar = progress_bar(size, file);
-    let result = ingest::import_file(store, file, format, options, classifier, region, &bar);
+    let result =
+        ingest::import_file_to_line(store, line, file, format, options, classifier, region, &bar);
     bar.0.finish_and_clear();
     let report = match result {
         Ok(r) => r,

@@ -4,17 +4,35 @@ use std::process::ExitCode;
 
 use super::{CliError, ListArgs, Settings, classifier, open_existing, table};
 use crate::findings;
+use crate::store::Store;
+use crate::text;
+use crate::track::Report;
 
 pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
-    let report = findings::compute(&store, &settings.policy)?;
+    let report = on_line(&store, findings::compute(&store, &settings.policy)?, args)?;
     table::print_senders(&report, args, &settings.zone)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub(super) fn brands(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
-    let report = findings::compute(&store, &settings.policy)?;
+    let report = on_line(&store, findings::compute(&store, &settings.policy)?, args)?;
     table::print_brands(&report, args, &settings.zone)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The report restricted to `--line`, when given.
+fn on_line(store: &Store, mut report: Report, args: &ListArgs) -> Result<Report, CliError> {
+    if let Some(line) = &args.line {
+        if store.line_id(line)?.is_none() {
+            return Err(CliError(format!(
+                "no line called '{}': see `optout lines`",
+                text::sanitize(line)
+            )));
+        }
+        report.senders.retain(|s| &s.line == line);
+        report.brands.retain(|b| &b.line == line);
+    }
+    Ok(report)
 }

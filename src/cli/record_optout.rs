@@ -2,21 +2,26 @@
 
 use std::process::ExitCode;
 
+use super::lines::resolve_line;
 use super::{CliError, Settings, classifier, open_existing, resolve_target};
 use crate::text;
 
-pub(super) fn run(
-    settings: &Settings,
-    sender: Option<&str>,
-    brand: Option<&str>,
-    at: Option<&str>,
-    channel: &str,
-    note: Option<&str>,
-) -> Result<ExitCode, CliError> {
+/// The flags of one record.
+pub(super) struct Record<'a> {
+    pub sender: Option<&'a str>,
+    pub brand: Option<&'a str>,
+    pub at: Option<&'a str>,
+    pub channel: &'a str,
+    pub note: Option<&'a str>,
+    pub line: Option<&'a str>,
+}
+
+pub(super) fn run(settings: &Settings, r: &Record<'_>) -> Result<ExitCode, CliError> {
     let classifier = classifier(&settings.region);
     let store = open_existing(settings, &classifier)?;
-    let (is_brand, name) = resolve_target(&store, sender, brand, &settings.region)?;
-    let (at_ms, offset) = if let Some(t) = at {
+    let (is_brand, name) = resolve_target(&store, r.sender, r.brand, &settings.region)?;
+    let (line_id, line) = resolve_line(&store, r.line)?;
+    let (at_ms, offset) = if let Some(t) = r.at {
         text::parse_user_time(t, &settings.zone).map_err(|e| CliError(format!("--at: {e}")))?
     } else {
         let now = jiff::Zoned::now().with_time_zone(settings.zone.clone());
@@ -25,13 +30,19 @@ pub(super) fn run(
             Some(now.offset().seconds()),
         )
     };
-    let id = store.add_manual_optout(is_brand, &name, at_ms, offset, channel, note)?;
+    let id =
+        store.add_manual_optout_on(line_id, is_brand, &name, at_ms, offset, r.channel, r.note)?;
+    let on_line = if store.lines()?.len() > 1 {
+        format!(" on line '{}'", text::sanitize(&line))
+    } else {
+        String::new()
+    };
     println!(
-        "recorded manual opt-out #{id} for {} {} at {} ({})",
+        "recorded manual opt-out #{id} for {} {}{on_line} at {} ({})",
         if is_brand { "brand" } else { "sender" },
         text::sanitize(&name),
         text::rfc3339(at_ms, offset, &settings.zone),
-        text::sanitize(channel)
+        text::sanitize(r.channel)
     );
     Ok(ExitCode::SUCCESS)
 }

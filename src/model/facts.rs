@@ -24,6 +24,7 @@ pub struct AliasRow<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct MessageFacts<'a> {
     pub id: i64,
+    pub line_id: i64,
     pub sender_id: i64,
     pub direction: Direction,
     pub ts_ms: i64,
@@ -44,6 +45,7 @@ pub struct MessageFacts<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct EventRow<'a> {
     pub id: i64,
+    pub line_id: i64,
     pub sender_id: i64,
     pub direction: Direction,
     pub ts_ms: i64,

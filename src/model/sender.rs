@@ -129,6 +129,8 @@ pub struct Moment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManualOptOut {
     pub id: i64,
+    /// The line (phone) the opt-out was made from.
+    pub line_id: i64,
     pub scope_brand: bool,
     pub name: String,
     pub at_ms: i64,
@@ -136,3 +138,18 @@ pub struct ManualOptOut {
     pub channel: String,
     pub note: Option<String>,
 }
+
+/// A line: the phone (or person) whose messages an import holds. Opt-outs
+/// and violations are computed per line and sender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub id: i64,
+    pub name: String,
+    /// The pseudonymous id of the reporter whose evidence bundle made it.
+    pub reporter_id: Option<String>,
+    /// It came from a redacted evidence bundle.
+    pub redacted: bool,
+}
+
+/// The line imports go to when none is named.
+pub const DEFAULT_LINE: &str = "me";

@@ -32,6 +32,7 @@ fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
 }
 
 impl Store {
+    /// Messages of the given senders in time order, a page at a time
     /// (indexed by sender and time: cheap on any database size).
     pub fn messages_of(
         &self,

@@ -52,7 +52,7 @@ impl Store {
     /// The user's manual opt-out records, oldest first.
     pub fn manual_optouts(&self) -> Result<Vec<ManualOptOut>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, scope, name, at_ms, utc_offset_s, channel, note
+            "SELECT id, scope, name, at_ms, utc_offset_s, channel, note, line_id
              FROM manual_optouts ORDER BY at_ms, id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -64,12 +64,13 @@ impl Store {
                 utc_offset_s: r.get(4)?,
                 channel: r.get(5)?,
                 note: r.get(6)?,
+                line_id: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records an opt-out made outside the export.
+    /// Records an opt-out made outside the export, on the default line.
     pub fn add_manual_optout(
         &self,
         brand: bool,
@@ -79,9 +80,26 @@ impl Store {
         channel: &str,
         note: Option<&str>,
     ) -> Result<i64, StoreError> {
+        let line = self.ensure_line(crate::model::DEFAULT_LINE)?;
+        self.add_manual_optout_on(line, brand, name, at_ms, utc_offset_s, channel, note)
+    }
+
+    /// Records an opt-out made outside the export, from `line_id`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_manual_optout_on(
+        &self,
+        line_id: i64,
+        brand: bool,
+        name: &str,
+        at_ms: i64,
+        utc_offset_s: Option<i32>,
+        channel: &str,
+        note: Option<&str>,
+    ) -> Result<i64, StoreError> {
         self.conn.execute(
-            "INSERT INTO manual_optouts(scope, name, at_ms, utc_offset_s, channel, note, created_at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO manual_optouts(scope, name, at_ms, utc_offset_s, channel, note, created_at_ms,
+                line_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 if brand { "brand" } else { "sender" },
                 name,
@@ -89,7 +107,8 @@ impl Store {
                 utc_offset_s,
                 channel,
                 note,
-                jiff::Timestamp::now().as_millisecond()
+                jiff::Timestamp::now().as_millisecond(),
+                line_id
             ],
         )?;
         Ok(self.conn.last_insert_rowid())

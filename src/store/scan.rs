@@ -44,7 +44,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, sender_id, direction, ts_ms, utc_offset_s, kind, optout_keyword,
-                    optout_target, brand, brand_from_prefix, contact_name
+                    optout_target, brand, brand_from_prefix, contact_name, line_id
              FROM messages",
         )?;
         let mut q = stmt.query([])?;
@@ -61,6 +61,7 @@ impl Store {
                 brand: r.get_ref(8)?.as_str_or_null()?,
                 brand_from_prefix: r.get::<_, i64>(9)? != 0,
                 contact_name: r.get_ref(10)?.as_str_or_null()?,
+                line_id: r.get(11)?,
             });
         }
         Ok(())
@@ -72,7 +73,7 @@ impl Store {
     pub fn scan_event_rows(&self, mut f: impl FnMut(EventRow<'_>)) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, sender_id, direction, ts_ms, utc_offset_s, kind,
-                    CASE WHEN direction = 'out' THEN body END
+                    CASE WHEN direction = 'out' THEN body END, line_id
              FROM messages
              WHERE (direction = 'in' AND kind IN ('marketing', 'suspicious', 'optout_confirmation'))
                 OR (direction = 'out' AND length(body) <= 24)",
@@ -87,6 +88,7 @@ impl Store {
                 utc_offset_s: r.get(4)?,
                 kind: r.get_ref(5)?.as_str()?,
                 reply: r.get_ref(6)?.as_str_or_null()?,
+                line_id: r.get(7)?,
             });
         }
         Ok(())

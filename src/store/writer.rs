@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Store, StoreError, write_meta};
 use crate::model::{Direction, now_ms};
@@ -55,24 +55,42 @@ pub struct ImportSummary<'a> {
 pub struct ImportTx<'a> {
     tx: Transaction<'a>,
     import_id: i64,
+    line_id: i64,
 }
 
 impl Store {
     /// Starts the transaction of one import and records its beginning.
-    pub fn begin_import(&mut self, path: &Path, format: &str) -> Result<ImportTx<'_>, StoreError> {
+    /// The messages go to the line called `line` (created if new).
+    pub fn begin_import(
+        &mut self,
+        path: &Path,
+        format: &str,
+        line: &str,
+    ) -> Result<ImportTx<'_>, StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO imports(path, sha256, size, format, started_at_ms, optout_version)
-             VALUES (?1, '', 0, ?2, ?3, ?4)",
+            "INSERT OR IGNORE INTO lines(name, created_at_ms) VALUES (?1, ?2)",
+            params![line, now_ms()],
+        )?;
+        let line_id: i64 =
+            tx.query_row("SELECT id FROM lines WHERE name = ?1", [line], |r| r.get(0))?;
+        tx.execute(
+            "INSERT INTO imports(path, sha256, size, format, started_at_ms, optout_version, line_id)
+             VALUES (?1, '', 0, ?2, ?3, ?4, ?5)",
             params![
                 path.display().to_string(),
                 format,
                 now_ms(),
-                env!("CARGO_PKG_VERSION")
+                env!("CARGO_PKG_VERSION"),
+                line_id
             ],
         )?;
         let import_id = tx.last_insert_rowid();
-        Ok(ImportTx { tx, import_id })
+        Ok(ImportTx {
+            tx,
+            import_id,
+            line_id,
+        })
     }
 }
 
@@ -81,9 +99,28 @@ impl ImportTx<'_> {
         self.import_id
     }
 
+    pub fn line_id(&self) -> i64 {
+        self.line_id
+    }
+
     /// A writer of message rows inside this transaction.
     pub fn writer(&self) -> Result<MessageWriter<'_>, StoreError> {
-        MessageWriter::new(&self.tx, self.import_id)
+        MessageWriter::new(&self.tx, self.import_id, self.line_id)
+    }
+
+    /// The other line that already holds a finished import of a file with
+    /// this SHA-256.
+    pub fn file_on_other_line(&self, sha256: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT l.name FROM imports i JOIN lines l ON l.id = i.line_id
+                 WHERE i.sha256 = ?1 AND i.line_id != ?2 AND i.finished_at_ms IS NOT NULL
+                 LIMIT 1",
+                params![sha256, self.line_id],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Records how the import ended and commits it.
@@ -115,6 +152,7 @@ impl ImportTx<'_> {
 pub struct MessageWriter<'a> {
     tx: &'a Transaction<'a>,
     import_id: i64,
+    line_id: i64,
     insert_message: rusqlite::Statement<'a>,
     senders: HashMap<String, i64>,
     /// Raw address → sender id, for addresses already given an alias row.
@@ -124,16 +162,18 @@ pub struct MessageWriter<'a> {
 }
 
 impl<'a> MessageWriter<'a> {
-    fn new(tx: &'a Transaction<'a>, import_id: i64) -> Result<Self, StoreError> {
+    fn new(tx: &'a Transaction<'a>, import_id: i64, line_id: i64) -> Result<Self, StoreError> {
         let insert_message = tx.prepare(
             "INSERT OR IGNORE INTO messages(sender_id, direction, address, ts_ms, utc_offset_s,
                 body, channel, contact_name, import_id, dedupe, hint, kind, rule_id, brand,
-                brand_from_prefix, optout_keyword, optout_target)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                brand_from_prefix, optout_keyword, optout_target, line_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18)",
         )?;
         Ok(MessageWriter {
             tx,
             import_id,
+            line_id,
             insert_message,
             senders: HashMap::new(),
             aliases: HashMap::new(),
@@ -191,6 +231,7 @@ impl<'a> MessageWriter<'a> {
             i64::from(m.brand_from_prefix),
             m.optout_keyword,
             m.optout_target,
+            self.line_id,
         ])?;
         if inserted == 1 {
             self.new += 1;

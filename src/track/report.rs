@@ -12,6 +12,9 @@ use crate::model::{Moment, SenderClass, SenderKind, Status};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SenderReport {
     pub sender_id: i64,
+    /// The line (phone) these findings are on: one row per line and sender.
+    pub line_id: i64,
+    pub line: String,
     pub key: String,
     pub aliases: Vec<String>,
     pub class: SenderClass,
@@ -43,6 +46,8 @@ impl SenderReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrandReport {
     pub brand: String,
+    /// The line these findings are on: a brand's coverage stays in its line.
+    pub line: String,
     pub senders: Vec<String>,
     pub kind: SenderKind,
     pub received: u64,
@@ -67,15 +72,18 @@ pub(super) fn brands(
     senders: &[SenderReport],
     ignored: &HashSet<(bool, String)>,
 ) -> Vec<BrandReport> {
-    let mut by_brand: BTreeMap<&str, Vec<&SenderReport>> = BTreeMap::new();
+    let mut by_brand: BTreeMap<(&str, &str), Vec<&SenderReport>> = BTreeMap::new();
     for s in senders {
         if let Some(b) = &s.brand {
-            by_brand.entry(b.as_str()).or_default().push(s);
+            by_brand
+                .entry((b.as_str(), s.line.as_str()))
+                .or_default()
+                .push(s);
         }
     }
     let mut out: Vec<BrandReport> = by_brand
         .into_iter()
-        .map(|(brand, members)| {
+        .map(|((brand, line), members)| {
             let is_ignored = ignored.contains(&(true, brand.to_string()));
             let kind = if members.iter().any(|s| s.kind == SenderKind::Suspicious) {
                 SenderKind::Suspicious
@@ -111,6 +119,7 @@ pub(super) fn brands(
                 .and_then(|s| s.keyword.clone());
             BrandReport {
                 brand: brand.to_string(),
+                line: line.to_string(),
                 senders: members.iter().map(|s| s.key.clone()).collect(),
                 kind,
                 received: members.iter().map(|s| s.received).sum(),
@@ -133,6 +142,7 @@ pub(super) fn brands(
             .map(|m| m.ts_ms)
             .cmp(&a.last_seen.map(|m| m.ts_ms))
             .then_with(|| a.brand.cmp(&b.brand))
+            .then_with(|| a.line.cmp(&b.line))
     });
     out
 }
@@ -157,6 +167,8 @@ pub struct SenderJson {
     pub after_optout: u64,
     pub in_flight: u64,
     pub last_seen: Option<String>,
+    /// The line (phone) these findings are on.
+    pub line: String,
 }
 
 fn at(m: Option<Moment>, zone: &TimeZone) -> Option<String> {
@@ -196,6 +208,7 @@ impl SenderReport {
             after_optout: self.after_optout(),
             in_flight: self.findings.in_flight.len() as u64,
             last_seen: at(self.last_seen, zone),
+            line: self.line.clone(),
         }
     }
 }
@@ -215,6 +228,8 @@ pub struct BrandJson {
     pub status: &'static str,
     pub after_optout: u64,
     pub last_seen: Option<String>,
+    /// The line these findings are on.
+    pub line: String,
 }
 
 impl BrandReport {
@@ -232,6 +247,7 @@ impl BrandReport {
             status: self.status.as_str(),
             after_optout: self.after_optout,
             last_seen: at(self.last_seen, zone),
+            line: self.line.clone(),
         }
     }
 }

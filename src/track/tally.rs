@@ -23,6 +23,7 @@ use crate::model::{
 
 struct SenderAcc {
     id: i64,
+    line_id: i64,
     key: String,
     class: SenderClass,
     aliases: Vec<String>,
@@ -46,13 +47,21 @@ fn earlier(a: Moment, b: Moment) -> bool {
     (a.ts_ms, a.message_id) < (b.ts_ms, b.message_id)
 }
 
-/// Pass 1: senders, their aliases, and per-sender totals, brands,
-/// advertised keywords and targets.
+/// A stored sender as pass 1 first sees it.
+struct SenderInfo {
+    key: String,
+    class: SenderClass,
+    aliases: Vec<String>,
+}
+
+/// Pass 1: senders, their aliases, and per line and sender the totals,
+/// brands, advertised keywords and targets.
 #[derive(Default)]
 pub struct Tally {
+    info: HashMap<i64, SenderInfo>,
     senders: Vec<SenderAcc>,
-    index: HashMap<i64, usize>,
-    by_key: HashMap<String, usize>,
+    /// (line, sender id) → accumulator.
+    index: HashMap<(i64, i64), usize>,
 }
 
 impl Tally {
@@ -62,13 +71,36 @@ impl Tally {
 
     /// A stored sender (each once, before its aliases and messages).
     pub fn sender(&mut self, row: SenderRow<'_>) {
-        self.index.insert(row.id, self.senders.len());
-        self.by_key.insert(row.key.to_string(), self.senders.len());
+        self.info.insert(
+            row.id,
+            SenderInfo {
+                key: row.key.to_string(),
+                class: SenderClass::parse(row.class),
+                aliases: Vec::new(),
+            },
+        );
+    }
+
+    /// A raw address of a sender (fed in the order they are to be listed).
+    pub fn alias(&mut self, row: AliasRow<'_>) {
+        if let Some(info) = self.info.get_mut(&row.sender_id) {
+            info.aliases.push(row.raw.to_string());
+        }
+    }
+
+    /// The accumulator of a sender on a line, made on its first message.
+    fn acc(&mut self, line_id: i64, sender_id: i64) -> Option<usize> {
+        if let Some(&i) = self.index.get(&(line_id, sender_id)) {
+            return Some(i);
+        }
+        let info = self.info.get(&sender_id)?;
+        let i = self.senders.len();
         self.senders.push(SenderAcc {
-            id: row.id,
-            key: row.key.to_string(),
-            class: SenderClass::parse(row.class),
-            aliases: Vec::new(),
+            id: sender_id,
+            line_id,
+            key: info.key.clone(),
+            class: info.class,
+            aliases: info.aliases.clone(),
             brands: BTreeMap::new(),
             received: 0,
             marketing: 0,
@@ -81,18 +113,13 @@ impl Tally {
             last_seen: None,
             contact_name: None,
         });
-    }
-
-    /// A raw address of a sender (fed in the order they are to be listed).
-    pub fn alias(&mut self, row: AliasRow<'_>) {
-        if let Some(&i) = self.index.get(&row.sender_id) {
-            self.senders[i].aliases.push(row.raw.to_string());
-        }
+        self.index.insert((line_id, sender_id), i);
+        Some(i)
     }
 
     /// One stored message's facts, any order.
     pub fn message(&mut self, r: &MessageFacts<'_>) {
-        let Some(&sender) = self.index.get(&r.sender_id) else {
+        let Some(sender) = self.acc(r.line_id, r.sender_id) else {
             return;
         };
         let moment = Moment {
@@ -156,8 +183,9 @@ impl Tally {
         }
     }
 
-    /// Ends pass 1: decides brands, jurisdictions and who targets whom.
-    pub fn into_timelines(self) -> Timelines {
+    /// Ends pass 1: decides brands (spellings merged by `brand_aliases`),
+    /// jurisdictions and who targets whom, each within its line.
+    pub fn into_timelines(self, brand_aliases: &HashMap<String, String>) -> Timelines {
         let senders = self.senders;
         let brand_of: Vec<Option<String>> = senders
             .iter()
@@ -175,30 +203,42 @@ impl Tally {
                     })
                     .collect();
                 resolve_sender_brand(&candidates, s.received)
+                    .map(|b| brand_aliases.get(&b).cloned().unwrap_or(b))
             })
             .collect();
         let jurisdiction: Vec<Jurisdiction> = senders
             .iter()
             .map(|s| Jurisdiction::of(s.class, &s.key, &s.keywords))
             .collect();
-        // Which senders name each number as their opt-out target.
-        let mut targeted_by: HashMap<String, Vec<usize>> = HashMap::new();
+        // Which senders of a line name each number as their opt-out target.
+        let mut targeted_by: HashMap<(i64, String), Vec<usize>> = HashMap::new();
         for (i, s) in senders.iter().enumerate() {
             for t in &s.targets {
-                targeted_by.entry(t.clone()).or_default().push(i);
+                targeted_by
+                    .entry((s.line_id, t.clone()))
+                    .or_default()
+                    .push(i);
             }
         }
-        let mut brand_members: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut brand_members: HashMap<(i64, String), Vec<usize>> = HashMap::new();
         for (i, b) in brand_of.iter().enumerate() {
             if let Some(b) = b {
-                brand_members.entry(b.clone()).or_default().push(i);
+                brand_members
+                    .entry((senders[i].line_id, b.clone()))
+                    .or_default()
+                    .push(i);
             }
         }
+        let by_key: HashMap<(i64, String), usize> = senders
+            .iter()
+            .enumerate()
+            .map(|(i, s)| ((s.line_id, s.key.clone()), i))
+            .collect();
         let events = vec![Vec::new(); senders.len()];
         Timelines {
             senders,
             index: self.index,
-            by_key: self.by_key,
+            by_key,
             brand_of,
             jurisdiction,
             targeted_by,
@@ -208,15 +248,15 @@ impl Tally {
     }
 }
 
-/// Pass 2: each sender's events, then the replay.
+/// Pass 2: each sender's events on each line, then the replay.
 pub struct Timelines {
     senders: Vec<SenderAcc>,
-    index: HashMap<i64, usize>,
-    by_key: HashMap<String, usize>,
+    index: HashMap<(i64, i64), usize>,
+    by_key: HashMap<(i64, String), usize>,
     brand_of: Vec<Option<String>>,
     jurisdiction: Vec<Jurisdiction>,
-    targeted_by: HashMap<String, Vec<usize>>,
-    brand_members: HashMap<String, Vec<usize>>,
+    targeted_by: HashMap<(i64, String), Vec<usize>>,
+    brand_members: HashMap<(i64, String), Vec<usize>>,
     events: Vec<Vec<Event>>,
 }
 
@@ -229,13 +269,23 @@ impl Timelines {
     fn brand_members_of(&self, i: usize) -> &[usize] {
         self.brand_of[i]
             .as_ref()
-            .and_then(|b| self.brand_members.get(b))
+            .and_then(|b| {
+                self.brand_members
+                    .get(&(self.senders[i].line_id, b.clone()))
+            })
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The senders on `line` naming `key` as their opt-out target.
+    fn targeting(&self, line: i64, key: &str) -> &[usize] {
+        self.targeted_by
+            .get(&(line, key.to_string()))
             .map_or(&[], Vec::as_slice)
     }
 
     /// One message that may be an event (see [`EventRow`]), any order.
     pub fn event(&mut self, r: &EventRow<'_>) {
-        let Some(&sender) = self.index.get(&r.sender_id) else {
+        let Some(&sender) = self.index.get(&(r.line_id, r.sender_id)) else {
             return;
         };
         let base = |what| Event {
@@ -249,10 +299,8 @@ impl Timelines {
                 // A confirmation counts for the senders whose target sent it
                 // and for every number of the sender's brand.
                 let mut also: Vec<usize> = self
-                    .targeted_by
-                    .get(self.senders[sender].key.as_str())
-                    .cloned()
-                    .unwrap_or_default();
+                    .targeting(r.line_id, &self.senders[sender].key)
+                    .to_vec();
                 also.extend(self.brand_members_of(sender));
                 also.sort_unstable();
                 also.dedup();
@@ -273,9 +321,12 @@ impl Timelines {
         // The senders this reply speaks to: the addressee and those naming it as target.
         // A personal contact (a mobile that never marketed) is never opted out of.
         let mut direct: Vec<usize> = vec![sender];
-        if let Some(list) = self.targeted_by.get(self.senders[sender].key.as_str()) {
-            direct.extend(list.iter().copied().filter(|&i| i != sender));
-        }
+        direct.extend(
+            self.targeting(r.line_id, &self.senders[sender].key)
+                .iter()
+                .copied()
+                .filter(|&i| i != sender),
+        );
         for i in direct {
             if !self.is_marketer(i) && self.senders[i].class == SenderClass::Mobile {
                 continue;
@@ -307,20 +358,27 @@ impl Timelines {
 
     /// Adds the user's manual records, applies ignores, replays every
     /// sender and builds the brands.
+    /// `lines` names each line id; ignores apply on every line.
     pub fn finish(
         mut self,
         manual: &[ManualOptOut],
         ignored: &HashSet<(bool, String)>,
+        lines: &HashMap<i64, String>,
         policy: &Policy,
     ) -> Report {
         for m in manual {
             let targets: Vec<usize> = if m.scope_brand {
                 self.brand_members
-                    .get(m.name.as_str())
+                    .get(&(m.line_id, m.name.clone()))
                     .cloned()
                     .unwrap_or_default()
             } else {
-                let mut v: Vec<usize> = self.by_key.get(&m.name).copied().into_iter().collect();
+                let mut v: Vec<usize> = self
+                    .by_key
+                    .get(&(m.line_id, m.name.clone()))
+                    .copied()
+                    .into_iter()
+                    .collect();
                 if let Some(i) = v.first().copied() {
                     v.extend(self.brand_members_of(i).iter().copied().filter(|&x| x != i));
                 }
@@ -369,6 +427,8 @@ impl Timelines {
             };
             out.push(SenderReport {
                 sender_id: s.id,
+                line_id: s.line_id,
+                line: lines.get(&s.line_id).cloned().unwrap_or_default(),
                 key: s.key,
                 aliases: s.aliases,
                 class: s.class,
@@ -393,6 +453,7 @@ impl Timelines {
                 .map(|m| m.ts_ms)
                 .cmp(&a.last_seen.map(|m| m.ts_ms))
                 .then_with(|| a.key.cmp(&b.key))
+                .then_with(|| a.line.cmp(&b.line))
         });
         let brands: Vec<BrandReport> = super::report::brands(&out, ignored);
         Report {

@@ -35,6 +35,8 @@ fn sender(
 ) -> SenderReport {
     SenderReport {
         sender_id: id,
+        line_id: 1,
+        line: "me".into(),
         key: key.into(),
         aliases: vec![key.into()],
         class: SenderClass::Port,
@@ -58,6 +60,7 @@ fn sender(
 fn brand(name: &str, senders: &[&SenderReport], ignored: bool) -> BrandReport {
     BrandReport {
         brand: name.into(),
+        line: "me".into(),
         senders: senders.iter().map(|s| s.key.clone()).collect(),
         kind: SenderKind::Marketing,
         received: 6,
