@@ -7,42 +7,31 @@
 //!
 //! The rules are data (`assets/rules.toml`, plus an optional user file in the
 //! config directory), compiled once into a `RegexSet` so that a message costs
-//! one pass over its body. Every incoming message gets exactly one
-//! [`MessageKind`], decided in this order (the first that applies wins):
+//! one pass over its body. Chinese opt-out instructions are read by a
+//! grammar (`instruction.rs`), English ones by patterns. Every incoming
+//! message gets exactly one [`MessageKind`], decided in `decide.rs`:
+//! confirmations, a bank signature from a mobile, suspicious rules (phishing
+//! imitates notices, so they come first), strong transactional rules, the
+//! sender's DLT declaration, then a small score weighing promotion wording
+//! and a stated opt-out against the facts of a notice (an amount in cents,
+//! an account tail, an order number), then hints and the sender's class.
 //!
-//! 1. an opt-out confirmation rule, unless the message also carries an opt-out
-//!    instruction ("reply STOP and you will no longer receive…" is marketing);
-//! 2. a resubscribe confirmation rule (keeps the instruction it may carry),
-//!    unless it also carries promotion wording;
-//! 3. a bank-like 【signature】 (banks, card issuers, payment services) from a
-//!    personal mobile number, which cannot legitimately carry one: suspicious;
-//! 4. a strong transactional rule (codes, account alerts, deliveries,
-//!    appointments, government notices): transactional, whatever else the
-//!    message says and whoever sent it;
-//! 5. bait (loans, 额度, 备用金, prizes, "pre-approved") with a link from a
-//!    personal mobile number: suspicious;
-//! 6. from a personal mobile the export names as a saved contact: personal;
-//! 7. marketing evidence: an opt-out instruction, or a marketing/bait rule
-//!    (from a personal mobile number only together with a link): marketing.
-//!    A weak transactional rule (余额, "your order", "payment of") gives way
-//!    to marketing evidence, and decides the message otherwise;
-//! 8. the source's own filter hint (iOS `promotion`, `transaction`, `junk`),
-//!    a weak hint only consulted here;
-//! 9. otherwise personal from a mobile number or an unknown shape, and
-//!    transactional from ports, short codes, service numbers, alphanumeric IDs
-//!    and e-mail/RCS senders (a business that is not advertising is notifying).
-//!
-//! The opt-out instruction is kept for marketing, suspicious and resubscribe
-//! messages only: optout never suggests unsubscribing from a one-time code.
+//! The stated opt-out instruction is kept on marketing, suspicious,
+//! resubscribe and transactional messages (a courier that says 回复0000可屏蔽
+//! stays transactional), never on a person's. Every verdict names its rule,
+//! and [`Evidence`] holds the words that fired.
 
 mod brand;
+mod decide;
 mod fold;
+mod instruction;
 mod rules;
 mod sender;
 #[cfg(test)]
 mod tests;
 
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -50,6 +39,7 @@ use sha2::{Digest, Sha256};
 
 use crate::model::Direction;
 pub use crate::model::{BrandSource, MessageKind, OptOutInstruction, SenderClass};
+use decide::{Decider, Facts, Hits};
 use rules::{CompiledRules, Rule, RuleKind};
 
 pub use brand::resolve_sender_brand;
@@ -113,6 +103,38 @@ pub struct Classification {
     pub rule_id: String,
     pub brand: Option<(String, BrandSource)>,
     pub instruction: Option<OptOutInstruction>,
+    /// The words that decided the kind, when a rule matched words (not for
+    /// fallbacks, hints or the sender's class alone).
+    pub evidence: Option<Evidence>,
+}
+
+/// The text a rule matched, and where in the message body (as given to the
+/// classifier) it stands, so that a view can show "why marketing".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// The matched text, as written in the body.
+    pub text: String,
+    /// Its byte range in the body; always on character boundaries.
+    pub span: Range<usize>,
+}
+
+impl Evidence {
+    /// `range` is a byte range in `folded` (the body width-folded), mapped
+    /// back onto the original `body`.
+    fn locate(body: &str, folded: &str, range: Range<usize>) -> Option<Evidence> {
+        let (start, end) = (range.start, range.end);
+        let span = if folded.len() == body.len() {
+            start..end
+        } else {
+            // Width folding maps character to character: count characters.
+            let chars = |b: usize| folded.get(..b).map(|s| s.chars().count());
+            let (cs, ce) = (chars(start)?, chars(end)?);
+            let byte = |n: usize| body.char_indices().nth(n).map_or(body.len(), |(i, _)| i);
+            byte(cs)..byte(ce)
+        };
+        let text = body.get(span.clone())?.to_string();
+        Some(Evidence { text, span })
+    }
 }
 
 /// The built-in rules, compiled into the binary.
@@ -199,13 +221,28 @@ impl Classifier {
         &self.version
     }
 
+    /// Classifies a message from a sender without a DLT header; see
+    /// [`Classifier::classify_dlt`].
     pub fn classify(&self, msg: &MessageFeatures<'_>) -> Classification {
+        self.classify_dlt(msg, None)
+    }
+
+    /// Classifies a message whose sender may carry an Indian DLT header
+    /// suffix (`NormalizedSender::dlt_suffix`): `P` (promotional) is
+    /// marketing, `S`, `T` and `G` (service, transactional, government) never
+    /// are. Callers that know the sender must pass its suffix.
+    pub fn classify_dlt(
+        &self,
+        msg: &MessageFeatures<'_>,
+        dlt_suffix: Option<char>,
+    ) -> Classification {
         if msg.direction == Direction::Outgoing {
             return Classification {
                 kind: MessageKind::Outgoing,
                 rule_id: "outgoing".into(),
                 brand: None,
                 instruction: None,
+                evidence: None,
             };
         }
         let folded = fold::width_fold(msg.body);
@@ -214,16 +251,65 @@ impl Classifier {
         let body = brand::without_signatures(&folded);
         let matched = self.rules.set.matches(body);
         let hits = Hits::collect(&self.rules, &matched);
-        let instruction = if hits.instruction {
-            self.extract_instruction(body, &matched)
-        } else {
-            None
+        // Read the whole body: footers such as 【回复JJ拒收】 look like signatures.
+        let grammar = instruction::find_zh(&folded).and_then(|f| {
+            let keyword = clean_keyword(&f.keyword)?;
+            let target = f
+                .target
+                .map(|t| normalize_sender(&t, &self.region).key)
+                .filter(|t| !t.is_empty());
+            Some((f.span, OptOutInstruction { keyword, target }))
+        });
+        let from_grammar = grammar.is_some();
+        // Spans are kept relative to `folded`.
+        let body_at = (body.as_ptr() as usize).saturating_sub(folded.as_ptr() as usize);
+        let instruction = grammar.or_else(|| {
+            if hits.instruction {
+                self.extract_instruction(body, &matched)
+                    .map(|(r, i)| (r.start + body_at..r.end + body_at, i))
+            } else {
+                None
+            }
+        });
+        let mobile = msg.sender_class == SenderClass::Mobile;
+        let facts = Facts {
+            msg,
+            dlt_suffix,
+            bank_brand_from_mobile: mobile
+                && matches!(&brand, Some((name, BrandSource::Signature)) if self.is_bank_brand(name)),
+            instruction: instruction.is_some(),
         };
-        let (kind, rule_id) = self.decide(msg, &hits, brand.as_ref(), instruction.as_ref());
+        let (kind, decider) = decide::decide(&self.rules, &hits, &facts);
+        let (rule_id, span) = match decider {
+            Decider::Rule(i) => {
+                let rule = &self.rules.rules[i];
+                let span = rule
+                    .regexes
+                    .iter()
+                    .find_map(|re| re.find(body))
+                    .map(|m| m.start() + body_at..m.end() + body_at);
+                (rule.id.clone(), span)
+            }
+            Decider::Instruction => (
+                if from_grammar {
+                    "zh.optout.grammar".to_string()
+                } else {
+                    "optout.instruction".to_string()
+                },
+                instruction.as_ref().map(|(span, _)| span.clone()),
+            ),
+            Decider::Fixed(id) => (id.to_string(), None),
+        };
+        // A notice that says how to stop its messages keeps the way, as
+        // stated (it stays transactional); a person's message never does.
         let keeps_instruction = matches!(
             kind,
-            MessageKind::Marketing | MessageKind::Suspicious | MessageKind::ResubscribeConfirmation
+            MessageKind::Marketing
+                | MessageKind::Suspicious
+                | MessageKind::ResubscribeConfirmation
+                | MessageKind::Transactional
         );
+        let evidence = span.and_then(|r| Evidence::locate(msg.body, &folded, r));
         Classification {
             kind,
             rule_id,
@@ -233,75 +319,7 @@ impl Classifier {
             } else {
                 None
             },
-        }
-    }
-
-    fn decide(
-        &self,
-        msg: &MessageFeatures<'_>,
-        hits: &Hits,
-        brand: Option<&(String, BrandSource)>,
-        instruction: Option<&(usize, OptOutInstruction)>,
-    ) -> (MessageKind, String) {
-        let id = |i: usize| self.rules.rules[i].id.clone();
-        let mobile = msg.sender_class == SenderClass::Mobile;
-        if let (Some(i), None) = (hits.optout_confirmation, instruction) {
-            return (MessageKind::OptoutConfirmation, id(i));
-        }
-        // "Welcome back! 30% off with code BACK30" advertises: marketing.
-        if let (Some(i), None) = (hits.resubscribe_confirmation, hits.marketing) {
-            return (MessageKind::ResubscribeConfirmation, id(i));
-        }
-        if mobile
-            && let Some((name, BrandSource::Signature)) = brand
-            && self.is_bank_brand(name)
-        {
-            return (
-                MessageKind::Suspicious,
-                "suspicious.brand-from-mobile".into(),
-            );
-        }
-        if let Some(i) = hits.transactional {
-            return (MessageKind::Transactional, id(i));
-        }
-        if let (true, Some(i), Some(_)) = (mobile, hits.bait, hits.link) {
-            return (MessageKind::Suspicious, id(i));
-        }
-        if mobile && msg.from_contact {
-            // A saved contact's message is personal, whatever it says; only
-            // bait with a link (above) makes it suspicious.
-            return (MessageKind::Personal, "contact.personal".into());
-        }
-        let promo = hits
-            .marketing
-            .or(hits.bait)
-            .filter(|_| !mobile || hits.link.is_some());
-        if let Some((i, _)) = instruction {
-            return (MessageKind::Marketing, id(*i));
-        }
-        if let Some(i) = promo {
-            return (MessageKind::Marketing, id(i));
-        }
-        if let Some(i) = hits.weak_transactional {
-            return (MessageKind::Transactional, id(i));
-        }
-        let business = !matches!(msg.sender_class, SenderClass::Mobile | SenderClass::Other);
-        match msg.hint.map(str::to_ascii_lowercase).as_deref() {
-            Some(h) if h.contains("promotion") && !mobile => {
-                return (MessageKind::Marketing, "hint.promotion".into());
-            }
-            Some(h) if h.contains("transaction") => {
-                return (MessageKind::Transactional, "hint.transaction".into());
-            }
-            Some(h) if h.contains("junk") && hits.link.is_some() => {
-                return (MessageKind::Suspicious, "hint.junk".into());
-            }
-            _ => {}
-        }
-        if business {
-            (MessageKind::Transactional, "fallback.business".into())
-        } else {
-            (MessageKind::Personal, "fallback.personal".into())
+            evidence,
         }
     }
 
@@ -314,13 +332,13 @@ impl Classifier {
     }
 
     /// The first instruction, in rule order, that yields a usable keyword,
-    /// with the index of its rule. Only patterns the set matched are run
+    /// with the byte range it matched. Only patterns the set matched are run
     /// again for their captures.
     fn extract_instruction(
         &self,
         body: &str,
         matched: &regex::SetMatches,
-    ) -> Option<(usize, OptOutInstruction)> {
+    ) -> Option<(Range<usize>, OptOutInstruction)> {
         for (i, rule) in self.rules.rules.iter().enumerate() {
             if rule.kind != RuleKind::Instruction {
                 continue;
@@ -344,50 +362,12 @@ impl Classifier {
                     let target = group("target")
                         .map(|t| normalize_sender(t, &self.region).key)
                         .filter(|t| !t.is_empty());
-                    return Some((i, OptOutInstruction { keyword, target }));
+                    let span = caps.get(0).map_or(0..0, |m| m.range());
+                    return Some((span, OptOutInstruction { keyword, target }));
                 }
             }
         }
         None
-    }
-}
-
-/// The first rule of each kind whose pattern matched, in rule order.
-#[derive(Debug, Default)]
-struct Hits {
-    optout_confirmation: Option<usize>,
-    resubscribe_confirmation: Option<usize>,
-    transactional: Option<usize>,
-    weak_transactional: Option<usize>,
-    marketing: Option<usize>,
-    bait: Option<usize>,
-    link: Option<usize>,
-    instruction: bool,
-}
-
-impl Hits {
-    fn collect(rules: &CompiledRules, matched: &regex::SetMatches) -> Hits {
-        let mut hits = Hits::default();
-        for p in matched {
-            let i = rules.owner[p];
-            let rule = &rules.rules[i];
-            let slot = match rule.kind {
-                RuleKind::OptoutConfirmation => &mut hits.optout_confirmation,
-                RuleKind::ResubscribeConfirmation => &mut hits.resubscribe_confirmation,
-                RuleKind::Transactional if rule.weak => &mut hits.weak_transactional,
-                RuleKind::Transactional => &mut hits.transactional,
-                RuleKind::Marketing => &mut hits.marketing,
-                RuleKind::Bait => &mut hits.bait,
-                RuleKind::Link => &mut hits.link,
-                RuleKind::Instruction => {
-                    hits.instruction = true;
-                    continue;
-                }
-                RuleKind::BankBrand => continue,
-            };
-            slot.get_or_insert(i);
-        }
-        hits
     }
 }
 

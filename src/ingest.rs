@@ -128,13 +128,16 @@ pub fn import_file_to_line(
 /// `classifier`, in one transaction. Returns how many changed kind.
 pub fn reclassify(store: &mut Store, classifier: &Classifier) -> Result<u64, StoreError> {
     store.relabel(classifier.version(), |row| {
-        let c = classifier.classify(&MessageFeatures {
-            from_contact: row.from_contact,
-            direction: row.direction,
-            sender_class: SenderClass::parse(row.sender_class),
-            body: row.body,
-            hint: row.hint,
-        });
+        let c = classifier.classify_dlt(
+            &MessageFeatures {
+                from_contact: row.from_contact,
+                direction: row.direction,
+                sender_class: SenderClass::parse(row.sender_class),
+                body: row.body,
+                hint: row.hint,
+            },
+            row.dlt_suffix,
+        );
         relabel(c)
     })
 }
@@ -353,13 +356,16 @@ impl MessageSink for Prepare<'_> {
             self.normalised.insert(raw.to_string(), entry.clone());
             entry
         };
-        let classification = self.classifier.classify(&MessageFeatures {
-            from_contact: msg.contact_name.is_some(),
-            direction: msg.direction,
-            sender_class: class,
-            body: &msg.body,
-            hint: msg.hint.as_deref(),
-        });
+        let classification = self.classifier.classify_dlt(
+            &MessageFeatures {
+                from_contact: msg.contact_name.is_some(),
+                direction: msg.direction,
+                sender_class: class,
+                body: &msg.body,
+                hint: msg.hint.as_deref(),
+            },
+            dlt,
+        );
         let dedupe = dedupe_key(&key, msg.direction, msg.timestamp_ms, &msg.body);
         self.batch.push(Prepared {
             msg,

@@ -7,8 +7,7 @@
 //! second opinion rather than against themselves.
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use optout::classify::{
     Classifier, MessageFeatures, MessageKind, Region, SenderClass, is_optout_keyword,
@@ -16,119 +15,8 @@ use optout::classify::{
 };
 use optout::import::Direction;
 
-fn data_dir(sub: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
-        .join(sub);
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: corpus {} not found", dir.display());
-        None
-    }
-}
-
-// ------------------------------------------------------------------ readers
-
-/// RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, '\r') => {}
-            (_, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
-fn latin1(bytes: &[u8]) -> String {
-    bytes.iter().map(|&b| char::from(b)).collect()
-}
-
-fn zip_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let file = std::fs::File::open(path).unwrap();
-    let mut archive = zip::ZipArchive::new(file).unwrap();
-    let mut out = Vec::new();
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        if entry.is_dir() {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
-        out.push((
-            entry.name().map(|n| n.to_string()).unwrap_or_default(),
-            bytes,
-        ));
-    }
-    out
-}
-
-/// The `<text>` of every `<message>` in an NUS corpus XML file.
-fn nus_texts(xml: &[u8]) -> Vec<String> {
-    use quick_xml::events::Event;
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let mut buf = Vec::new();
-    let mut in_text = false;
-    let mut current = String::new();
-    let mut out = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf).unwrap() {
-            Event::Start(e) if e.name().as_ref() == b"text" => {
-                in_text = true;
-                current.clear();
-            }
-            Event::End(e) if e.name().as_ref() == b"text" => {
-                in_text = false;
-                out.push(std::mem::take(&mut current));
-            }
-            Event::Text(t) if in_text => {
-                current.push_str(&t.decode().unwrap());
-            }
-            Event::GeneralRef(r) if in_text => {
-                let name = r.decode().unwrap();
-                let resolved = match name.as_ref() {
-                    "amp" => "&".to_string(),
-                    "lt" => "<".to_string(),
-                    "gt" => ">".to_string(),
-                    "quot" => "\"".to_string(),
-                    "apos" => "'".to_string(),
-                    other => r
-                        .resolve_char_ref()
-                        .ok()
-                        .flatten()
-                        .map_or_else(|| format!("&{other};"), String::from),
-                };
-                current.push_str(&resolved);
-            }
-            Event::CData(t) if in_text => current.push_str(&String::from_utf8_lossy(&t)),
-            Event::Eof => break,
-            _ => {}
-        }
-        buf.clear();
-    }
-    out
-}
+mod corpora;
+use corpora::{data_dir, latin1, nus_texts, parse_csv, zip_entries};
 
 // ------------------------------------------------ instruction-shaped, independently
 

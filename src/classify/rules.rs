@@ -15,6 +15,7 @@ pub(crate) enum RuleKind {
     Transactional,
     Marketing,
     Bait,
+    Suspicious,
     Instruction,
     Link,
     BankBrand,
@@ -28,6 +29,7 @@ impl RuleKind {
             "transactional" => RuleKind::Transactional,
             "marketing" => RuleKind::Marketing,
             "bait" => RuleKind::Bait,
+            "suspicious" => RuleKind::Suspicious,
             "instruction" => RuleKind::Instruction,
             "link" => RuleKind::Link,
             "bank_brand" => RuleKind::BankBrand,
@@ -56,6 +58,8 @@ struct RuleDef {
     #[serde(default)]
     weak: bool,
     #[serde(default)]
+    weight: Option<u8>,
+    #[serde(default)]
     #[allow(dead_code)]
     description: Option<String>,
 }
@@ -67,6 +71,9 @@ pub(crate) struct Rule {
     pub kind: RuleKind,
     /// Transactional only: gives way to an opt-out instruction or marketing.
     pub weak: bool,
+    /// How much a match counts towards its kind's score (weak transactional,
+    /// marketing and bait rules): 1 is a hint, 2 decides on its own.
+    pub weight: u8,
     /// Kept for instruction rules (captures) and bank-brand rules (matched
     /// against a brand, not the body).
     pub regexes: Vec<Regex>,
@@ -113,7 +120,7 @@ pub(crate) fn parse(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
         let kind = RuleKind::parse(&def.kind).ok_or_else(|| {
             err(format!(
                 "unknown kind '{}' (one of optout_confirmation, resubscribe_confirmation, \
-                 transactional, marketing, bait, instruction, link, bank_brand)",
+                 transactional, marketing, bait, suspicious, instruction, link, bank_brand)",
                 def.kind
             ))
         })?;
@@ -139,10 +146,16 @@ pub(crate) fn parse(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
             }
             regexes.push(re);
         }
+        let default_weight = if kind == RuleKind::Transactional {
+            1
+        } else {
+            2
+        };
         rules.push(Rule {
             id: def.id,
             kind,
             weak: def.weak,
+            weight: def.weight.unwrap_or(default_weight),
             regexes,
         });
     }

@@ -585,8 +585,10 @@ fn no_instruction_on_transactional_or_personal() {
         SenderClass::ShortCode,
         "123456 is your Acme code. Reply STOP to opt out",
     ));
+    // Issue #12: a transactional sender's stated way to stop is kept; the
+    // message stays transactional.
     assert_eq!(got.kind, MessageKind::Transactional);
-    assert_eq!(got.instruction, None);
+    assert_eq!(got.instruction.map(|i| i.keyword).as_deref(), Some("STOP"));
     let got = c.classify(&incoming(
         SenderClass::ShortCode,
         "You have been resubscribed to Acme alerts. Reply STOP to cancel",
@@ -855,5 +857,135 @@ fn kinds_and_classes_round_trip() {
         SenderClass::Other,
     ] {
         assert_eq!(SenderClass::parse(c.as_str()), c);
+    }
+}
+
+#[test]
+fn chinese_instruction_grammar() {
+    let c = Classifier::builtin();
+    // The forms issue #12 lists, with invented bodies around them.
+    let cases: &[(&str, &str, Option<&str>)] = &[
+        ("【某店】春装上新，TD退订", "TD", None),
+        ("【某店】春装上新，退订T", "T", None),
+        ("【某店】春装上新，退订TD", "TD", None),
+        ("【某店】春装上新，退订回D", "D", None),
+        ("【某店】春装上新，屏蔽回复TD", "TD", None),
+        ("【某店】春装上新，拒收所有短信直接回复TD", "TD", None),
+        ("新店开张，欢迎光临。打扰回N不发", "N", None),
+        ("【某台】今日节目预告。屏蔽此类信息请回复A", "A", None),
+        ("【某网】航班变动提醒。回复0000可屏蔽", "0000", None),
+        ("【某网】航班变动提醒。如需屏蔽，回复0000", "0000", None),
+        ("【某商城】订单已发货。如需退订，请回复CKTD", "CKTD", None),
+        ("【某团】新品团购，退订团购回复TD", "TD", None),
+        (
+            "【某店】满100减20，请编辑短信TD发送至10690000退订",
+            "TD",
+            Some("10690000"),
+        ),
+        (
+            "【中国移动】您的提醒服务已开通。如需退订该提醒服务，请发送QXTCMX至10086",
+            "QXTCMX",
+            Some("10086"),
+        ),
+        ("【某店】特惠，回 “ＴＤ” 退订", "TD", None),
+        ("【某店】特惠，详询回Y，退订请回TD", "TD", None),
+        ("【某店】特惠，查询回1，回TD退订", "TD", None),
+        ("【某行】理财[回@5TD退订短信]", "@5TD", None),
+    ];
+    for &(body, kw, target) in cases {
+        assert_eq!(
+            instruction_of(&c, SenderClass::Port, body),
+            Some((kw.to_string(), target.map(String::from))),
+            "{body}"
+        );
+    }
+    // Look-alikes that state no instruction.
+    for body in [
+        "【某行】回复1查询余额，回复2查询账单",
+        "【某店】STUDIO退订须知请见官网",
+        "【某店】下载APP退订更方便",
+        "您已成功退订TD业务",
+        "退订成功，如需重新订购请回复KT",
+        "【某航】您的航班已退回T2航站楼",
+        "回复Y确认，回复N取消订单",
+        "我们不打扰你了，回头见",
+        "屏蔽门故障，请回复1了解详情",
+    ] {
+        assert_eq!(instruction_of(&c, SenderClass::Port, body), None, "{body}");
+    }
+}
+
+#[test]
+fn transactional_keeps_its_stated_optout() {
+    let c = Classifier::builtin();
+    let got = c.classify(&incoming(
+        SenderClass::Port,
+        "【某网】订单1082986996已出票，总金额875.00元。如需屏蔽，回复0000",
+    ));
+    assert_eq!(got.kind, MessageKind::Transactional);
+    assert_eq!(got.instruction.map(|i| i.keyword).as_deref(), Some("0000"));
+    // Cue words do not outweigh the facts of a notice.
+    let got = c.classify(&incoming(
+        SenderClass::Port,
+        "您尾号1234的卡消费128.00元，会员积分活动详询95555【某银行】",
+    ));
+    assert_eq!(got.kind, MessageKind::Transactional);
+}
+
+#[test]
+fn dlt_suffix_is_the_senders_declaration() {
+    let c = Classifier::builtin();
+    let body = "Dear customer, 20% off on all loans this week. Visit branch.";
+    let msg = incoming(SenderClass::Alphanumeric, body);
+    for s in ['S', 'T', 'G'] {
+        assert_ne!(
+            c.classify_dlt(&msg, Some(s)).kind,
+            MessageKind::Marketing,
+            "{s}"
+        );
+    }
+    let plain = incoming(SenderClass::Alphanumeric, "Your statement is ready.");
+    assert_eq!(
+        c.classify_dlt(&plain, Some('P')).kind,
+        MessageKind::Marketing
+    );
+    // A one-time code stays transactional whatever the header says.
+    let code = incoming(SenderClass::Alphanumeric, "123456 is your OTP");
+    assert_eq!(
+        c.classify_dlt(&code, Some('P')).kind,
+        MessageKind::Transactional
+    );
+}
+
+#[test]
+fn suspicious_shapes() {
+    let c = Classifier::builtin();
+    for body in [
+        "工商银行 6222 0212 3456 7890 123 张三，货款打这个卡",
+        "我换号了，房租直接打到我老婆的卡上",
+        "【ETC】您的ETC认证已失效，请点击 http://etc-xx.top 重新认证",
+    ] {
+        assert_eq!(
+            c.classify(&incoming(SenderClass::Mobile, body)).kind,
+            MessageKind::Suspicious,
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn evidence_names_the_span_that_fired() {
+    let c = Classifier::builtin();
+    for body in [
+        "【京东】全场５折，回ＴＤ退订",
+        "【京东】限时秒杀，退订回T",
+        "验证码123456",
+    ] {
+        let got = c.classify(&incoming(SenderClass::Port, body));
+        let ev = got
+            .evidence
+            .unwrap_or_else(|| panic!("{body}: no evidence"));
+        assert_eq!(body.get(ev.span.clone()), Some(ev.text.as_str()), "{body}");
+        assert!(!ev.text.is_empty(), "{body}");
     }
 }

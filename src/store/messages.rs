@@ -203,6 +203,8 @@ pub struct RelabelRow<'a> {
     pub sender_class: &'a str,
     /// The export named the sender as a saved contact.
     pub from_contact: bool,
+    /// The sender's Indian DLT header suffix (P, S, T, G), when it has one.
+    pub dlt_suffix: Option<char>,
 }
 
 /// A message's new labels.
@@ -228,7 +230,8 @@ impl Store {
         let mut changed = 0u64;
         {
             let mut select = tx.prepare(
-                "SELECT m.id, m.direction, m.body, m.hint, s.class, m.kind, m.contact_name IS NOT NULL
+                "SELECT m.id, m.direction, m.body, m.hint, s.class, m.kind, m.contact_name IS NOT NULL,
+                        s.dlt_suffix
                  FROM messages m JOIN senders s ON s.id = m.sender_id",
             )?;
             let mut update = tx.prepare(
@@ -245,6 +248,10 @@ impl Store {
                     hint: row.get_ref(3)?.as_str_or_null()?,
                     sender_class: row.get_ref(4)?.as_str()?,
                     from_contact: row.get(6)?,
+                    dlt_suffix: row
+                        .get_ref(7)?
+                        .as_str_or_null()?
+                        .and_then(|d| d.chars().next()),
                 });
                 if new.kind != old_kind {
                     changed += 1;
