@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod columns;
 mod demo;
 mod export;
 mod ignore;

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use crate::store::{Store, StoreError};
-use crate::track::{Policy, Report, Tally};
+use crate::track::{KindReason, Policy, Report, Tally};
 
 /// Every sender and brand with its status, computed from `store` under `policy`.
 pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
@@ -25,5 +25,20 @@ pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
     let manual = store.manual_optouts()?;
     let ignored = store.ignored()?;
     let lines: HashMap<i64, String> = store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();
-    Ok(timelines.finish(&manual, &ignored, &lines, policy))
+    let mut report = timelines.finish(&manual, &ignored, &lines, policy);
+    let ids: Vec<i64> = report
+        .senders
+        .iter()
+        .filter_map(|s| s.kind_message)
+        .collect();
+    let reasons = store.reasons_of(&ids)?;
+    for s in &mut report.senders {
+        if let Some((Some(rule), text)) = s.kind_message.and_then(|id| reasons.get(&id)) {
+            s.kind_reason = Some(KindReason {
+                rule: rule.clone(),
+                text: text.clone(),
+            });
+        }
+    }
+    Ok(report)
 }

@@ -155,6 +155,7 @@ fn relabel(c: Classification) -> Relabel {
     Relabel {
         kind: c.kind.as_str(),
         rule_id: Some(c.rule_id),
+        reason: c.evidence.map(|e| e.text),
         brand,
         brand_from_prefix,
         optout_keyword,
@@ -239,6 +240,7 @@ impl Prepared {
             dedupe: self.dedupe,
             kind: c.kind.as_str(),
             rule_id: Some(c.rule_id.as_str()),
+            reason: c.evidence.as_ref().map(|e| e.text.as_str()),
             brand,
             brand_from_prefix,
             optout_keyword: c.instruction.as_ref().map(|i| i.keyword.as_str()),

@@ -10,8 +10,10 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 /// `senders --json` after importing `export`, with the fields the truth files
-/// do not carry (`class`, `in_flight`, `line`) moved aside; one import is
-/// one line, `me`.
+/// do not carry (`class`, `in_flight`, `line`, `kind_reason`,
+/// `claimed_brand`) moved aside; one import is one line, `me`; every
+/// marketing or suspicious sender says which rule made it so, and only a
+/// suspicious sender claims a brand.
 fn senders_json(export: &std::path::Path) -> (Vec<Value>, Vec<(String, u64)>) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite3");
@@ -28,6 +30,17 @@ fn senders_json(export: &std::path::Path) -> (Vec<Value>, Vec<(String, u64)>) {
         let o = v.as_object_mut().unwrap();
         o.remove("class");
         assert_eq!(o.remove("line"), Some(Value::from("me")), "{o:?}");
+        let reason = o.remove("kind_reason").unwrap();
+        let claimed = o.remove("claimed_brand").unwrap();
+        if matches!(o["kind"].as_str(), Some("marketing" | "suspicious")) {
+            assert!(
+                reason["rule"].as_str().is_some_and(|r| !r.is_empty()),
+                "{o:?}"
+            );
+        }
+        if o["kind"] != "suspicious" {
+            assert!(claimed.is_null(), "{o:?}");
+        }
         let n = o.remove("in_flight").and_then(|n| n.as_u64()).unwrap_or(0);
         in_flight.push((o["sender"].as_str().unwrap().to_string(), n));
     }

@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use jiff::tz::TimeZone;
 use unicode_width::UnicodeWidthStr;
 
+use super::columns::{self, Column, Give};
 use super::{CliError, ListArgs};
 use crate::text;
 use crate::track::{Report, SenderKind, SenderReport, Status};
@@ -14,9 +15,9 @@ use crate::track::{Report, SenderKind, SenderReport, Status};
 pub fn badge(status: Status) -> (&'static str, &'static str) {
     match status {
         Status::Violating => ("✗ violating", "\x1b[1;31m"),
-        Status::Subscribed => ("● subscribed", "\x1b[33m"),
+        Status::Subscribed => ("● not opted out", "\x1b[33m"),
         Status::OptedOut => ("✓ opted out", "\x1b[32m"),
-        Status::Confirmed => ("✓ confirmed", "\x1b[1;32m"),
+        Status::Confirmed => ("✓✓ confirmed", "\x1b[1;32m"),
         Status::Resubscribed => ("↺ resubscribed", "\x1b[34m"),
         Status::None => ("· none", "\x1b[2m"),
         Status::Ignored => ("– ignored", "\x1b[2m"),
@@ -133,61 +134,110 @@ pub fn print_senders(report: &Report, args: &ListArgs, zone: &TimeZone) -> Resul
                 || s.status != Status::None
         });
     }
-    let colour = use_colour();
-    writeln!(
-        out,
-        "{} {} {} {} {:>5} {} {} {} {:>5} LAST SEEN",
-        pad("STATUS", 14),
-        pad("BRAND", 14),
-        pad("SENDER", 18),
-        pad("KIND", 13),
-        "MKT",
-        pad("KEYWORD→TARGET", 22),
-        pad("OPTED OUT", 16),
-        pad("CONFIRMED", 16),
-        "AFTER",
-    )?;
+    let several_lines = report
+        .senders
+        .first()
+        .is_some_and(|first| report.senders.iter().any(|s| s.line != first.line));
+    let mut status = Column::new("STATUS", Give::Never);
+    let mut line = Column::new("LINE", Give::Shrink(4));
+    let mut brand = Column::new("BRAND", Give::Shrink(6));
+    let mut sender = Column::new("SENDER", Give::Never);
+    let mut kind = Column::new("KIND", Give::Drop(3));
+    let mut mkt = Column::new("MKT", Give::Never).right();
+    let mut keyword = Column::new("KEYWORD→TARGET", Give::Never);
+    let mut opted = Column::new("OPTED OUT", Give::Drop(2));
+    let mut confirmed = Column::new("CONFIRMED", Give::Drop(0));
+    let mut after = Column::new("AFTER", Give::Never).right();
+    let mut seen = Column::new("LAST SEEN", Give::Drop(1));
     for s in &rows {
-        let (label, ansi) = badge(s.status);
-        let status = pad(label, 14);
-        let status = if colour {
-            format!("{ansi}{status}\x1b[0m")
-        } else {
-            status
-        };
-        let kw = match (&s.keyword, &s.target) {
-            (Some(k), Some(t)) => format!("{k}→{t}"),
-            (Some(k), None) => k.clone(),
-            _ => "-".into(),
-        };
-        let opted = match &s.findings.optout {
+        status.cells.push(badge(s.status).0.to_string());
+        line.cells.push(text::sanitize(&s.line));
+        brand
+            .cells
+            .push(text::sanitize(s.brand.as_deref().unwrap_or("-")));
+        sender.cells.push(text::sanitize(&s.key));
+        kind.cells.push(s.kind.as_str().to_string());
+        mkt.cells.push(s.marketing.to_string());
+        keyword
+            .cells
+            .push(text::sanitize(&match (&s.keyword, &s.target) {
+                (Some(k), Some(t)) => format!("{k}→{t}"),
+                (Some(k), None) => k.clone(),
+                _ => "-".into(),
+            }));
+        opted.cells.push(match &s.findings.optout {
             Some(o) if o.manual.is_some() => format!("{} (manual)", date(Some(o.moment()), zone)),
             Some(o) => date(Some(o.moment()), zone),
             None => "-".into(),
-        };
-        writeln!(
-            out,
-            "{} {} {} {} {:>5} {} {} {} {:>5} {}",
-            status,
-            pad(&text::sanitize(s.brand.as_deref().unwrap_or("-")), 14),
-            pad(&text::sanitize(&s.key), 18),
-            pad(s.kind.as_str(), 13),
-            s.marketing,
-            pad(&text::sanitize(&kw), 22),
-            pad(&opted, 16),
-            pad(&date(s.findings.confirmed, zone), 16),
-            s.after_optout(),
-            date(s.last_seen, zone),
-        )?;
+        });
+        confirmed.cells.push(date(s.findings.confirmed, zone));
+        after.cells.push(s.after_optout().to_string());
+        seen.cells.push(date(s.last_seen, zone));
     }
+    let mut columns = vec![status];
+    if several_lines {
+        columns.push(line);
+    }
+    columns.extend([
+        brand, sender, kind, mkt, keyword, opted, confirmed, after, seen,
+    ]);
+    let statuses: Vec<Status> = rows.iter().map(|s| s.status).collect();
+    print_table(&mut out, &columns, &statuses)?;
     if rows.is_empty() {
         writeln!(out, "(no senders match)")?;
     }
     Ok(())
 }
 
+/// Prints `columns` laid out in the terminal's width, colouring each row's
+/// status (the first column) when colour is on.
+fn print_table(
+    out: &mut impl Write,
+    columns: &[Column],
+    statuses: &[Status],
+) -> Result<(), CliError> {
+    let colour = use_colour();
+    let lines = columns::render(columns, columns::available_width());
+    let status_width = lines.first().map_or(0, |_| {
+        columns[0]
+            .cells
+            .iter()
+            .map(|c| c.width())
+            .chain([6])
+            .max()
+            .unwrap_or(6)
+    });
+    for (i, l) in lines.iter().enumerate() {
+        match i.checked_sub(1).and_then(|r| statuses.get(r)) {
+            Some(&st) if colour => {
+                let (_, ansi) = badge(st);
+                let cut = l
+                    .char_indices()
+                    .scan(0, |w, (b, c)| {
+                        *w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                        Some((b + c.len_utf8(), *w))
+                    })
+                    .find(|&(_, w)| w >= status_width)
+                    .map_or(l.len(), |(b, _)| b);
+                let (head, tail) = l.split_at(cut);
+                writeln!(out, "{ansi}{head}\x1b[0m{tail}")?;
+            }
+            _ => writeln!(out, "{l}")?,
+        }
+    }
+    Ok(())
+}
+
 pub fn print_brands(report: &Report, args: &ListArgs, zone: &TimeZone) -> Result<(), CliError> {
     let f = filter(args)?;
+    if let Some(b) = &f.brand
+        && !report.brands.iter().any(|x| &x.brand == b)
+    {
+        return Err(CliError(format!(
+            "no brand '{}' in your messages: see `optout brands`",
+            text::sanitize(b)
+        )));
+    }
     let rows: Vec<_> = report
         .brands
         .iter()
@@ -200,42 +250,42 @@ pub fn print_brands(report: &Report, args: &ListArgs, zone: &TimeZone) -> Result
         writeln!(out)?;
         return Ok(());
     }
-    let colour = use_colour();
-    writeln!(
-        out,
-        "{} {} {:>7} {:>5} {} {} {:>5} SENDERS",
-        pad("STATUS", 14),
-        pad("BRAND", 16),
-        "NUMBERS",
-        "MKT",
-        pad("KEYWORD", 8),
-        pad("OPTED OUT", 16),
-        "AFTER"
-    )?;
+    let several_lines = report
+        .brands
+        .first()
+        .is_some_and(|first| report.brands.iter().any(|b| b.line != first.line));
+    let mut status = Column::new("STATUS", Give::Never);
+    let mut line = Column::new("LINE", Give::Shrink(4));
+    let mut brand = Column::new("BRAND", Give::Shrink(6));
+    let mut numbers = Column::new("NUMBERS", Give::Never).right();
+    let mut mkt = Column::new("MKT", Give::Never).right();
+    let mut keyword = Column::new("KEYWORD", Give::Never);
+    let mut opted = Column::new("OPTED OUT", Give::Drop(1));
+    let mut after = Column::new("AFTER", Give::Never).right();
+    let mut senders = Column::new("SENDERS", Give::Drop(0));
     for b in &rows {
-        let (label, ansi) = badge(b.status);
-        let status = pad(label, 14);
-        let status = if colour {
-            format!("{ansi}{status}\x1b[0m")
-        } else {
-            status
-        };
-        writeln!(
-            out,
-            "{} {} {:>7} {:>5} {} {} {:>5} {}",
-            status,
-            pad(&text::sanitize(&b.brand), 16),
-            b.senders.len(),
-            b.marketing,
-            pad(b.keyword.as_deref().unwrap_or("-"), 8),
-            pad(
-                &date(b.optout.as_ref().map(crate::track::OptOut::moment), zone),
-                16
-            ),
-            b.after_optout,
-            text::sanitize(&b.senders.join(", "))
-        )?;
+        status.cells.push(badge(b.status).0.to_string());
+        line.cells.push(text::sanitize(&b.line));
+        brand.cells.push(text::sanitize(&b.brand));
+        numbers.cells.push(b.senders.len().to_string());
+        mkt.cells.push(b.marketing.to_string());
+        keyword
+            .cells
+            .push(text::sanitize(b.keyword.as_deref().unwrap_or("-")));
+        opted.cells.push(date(
+            b.optout.as_ref().map(crate::track::OptOut::moment),
+            zone,
+        ));
+        after.cells.push(b.after_optout.to_string());
+        senders.cells.push(text::sanitize(&b.senders.join(", ")));
     }
+    let mut columns = vec![status];
+    if several_lines {
+        columns.push(line);
+    }
+    columns.extend([brand, numbers, mkt, keyword, opted, after, senders]);
+    let statuses: Vec<Status> = rows.iter().map(|b| b.status).collect();
+    print_table(&mut out, &columns, &statuses)?;
     if rows.is_empty() {
         writeln!(out, "(no brands match)")?;
     }

@@ -137,8 +137,11 @@ impl Store {
         let messages = tx.execute("DELETE FROM messages WHERE line_id = ?1", [id])?;
         tx.execute("DELETE FROM manual_optouts WHERE line_id = ?1", [id])?;
         tx.execute("DELETE FROM imports WHERE line_id = ?1", [id])?;
+        // An address only the removed line used goes with it.
         tx.execute(
-            "DELETE FROM aliases WHERE sender_id NOT IN (SELECT DISTINCT sender_id FROM messages)",
+            "DELETE FROM aliases WHERE NOT EXISTS (
+                SELECT 1 FROM messages m
+                WHERE m.sender_id = aliases.sender_id AND m.address = aliases.raw)",
             [],
         )?;
         tx.execute(

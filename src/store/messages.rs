@@ -212,6 +212,7 @@ pub struct RelabelRow<'a> {
 pub struct Relabel {
     pub kind: &'static str,
     pub rule_id: Option<String>,
+    pub reason: Option<String>,
     pub brand: Option<String>,
     pub brand_from_prefix: bool,
     pub optout_keyword: Option<String>,
@@ -236,7 +237,7 @@ impl Store {
             )?;
             let mut update = tx.prepare(
                 "UPDATE messages SET kind = ?2, rule_id = ?3, brand = ?4, brand_from_prefix = ?5,
-                    optout_keyword = ?6, optout_target = ?7 WHERE id = ?1",
+                    optout_keyword = ?6, optout_target = ?7, reason = ?8 WHERE id = ?1",
             )?;
             let mut rows = select.query([])?;
             while let Some(row) = rows.next()? {
@@ -264,11 +265,34 @@ impl Store {
                     i64::from(new.brand_from_prefix),
                     new.optout_keyword,
                     new.optout_target,
+                    new.reason,
                 ])?;
             }
         }
         write_meta(&tx, "rules_version", rules_version)?;
         tx.commit()?;
         Ok(changed)
+    }
+}
+
+/// Message id → (rule id, the words that decided its kind).
+pub type Reasons = std::collections::HashMap<i64, (Option<String>, Option<String>)>;
+
+impl Store {
+    /// The rule id and the words that decided each of these messages' kind.
+    pub fn reasons_of(&self, ids: &[i64]) -> Result<Reasons, StoreError> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT rule_id, reason FROM messages WHERE id = ?1")?;
+        for &id in ids {
+            if let Some(r) = stmt
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+            {
+                out.insert(id, r);
+            }
+        }
+        Ok(out)
     }
 }

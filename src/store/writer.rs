@@ -30,6 +30,8 @@ pub struct NewMessage<'a> {
     pub dedupe: i64,
     pub kind: &'a str,
     pub rule_id: Option<&'a str>,
+    /// The words that decided the kind.
+    pub reason: Option<&'a str>,
     pub brand: Option<&'a str>,
     pub brand_from_prefix: bool,
     pub optout_keyword: Option<&'a str>,
@@ -166,9 +168,9 @@ impl<'a> MessageWriter<'a> {
         let insert_message = tx.prepare(
             "INSERT OR IGNORE INTO messages(sender_id, direction, address, ts_ms, utc_offset_s,
                 body, channel, contact_name, import_id, dedupe, hint, kind, rule_id, brand,
-                brand_from_prefix, optout_keyword, optout_target, line_id)
+                brand_from_prefix, optout_keyword, optout_target, line_id, reason)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18)",
+                ?18, ?19)",
         )?;
         Ok(MessageWriter {
             tx,
@@ -232,6 +234,7 @@ impl<'a> MessageWriter<'a> {
             m.optout_keyword,
             m.optout_target,
             self.line_id,
+            m.reason,
         ])?;
         if inserted == 1 {
             self.new += 1;

@@ -19,7 +19,14 @@ pub struct SenderReport {
     pub aliases: Vec<String>,
     pub class: SenderClass,
     pub brand: Option<String>,
+    /// The brand a suspicious sender's messages claim (its `brand` is none).
+    pub claimed_brand: Option<String>,
     pub kind: SenderKind,
+    /// The message whose labels explain `kind` (its latest message of that kind).
+    pub kind_message: Option<i64>,
+    /// Why `kind`: the rule and the words of `kind_message`, filled in by
+    /// the findings layer from the store.
+    pub kind_reason: Option<KindReason>,
     pub received: u64,
     pub marketing: u64,
     /// The advertised keyword (the latest one), and where it goes.
@@ -40,6 +47,15 @@ impl SenderReport {
     pub fn after_optout(&self) -> u64 {
         self.findings.violations.len() as u64
     }
+}
+
+/// Why a sender is of its kind: the rule that labelled its latest message
+/// of that kind, and the words it matched.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct KindReason {
+    pub rule: String,
+    /// The matched words, when a rule matched words (not for fallbacks).
+    pub text: Option<String>,
 }
 
 /// A brand's view: its senders together.
@@ -169,6 +185,10 @@ pub struct SenderJson {
     pub last_seen: Option<String>,
     /// The line (phone) these findings are on.
     pub line: String,
+    /// Why `kind`: `{"rule", "text"}` of its latest message of that kind.
+    pub kind_reason: Option<KindReason>,
+    /// The brand a suspicious sender claims (then `brand` is null).
+    pub claimed_brand: Option<String>,
 }
 
 fn at(m: Option<Moment>, zone: &TimeZone) -> Option<String> {
@@ -209,6 +229,8 @@ impl SenderReport {
             in_flight: self.findings.in_flight.len() as u64,
             last_seen: at(self.last_seen, zone),
             line: self.line.clone(),
+            kind_reason: self.kind_reason.clone(),
+            claimed_brand: self.claimed_brand.clone(),
         }
     }
 }

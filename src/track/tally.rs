@@ -40,7 +40,17 @@ struct SenderAcc {
     last_seen: Option<Moment>,
     /// The latest contact name the exports gave it, with its time.
     contact_name: Option<(i64, String)>,
+    /// Brands its suspicious messages claim (evidence of impersonation).
+    claimed: BTreeMap<String, u64>,
+    /// The latest marketing, suspicious and transactional message: the one
+    /// whose labels explain the sender's kind.
+    latest: [Option<Moment>; 3],
 }
+
+/// Index into `SenderAcc::latest`.
+const LATEST_MARKETING: usize = 0;
+const LATEST_SUSPICIOUS: usize = 1;
+const LATEST_TRANSACTIONAL: usize = 2;
 
 /// The earlier of two moments (ties by message id), for first/last seen.
 fn earlier(a: Moment, b: Moment) -> bool {
@@ -112,6 +122,8 @@ impl Tally {
             first_seen: None,
             last_seen: None,
             contact_name: None,
+            claimed: BTreeMap::new(),
+            latest: [None; 3],
         });
         self.index.insert((line_id, sender_id), i);
         Some(i)
@@ -146,22 +158,36 @@ impl Tally {
             return;
         }
         acc.received += 1;
-        match r.kind {
-            "marketing" => acc.marketing += 1,
+        let latest = match r.kind {
+            "marketing" => {
+                acc.marketing += 1;
+                Some(LATEST_MARKETING)
+            }
             // Counted apart: a scam is never "subscribed", and the
             // brand it claims is not its own.
-            "suspicious" => acc.suspicious += 1,
+            "suspicious" => {
+                acc.suspicious += 1;
+                Some(LATEST_SUSPICIOUS)
+            }
             "transactional" | "optout_confirmation" | "resubscribe_confirmation" => {
                 acc.transactional += 1;
+                Some(LATEST_TRANSACTIONAL)
             }
-            _ => {}
-        }
-        if r.kind != "suspicious"
-            && let Some(brand) = r.brand
+            _ => None,
+        };
+        if let Some(k) = latest
+            && acc.latest[k].is_none_or(|l| earlier(l, moment))
         {
-            *acc.brands
-                .entry((brand.to_string(), r.brand_from_prefix))
-                .or_default() += 1;
+            acc.latest[k] = Some(moment);
+        }
+        if let Some(brand) = r.brand {
+            if r.kind == "suspicious" {
+                *acc.claimed.entry(brand.to_string()).or_default() += 1;
+            } else {
+                *acc.brands
+                    .entry((brand.to_string(), r.brand_from_prefix))
+                    .or_default() += 1;
+            }
         }
         if let Some(k) = r.optout_keyword {
             let target = r.optout_target.map(str::to_string);
@@ -415,7 +441,26 @@ impl Timelines {
             } else {
                 SenderKind::Personal
             };
-            let brand = brand_of[i].clone();
+            // A suspicious sender has no brand of its own: the one it claims
+            // is kept apart, as evidence of impersonation.
+            let (brand, claimed_brand) = if kind == SenderKind::Suspicious {
+                let claimed = s
+                    .claimed
+                    .iter()
+                    .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+                    .map(|(b, _)| b.clone())
+                    .or_else(|| brand_of[i].clone());
+                (None, claimed)
+            } else {
+                (brand_of[i].clone(), None)
+            };
+            let kind_message = match kind {
+                SenderKind::Marketing => s.latest[LATEST_MARKETING],
+                SenderKind::Suspicious => s.latest[LATEST_SUSPICIOUS],
+                SenderKind::Transactional => s.latest[LATEST_TRANSACTIONAL],
+                SenderKind::Personal => None,
+            }
+            .and_then(|m| m.message_id);
             let is_ignored = ignored.contains(&(false, s.key.clone()))
                 || brand
                     .as_ref()
@@ -433,7 +478,10 @@ impl Timelines {
                 aliases: s.aliases,
                 class: s.class,
                 brand,
+                claimed_brand,
                 kind,
+                kind_message,
+                kind_reason: None,
                 received: s.received,
                 marketing: s.marketing,
                 keyword,

@@ -25,6 +25,9 @@ ALTER TABLE manual_optouts ADD COLUMN line_id INTEGER NOT NULL DEFAULT 1;
 DROP INDEX messages_ts_dedupe;
 CREATE UNIQUE INDEX messages_ts_dedupe ON messages(ts_ms, dedupe, line_id);
 
+-- The words that decided a message's kind ("why marketing"), beside rule_id.
+ALTER TABLE messages ADD COLUMN reason TEXT;
+
 -- Spellings of one company merged by the user (浦发 / 浦发银行 / SPDB).
 CREATE TABLE brand_aliases (
     alias          TEXT PRIMARY KEY,
