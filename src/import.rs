@@ -282,20 +282,86 @@ impl Default for ImportOptions {
     }
 }
 
-/// Opens `path` for import: refuses directories and empty files with a clear
-/// message and sniffs the format from the first bytes.
+/// Opens `path` for import: refuses directories, anything that is not a
+/// regular file (a FIFO would block forever, `/dev/zero` never ends) and
+/// empty files with a clear message.
 pub fn open_input(path: &Path) -> Result<(File, u64), ImportError> {
-    let meta = std::fs::metadata(path).map_err(|e| ImportError::io(path, &e))?;
-    if meta.is_dir() {
-        return Err(ImportError::new(path, "is a directory, not an export file")
-            .hint("name the export file inside it"));
-    }
+    let meta = regular_file(path)?;
     if meta.len() == 0 {
         return Err(ImportError::new(path, "the file is empty")
             .hint("export your messages again; the copy may have failed"));
     }
     let file = File::open(path).map_err(|e| ImportError::io(path, &e))?;
     Ok((file, meta.len()))
+}
+
+/// The metadata of `path` (symlinks followed) when it is a regular file;
+/// otherwise an error saying what was found instead.
+pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, ImportError> {
+    let meta = std::fs::metadata(path).map_err(|e| ImportError::io(path, &e))?;
+    if meta.is_file() {
+        return Ok(meta);
+    }
+    if meta.is_dir() {
+        return Err(ImportError::new(path, "is a directory, not an export file")
+            .hint("name the export file inside it"));
+    }
+    Err(ImportError::new(
+        path,
+        format!("is not a regular file but {}", file_kind(&meta)),
+    )
+    .hint("copy the export to a regular file and import that"))
+}
+
+/// What a non-regular file is, in words.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "a special file"
+}
+
+/// The largest small side file optout reads whole (an iPhone backup's
+/// `Manifest.plist`, typically a few kB to a few hundred kB): 16 MiB.
+pub const MAX_SIDE_FILE: u64 = 16 * 1024 * 1024;
+
+/// Reads a small side file whole, refusing a special file or one larger
+/// than `max` bytes (read with the bound even if the file grows meanwhile).
+pub fn read_small(path: &Path, max: u64) -> Result<Vec<u8>, ImportError> {
+    let meta = regular_file(path)?;
+    if meta.len() > max {
+        return Err(ImportError::new(
+            path,
+            format!(
+                "is {} bytes, more than the {max} a file of this kind can be",
+                meta.len()
+            ),
+        ));
+    }
+    let file = File::open(path).map_err(|e| ImportError::io(path, &e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| ImportError::io(path, &e))?;
+    if bytes.len() as u64 > max {
+        return Err(ImportError::new(
+            path,
+            format!("grew past {max} bytes while being read"),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Decides which format `path` holds by looking at its content, never its

@@ -187,7 +187,7 @@ pub fn read(
     let first_line = {
         let head = reader.fill_buf().map_err(|e| ImportError::io(path, &e))?;
         let text = String::from_utf8_lossy(head);
-        text.lines().next().unwrap_or("").to_string()
+        text.split(['\r', '\n']).next().unwrap_or("").to_string()
     };
     let delimiter = delimiter_of(&first_line);
     let mut rows = ::csv::ReaderBuilder::new()

@@ -29,6 +29,7 @@ pub fn read(
     let (counting, bytes) = CountingReader::new(file);
     let mut reader = BufReader::with_capacity(256 * 1024, HashingReader::new(counting));
     let mut used_zone = false;
+    json_stream::skip_utf8_bom(path, &mut reader)?;
     let top = json_stream::for_each_element(path, &mut reader, &mut |n, raw| {
         if n.is_multiple_of(PROGRESS_EVERY) {
             progress.set_position(bytes.get());
