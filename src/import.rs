@@ -9,6 +9,7 @@ pub mod android_db;
 pub mod android_xml;
 pub mod csv;
 pub mod fields;
+mod files;
 pub mod generic_json;
 pub mod ios_db;
 pub mod json_stream;
@@ -26,6 +27,7 @@ use std::sync::mpsc;
 use sha2::{Digest, Sha256};
 
 pub use crate::model::{Channel, Direction, ImportedMessage, Position};
+pub use files::{MAX_SIDE_FILE, read_small, regular_file};
 
 /// Where an importer sends what it reads.
 pub trait MessageSink {
@@ -295,73 +297,41 @@ pub fn open_input(path: &Path) -> Result<(File, u64), ImportError> {
     Ok((file, meta.len()))
 }
 
-/// The metadata of `path` (symlinks followed) when it is a regular file;
-/// otherwise an error saying what was found instead.
-pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, ImportError> {
-    let meta = std::fs::metadata(path).map_err(|e| ImportError::io(path, &e))?;
-    if meta.is_file() {
-        return Ok(meta);
-    }
-    if meta.is_dir() {
-        return Err(ImportError::new(path, "is a directory, not an export file")
-            .hint("name the export file inside it"));
-    }
-    Err(ImportError::new(
-        path,
-        format!("is not a regular file but {}", file_kind(&meta)),
-    )
-    .hint("copy the export to a regular file and import that"))
-}
+/// The longest text one record may carry (a body, an MMS text part, an
+/// address): 1 MiB. Real messages are a few hundred bytes; a record over
+/// the limit is skipped and reported with its position, and the streaming
+/// readers (XML, JSON, NDJSON, CSV) never hold more than about this much
+/// of it. MMS media (`data` in SMS Backup & Restore) is never held at all.
+pub const MAX_RECORD_TEXT: usize = 1024 * 1024;
 
-/// What a non-regular file is, in words.
-fn file_kind(meta: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let kind = meta.file_type();
-        if kind.is_fifo() {
-            return "a named pipe (FIFO)";
-        }
-        if kind.is_char_device() || kind.is_block_device() {
-            return "a device";
-        }
-        if kind.is_socket() {
-            return "a socket";
-        }
-    }
-    let _ = meta;
-    "a special file"
-}
-
-/// The largest small side file optout reads whole (an iPhone backup's
-/// `Manifest.plist`, typically a few kB to a few hundred kB): 16 MiB.
-pub const MAX_SIDE_FILE: u64 = 16 * 1024 * 1024;
-
-/// Reads a small side file whole, refusing a special file or one larger
-/// than `max` bytes (read with the bound even if the file grows meanwhile).
-pub fn read_small(path: &Path, max: u64) -> Result<Vec<u8>, ImportError> {
-    let meta = regular_file(path)?;
-    if meta.len() > max {
-        return Err(ImportError::new(
-            path,
+/// Hands `msg` to `sink`, or skips it (with its position and why) when one
+/// of its texts is longer than [`MAX_RECORD_TEXT`]: the last line of
+/// defence for formats whose reader cannot cut a field short while reading.
+pub fn deliver(
+    sink: &mut dyn MessageSink,
+    pos: Option<Position>,
+    msg: ImportedMessage,
+) -> Result<(), ImportError> {
+    let longest = [
+        ("body", msg.body.len()),
+        ("address", msg.address.len()),
+        (
+            "contact name",
+            msg.contact_name.as_ref().map_or(0, String::len),
+        ),
+    ]
+    .into_iter()
+    .max_by_key(|&(_, n)| n);
+    if let Some((what, n)) = longest.filter(|&(_, n)| n > MAX_RECORD_TEXT) {
+        sink.rejected(
+            pos,
             format!(
-                "is {} bytes, more than the {max} a file of this kind can be",
-                meta.len()
+                "a message whose {what} is {n} bytes, over the {MAX_RECORD_TEXT} a record may hold"
             ),
-        ));
+        );
+        return Ok(());
     }
-    let file = File::open(path).map_err(|e| ImportError::io(path, &e))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| ImportError::io(path, &e))?;
-    if bytes.len() as u64 > max {
-        return Err(ImportError::new(
-            path,
-            format!("grew past {max} bytes while being read"),
-        ));
-    }
-    Ok(bytes)
+    sink.message(msg)
 }
 
 /// Decides which format `path` holds by looking at its content, never its
@@ -500,6 +470,8 @@ pub fn read_file(
     sink: &mut dyn MessageSink,
     progress: &dyn Progress,
 ) -> Result<SourceFile, ImportError> {
+    // Private copies a killed run left behind go at the next import.
+    sqlite::remove_stale_copies();
     match format {
         Format::AndroidXml => {
             let (file, _) = open_input(path)?;

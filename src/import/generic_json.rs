@@ -88,14 +88,18 @@ fn record(
         return Ok(());
     };
     *used_zone |= time.used_zone;
-    sink.message(ImportedMessage {
-        direction,
-        address,
-        timestamp_ms: time.timestamp_ms,
-        utc_offset_s: time.utc_offset_s,
-        body: json_text(map.get("body")).unwrap_or_default(),
-        channel: Channel::Sms,
-        contact_name: clean_contact(json_text(map.get("contact_name"))),
-        hint: None,
-    })
+    super::deliver(
+        sink,
+        pos,
+        ImportedMessage {
+            direction,
+            address,
+            timestamp_ms: time.timestamp_ms,
+            utc_offset_s: time.utc_offset_s,
+            body: json_text(map.get("body")).unwrap_or_default(),
+            channel: Channel::Sms,
+            contact_name: clean_contact(json_text(map.get("contact_name"))),
+            hint: None,
+        },
+    )
 }

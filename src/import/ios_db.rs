@@ -452,16 +452,20 @@ fn emit(row: &Row, record: u64, sink: &mut dyn MessageSink) -> Result<(), Import
         _ if row.is_spam => Some("junk"),
         _ => None,
     };
-    sink.message(ImportedMessage {
-        direction,
-        address,
-        timestamp_ms,
-        utc_offset_s: None,
-        body,
-        channel,
-        contact_name: None,
-        hint: hint.map(str::to_string),
-    })
+    super::deliver(
+        sink,
+        pos,
+        ImportedMessage {
+            direction,
+            address,
+            timestamp_ms,
+            utc_offset_s: None,
+            body,
+            channel,
+            contact_name: None,
+            hint: hint.map(str::to_string),
+        },
+    )
 }
 
 #[cfg(test)]

@@ -350,19 +350,23 @@ fn record(
         sink.rejected(pos, format!("{what} without an address"));
         return Ok(());
     };
-    sink.message(ImportedMessage {
-        direction,
-        address,
-        timestamp_ms,
-        utc_offset_s: None,
-        body,
-        channel,
-        contact_name: match direction {
-            Direction::Incoming => clean_contact(contact_name),
-            Direction::Outgoing => None,
+    super::deliver(
+        sink,
+        pos,
+        ImportedMessage {
+            direction,
+            address,
+            timestamp_ms,
+            utc_offset_s: None,
+            body,
+            channel,
+            contact_name: match direction {
+                Direction::Incoming => clean_contact(contact_name),
+                Direction::Outgoing => None,
+            },
+            hint: None,
         },
-        hint: None,
-    })
+    )
 }
 
 /// The other party of an MMS: the sender of a received one, the `~`-joined

@@ -202,7 +202,17 @@ pub fn db_error(path: &Path, err: &rusqlite::Error) -> ImportError {
             .hint("check that the file exists and is readable by your user"),
         Some(ErrorCode::PermissionDenied) => ImportError::new(path, "permission denied")
             .hint("make the file readable by your user (chmod u+r) and try again"),
-        _ => ImportError::new(path, format!("cannot read the database: {err}")),
+        // Its Display quotes the whole query: say what was wrong, not the SQL.
+        _ => match err {
+            rusqlite::Error::SqlInputError { msg, .. } => ImportError::new(
+                path,
+                format!(
+                    "the database's tables are not laid out as in a message database optout knows ({msg})"
+                ),
+            )
+            .hint("import the phone's own sms.db, chat.db or mmssms.db, not a converted copy"),
+            _ => ImportError::new(path, format!("cannot read the database: {err}")),
+        },
     }
 }
 

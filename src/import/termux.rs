@@ -100,14 +100,18 @@ fn record(
         Direction::Incoming => clean_contact(json_text(map.get("sender"))),
         Direction::Outgoing => None,
     };
-    sink.message(ImportedMessage {
-        direction,
-        address,
-        timestamp_ms: time.timestamp_ms,
-        utc_offset_s: time.utc_offset_s,
-        body: json_text(map.get("body")).unwrap_or_default(),
-        channel: Channel::Sms,
-        contact_name,
-        hint: None,
-    })
+    super::deliver(
+        sink,
+        pos,
+        ImportedMessage {
+            direction,
+            address,
+            timestamp_ms: time.timestamp_ms,
+            utc_offset_s: time.utc_offset_s,
+            body: json_text(map.get("body")).unwrap_or_default(),
+            channel: Channel::Sms,
+            contact_name,
+            hint: None,
+        },
+    )
 }
