@@ -9,6 +9,7 @@ pub mod android_db;
 pub mod android_xml;
 pub mod csv;
 pub mod fields;
+mod files;
 pub mod generic_json;
 pub mod ios_db;
 pub mod json_stream;
@@ -26,6 +27,7 @@ use std::sync::mpsc;
 use sha2::{Digest, Sha256};
 
 pub use crate::model::{Channel, Direction, ImportedMessage, Position};
+pub use files::{MAX_SIDE_FILE, read_small, regular_file};
 
 /// Where an importer sends what it reads.
 pub trait MessageSink {
@@ -282,20 +284,54 @@ impl Default for ImportOptions {
     }
 }
 
-/// Opens `path` for import: refuses directories and empty files with a clear
-/// message and sniffs the format from the first bytes.
+/// Opens `path` for import: refuses directories, anything that is not a
+/// regular file (a FIFO would block forever, `/dev/zero` never ends) and
+/// empty files with a clear message.
 pub fn open_input(path: &Path) -> Result<(File, u64), ImportError> {
-    let meta = std::fs::metadata(path).map_err(|e| ImportError::io(path, &e))?;
-    if meta.is_dir() {
-        return Err(ImportError::new(path, "is a directory, not an export file")
-            .hint("name the export file inside it"));
-    }
+    let meta = regular_file(path)?;
     if meta.len() == 0 {
         return Err(ImportError::new(path, "the file is empty")
             .hint("export your messages again; the copy may have failed"));
     }
     let file = File::open(path).map_err(|e| ImportError::io(path, &e))?;
     Ok((file, meta.len()))
+}
+
+/// The longest text one record may carry (a body, an MMS text part, an
+/// address): 1 MiB. Real messages are a few hundred bytes; a record over
+/// the limit is skipped and reported with its position, and the streaming
+/// readers (XML, JSON, NDJSON, CSV) never hold more than about this much
+/// of it. MMS media (`data` in SMS Backup & Restore) is never held at all.
+pub const MAX_RECORD_TEXT: usize = 1024 * 1024;
+
+/// Hands `msg` to `sink`, or skips it (with its position and why) when one
+/// of its texts is longer than [`MAX_RECORD_TEXT`]: the last line of
+/// defence for formats whose reader cannot cut a field short while reading.
+pub fn deliver(
+    sink: &mut dyn MessageSink,
+    pos: Option<Position>,
+    msg: ImportedMessage,
+) -> Result<(), ImportError> {
+    let longest = [
+        ("body", msg.body.len()),
+        ("address", msg.address.len()),
+        (
+            "contact name",
+            msg.contact_name.as_ref().map_or(0, String::len),
+        ),
+    ]
+    .into_iter()
+    .max_by_key(|&(_, n)| n);
+    if let Some((what, n)) = longest.filter(|&(_, n)| n > MAX_RECORD_TEXT) {
+        sink.rejected(
+            pos,
+            format!(
+                "a message whose {what} is {n} bytes, over the {MAX_RECORD_TEXT} a record may hold"
+            ),
+        );
+        return Ok(());
+    }
+    sink.message(msg)
 }
 
 /// Decides which format `path` holds by looking at its content, never its
@@ -434,6 +470,8 @@ pub fn read_file(
     sink: &mut dyn MessageSink,
     progress: &dyn Progress,
 ) -> Result<SourceFile, ImportError> {
+    // Private copies a killed run left behind go at the next import.
+    sqlite::remove_stale_copies();
     match format {
         Format::AndroidXml => {
             let (file, _) = open_input(path)?;

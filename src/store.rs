@@ -101,8 +101,8 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
         };
-        store.configure()?;
-        store.migrate()?;
+        store.configure().map_err(|e| damaged(path, e))?;
+        store.migrate().map_err(|e| damaged(path, e))?;
         Ok(store)
     }
 
@@ -186,6 +186,21 @@ impl Store {
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
         write_meta(&self.conn, key, value)
     }
+}
+
+/// Turns "file is not a database" or "malformed" from opening the store into
+/// a message that says it is damaged and how to recover; other errors pass.
+fn damaged(path: &Path, err: StoreError) -> StoreError {
+    let m = err.message.to_ascii_lowercase();
+    if m.contains("not a database") || m.contains("malformed") || m.contains("corrupt") {
+        return store_err(format!(
+            "the optout database {} is damaged ({}): check it with sqlite3 '{}' 'PRAGMA integrity_check', then restore a backup copy of it, or move it aside and import your exports again",
+            path.display(),
+            err.message,
+            path.display()
+        ));
+    }
+    err
 }
 
 /// Sets one `meta` value on `conn` (a transaction derefs to one).

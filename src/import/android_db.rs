@@ -158,16 +158,20 @@ fn read_sms(
             sink.rejected(pos, format!("sms (_id {id}) without an address"));
             continue;
         };
-        sink.message(ImportedMessage {
-            direction,
-            address,
-            timestamp_ms,
-            utc_offset_s: None,
-            body: body.unwrap_or_default(),
-            channel: Channel::Sms,
-            contact_name: None,
-            hint: None,
-        })?;
+        super::deliver(
+            sink,
+            pos,
+            ImportedMessage {
+                direction,
+                address,
+                timestamp_ms,
+                utc_offset_s: None,
+                body: body.unwrap_or_default(),
+                channel: Channel::Sms,
+                contact_name: None,
+                hint: None,
+            },
+        )?;
     }
     Ok(())
 }
@@ -253,16 +257,20 @@ fn read_mms(
             sink.rejected(pos, format!("mms (_id {id}) without an address"));
             continue;
         };
-        sink.message(ImportedMessage {
-            direction,
-            address,
-            timestamp_ms,
-            utc_offset_s: None,
-            body: body_parts.join("\n"),
-            channel: Channel::Mms,
-            contact_name: None,
-            hint: None,
-        })?;
+        super::deliver(
+            sink,
+            pos,
+            ImportedMessage {
+                direction,
+                address,
+                timestamp_ms,
+                utc_offset_s: None,
+                body: body_parts.join("\n"),
+                channel: Channel::Mms,
+                contact_name: None,
+                hint: None,
+            },
+        )?;
     }
     Ok(())
 }

@@ -13,8 +13,12 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{
-    Channel, Direction, ImportError, ImportedMessage, MessageSink, Position, Progress, line_column,
+    Channel, Direction, ImportError, ImportedMessage, MAX_RECORD_TEXT, MessageSink, Position,
+    Progress, line_column,
 };
+
+mod guard;
+use guard::Guard;
 
 /// How often (in records) progress is reported.
 const PROGRESS_EVERY: u32 = 512;
@@ -33,6 +37,8 @@ struct MmsDraft {
     parts: Vec<(i64, String)>,
     from: Vec<String>,
     to: Vec<String>,
+    /// An attribute of the MMS, a part or an address was over the limit.
+    oversized: Option<String>,
 }
 
 /// Reads a whole SMS Backup & Restore file from `reader` into `sink`.
@@ -42,7 +48,7 @@ pub fn read<R: BufRead>(
     sink: &mut dyn MessageSink,
     progress: &dyn Progress,
 ) -> Result<(), ImportError> {
-    let mut xml = Reader::from_reader(reader);
+    let mut xml = Reader::from_reader(Guard::new(reader));
     xml.config_mut().check_end_names = true;
     let mut buf = Vec::with_capacity(8 * 1024);
     let mut root_open = false;
@@ -60,18 +66,31 @@ pub fn read<R: BufRead>(
         let event = match xml.read_event_into(&mut buf) {
             Ok(ev) => ev,
             Err(err) => {
+                if let Some((at, why)) = xml.get_ref().refused() {
+                    return Err(ImportError::new(path, format!("refused: {why}"))
+                        .at(line_column(path, *at))
+                        .hint("this is not an export SMS Backup & Restore writes; nothing was imported"));
+                }
                 let truncated = matches!(
                     err,
                     quick_xml::Error::Syntax(_) | quick_xml::Error::IllFormed(_)
                 ) && xml.get_mut().fill_buf().is_ok_and(<[u8]>::is_empty);
                 return Err(xml_error(
                     path,
-                    xml.error_position(),
+                    xml.get_ref().original(xml.error_position()),
                     &err.to_string(),
                     truncated,
                 ));
             }
         };
+        let end = xml.buffer_position();
+        let oversized = xml.get_mut().take_oversized_before(end).first().map(|o| {
+            format!(
+                "'{}' attribute is longer than the {MAX_RECORD_TEXT} bytes a record may hold",
+                crate::text::sanitize(&o.attribute)
+            )
+        });
+        let start = xml.get_ref().original(start);
         let opened = match event {
             Event::Start(e) => Some((e, false)),
             Event::Empty(e) => Some((e, true)),
@@ -117,12 +136,20 @@ pub fn read<R: BufRead>(
                 }
                 match name {
                     b"sms" => {
-                        read_sms(path, &e, start, sink)?;
+                        if let Some(why) = oversized {
+                            sink.rejected(
+                                Some(Position::Byte(start)),
+                                format!("an sms whose {why}"),
+                            );
+                        } else {
+                            read_sms(path, &e, start, sink)?;
+                        }
                         since_progress += 1;
                     }
                     b"mms" => {
                         let mut draft = MmsDraft {
                             position: start,
+                            oversized,
                             ..MmsDraft::default()
                         };
                         [draft.date, draft.msg_box, draft.address, draft.contact_name] = attrs(
@@ -139,14 +166,15 @@ pub fn read<R: BufRead>(
                         }
                         since_progress += 1;
                     }
-                    b"part" => {
+                    b"part" | b"addr" => {
                         if let Some(draft) = mms.as_mut() {
-                            read_part(path, &e, start, draft)?;
-                        }
-                    }
-                    b"addr" => {
-                        if let Some(draft) = mms.as_mut() {
-                            read_addr(path, &e, start, draft)?;
+                            if oversized.is_some() {
+                                draft.oversized = draft.oversized.take().or(oversized);
+                            } else if name == b"part" {
+                                read_part(path, &e, start, draft)?;
+                            } else {
+                                read_addr(path, &e, start, draft)?;
+                            }
                         }
                     }
                     _ => {}
@@ -155,10 +183,10 @@ pub fn read<R: BufRead>(
         }
         if since_progress >= PROGRESS_EVERY {
             since_progress = 0;
-            progress.set_position(xml.buffer_position());
+            progress.set_position(xml.get_ref().original(xml.buffer_position()));
         }
     }
-    progress.set_position(xml.buffer_position());
+    progress.set_position(xml.get_ref().original(xml.buffer_position()));
 
     if !root_open {
         return Err(
@@ -172,7 +200,10 @@ pub fn read<R: BufRead>(
             path,
             "the file ends before </smses>: the export is truncated",
         )
-        .at(line_column(path, xml.buffer_position()))
+        .at(line_column(
+            path,
+            xml.get_ref().original(xml.buffer_position()),
+        ))
         .hint("copy the export again or make a new backup; nothing was imported"));
     }
     Ok(())
@@ -257,16 +288,20 @@ fn read_sms(
         sink.rejected(pos, "sms without an address".into());
         return Ok(());
     };
-    sink.message(ImportedMessage {
-        direction,
-        address,
-        timestamp_ms,
-        utc_offset_s: None,
-        body: body.unwrap_or_default(),
-        channel: Channel::Sms,
-        contact_name: clean_contact(contact),
-        hint: None,
-    })
+    super::deliver(
+        sink,
+        pos,
+        ImportedMessage {
+            direction,
+            address,
+            timestamp_ms,
+            utc_offset_s: None,
+            body: body.unwrap_or_default(),
+            channel: Channel::Sms,
+            contact_name: clean_contact(contact),
+            hint: None,
+        },
+    )
 }
 
 fn clean_contact(contact: Option<String>) -> Option<String> {
@@ -310,6 +345,10 @@ fn read_addr(
 
 fn finish_mms(mut draft: MmsDraft, sink: &mut dyn MessageSink) -> Result<(), ImportError> {
     let pos = Some(Position::Byte(draft.position));
+    if let Some(why) = draft.oversized {
+        sink.rejected(pos, format!("an mms whose {why}"));
+        return Ok(());
+    }
     let direction = match draft.msg_box.as_deref().map(str::trim) {
         Some("1") => Direction::Incoming,
         Some("2") => Direction::Outgoing,
@@ -358,16 +397,20 @@ fn finish_mms(mut draft: MmsDraft, sink: &mut dyn MessageSink) -> Result<(), Imp
         .map(|(_, t)| t)
         .collect::<Vec<_>>()
         .join("\n");
-    sink.message(ImportedMessage {
-        direction,
-        address,
-        timestamp_ms,
-        utc_offset_s: None,
-        body,
-        channel: Channel::Mms,
-        contact_name: clean_contact(draft.contact_name),
-        hint: None,
-    })
+    super::deliver(
+        sink,
+        pos,
+        ImportedMessage {
+            direction,
+            address,
+            timestamp_ms,
+            utc_offset_s: None,
+            body,
+            channel: Channel::Mms,
+            contact_name: clean_contact(draft.contact_name),
+            hint: None,
+        },
+    )
 }
 
 /// Unescapes an XML attribute value leniently: the five named entities,

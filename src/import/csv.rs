@@ -187,7 +187,7 @@ pub fn read(
     let first_line = {
         let head = reader.fill_buf().map_err(|e| ImportError::io(path, &e))?;
         let text = String::from_utf8_lossy(head);
-        text.lines().next().unwrap_or("").to_string()
+        text.split(['\r', '\n']).next().unwrap_or("").to_string()
     };
     let delimiter = delimiter_of(&first_line);
     let mut rows = ::csv::ReaderBuilder::new()
@@ -327,14 +327,18 @@ fn row(
     };
     state.used_zone |= time.used_zone;
     state.read += 1;
-    sink.message(ImportedMessage {
-        direction,
-        address,
-        timestamp_ms: time.timestamp_ms,
-        utc_offset_s: time.utc_offset_s,
-        body: field(columns.body).unwrap_or_default(),
-        channel: Channel::Sms,
-        contact_name: clean_contact(columns.contact.and_then(field)),
-        hint: None,
-    })
+    super::deliver(
+        sink,
+        Some(Position::Line { line, column: 1 }),
+        ImportedMessage {
+            direction,
+            address,
+            timestamp_ms: time.timestamp_ms,
+            utc_offset_s: time.utc_offset_s,
+            body: field(columns.body).unwrap_or_default(),
+            channel: Channel::Sms,
+            contact_name: clean_contact(columns.contact.and_then(field)),
+            hint: None,
+        },
+    )
 }

@@ -29,6 +29,7 @@ pub fn read(
     let (counting, bytes) = CountingReader::new(file);
     let mut reader = BufReader::with_capacity(256 * 1024, HashingReader::new(counting));
     let mut used_zone = false;
+    json_stream::skip_utf8_bom(path, &mut reader)?;
     let top = json_stream::for_each_element(path, &mut reader, &mut |n, raw| {
         if n.is_multiple_of(PROGRESS_EVERY) {
             progress.set_position(bytes.get());
@@ -87,14 +88,18 @@ fn record(
         return Ok(());
     };
     *used_zone |= time.used_zone;
-    sink.message(ImportedMessage {
-        direction,
-        address,
-        timestamp_ms: time.timestamp_ms,
-        utc_offset_s: time.utc_offset_s,
-        body: json_text(map.get("body")).unwrap_or_default(),
-        channel: Channel::Sms,
-        contact_name: clean_contact(json_text(map.get("contact_name"))),
-        hint: None,
-    })
+    super::deliver(
+        sink,
+        pos,
+        ImportedMessage {
+            direction,
+            address,
+            timestamp_ms: time.timestamp_ms,
+            utc_offset_s: time.utc_offset_s,
+            body: json_text(map.get("body")).unwrap_or_default(),
+            channel: Channel::Sms,
+            contact_name: clean_contact(json_text(map.get("contact_name"))),
+            hint: None,
+        },
+    )
 }

@@ -45,6 +45,16 @@ pub fn for_each_element<R: Read>(
     Ok(top)
 }
 
+/// Steps over a UTF-8 byte-order mark (Windows tools write one before JSON,
+/// which JSON itself does not allow).
+pub fn skip_utf8_bom<R: std::io::BufRead>(path: &Path, reader: &mut R) -> Result<(), ImportError> {
+    let head = reader.fill_buf().map_err(|e| ImportError::io(path, &e))?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    Ok(())
+}
+
 /// One line for a JSON error, with where and what to do.
 pub fn json_error(path: &Path, err: &serde_json::Error) -> ImportError {
     use serde_json::error::Category;

@@ -30,6 +30,34 @@ pub const ENTRY: &str = "messages.ndjson";
 /// rather than held in memory.
 const MAX_LINE: usize = 64 * 1024 * 1024;
 
+/// A ZIP entry may always inflate to this much (1 MiB), whatever its
+/// compressed size.
+pub const MIN_INFLATE_ALLOWANCE: u64 = 1024 * 1024;
+/// Beyond that, an entry may inflate to at most 100 times its compressed
+/// size (real `messages.ndjson` files compress 5 to 20 times; a ZIP bomb
+/// of blank lines, a thousand times) ...
+pub const MAX_INFLATE_RATIO: u64 = 100;
+/// ... and never past 4 GiB.
+pub const MAX_INFLATED_ENTRY: u64 = 4 * 1024 * 1024 * 1024;
+
+/// How many bytes the entry with `compressed` bytes may inflate to.
+fn inflate_allowance(compressed: u64) -> u64 {
+    compressed
+        .saturating_mul(MAX_INFLATE_RATIO)
+        .clamp(MIN_INFLATE_ALLOWANCE, MAX_INFLATED_ENTRY)
+}
+
+fn bomb(path: &Path, entry: &str, allowed: u64) -> ImportError {
+    ImportError::new(
+        path,
+        format!(
+            "{} inflates to more than {allowed} bytes (over {MAX_INFLATE_RATIO} times its compressed size, or over 4 GiB): refused as a ZIP bomb",
+            crate::text::sanitize(entry)
+        ),
+    )
+    .hint("export your messages again with SMS Import/Export; nothing was imported")
+}
+
 /// MMS address types from the WAP spec.
 const PDU_FROM: i64 = 137;
 const PDU_TO: i64 = 151;
@@ -111,6 +139,7 @@ pub fn read(
         let (file, _) = open_input(path)?;
         let (counting, bytes) = CountingReader::new(file);
         let mut reader = BufReader::with_capacity(256 * 1024, HashingReader::new(counting));
+        super::json_stream::skip_utf8_bom(path, &mut reader)?;
         read_lines(path, &mut reader, sink, &|| {
             progress.set_position(bytes.get());
         })?;
@@ -124,11 +153,20 @@ pub fn read(
     let name = find_entry(path, &archive)?;
     let entry = archive.by_name(&name).map_err(|e| zip_error(path, &e))?;
     let unpacked = entry.size().max(1);
-    let (counting, bytes) = CountingReader::new(entry);
+    let allowed = inflate_allowance(entry.compressed_size());
+    if entry.size() > allowed {
+        return Err(bomb(path, &name, allowed));
+    }
+    // The declared size may lie: the bound is enforced on the bytes too.
+    let (counting, bytes) = CountingReader::new(entry.take(allowed.saturating_add(1)));
     let mut reader = BufReader::with_capacity(256 * 1024, counting);
-    read_lines(path, &mut reader, sink, &|| {
+    let result = read_lines(path, &mut reader, sink, &|| {
         progress.set_position(size.saturating_mul(bytes.get().min(unpacked)) / unpacked);
-    })?;
+    });
+    if bytes.get() > allowed {
+        return Err(bomb(path, &name, allowed));
+    }
+    result?;
     progress.set_position(size);
     Ok(SourceFile {
         sha256,
@@ -312,19 +350,23 @@ fn record(
         sink.rejected(pos, format!("{what} without an address"));
         return Ok(());
     };
-    sink.message(ImportedMessage {
-        direction,
-        address,
-        timestamp_ms,
-        utc_offset_s: None,
-        body,
-        channel,
-        contact_name: match direction {
-            Direction::Incoming => clean_contact(contact_name),
-            Direction::Outgoing => None,
+    super::deliver(
+        sink,
+        pos,
+        ImportedMessage {
+            direction,
+            address,
+            timestamp_ms,
+            utc_offset_s: None,
+            body,
+            channel,
+            contact_name: match direction {
+                Direction::Incoming => clean_contact(contact_name),
+                Direction::Outgoing => None,
+            },
+            hint: None,
         },
-        hint: None,
-    })
+    )
 }
 
 /// The other party of an MMS: the sender of a received one, the `~`-joined

@@ -45,9 +45,12 @@ pub struct Snapshot {
 /// An immutable open ignores a `-wal` file, and messages still in the
 /// write-ahead log (recent ones in a copied `chat.db` or `mmssms.db`) would
 /// be missing. So when `PATH-wal` exists and is not empty, the database and
-/// its log are copied into a private temporary folder and the copy is
-/// opened read-only: `SQLite` replays the log there, and its `-shm` file
-/// lands in the copy's folder, not the user's. The copy is removed after.
+/// its log are copied into a private temporary folder (`optout-read-PID-…`,
+/// mode 0700), the log is checkpointed into the copy, and the copy is
+/// opened immutable. On Unix the folder is then removed at once, while the
+/// connection keeps the open file: from then on nothing is left on disk
+/// whatever ends the process, even `kill -9`. A folder left by a run killed
+/// while copying is removed by the next import ([`remove_stale_copies`]).
 pub fn open_snapshot(path: &Path) -> Result<Snapshot, ImportError> {
     let wal = sibling(path, "-wal");
     if !std::fs::metadata(&wal).is_ok_and(|m| m.is_file() && m.len() > 0) {
@@ -56,28 +59,45 @@ pub fn open_snapshot(path: &Path) -> Result<Snapshot, ImportError> {
             _copy: None,
         });
     }
+    remove_stale_copies();
     let copy = PrivateCopy::new().map_err(|e| {
         ImportError::new(
             path,
             format!("cannot make a private copy to read its -wal: {e}"),
         )
+        .hint("check that the temporary folder (TMPDIR) exists and has room")
     })?;
-    let db = copy.dir.join("messages.db");
+    let db = copy.dir.path().join("messages.db");
     std::fs::copy(path, &db).map_err(|e| ImportError::io(path, &e))?;
-    std::fs::copy(&wal, copy.dir.join("messages.db-wal")).map_err(|e| ImportError::io(&wal, &e))?;
-    let conn = Connection::open_with_flags(
-        &db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| db_error(path, &e))?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(|e| db_error(path, &e))?;
+    std::fs::copy(&wal, copy.dir.path().join("messages.db-wal"))
+        .map_err(|e| ImportError::io(&wal, &e))?;
+    checkpoint(&db).map_err(|e| db_error(path, &e))?;
+    let conn = open_immutable(&db).map_err(|mut e| {
+        e.path = path.to_path_buf();
+        e
+    })?;
+    #[cfg(unix)]
+    {
+        // The connection holds the file open: the folder can go now.
+        drop(copy);
+        Ok(Snapshot { conn, _copy: None })
+    }
+    #[cfg(not(unix))]
     Ok(Snapshot {
         conn,
         _copy: Some(copy),
     })
+}
+
+/// Replays the copy's write-ahead log into it and leaves it a single file.
+fn checkpoint(db: &Path) -> Result<(), rusqlite::Error> {
+    let conn = Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    conn.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+    conn.close().map_err(|(_, e)| e)
 }
 
 fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {
@@ -86,34 +106,49 @@ fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {
     std::path::PathBuf::from(name)
 }
 
+/// The name every private copy folder starts with.
+const COPY_PREFIX: &str = "optout-read-";
+
 /// A folder only the user can read, removed when dropped.
 struct PrivateCopy {
-    dir: std::path::PathBuf,
+    dir: tempfile::TempDir,
 }
 
 impl PrivateCopy {
     fn new() -> std::io::Result<Self> {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "optout-read-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let mut builder = std::fs::DirBuilder::new();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder.create(&dir)?;
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{COPY_PREFIX}{}-", std::process::id()))
+            .tempdir()?;
         Ok(PrivateCopy { dir })
     }
 }
 
-impl Drop for PrivateCopy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+/// Removes the private copies that runs killed while copying left in the
+/// temporary folder: `optout-read-PID-…` folders whose process is gone
+/// (Linux, where `/proc` says which processes live; elsewhere nothing is
+/// removed).
+pub fn remove_stale_copies() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(COPY_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !alive && is_dir {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -167,7 +202,17 @@ pub fn db_error(path: &Path, err: &rusqlite::Error) -> ImportError {
             .hint("check that the file exists and is readable by your user"),
         Some(ErrorCode::PermissionDenied) => ImportError::new(path, "permission denied")
             .hint("make the file readable by your user (chmod u+r) and try again"),
-        _ => ImportError::new(path, format!("cannot read the database: {err}")),
+        // Its Display quotes the whole query: say what was wrong, not the SQL.
+        _ => match err {
+            rusqlite::Error::SqlInputError { msg, .. } => ImportError::new(
+                path,
+                format!(
+                    "the database's tables are not laid out as in a message database optout knows ({msg})"
+                ),
+            )
+            .hint("import the phone's own sms.db, chat.db or mmssms.db, not a converted copy"),
+            _ => ImportError::new(path, format!("cannot read the database: {err}")),
+        },
     }
 }
 

@@ -28,6 +28,7 @@ pub fn read(
     let (file, _) = open_input(path)?;
     let (counting, bytes) = CountingReader::new(file);
     let mut reader = BufReader::with_capacity(256 * 1024, HashingReader::new(counting));
+    json_stream::skip_utf8_bom(path, &mut reader)?;
     let top = json_stream::for_each_element(path, &mut reader, &mut |n, raw| {
         if n.is_multiple_of(PROGRESS_EVERY) {
             progress.set_position(bytes.get());
@@ -99,14 +100,18 @@ fn record(
         Direction::Incoming => clean_contact(json_text(map.get("sender"))),
         Direction::Outgoing => None,
     };
-    sink.message(ImportedMessage {
-        direction,
-        address,
-        timestamp_ms: time.timestamp_ms,
-        utc_offset_s: time.utc_offset_s,
-        body: json_text(map.get("body")).unwrap_or_default(),
-        channel: Channel::Sms,
-        contact_name,
-        hint: None,
-    })
+    super::deliver(
+        sink,
+        pos,
+        ImportedMessage {
+            direction,
+            address,
+            timestamp_ms: time.timestamp_ms,
+            utc_offset_s: time.utc_offset_s,
+            body: json_text(map.get("body")).unwrap_or_default(),
+            channel: Channel::Sms,
+            contact_name,
+            hint: None,
+        },
+    )
 }

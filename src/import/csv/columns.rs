@@ -255,7 +255,8 @@ pub fn guess_header(head: &[u8], map: Option<&str>) -> HeaderGuess {
     } else {
         encoding.decode_without_bom_handling(body).0.into_owned()
     };
-    let first = text.lines().next().unwrap_or("");
+    // Old Mac Excel ends lines with a bare CR.
+    let first = text.split(['\r', '\n']).next().unwrap_or("");
     if first.chars().any(|c| c.is_control() && c != '\t') {
         return HeaderGuess::NotCsv;
     }
