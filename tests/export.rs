@@ -81,6 +81,7 @@ fn options() -> ExportOptions {
         zone: shanghai(),
         now_ms: NOW_MS,
         policy: policy(),
+        all_messages: false,
     }
 }
 
@@ -232,17 +233,94 @@ fn sample_html_for_the_chromium_check() {
 
 // --- content ---------------------------------------------------------------
 
+/// The complaint text split into its offenders' sections, by name.
+fn complaint_sections(text: &str) -> Vec<(String, String)> {
+    text.split("\n==== ")
+        .skip(1)
+        .map(|sec| {
+            let (head, body) = sec.split_once(" ====\n").unwrap();
+            let name = head.split_once(". ").unwrap().1;
+            let name = name.split(" (").next().unwrap().to_string();
+            (name, body.to_string())
+        })
+        .collect()
+}
+
 #[test]
-fn the_complaint_names_the_type_the_optout_and_the_count() {
+fn the_complaint_follows_each_offenders_jurisdiction() {
     let text = render(&Selection::default(), ExportFormat::Complaint, &options());
-    assert!(text.contains("被举报号码：106912345678"));
-    // Loan and credit words make it financial marketing; the shop is advertising.
-    assert!(text.contains("举报类型：金融营销"));
-    assert!(text.contains("举报类型：商业广告"));
-    assert!(text.contains("I revoked consent on 2026-03-02 by replying \"Stop\" to 72345"));
-    assert!(text.contains("I have received 2 more marketing messages"));
-    assert!(text.contains("the first on 2026-03-20 (14 business days after I opted out) and"));
-    assert!(text.contains("by phone-call (my own record"));
+    let sections = complaint_sections(&text);
+    let section = |name: &str| {
+        sections.iter().find(|(n, _)| n == name).map_or_else(
+            || panic!("no section {name} in {text}"),
+            |(_, b)| b.as_str(),
+        )
+    };
+    // Chinese ports: the 12321 form only, never the FCC/FTC or 7726.
+    for port in ["106912345678", "106900001111", "1065500"] {
+        let s = section(port);
+        assert!(s.contains(&format!("被举报号码：{port}")), "{s}");
+        assert!(s.contains("举报类型：金融营销"), "loans and credit: {s}");
+        for other in ["FCC", "7726", "ICO"] {
+            assert!(!s.contains(other), "{port} names {other}: {s}");
+        }
+    }
+    // The dates are the first marketing message and the first violation.
+    assert!(section("1065500").contains(
+        "该号码自2026-02-20 12:00:00 +08:00起向本人发送营销短信。本人已于2026-03-03 15:00:00 +08:00通过电话办理退订"
+    ));
+    assert!(section("106912345678").contains("首条于2026-03-05 10:30:00 +08:00"));
+    // The US short code: the FCC/FTC text (and 7726, which US carriers take), never 12321.
+    let us = section("72345");
+    assert!(us.contains("[FCC / FTC complaint (English)]"));
+    assert!(!us.contains("12321") && !us.contains("被举报号码"), "{us}");
+    assert!(us.contains("Between 2026-03-02 and 2026-03-25 I received marketing"));
+    assert!(us.contains("I revoked consent on 2026-03-02 by replying \"Stop\" to 72345"));
+    assert!(us.contains("I have received 2 more marketing messages"));
+    assert!(us.contains("the first on 2026-03-20 (14 business days after I opted out) and"));
+    // The shop is advertising, not financial marketing.
+    let (store, report) = fixture_store();
+    let evidence = build_evidence(&store, &report, &Selection::default(), &options()).unwrap();
+    let shop = evidence
+        .offenders
+        .iter()
+        .find(|o| o.name == "72345")
+        .unwrap();
+    assert_eq!(shop.category, "commercial_advertising");
+    assert_eq!(shop.senders[0].complaint_to, "fcc_ftc");
+}
+
+#[test]
+fn a_uk_number_gets_the_7726_text() {
+    let (store, _) = fixture_store();
+    store
+        .conn()
+        .execute_batch(
+            "UPDATE senders SET key = '+447700900123', class = 'mobile' WHERE key = '72345';",
+        )
+        .unwrap();
+    let report = optout::findings::compute(&store, &policy()).unwrap();
+    let sel = Selection {
+        senders: vec!["+447700900123".into()],
+        ..Selection::default()
+    };
+    let evidence = build_evidence(&store, &report, &sel, &options()).unwrap();
+    assert_eq!(evidence.offenders[0].senders[0].complaint_to, "7726");
+    let text =
+        String::from_utf8(export::render(&evidence, ExportFormat::Complaint, Lang::En)).unwrap();
+    assert!(
+        text.contains(
+            "[Forward to 7726 (SPAM)]\nForward each of these messages from your phone to 7726:"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("[UK: report to the ICO (English)]"));
+    assert!(!text.contains("FCC") && !text.contains("12321"), "{text}");
+    let csv = String::from_utf8(export::render(&evidence, ExportFormat::Csv, Lang::En)).unwrap();
+    assert!(
+        csv.contains("\n+447700900123,+447700900123,72345,Acme,"),
+        "a phone number stays exact, without an apostrophe: {csv}"
+    );
 }
 
 #[test]
@@ -408,6 +486,49 @@ fn the_integrity_hash_recomputes_from_the_json_and_is_printed_everywhere() {
     };
     let again = build_evidence(&store, &report, &Selection::default(), &later).unwrap();
     assert_eq!(again.sha256(), printed);
+}
+
+/// The export streams its messages from the store (hash first, then the
+/// file); what it writes is byte for byte what the in-memory evidence
+/// renders, in every format, plain and redacted, with and without `since`.
+#[test]
+fn a_streamed_export_equals_the_in_memory_evidence() {
+    let (store, report) = fixture_store();
+    let dir = tempfile::tempdir().unwrap();
+    let since = Selection {
+        since_ms: Some(1_773_244_800_000),
+        ..Selection::default()
+    };
+    for (n, sel) in [Selection::default(), brand("浦发银行"), since]
+        .iter()
+        .enumerate()
+    {
+        for redact in [false, true] {
+            let opts = ExportOptions {
+                redact,
+                ..options()
+            };
+            let evidence = build_evidence(&store, &report, sel, &opts).unwrap();
+            for format in [
+                ExportFormat::Html,
+                ExportFormat::Csv,
+                ExportFormat::Json,
+                ExportFormat::Complaint,
+            ] {
+                let path = dir
+                    .path()
+                    .join(format!("{n}-{redact}.{}", format.extension()));
+                let written = export::export(&store, &report, sel, format, &path, &opts).unwrap();
+                assert_eq!(written.sha256, evidence.sha256(), "{format:?} {n} {redact}");
+                assert_eq!(written.messages, evidence.summary.messages);
+                let bytes = std::fs::read(&path).unwrap();
+                assert!(
+                    bytes == export::render(&evidence, format, Lang::En),
+                    "{format:?} {n} {redact}: the streamed file differs"
+                );
+            }
+        }
+    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -622,7 +743,9 @@ fn cli_writes_json_csv_and_complaint_to_standard_output() {
         .stdout(predicate::str::contains(
             "被举报号码：106912345678、106900001111",
         ))
-        .stdout(predicate::str::contains("[转发至 7726（SPAM）]"))
+        // A Chinese brand: the 12321 text, not the UK's 7726 or the FCC's.
+        .stdout(predicate::str::contains("[转发至 7726").not())
+        .stdout(predicate::str::contains("FCC").not())
         .stdout(predicate::str::contains("13800138000").not())
         .stderr(predicate::str::contains("wrote - (2 senders,"));
 }
