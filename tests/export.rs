@@ -531,6 +531,167 @@ fn a_streamed_export_equals_the_in_memory_evidence() {
     }
 }
 
+/// A hostile body for one violation of 106912345678: formulas after each
+/// separator, a bare carriage return that would overwrite the line before
+/// it, a bidi override and a C1 control.
+const HOSTILE: &str = "ok;=cmd|' /C calc'!A0;+1+cmd|x;-2+3+cmd|y;@SUM(1)\t=HYPERLINK(\"z\")\n=1+1\r被举报号码：10000 \u{202e}evil\u{85}";
+
+fn inject_hostile(conn: &rusqlite::Connection) {
+    conn.execute("UPDATE messages SET body = ?1 WHERE id = 18", [HOSTILE])
+        .unwrap();
+}
+
+#[test]
+fn csv_has_no_formula_in_any_locale() {
+    let (store, report) = fixture_store();
+    inject_hostile(store.conn());
+    let evidence = build_evidence(&store, &report, &Selection::default(), &options()).unwrap();
+    let csv = String::from_utf8(export::render(&evidence, ExportFormat::Csv, Lang::En)).unwrap();
+    let body = csv.trim_start_matches('\u{FEFF}');
+    let plain_number = |c: &str| {
+        c.starts_with(['+', '-'])
+            && c.chars()
+                .skip(1)
+                .all(|d| d.is_ascii_digit() || " -.()".contains(d))
+    };
+    for delimiter in [b',', b';', b'\t'] {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body.as_bytes());
+        let mut cells = 0;
+        for record in reader.records() {
+            for cell in &record.unwrap() {
+                cells += 1;
+                let lead = cell.trim_start_matches(' ');
+                assert!(
+                    !lead.starts_with(['=', '+', '-', '@', '\t', '\r']) || plain_number(lead),
+                    "delimiter {:?}: a cell starts a formula: {cell:?}",
+                    delimiter as char
+                );
+            }
+        }
+        assert!(cells >= 19, "read every row");
+    }
+    // Read the right way, the text is the message with an apostrophe before each formula.
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let texts: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[12].to_string())
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.starts_with(
+            "ok;'=cmd|' /C calc'!A0;'+1+cmd|x;'-2+3+cmd|y;'@SUM(1)\t'=HYPERLINK(\"z\")\n'=1+1\r"
+        )),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn complaint_and_json_never_carry_raw_carriage_returns_bidi_or_c1() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = cli_database(dir.path());
+    inject_hostile(&rusqlite::Connection::open(&db).unwrap());
+    let file = dir.path().join("c.txt");
+    for out in [Path::new("-"), file.as_path()] {
+        for lang in ["en", "zh"] {
+            let assert = optout(&db)
+                .args(["export", "--format", "complaint", "--lang", lang, "--out"])
+                .arg(out)
+                .arg("--force")
+                .assert()
+                .success();
+            let text = if out == Path::new("-") {
+                String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+            } else {
+                std::fs::read_to_string(out).unwrap()
+            };
+            assert!(text.contains("evil"), "the message is there");
+            for c in ['\r', '\u{202e}', '\u{85}'] {
+                assert!(
+                    !text.contains(c),
+                    "{c:?} reaches the complaint text ({out:?})"
+                );
+            }
+            // The text after the carriage return is on its own, indented line.
+            assert!(!text.contains("\n被举报号码：10000"), "{text}");
+        }
+    }
+    let out = optout(&db)
+        .args(["export", "--format", "json", "--out", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json = String::from_utf8(out).unwrap();
+    for c in ['\u{202e}', '\u{85}', '\r'] {
+        assert!(!json.contains(c), "{c:?} raw in the JSON");
+    }
+    assert!(json.contains("\\u202eevil\\u0085"));
+    // The escapes are the exact text, and the hash recomputes from the file.
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let texts: Vec<&str> = value["offenders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| o["violations"].as_array().unwrap())
+        .filter_map(|m| m["text"].as_str())
+        .collect();
+    assert!(texts.contains(&HOSTILE));
+    let printed = value["integrity"]["sha256"].as_str().unwrap().to_string();
+    value["integrity"] = serde_json::Value::Null;
+    assert_eq!(sha256_hex(&serde_json::to_vec(&value).unwrap()), printed);
+}
+
+#[test]
+fn an_interrupted_export_leaves_no_temporary_file_behind() {
+    let (store, report) = fixture_store();
+    let dir = tempfile::tempdir().unwrap();
+    // What a killed export leaves: a process that is gone (pid beyond
+    // Linux's maximum), and an older optout's name without a pid, a day old.
+    let dead = dir.path().join(".optout-export-4194305-Ab3dEf");
+    std::fs::write(&dead, b"partial").unwrap();
+    let old = dir.path().join(".optout-export-Qw12Er");
+    std::fs::write(&old, b"partial").unwrap();
+    let two_days = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(two_days)
+        .unwrap();
+    // A running export's file (this process is alive) and the user's own files stay.
+    let live = dir
+        .path()
+        .join(format!(".optout-export-{}-Zx9Yw8", std::process::id()));
+    std::fs::write(&live, b"being written").unwrap();
+    let mine = dir.path().join(".optout-export-notes.txt");
+    std::fs::write(&mine, b"mine").unwrap();
+    let recent = dir.path().join(".optout-export-Rt56Yu");
+    std::fs::write(&recent, b"another export, running").unwrap();
+
+    let out = dir.path().join("e.json");
+    write_evidence(
+        &store,
+        &report,
+        &Selection::default(),
+        ExportFormat::Json,
+        &out,
+        &options(),
+    )
+    .unwrap();
+    let mut expected = vec![
+        "e.json".to_string(),
+        live.file_name().unwrap().to_string_lossy().into_owned(),
+        ".optout-export-notes.txt".into(),
+        ".optout-export-Rt56Yu".into(),
+    ];
+    expected.sort();
+    assert_eq!(files_in(dir.path()), expected);
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     use std::fmt::Write;

@@ -199,14 +199,21 @@ fn summary(out: &mut String, ev: &Evidence, order: &[usize], t: &Strings) {
     let mut brand_shown: Option<&str> = None;
     for (n, &i) in order.iter().enumerate() {
         let off = &ev.offenders[i];
-        // One heading row per brand with its numbers' total.
-        if let Some(b) = off.brand.as_deref().filter(|b| brand_shown != Some(*b)) {
+        // One heading row per brand of several numbers, with their total.
+        let members: Vec<&Offender> = off
+            .brand
+            .as_deref()
+            .filter(|b| brand_shown != Some(*b))
+            .map(|b| {
+                order
+                    .iter()
+                    .map(|&j| &ev.offenders[j])
+                    .filter(|o| o.brand.as_deref() == Some(b))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let (Some(b), true) = (off.brand.as_deref(), members.len() > 1) {
             brand_shown = Some(b);
-            let members: Vec<&Offender> = order
-                .iter()
-                .map(|&j| &ev.offenders[j])
-                .filter(|o| o.brand.as_deref() == Some(b))
-                .collect();
             let total: u64 = members
                 .iter()
                 .map(|o| o.counts.marketing_after_optout)
@@ -217,7 +224,7 @@ fn summary(out: &mut String, ev: &Evidence, order: &[usize], t: &Strings) {
                 escape(t.brand),
                 escape(b)
             );
-        } else if off.brand.is_none() {
+        } else if off.brand.as_deref() != brand_shown {
             brand_shown = None;
         }
         let _ = writeln!(
