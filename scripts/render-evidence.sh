@@ -6,6 +6,9 @@
 #   scripts/render-evidence.sh                 # the test fixture's evidence (en, zh, redacted)
 #   scripts/render-evidence.sh FILE.html …     # your own exports
 #
+# For each page it prints its size and how long headless Chromium took to
+# load, lay out and screenshot it (the figure issue 17 sets at <= 3 s).
+#
 # Output goes to target/evidence-check/. Installs Debian's chromium (and
 # CJK fonts, so Chinese renders) when missing.
 set -euo pipefail
@@ -40,7 +43,11 @@ chrome() {
 for html in "$@"; do
   html=$(realpath "$html")
   base="$out/$(basename "${html%.html}")"
+  start=$(date +%s.%N)
   chrome --screenshot="$base.png" --window-size=1240,1754 "file://$html"
+  end=$(date +%s.%N)
+  awk -v f="$html" -v b="$(stat -c %s "$html")" -v s="$start" -v e="$end" \
+    'BEGIN { printf "%s: %d bytes, rendered and screenshot in %.2f s\n", f, b, e - s }'
   # The CSS leaves the paper size to the printer; force each size in a copy.
   for paper in A4 Letter; do
     copy="$base.$paper.html"

@@ -28,7 +28,9 @@ pub mod csv;
 pub mod html;
 pub mod json;
 mod model;
+mod plan;
 mod redact;
+mod stream;
 pub mod strings;
 #[cfg(test)]
 mod tests;
@@ -41,12 +43,14 @@ use jiff::tz::TimeZone;
 use crate::store::StoreError;
 use crate::track::{Policy, Status};
 
-pub use build::{build_evidence, grace_str, is_financial, time_record};
+pub use build::{grace_str, is_financial, time_record};
 pub use model::{
     CANONICAL_FORM, Counts, EVIDENCE_VERSION, Evidence, EvidenceMessage, ImportProvenance,
-    Instruction, Integrity, Offender, OptOutRecord, PolicyRecord, SelectionRecord, SenderIdentity,
-    Summary, TimeRecord, canonical_json, integrity_sha256, offender_messages,
+    Instruction, Integrity, Listed, Offender, OptOutRecord, PolicyRecord, SelectionRecord,
+    SenderIdentity, Summary, TimeRecord, canonical_json, integrity_sha256, offender_messages,
 };
+pub use plan::build_evidence;
+pub use stream::{INLINE_MESSAGES, window};
 pub use strings::Lang;
 pub use write::{
     Written, default_file_name, export, render, today, write_atomically, write_evidence,
@@ -116,6 +120,10 @@ pub struct ExportOptions {
     pub now_ms: i64,
     /// The policy the report was computed with (grace periods).
     pub policy: Policy,
+    /// List every message in the HTML and the complaint text, not only the
+    /// first and last [`INLINE_MESSAGES`] of each list (the CSV and JSON
+    /// always list every one). The HTML then grows with the messages.
+    pub all_messages: bool,
 }
 
 /// Why an export failed; every message says what to do next.

@@ -114,9 +114,119 @@ pub fn group_digits(n: u64) -> String {
     out
 }
 
+/// Characters JSON allows raw in a string that must not reach a reader raw:
+/// DEL, the C1 controls, the bidi embeddings, overrides and isolates (which
+/// reorder what a terminal or editor shows), and the line and paragraph
+/// separators (line breaks to some readers).
+pub fn json_must_escape(c: char) -> bool {
+    matches!(
+        c,
+        '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+/// `value` as pretty JSON into `writer`, with the characters of
+/// [`json_must_escape`] written as `\uXXXX` escapes (`serde_json` already
+/// escapes C0 controls). The escapes are still the exact text: any JSON
+/// parser reads back the same string. `senders --json`, `brands --json` and
+/// the evidence JSON use it.
+pub fn write_json_pretty<W, T>(writer: W, value: &T) -> serde_json::Result<()>
+where
+    W: std::io::Write,
+    T: serde::Serialize + ?Sized,
+{
+    let mut ser = serde_json::Serializer::with_formatter(
+        writer,
+        SafeFormatter(serde_json::ser::PrettyFormatter::new()),
+    );
+    value.serialize(&mut ser)
+}
+
+/// [`write_json_pretty`] into a string.
+pub fn to_json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::new();
+    write_json_pretty(&mut out, value).expect("serialising into memory");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// A formatter that escapes [`json_must_escape`] characters and otherwise
+/// formats as the one it wraps.
+struct SafeFormatter<F>(F);
+
+macro_rules! delegate {
+    ($($name:ident),*) => {$(
+        fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+            self.0.$name(w)
+        }
+    )*};
+}
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter<F> {
+    delegate!(
+        begin_array,
+        end_array,
+        begin_object,
+        end_object,
+        end_array_value,
+        end_object_value,
+        begin_object_value
+    );
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some((i, c)) = rest.char_indices().find(|&(_, c)| json_must_escape(c)) {
+            let (before, after) = rest.split_at(i);
+            w.write_all(before.as_bytes())?;
+            write!(w, "\\u{:04x}", c as u32)?;
+            rest = after.split_at(c.len_utf8()).1;
+        }
+        w.write_all(rest.as_bytes())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_escapes_bidi_and_c1_and_reads_back_exactly() {
+        let text = "a\u{202e}b\u{85}c\u{2066}d\u{7f}e\u{1b}f【浦发】\u{2028}";
+        let json = to_json_pretty(&serde_json::json!({ "text": text }));
+        for c in [
+            '\u{202e}', '\u{85}', '\u{2066}', '\u{7f}', '\u{1b}', '\u{2028}',
+        ] {
+            assert!(!json.contains(c), "{c:?} raw in {json}");
+        }
+        assert!(json.contains("a\\u202eb\\u0085c\\u2066d\\u007fe\\u001bf【浦发】\\u2028"));
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["text"], text);
+        // Pretty output otherwise as serde_json's own.
+        let plain = serde_json::json!({ "a": [1, {"b": "c"}], "d": null });
+        assert_eq!(
+            to_json_pretty(&plain),
+            serde_json::to_string_pretty(&plain).unwrap()
+        );
+    }
 
     #[test]
     fn escape_sequences_are_made_visible() {

@@ -471,6 +471,7 @@ pub fn perform_export(
         zone: options.zone.clone(),
         now_ms: now_ms(),
         policy: options.policy.clone(),
+        all_messages: false,
     };
     export::write_evidence(store, report, &selection, format, path, &export_options)
         .map_err(|e| e.to_string())

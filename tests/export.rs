@@ -81,6 +81,7 @@ fn options() -> ExportOptions {
         zone: shanghai(),
         now_ms: NOW_MS,
         policy: policy(),
+        all_messages: false,
     }
 }
 
@@ -232,17 +233,94 @@ fn sample_html_for_the_chromium_check() {
 
 // --- content ---------------------------------------------------------------
 
+/// The complaint text split into its offenders' sections, by name.
+fn complaint_sections(text: &str) -> Vec<(String, String)> {
+    text.split("\n==== ")
+        .skip(1)
+        .map(|sec| {
+            let (head, body) = sec.split_once(" ====\n").unwrap();
+            let name = head.split_once(". ").unwrap().1;
+            let name = name.split(" (").next().unwrap().to_string();
+            (name, body.to_string())
+        })
+        .collect()
+}
+
 #[test]
-fn the_complaint_names_the_type_the_optout_and_the_count() {
+fn the_complaint_follows_each_offenders_jurisdiction() {
     let text = render(&Selection::default(), ExportFormat::Complaint, &options());
-    assert!(text.contains("被举报号码：106912345678"));
-    // Loan and credit words make it financial marketing; the shop is advertising.
-    assert!(text.contains("举报类型：金融营销"));
-    assert!(text.contains("举报类型：商业广告"));
-    assert!(text.contains("I revoked consent on 2026-03-02 by replying \"Stop\" to 72345"));
-    assert!(text.contains("I have received 2 more marketing messages"));
-    assert!(text.contains("the first on 2026-03-20 (14 business days after I opted out) and"));
-    assert!(text.contains("by phone-call (my own record"));
+    let sections = complaint_sections(&text);
+    let section = |name: &str| {
+        sections.iter().find(|(n, _)| n == name).map_or_else(
+            || panic!("no section {name} in {text}"),
+            |(_, b)| b.as_str(),
+        )
+    };
+    // Chinese ports: the 12321 form only, never the FCC/FTC or 7726.
+    for port in ["106912345678", "106900001111", "1065500"] {
+        let s = section(port);
+        assert!(s.contains(&format!("被举报号码：{port}")), "{s}");
+        assert!(s.contains("举报类型：金融营销"), "loans and credit: {s}");
+        for other in ["FCC", "7726", "ICO"] {
+            assert!(!s.contains(other), "{port} names {other}: {s}");
+        }
+    }
+    // The dates are the first marketing message and the first violation.
+    assert!(section("1065500").contains(
+        "该号码自2026-02-20 12:00:00 +08:00起向本人发送营销短信。本人已于2026-03-03 15:00:00 +08:00通过电话办理退订"
+    ));
+    assert!(section("106912345678").contains("首条于2026-03-05 10:30:00 +08:00"));
+    // The US short code: the FCC/FTC text (and 7726, which US carriers take), never 12321.
+    let us = section("72345");
+    assert!(us.contains("[FCC / FTC complaint (English)]"));
+    assert!(!us.contains("12321") && !us.contains("被举报号码"), "{us}");
+    assert!(us.contains("Between 2026-03-02 and 2026-03-25 I received marketing"));
+    assert!(us.contains("I revoked consent on 2026-03-02 by replying \"Stop\" to 72345"));
+    assert!(us.contains("I have received 2 more marketing messages"));
+    assert!(us.contains("the first on 2026-03-20 (14 business days after I opted out) and"));
+    // The shop is advertising, not financial marketing.
+    let (store, report) = fixture_store();
+    let evidence = build_evidence(&store, &report, &Selection::default(), &options()).unwrap();
+    let shop = evidence
+        .offenders
+        .iter()
+        .find(|o| o.name == "72345")
+        .unwrap();
+    assert_eq!(shop.category, "commercial_advertising");
+    assert_eq!(shop.senders[0].complaint_to, "fcc_ftc");
+}
+
+#[test]
+fn a_uk_number_gets_the_7726_text() {
+    let (store, _) = fixture_store();
+    store
+        .conn()
+        .execute_batch(
+            "UPDATE senders SET key = '+447700900123', class = 'mobile' WHERE key = '72345';",
+        )
+        .unwrap();
+    let report = optout::findings::compute(&store, &policy()).unwrap();
+    let sel = Selection {
+        senders: vec!["+447700900123".into()],
+        ..Selection::default()
+    };
+    let evidence = build_evidence(&store, &report, &sel, &options()).unwrap();
+    assert_eq!(evidence.offenders[0].senders[0].complaint_to, "7726");
+    let text =
+        String::from_utf8(export::render(&evidence, ExportFormat::Complaint, Lang::En)).unwrap();
+    assert!(
+        text.contains(
+            "[Forward to 7726 (SPAM)]\nForward each of these messages from your phone to 7726:"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("[UK: report to the ICO (English)]"));
+    assert!(!text.contains("FCC") && !text.contains("12321"), "{text}");
+    let csv = String::from_utf8(export::render(&evidence, ExportFormat::Csv, Lang::En)).unwrap();
+    assert!(
+        csv.contains("\n+447700900123,+447700900123,72345,Acme,"),
+        "a phone number stays exact, without an apostrophe: {csv}"
+    );
 }
 
 #[test]
@@ -408,6 +486,210 @@ fn the_integrity_hash_recomputes_from_the_json_and_is_printed_everywhere() {
     };
     let again = build_evidence(&store, &report, &Selection::default(), &later).unwrap();
     assert_eq!(again.sha256(), printed);
+}
+
+/// The export streams its messages from the store (hash first, then the
+/// file); what it writes is byte for byte what the in-memory evidence
+/// renders, in every format, plain and redacted, with and without `since`.
+#[test]
+fn a_streamed_export_equals_the_in_memory_evidence() {
+    let (store, report) = fixture_store();
+    let dir = tempfile::tempdir().unwrap();
+    let since = Selection {
+        since_ms: Some(1_773_244_800_000),
+        ..Selection::default()
+    };
+    for (n, sel) in [Selection::default(), brand("浦发银行"), since]
+        .iter()
+        .enumerate()
+    {
+        for redact in [false, true] {
+            let opts = ExportOptions {
+                redact,
+                ..options()
+            };
+            let evidence = build_evidence(&store, &report, sel, &opts).unwrap();
+            for format in [
+                ExportFormat::Html,
+                ExportFormat::Csv,
+                ExportFormat::Json,
+                ExportFormat::Complaint,
+            ] {
+                let path = dir
+                    .path()
+                    .join(format!("{n}-{redact}.{}", format.extension()));
+                let written = export::export(&store, &report, sel, format, &path, &opts).unwrap();
+                assert_eq!(written.sha256, evidence.sha256(), "{format:?} {n} {redact}");
+                assert_eq!(written.messages, evidence.summary.messages);
+                let bytes = std::fs::read(&path).unwrap();
+                assert!(
+                    bytes == export::render(&evidence, format, Lang::En),
+                    "{format:?} {n} {redact}: the streamed file differs"
+                );
+            }
+        }
+    }
+}
+
+/// A hostile body for one violation of 106912345678: formulas after each
+/// separator, a bare carriage return that would overwrite the line before
+/// it, a bidi override and a C1 control.
+const HOSTILE: &str = "ok;=cmd|' /C calc'!A0;+1+cmd|x;-2+3+cmd|y;@SUM(1)\t=HYPERLINK(\"z\")\n=1+1\r被举报号码：10000 \u{202e}evil\u{85}";
+
+fn inject_hostile(conn: &rusqlite::Connection) {
+    conn.execute("UPDATE messages SET body = ?1 WHERE id = 18", [HOSTILE])
+        .unwrap();
+}
+
+#[test]
+fn csv_has_no_formula_in_any_locale() {
+    let (store, report) = fixture_store();
+    inject_hostile(store.conn());
+    let evidence = build_evidence(&store, &report, &Selection::default(), &options()).unwrap();
+    let csv = String::from_utf8(export::render(&evidence, ExportFormat::Csv, Lang::En)).unwrap();
+    let body = csv.trim_start_matches('\u{FEFF}');
+    let plain_number = |c: &str| {
+        c.starts_with(['+', '-'])
+            && c.chars()
+                .skip(1)
+                .all(|d| d.is_ascii_digit() || " -.()".contains(d))
+    };
+    for delimiter in [b',', b';', b'\t'] {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body.as_bytes());
+        let mut cells = 0;
+        for record in reader.records() {
+            for cell in &record.unwrap() {
+                cells += 1;
+                let lead = cell.trim_start_matches(' ');
+                assert!(
+                    !lead.starts_with(['=', '+', '-', '@', '\t', '\r']) || plain_number(lead),
+                    "delimiter {:?}: a cell starts a formula: {cell:?}",
+                    delimiter as char
+                );
+            }
+        }
+        assert!(cells >= 19, "read every row");
+    }
+    // Read the right way, the text is the message with an apostrophe before each formula.
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let texts: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[12].to_string())
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.starts_with(
+            "ok;'=cmd|' /C calc'!A0;'+1+cmd|x;'-2+3+cmd|y;'@SUM(1)\t'=HYPERLINK(\"z\")\n'=1+1\r"
+        )),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn complaint_and_json_never_carry_raw_carriage_returns_bidi_or_c1() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = cli_database(dir.path());
+    inject_hostile(&rusqlite::Connection::open(&db).unwrap());
+    let file = dir.path().join("c.txt");
+    for out in [Path::new("-"), file.as_path()] {
+        for lang in ["en", "zh"] {
+            let assert = optout(&db)
+                .args(["export", "--format", "complaint", "--lang", lang, "--out"])
+                .arg(out)
+                .arg("--force")
+                .assert()
+                .success();
+            let text = if out == Path::new("-") {
+                String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+            } else {
+                std::fs::read_to_string(out).unwrap()
+            };
+            assert!(text.contains("evil"), "the message is there");
+            for c in ['\r', '\u{202e}', '\u{85}'] {
+                assert!(
+                    !text.contains(c),
+                    "{c:?} reaches the complaint text ({out:?})"
+                );
+            }
+            // The text after the carriage return is on its own, indented line.
+            assert!(!text.contains("\n被举报号码：10000"), "{text}");
+        }
+    }
+    let out = optout(&db)
+        .args(["export", "--format", "json", "--out", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let json = String::from_utf8(out).unwrap();
+    for c in ['\u{202e}', '\u{85}', '\r'] {
+        assert!(!json.contains(c), "{c:?} raw in the JSON");
+    }
+    assert!(json.contains("\\u202eevil\\u0085"));
+    // The escapes are the exact text, and the hash recomputes from the file.
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let texts: Vec<&str> = value["offenders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| o["violations"].as_array().unwrap())
+        .filter_map(|m| m["text"].as_str())
+        .collect();
+    assert!(texts.contains(&HOSTILE));
+    let printed = value["integrity"]["sha256"].as_str().unwrap().to_string();
+    value["integrity"] = serde_json::Value::Null;
+    assert_eq!(sha256_hex(&serde_json::to_vec(&value).unwrap()), printed);
+}
+
+#[test]
+fn an_interrupted_export_leaves_no_temporary_file_behind() {
+    let (store, report) = fixture_store();
+    let dir = tempfile::tempdir().unwrap();
+    // What a killed export leaves: a process that is gone (pid beyond
+    // Linux's maximum), and an older optout's name without a pid, a day old.
+    let dead = dir.path().join(".optout-export-4194305-Ab3dEf");
+    std::fs::write(&dead, b"partial").unwrap();
+    let old = dir.path().join(".optout-export-Qw12Er");
+    std::fs::write(&old, b"partial").unwrap();
+    let two_days = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(two_days)
+        .unwrap();
+    // A running export's file (this process is alive) and the user's own files stay.
+    let live = dir
+        .path()
+        .join(format!(".optout-export-{}-Zx9Yw8", std::process::id()));
+    std::fs::write(&live, b"being written").unwrap();
+    let mine = dir.path().join(".optout-export-notes.txt");
+    std::fs::write(&mine, b"mine").unwrap();
+    let recent = dir.path().join(".optout-export-Rt56Yu");
+    std::fs::write(&recent, b"another export, running").unwrap();
+
+    let out = dir.path().join("e.json");
+    write_evidence(
+        &store,
+        &report,
+        &Selection::default(),
+        ExportFormat::Json,
+        &out,
+        &options(),
+    )
+    .unwrap();
+    let mut expected = vec![
+        "e.json".to_string(),
+        live.file_name().unwrap().to_string_lossy().into_owned(),
+        ".optout-export-notes.txt".into(),
+        ".optout-export-Rt56Yu".into(),
+    ];
+    expected.sort();
+    assert_eq!(files_in(dir.path()), expected);
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -622,7 +904,9 @@ fn cli_writes_json_csv_and_complaint_to_standard_output() {
         .stdout(predicate::str::contains(
             "被举报号码：106912345678、106900001111",
         ))
-        .stdout(predicate::str::contains("[转发至 7726（SPAM）]"))
+        // A Chinese brand: the 12321 text, not the UK's 7726 or the FCC's.
+        .stdout(predicate::str::contains("[转发至 7726").not())
+        .stdout(predicate::str::contains("FCC").not())
         .stdout(predicate::str::contains("13800138000").not())
         .stderr(predicate::str::contains("wrote - (2 senders,"));
 }

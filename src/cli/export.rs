@@ -85,6 +85,7 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
         zone: settings.zone.clone(),
         now_ms,
         policy: settings.policy.clone(),
+        all_messages: false,
     };
     let written = match export::export(&store, &report, &selection, *format, &out, &options) {
         Err(ExportError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {

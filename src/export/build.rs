@@ -1,31 +1,34 @@
 //! Building the [`Evidence`]: select senders and brands, load their messages, fill the model.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
 
+use crate::model::SenderClass;
 use crate::store::{ImportRecord, Store, StoredMessage};
 use crate::track::{
-    BrandReport, Grace, Jurisdiction, Moment, OptOut, Report, SenderKind, SenderReport, Status,
+    BrandReport, Grace, Jurisdiction, Moment, OptOut, Report, SenderReport, Status,
     business_days_between, days_between,
 };
 
+use super::stream::{Lists, Source};
 use super::{
-    CANONICAL_FORM, Counts, EVIDENCE_VERSION, Evidence, EvidenceMessage, ExportError,
-    ExportOptions, ImportProvenance, Instruction, Integrity, Offender, OptOutRecord, PolicyRecord,
-    Selection, SelectionRecord, SenderIdentity, Summary, TimeRecord, integrity_sha256,
-    offender_messages, redact,
+    Counts, EvidenceMessage, ExportError, ExportOptions, Instruction, Listed, Offender,
+    OptOutRecord, Selection, SenderIdentity, TimeRecord, offender_messages,
 };
 
 /// What one section covers.
-enum Target<'a> {
+pub(super) enum Target<'a> {
     Sender(&'a SenderReport),
     Brand(&'a BrandReport, Vec<&'a SenderReport>),
 }
 
-fn select<'a>(report: &'a Report, sel: &Selection) -> Result<Vec<Target<'a>>, ExportError> {
+pub(super) fn select<'a>(
+    report: &'a Report,
+    sel: &Selection,
+) -> Result<Vec<Target<'a>>, ExportError> {
     let explicit = !sel.senders.is_empty() || !sel.brands.is_empty();
     let wanted: Vec<Status> = if sel.statuses.is_empty() && !explicit {
         vec![Status::Violating]
@@ -102,12 +105,13 @@ fn select<'a>(report: &'a Report, sel: &Selection) -> Result<Vec<Target<'a>>, Ex
 }
 
 /// Everything the section builders share.
-struct Ctx<'a> {
-    messages: HashMap<i64, StoredMessage>,
-    imports: HashMap<i64, &'a ImportRecord>,
-    manual: Vec<crate::track::ManualOptOut>,
-    options: &'a ExportOptions,
-    since_ms: Option<i64>,
+pub(super) struct Ctx<'a> {
+    /// The messages the offenders' facts cite (instructions, opt-outs, confirmations).
+    pub(super) messages: HashMap<i64, StoredMessage>,
+    pub(super) imports: HashMap<i64, ImportRecord>,
+    pub(super) manual: Vec<crate::track::ManualOptOut>,
+    pub(super) options: &'a ExportOptions,
+    pub(super) since_ms: Option<i64>,
 }
 
 impl Ctx<'_> {
@@ -126,7 +130,7 @@ impl Ctx<'_> {
         Some(self.evidence_message(m, role, since))
     }
 
-    fn evidence_message(
+    pub(super) fn evidence_message(
         &self,
         m: &StoredMessage,
         role: &'static str,
@@ -248,132 +252,7 @@ pub fn is_financial(texts: &[&str]) -> bool {
     })
 }
 
-/// Builds the evidence for `selection`: selected, redacted when asked, hashed.
-pub fn build_evidence(
-    store: &Store,
-    report: &Report,
-    selection: &Selection,
-    options: &ExportOptions,
-) -> Result<Evidence, ExportError> {
-    let targets = select(report, selection)?;
-    let import_records = store.imports()?;
-    let mut ctx = Ctx {
-        messages: HashMap::new(),
-        imports: import_records.iter().map(|i| (i.id, i)).collect(),
-        manual: store.manual_optouts()?,
-        options,
-        since_ms: selection.since_ms,
-    };
-    // Load every message any section refers to, in one pass.
-    let mut ids: BTreeSet<i64> = BTreeSet::new();
-    for t in &targets {
-        for s in members(t) {
-            let f = &s.findings;
-            ids.extend(s.instruction.and_then(|m| m.message_id));
-            ids.extend(f.optout.as_ref().and_then(|o| o.message_id));
-            ids.extend(f.confirmed.and_then(|m| m.message_id));
-            ids.extend(f.violations.iter().filter_map(|m| m.message_id));
-            ids.extend(f.in_flight.iter().filter_map(|m| m.message_id));
-        }
-    }
-    let ids: Vec<i64> = ids.into_iter().collect();
-    ctx.messages = store
-        .messages_by_id(&ids)?
-        .into_iter()
-        .map(|m| (m.id, m))
-        .collect();
-
-    let mut offenders: Vec<Offender> = Vec::with_capacity(targets.len());
-    for t in &targets {
-        let acted_on = instruction_acted_on(store, report, &members(t))?;
-        offenders.push(offender(&ctx, t, acted_on.as_ref()));
-    }
-
-    let mut used_imports: BTreeSet<i64> = BTreeSet::new();
-    let mut summary = Summary {
-        offenders: offenders.len() as u64,
-        senders: 0,
-        messages: 0,
-        violations: 0,
-        in_flight: 0,
-    };
-    for o in &offenders {
-        summary.senders += o.senders.len() as u64;
-        summary.violations += o.violations.len() as u64;
-        summary.in_flight += o.in_flight.len() as u64;
-        for m in offender_messages(o) {
-            summary.messages += 1;
-            used_imports.insert(m.import_id);
-        }
-    }
-    let imports = used_imports
-        .iter()
-        .filter_map(|id| ctx.imports.get(id))
-        .map(|i| ImportProvenance {
-            import_id: i.id,
-            file_name: file_name_of(&i.path),
-            sha256: i.sha256.clone(),
-            size: i.size,
-            format: i.format.clone(),
-            imported_at: time_record(
-                i.finished_at_ms.unwrap_or(i.started_at_ms),
-                None,
-                &options.zone,
-            ),
-            optout_version: i.optout_version.clone(),
-        })
-        .collect();
-
-    let mut evidence = Evidence {
-        evidence_version: EVIDENCE_VERSION,
-        optout_version: env!("CARGO_PKG_VERSION").to_string(),
-        rules_version: store.meta("rules_version")?,
-        zone: zone_name(&options.zone),
-        redacted: options.redact,
-        selection: SelectionRecord {
-            senders: selection.senders.clone(),
-            brands: selection.brands.clone(),
-            statuses: selection
-                .statuses
-                .iter()
-                .map(|s| s.as_str().to_string())
-                .collect(),
-            since: selection
-                .since_ms
-                .map(|ms| time_record(ms, None, &options.zone)),
-        },
-        policy: PolicyRecord {
-            grace: grace_str(options.policy.grace),
-            grace_us: grace_str(options.policy.grace_us),
-            confirmation_window_hours: options.policy.confirmation_window_ms / 3_600_000,
-        },
-        summary,
-        offenders,
-        imports,
-        integrity: None,
-    };
-    if options.redact {
-        let personal: Vec<&SenderReport> = report
-            .senders
-            .iter()
-            .filter(|s| s.kind == SenderKind::Personal)
-            .collect();
-        let ids: Vec<i64> = personal.iter().map(|s| s.sender_id).collect();
-        let names = store.contact_names_of(&ids)?;
-        let redactor = redact::Redactor::new(&evidence, &personal, &names);
-        redactor.apply(&mut evidence);
-    }
-    let sha256 = integrity_sha256(&evidence);
-    evidence.integrity = Some(Integrity {
-        algorithm: "sha256",
-        canonical_form: CANONICAL_FORM,
-        sha256,
-        generated_at: time_record(options.now_ms, None, &options.zone),
-    });
-    Ok(evidence)
-}
-
-fn zone_name(zone: &TimeZone) -> String {
+pub(super) fn zone_name(zone: &TimeZone) -> String {
     zone.iana_name().map_or_else(
         || {
             // A fixed offset or POSIX zone: name it by its current offset.
@@ -383,13 +262,13 @@ fn zone_name(zone: &TimeZone) -> String {
     )
 }
 
-fn file_name_of(path: &str) -> String {
+pub(super) fn file_name_of(path: &str) -> String {
     Path::new(path)
         .file_name()
         .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
-fn members<'a>(t: &'a Target<'a>) -> Vec<&'a SenderReport> {
+pub(super) fn members<'a>(t: &Target<'a>) -> Vec<&'a SenderReport> {
     match t {
         Target::Sender(s) => vec![*s],
         Target::Brand(_, m) => m.clone(),
@@ -398,7 +277,7 @@ fn members<'a>(t: &'a Target<'a>) -> Vec<&'a SenderReport> {
 
 /// The instruction the user acted on: the latest one advertised (by these
 /// numbers, or by the number the opt-out went to) before the opt-out.
-fn instruction_acted_on(
+pub(super) fn instruction_acted_on(
     store: &Store,
     report: &Report,
     members: &[&SenderReport],
@@ -421,7 +300,14 @@ fn instruction_acted_on(
     Ok(store.instruction_before(&ids, optout.ts_ms)?)
 }
 
-fn offender(ctx: &Ctx<'_>, target: &Target<'_>, acted_on: Option<&StoredMessage>) -> Offender {
+/// One offender's facts and counts (its lists empty: the first pass fills
+/// them), and where to read its lists from.
+pub(super) fn offender<'a>(
+    ctx: &Ctx<'_>,
+    target: &Target<'a>,
+    acted_on: Option<&StoredMessage>,
+    first_marketing: Option<Moment>,
+) -> (Offender, Lists<'a>) {
     let members = members(target);
     let (scope, name, brand, status) = match target {
         Target::Sender(s) => ("sender", s.key.clone(), s.brand.clone(), s.status),
@@ -499,24 +385,24 @@ fn offender(ctx: &Ctx<'_>, target: &Target<'_>, acted_on: Option<&StoredMessage>
 
     // Violations and in-flight messages, each measured from the opt-out
     // that applied to its own number.
-    let listed = |pick: fn(&SenderReport) -> &Vec<Moment>, role: &'static str| {
-        let mut v: Vec<EvidenceMessage> = Vec::new();
-        for s in &members {
-            let Some(o) = &s.findings.optout else {
-                continue;
-            };
-            for m in pick(s) {
-                if ctx.since_ms.is_some_and(|since| m.ts_ms < since) {
-                    continue;
-                }
-                v.extend(ctx.message(m.message_id, role, Some((o, s.jurisdiction))));
-            }
-        }
-        v.sort_by_key(|m| (m.time.ts_ms, m.message_id));
-        v
-    };
-    let violations = listed(|s| &s.findings.violations, "violation");
-    let in_flight = listed(|s| &s.findings.in_flight, "in_flight");
+    let mut lists = Lists::default();
+    for s in &members {
+        let Some(o) = &s.findings.optout else {
+            continue;
+        };
+        let source = |moments: &'a [Moment], role| Source {
+            moments,
+            optout: o,
+            jurisdiction: s.jurisdiction,
+            role,
+        };
+        lists
+            .violations
+            .push(source(&s.findings.violations, "violation"));
+        lists
+            .in_flight
+            .push(source(&s.findings.in_flight, "in_flight"));
+    }
 
     let all_violations: Vec<Moment> = {
         let mut v: Vec<Moment> = members
@@ -528,6 +414,7 @@ fn offender(ctx: &Ctx<'_>, target: &Target<'_>, acted_on: Option<&StoredMessage>
     };
     let counts = Counts {
         marketing_received: members.iter().map(|s| s.marketing).sum(),
+        first_marketing: first_marketing.map(|m| ctx.time(m.ts_ms, m.utc_offset_s)),
         marketing_before_optout: members.iter().map(|s| s.findings.before_optout).sum(),
         marketing_after_optout: all_violations.len() as u64,
         in_flight: members
@@ -542,11 +429,10 @@ fn offender(ctx: &Ctx<'_>, target: &Target<'_>, acted_on: Option<&StoredMessage>
             .map(|m| ctx.time(m.ts_ms, m.utc_offset_s)),
     };
 
+    // The first pass also reads the lists' texts.
     let texts: Vec<&str> = instruction
         .iter()
         .filter_map(|i| i.message.as_ref())
-        .chain(violations.iter())
-        .chain(in_flight.iter())
         .map(|m| m.text.as_str())
         .collect();
     let category = if is_financial(&texts) {
@@ -555,7 +441,7 @@ fn offender(ctx: &Ctx<'_>, target: &Target<'_>, acted_on: Option<&StoredMessage>
         "commercial_advertising"
     };
 
-    Offender {
+    let offender = Offender {
         scope,
         name,
         brand,
@@ -570,6 +456,7 @@ fn offender(ctx: &Ctx<'_>, target: &Target<'_>, acted_on: Option<&StoredMessage>
                 kind: s.kind.as_str(),
                 jurisdiction: jurisdiction_str(s.jurisdiction),
                 status: s.status.as_str(),
+                complaint_to: complaint_to(s),
             })
             .collect(),
         instruction,
@@ -577,7 +464,35 @@ fn offender(ctx: &Ctx<'_>, target: &Target<'_>, acted_on: Option<&StoredMessage>
         confirmation,
         resubscribed,
         counts,
-        violations,
-        in_flight,
+        violations: Vec::new(),
+        in_flight: Vec::new(),
+        listed: Listed::default(),
+    };
+    lists.head_ids = offender_messages(&offender)
+        .iter()
+        .map(|m| m.message_id)
+        .collect();
+    (offender, lists)
+}
+
+/// Where a complaint about this number goes: the country its number (or
+/// class, or advertised keywords) belongs to.
+fn complaint_to(s: &SenderReport) -> &'static str {
+    let key = s.key.as_str();
+    if key.starts_with("+44") {
+        return "7726";
+    }
+    if key.starts_with("+1") {
+        return "fcc_ftc";
+    }
+    if key.starts_with("+86") || matches!(s.class, SenderClass::Port | SenderClass::Service) {
+        return "12321";
+    }
+    match (s.class, s.jurisdiction) {
+        // US carriers do not deliver alphanumeric senders; a "Reply STOP" from one is British.
+        (SenderClass::Alphanumeric, Jurisdiction::Us) => "7726",
+        (_, Jurisdiction::Us) => "fcc_ftc",
+        (_, Jurisdiction::Cn) => "12321",
+        (_, Jurisdiction::Other) => "unknown",
     }
 }

@@ -1,9 +1,13 @@
-//! Complaint text, ready to paste: per offender, the fields of China's
+//! Complaint text, ready to paste, for the authority of each offender's
+//! numbers (`complaint_to`): for a Chinese number the fields of China's
 //! 12321 report form (被举报号码, 短信内容, 接收时间, 举报类型) with a Chinese
-//! summary; an English summary fit for an FCC/FTC complaint; and the
-//! messages to forward to 7726. The 12321 part is always Chinese and the
-//! FCC/FTC part always English (that is what those forms take); `lang`
-//! chooses the headings. [`plain`] is this target's escaping function.
+//! summary; for a US number an English summary fit for an FCC/FTC
+//! complaint, and the messages to forward to 7726 (US carriers take them
+//! too); for a UK number the messages to forward to 7726 and the English
+//! summary for the ICO. The 12321 part is always Chinese and the English
+//! parts always English (that is what those forms take); `lang` chooses the
+//! headings. [`plain`] and [`plain_line`] are this target's escaping
+//! functions.
 
 use std::fmt::Write as _;
 
@@ -11,13 +15,27 @@ use super::strings::Strings;
 use super::{Evidence, EvidenceMessage, Lang, Offender, TimeRecord, visible_controls};
 
 /// The escaping function for plain text: control characters made visible
-/// (the text may be printed to a terminal), line breaks kept.
+/// (the text may be printed to a terminal), line breaks kept, and a bare
+/// carriage return made a line break: printed, it would send the cursor
+/// back and let the rest of a message overwrite the line.
 pub fn plain(s: &str) -> String {
-    visible_controls(s).into_owned()
+    let v = visible_controls(s);
+    if v.contains('\r') {
+        v.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        v.into_owned()
+    }
 }
 
-/// The whole complaint document.
-pub fn render(evidence: &Evidence, lang: Lang) -> String {
+/// [`plain`] on one line: for numbers, names and keywords, which must not
+/// start a line of their own (a fake "被举报号码：" line, say).
+pub fn plain_line(s: &str) -> String {
+    one_line(&plain(s))
+}
+
+/// The whole complaint document; each list shows its first and last
+/// `inline` messages (all with `None`).
+pub fn render(evidence: &Evidence, lang: Lang, inline: Option<usize>) -> String {
     let t = lang.strings();
     let mut out = String::new();
     let n = evidence.offenders.len();
@@ -33,9 +51,9 @@ pub fn render(evidence: &Evidence, lang: Lang) -> String {
     }
     for (n, o) in evidence.offenders.iter().enumerate() {
         out.push('\n');
-        let _ = writeln!(out, "==== {}. {} ====", n + 1, plain(&title(o)));
+        let _ = writeln!(out, "==== {}. {} ====", n + 1, plain_line(&title(o)));
         out.push('\n');
-        out.push_str(&offender_text(o, t));
+        out.push_str(&offender_text(o, t, inline));
     }
     out
 }
@@ -47,42 +65,97 @@ fn title(o: &Offender) -> String {
     }
 }
 
-/// The three parts for one offender (also shown in the HTML).
-pub fn offender_text(o: &Offender, t: &Strings) -> String {
+/// Where complaints about `o` go, each once: `12321`, `fcc_ftc`, `7726`, `unknown`.
+pub fn authorities(o: &Offender) -> Vec<&'static str> {
+    ["12321", "fcc_ftc", "7726", "unknown"]
+        .into_iter()
+        .filter(|a| o.senders.iter().any(|s| s.complaint_to == *a))
+        .collect()
+}
+
+/// The parts for one offender's authorities (also shown in the HTML).
+pub fn offender_text(o: &Offender, t: &Strings, inline: Option<usize>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", t.complaint_12321);
-    out.push_str(&report_12321(o));
-    out.push('\n');
-    let _ = writeln!(out, "{}", t.complaint_fcc);
-    let _ = writeln!(out, "{}", fcc_summary(o));
-    out.push('\n');
+    let authorities = authorities(o);
+    for (i, a) in authorities.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        match *a {
+            "12321" => {
+                let _ = writeln!(out, "{}", t.complaint_12321);
+                out.push_str(&report_12321(o, t, inline));
+            }
+            "fcc_ftc" => {
+                let _ = writeln!(out, "{}", t.complaint_fcc);
+                let _ = writeln!(out, "{}", fcc_summary(o));
+                out.push('\n');
+                forward_7726(&mut out, o, t, t.complaint_7726_note_us, inline);
+            }
+            "7726" => {
+                forward_7726(&mut out, o, t, t.complaint_7726_note, inline);
+                out.push('\n');
+                let _ = writeln!(out, "{}", t.complaint_ico);
+                let _ = writeln!(out, "{}", fcc_summary(o));
+            }
+            _ => {
+                let _ = writeln!(out, "{}", t.complaint_other);
+                let _ = writeln!(out, "{}", fcc_summary(o));
+            }
+        }
+    }
+    out
+}
+
+fn forward_7726(out: &mut String, o: &Offender, t: &Strings, note: &str, inline: Option<usize>) {
     let _ = writeln!(out, "{}", t.complaint_7726);
-    let _ = writeln!(out, "{}", t.complaint_7726_note);
+    let _ = writeln!(out, "{note}");
     if o.violations.is_empty() {
         let _ = writeln!(out, "  —");
     }
-    for (i, m) in o.violations.iter().enumerate() {
+    each_violation(out, o, t, inline, |out, i, m| {
         let _ = writeln!(
             out,
-            "  {}. {}  {}  {}",
-            i + 1,
+            "  {i}. {}  {}  {}",
             human(&m.time),
-            plain(&m.sender),
-            plain(&one_line(&m.text))
+            plain_line(&m.sender),
+            plain_line(&m.text)
         );
+    });
+}
+
+/// Calls `f` with each shown violation and its number in the whole list,
+/// and writes a line for the ones left out.
+fn each_violation(
+    out: &mut String,
+    o: &Offender,
+    t: &Strings,
+    inline: Option<usize>,
+    mut f: impl FnMut(&mut String, u64, &EvidenceMessage),
+) {
+    let (first, omitted, last) = super::window(&o.violations, o.listed.violations, inline);
+    for (i, m) in first.iter().enumerate() {
+        f(out, i as u64 + 1, m);
     }
-    out
+    if omitted > 0 {
+        let note = t.omitted_note(omitted, o.listed.violations, t.omitted_violations);
+        let _ = writeln!(out, "  {note}");
+    }
+    let start = first.len() as u64 + omitted;
+    for (i, m) in last.iter().enumerate() {
+        f(out, start + i as u64 + 1, m);
+    }
 }
 
 fn numbers(o: &Offender) -> String {
     o.senders
         .iter()
-        .map(|s| plain(&s.key))
+        .map(|s| plain_line(&s.key))
         .collect::<Vec<_>>()
         .join("、")
 }
 
-fn report_12321(o: &Offender) -> String {
+fn report_12321(o: &Offender, t: &Strings, inline: Option<usize>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "被举报号码：{}", numbers(o));
     let kind = if o.category == "financial_marketing" {
@@ -92,10 +165,11 @@ fn report_12321(o: &Offender) -> String {
     };
     let _ = writeln!(out, "举报类型：{kind}");
     let _ = writeln!(out, "情况说明：{}", summary_zh(o));
-    for (i, m) in o.violations.iter().enumerate() {
-        let _ = writeln!(out, "短信 {}", i + 1);
-        if o.senders.len() > 1 {
-            let _ = writeln!(out, "  发送号码：{}", plain(&m.sender));
+    let many = o.senders.len() > 1;
+    each_violation(&mut out, o, t, inline, |out, i, m| {
+        let _ = writeln!(out, "短信 {i}");
+        if many {
+            let _ = writeln!(out, "  发送号码：{}", plain_line(&m.sender));
         }
         let _ = writeln!(out, "  接收时间：{}", human(&m.time));
         let _ = writeln!(
@@ -103,7 +177,7 @@ fn report_12321(o: &Offender) -> String {
             "  短信内容：{}",
             indent(&plain(&m.text), "            ")
         );
-    }
+    });
     out
 }
 
@@ -111,29 +185,45 @@ fn report_12321(o: &Offender) -> String {
 pub fn summary_zh(o: &Offender) -> String {
     let mut s = String::new();
     let who = if o.senders.len() > 1 {
-        format!("该品牌（{}）旗下号码", plain(&o.name))
+        format!("该品牌（{}）旗下号码", plain_line(&o.name))
     } else {
         "该号码".to_string()
     };
+    if let Some(first) = &o.counts.first_marketing {
+        let _ = write!(s, "{who}自{}起向本人发送营销短信。", human(first));
+    }
     match &o.optout {
         Some(x) if x.manual => {
             let _ = write!(
                 s,
                 "本人已于{}通过{}办理退订（手动记录，不在短信导出文件中）。",
                 human(&x.at),
-                plain(x.channel.as_deref().unwrap_or("其他方式"))
+                plain_line(
+                    x.channel
+                        .as_deref()
+                        .map_or("其他方式", |c| Lang::Zh.strings().manual_channel(c))
+                )
             );
         }
         Some(x) => {
-            let kw = plain(&reply_text(x));
+            let kw = plain_line(&reply_text(x));
             if let Some(i) = &o.instruction {
-                let _ = write!(s, "{who}的营销短信提示回复“{}”退订。", plain(&i.keyword));
+                let whose = if o.counts.first_marketing.is_some() {
+                    "其".to_string()
+                } else {
+                    format!("{who}的")
+                };
+                let _ = write!(
+                    s,
+                    "{whose}营销短信提示回复“{}”退订。",
+                    plain_line(&i.keyword)
+                );
             }
             let _ = write!(
                 s,
                 "本人已于{}向{}回复“{kw}”退订。",
                 human(&x.at),
-                plain(&x.to)
+                plain_line(&x.to)
             );
         }
         None => {
@@ -196,20 +286,20 @@ fn grace_en(grace: &str) -> String {
 /// advertised, when and how consent was revoked, and how many came since.
 pub fn fcc_summary(o: &Offender) -> String {
     let mut s = String::new();
-    let keys: Vec<String> = o.senders.iter().map(|x| plain(&x.key)).collect();
+    let keys: Vec<String> = o.senders.iter().map(|x| plain_line(&x.key)).collect();
     let mut aliases: Vec<String> = o
         .senders
         .iter()
         .flat_map(|x| x.aliases.iter())
         .filter(|a| !o.senders.iter().any(|x| x.key == **a))
-        .map(|a| plain(a))
+        .map(|a| plain_line(a))
         .collect();
     aliases.dedup();
     let _ = write!(
         s,
         "Sender: {}",
         if keys.len() > 1 {
-            format!("{} (numbers of {})", keys.join(", "), plain(&o.name))
+            format!("{} (numbers of {})", keys.join(", "), plain_line(&o.name))
         } else {
             keys.join(", ")
         }
@@ -218,7 +308,7 @@ pub fn fcc_summary(o: &Offender) -> String {
         let _ = write!(s, " (also shown as {})", aliases.join(", "));
     }
     if let Some(b) = &o.brand {
-        let _ = write!(s, "; brand: {}", plain(b));
+        let _ = write!(s, "; brand: {}", plain_line(b));
     }
     s.push_str(". ");
     let them = if o.senders.len() > 1 {
@@ -226,11 +316,17 @@ pub fn fcc_summary(o: &Offender) -> String {
     } else {
         "this sender"
     };
+    // From the first marketing message to the last violation.
     let first_seen = o
-        .instruction
+        .counts
+        .first_marketing
         .as_ref()
-        .and_then(|i| i.message.as_ref())
-        .map(|m| &m.time)
+        .or_else(|| {
+            o.instruction
+                .as_ref()
+                .and_then(|i| i.message.as_ref())
+                .map(|m| &m.time)
+        })
         .or(o.counts.first_violation.as_ref());
     let advertised: Option<&EvidenceMessage> = o
         .violations
@@ -245,7 +341,7 @@ pub fn fcc_summary(o: &Offender) -> String {
             date(from),
             date(to),
             them,
-            plain(&snippet(&ad.text, 120))
+            plain_line(&snippet(&ad.text, 120))
         );
     }
     match &o.optout {
@@ -254,7 +350,11 @@ pub fn fcc_summary(o: &Offender) -> String {
                 s,
                 "I revoked consent on {} by {} (my own record; it is not a text message in the export)",
                 date(&x.at),
-                plain(x.channel.as_deref().unwrap_or("other means"))
+                plain_line(
+                    x.channel
+                        .as_deref()
+                        .map_or("other means", |c| Lang::En.strings().manual_channel(c))
+                )
             );
         }
         Some(x) => {
@@ -262,14 +362,14 @@ pub fn fcc_summary(o: &Offender) -> String {
                 s,
                 "I revoked consent on {} by replying \"{}\" to {}",
                 date(&x.at),
-                plain(&reply_text(x)),
-                plain(&x.to)
+                plain_line(&reply_text(x)),
+                plain_line(&x.to)
             );
             if let Some(i) = &o.instruction {
                 let _ = write!(
                     s,
                     ", the opt-out keyword the messages advertised (\"{}\")",
-                    plain(&i.keyword)
+                    plain_line(&i.keyword)
                 );
             }
         }

@@ -3,6 +3,8 @@
 //! both), printable on A4 and Letter, with one section per offender.
 //! Every piece of text goes through [`escape`].
 
+mod offender;
+
 use std::fmt::Write as _;
 
 use super::strings::Strings;
@@ -32,8 +34,10 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// The evidence as one HTML page.
-pub fn render(evidence: &Evidence, lang: Lang) -> String {
+/// The evidence as one HTML page. Each list shows its first and last
+/// `inline` messages (all with `None`), with the exact count and where the
+/// rest are, so the page grows with the offenders, not with the messages.
+pub fn render(evidence: &Evidence, lang: Lang, inline: Option<usize>) -> String {
     let t = lang.strings();
     let mut out = String::with_capacity(64 * 1024);
     let _ = write!(
@@ -46,12 +50,13 @@ pub fn render(evidence: &Evidence, lang: Lang) -> String {
         escape(&evidence.optout_version),
         escape(t.title)
     );
+    let order = display_order(evidence);
     header(&mut out, evidence, t);
-    summary(&mut out, evidence, t);
-    for (n, off) in evidence.offenders.iter().enumerate() {
-        offender_section(&mut out, evidence, off, n + 1, t);
+    summary(&mut out, evidence, &order, t);
+    for (n, &i) in order.iter().enumerate() {
+        offender::section(&mut out, evidence, &evidence.offenders[i], n + 1, inline, t);
     }
-    complaints(&mut out, evidence, t);
+    complaints(&mut out, evidence, &order, inline, t);
     provenance(&mut out, evidence, t);
     let _ = write!(
         out,
@@ -62,7 +67,34 @@ pub fn render(evidence: &Evidence, lang: Lang) -> String {
     out
 }
 
-fn row(out: &mut String, label: &str, value_html: &str) {
+/// The order the page shows the offenders in: grouped by brand, the groups
+/// with the most violations first, and so the senders inside a group.
+fn display_order(ev: &Evidence) -> Vec<usize> {
+    let count = |i: usize| ev.offenders[i].counts.marketing_after_optout;
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, o) in ev.offenders.iter().enumerate() {
+        match o
+            .brand
+            .as_ref()
+            .and_then(|b| groups.iter_mut().find(|g| g.0 == *b))
+        {
+            Some(g) => g.1.push(i),
+            None => groups.push((o.brand.clone().unwrap_or_else(|| o.name.clone()), vec![i])),
+        }
+    }
+    for g in &mut groups {
+        g.1.sort_by(|&a, &b| {
+            count(b)
+                .cmp(&count(a))
+                .then(ev.offenders[a].name.cmp(&ev.offenders[b].name))
+        });
+    }
+    let total = |g: &(String, Vec<usize>)| g.1.iter().map(|&i| count(i)).sum::<u64>();
+    groups.sort_by(|a, b| total(b).cmp(&total(a)).then(a.0.cmp(&b.0)));
+    groups.into_iter().flat_map(|g| g.1).collect()
+}
+
+pub(super) fn row(out: &mut String, label: &str, value_html: &str) {
     let _ = writeln!(
         out,
         "<tr><th scope=\"row\">{}</th><td>{value_html}</td></tr>",
@@ -152,7 +184,7 @@ fn header(out: &mut String, ev: &Evidence, t: &Strings) {
     out.push_str("</table>\n</header>\n");
 }
 
-fn summary(out: &mut String, ev: &Evidence, t: &Strings) {
+fn summary(out: &mut String, ev: &Evidence, order: &[usize], t: &Strings) {
     let _ = write!(
         out,
         "<section class=\"summary\">\n<h2>{}</h2>\n<table class=\"list\">\n<colgroup><col class=\"c-n\"><col><col class=\"c-status\"><col class=\"c-time\"><col class=\"c-count\"><col class=\"c-time\"></colgroup>\n\
@@ -164,7 +196,37 @@ fn summary(out: &mut String, ev: &Evidence, t: &Strings) {
         escape(t.after_optout),
         escape(t.last_violation)
     );
-    for (n, off) in ev.offenders.iter().enumerate() {
+    let mut brand_shown: Option<&str> = None;
+    for (n, &i) in order.iter().enumerate() {
+        let off = &ev.offenders[i];
+        // One heading row per brand of several numbers, with their total.
+        let members: Vec<&Offender> = off
+            .brand
+            .as_deref()
+            .filter(|b| brand_shown != Some(*b))
+            .map(|b| {
+                order
+                    .iter()
+                    .map(|&j| &ev.offenders[j])
+                    .filter(|o| o.brand.as_deref() == Some(b))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let (Some(b), true) = (off.brand.as_deref(), members.len() > 1) {
+            brand_shown = Some(b);
+            let total: u64 = members
+                .iter()
+                .map(|o| o.counts.marketing_after_optout)
+                .sum();
+            let _ = writeln!(
+                out,
+                "<tr class=\"group\"><th colspan=\"4\" scope=\"rowgroup\">{}: {}</th><td class=\"num\">{total}</td><td></td></tr>",
+                escape(t.brand),
+                escape(b)
+            );
+        } else if off.brand.as_deref() != brand_shown {
+            brand_shown = None;
+        }
         let _ = writeln!(
             out,
             "<tr><td><a href=\"#offender-{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
@@ -185,7 +247,7 @@ fn summary(out: &mut String, ev: &Evidence, t: &Strings) {
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn title(off: &Offender) -> String {
+pub(super) fn title(off: &Offender) -> String {
     let keys: Vec<String> = off.senders.iter().map(|s| escape(&s.key)).collect();
     match (&off.brand, off.scope) {
         (Some(b), "brand") => format!(
@@ -202,7 +264,7 @@ fn title(off: &Offender) -> String {
     }
 }
 
-fn status_badge(status: &str, t: &Strings) -> String {
+pub(super) fn status_badge(status: &str, t: &Strings) -> String {
     format!(
         "<span class=\"status status-{}\">{}</span>",
         escape(status),
@@ -211,7 +273,7 @@ fn status_badge(status: &str, t: &Strings) -> String {
 }
 
 /// Local time with its offset, then UTC on its own line.
-fn time(tr: &TimeRecord) -> String {
+pub(super) fn time(tr: &TimeRecord) -> String {
     let utc: String = tr
         .utc
         .chars()
@@ -225,7 +287,7 @@ fn time(tr: &TimeRecord) -> String {
     )
 }
 
-fn message_ref(m: &EvidenceMessage) -> String {
+pub(super) fn message_ref(m: &EvidenceMessage) -> String {
     format!(
         "<blockquote class=\"text\">{}</blockquote><div class=\"when\">{}</div>",
         escape(&m.text),
@@ -233,284 +295,27 @@ fn message_ref(m: &EvidenceMessage) -> String {
     )
 }
 
-fn offender_section(out: &mut String, ev: &Evidence, off: &Offender, n: usize, t: &Strings) {
-    let _ = writeln!(
-        out,
-        "<section class=\"offender\" id=\"offender-{n}\">\n<h2><span class=\"n\">{n}</span> {} {}</h2>\n<table class=\"facts\">",
-        title(off),
-        status_badge(off.status, t)
-    );
-    let senders: Vec<String> = off
-        .senders
-        .iter()
-        .map(|s| {
-            let aliases: Vec<&str> = s
-                .aliases
-                .iter()
-                .map(String::as_str)
-                .filter(|a| *a != s.key)
-                .collect();
-            let mut line = format!("<code>{}</code>", escape(&s.key));
-            if !aliases.is_empty() {
-                let _ = write!(
-                    line,
-                    " <span class=\"muted\">{}: {}</span>",
-                    escape(t.aliases),
-                    escape(&aliases.join(", "))
-                );
-            }
-            let _ = write!(
-                line,
-                " <span class=\"muted\">· {}: {} · {}: {}</span>",
-                escape(t.class),
-                escape(s.class),
-                escape(t.jurisdiction),
-                escape(&s.jurisdiction.to_uppercase())
-            );
-            line
-        })
-        .collect();
-    row(out, t.senders, &senders.join("<br>"));
-    row(
-        out,
-        t.brand,
-        &off.brand.as_deref().map_or_else(|| escape(t.none), escape),
-    );
-    row(out, t.category, &escape(t.category(off.category)));
-    match &off.instruction {
-        Some(i) => {
-            let mut v = format!(
-                "{} <strong class=\"kw\">{}</strong> {} <code>{}</code>",
-                escape(t.advertised),
-                escape(&i.keyword),
-                escape(t.optout_to),
-                escape(&i.target)
-            );
-            if let Some(m) = &i.message {
-                v.push_str(&message_ref(m));
-            }
-            row(out, t.instruction, &v);
-        }
-        None => row(out, t.instruction, &escape(t.none)),
-    }
-    match &off.optout {
-        Some(rec) if rec.manual => {
-            let mut v = format!(
-                "<strong class=\"manual\">{}</strong> · {}: {}",
-                escape(t.manual_record),
-                escape(t.channel),
-                escape(rec.channel.as_deref().unwrap_or_default())
-            );
-            if let Some(note) = &rec.note {
-                let _ = write!(v, " · {}: {}", escape(t.note), escape(note));
-            }
-            let _ = write!(v, "<div class=\"when\">{}</div>", time(&rec.at));
-            row(out, t.optout, &v);
-        }
-        Some(rec) => {
-            let mut v = format!(
-                "{} <strong class=\"kw\">{}</strong> {} <code>{}</code>",
-                escape(t.optout_reply),
-                escape(rec.keyword.as_deref().unwrap_or_default()),
-                escape(t.optout_to),
-                escape(&rec.to)
-            );
-            match &rec.message {
-                Some(m) => v.push_str(&message_ref(m)),
-                None => {
-                    let _ = write!(v, "<div class=\"when\">{}</div>", time(&rec.at));
-                }
-            }
-            row(out, t.optout, &v);
-        }
-        None => row(out, t.optout, &escape(t.none)),
-    }
-    row(
-        out,
-        t.confirmation,
-        &off.confirmation
-            .as_ref()
-            .map_or_else(|| escape(t.none), message_ref),
-    );
-    if let Some(rec) = &off.optout {
-        row(
-            out,
-            t.grace_ends,
-            &format!(
-                "{} <span class=\"muted\">({})</span>",
-                time(&rec.grace_ends),
-                escape(&rec.grace)
-            ),
-        );
-    }
-    if let Some(r) = &off.resubscribed {
-        row(out, t.resubscribed, &time(r));
-    }
-    out.push_str("</table>\n");
-
-    // Counts.
-    let counts = &off.counts;
-    let _ = write!(
-        out,
-        "<h3>{}</h3>\n<table class=\"counts\"><tr>\
-         <th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n\
-         <tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num bad\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr></table>\n",
-        escape(t.counts),
-        escape(t.marketing_total),
-        escape(t.before_optout),
-        escape(t.after_optout),
-        escape(t.in_flight_count),
-        escape(t.first_violation),
-        escape(t.last_violation),
-        counts.marketing_received,
-        counts.marketing_before_optout,
-        counts.marketing_after_optout,
-        counts.in_flight,
-        counts
-            .first_violation
-            .as_ref()
-            .map_or_else(|| escape(t.none), time),
-        counts
-            .last_violation
-            .as_ref()
-            .map_or_else(|| escape(t.none), time),
-    );
-
-    // Timeline: instruction, opt-out, confirmation, violations.
-    let mut timeline: Vec<&EvidenceMessage> = off
-        .instruction
-        .as_ref()
-        .and_then(|i| i.message.as_ref())
-        .into_iter()
-        .chain(off.optout.as_ref().and_then(|rec| rec.message.as_ref()))
-        .chain(off.confirmation.as_ref())
-        .chain(off.violations.iter())
-        .collect();
-    timeline.sort_by_key(|m| (m.time.ts_ms, m.message_id));
-    let _ = writeln!(out, "<h3>{}</h3>", escape(t.timeline));
-    let manual = off.optout.as_ref().filter(|rec| rec.manual);
-    timeline_table(out, ev, off, &timeline, manual, t);
-
-    let _ = writeln!(
-        out,
-        "<h3>{}</h3>\n<p class=\"muted\">{}</p>",
-        escape(t.in_flight),
-        escape(t.in_flight_note)
-    );
-    if off.in_flight.is_empty() {
-        let _ = writeln!(out, "<p>{}</p>", escape(t.no_in_flight));
-    } else {
-        let in_flight: Vec<&EvidenceMessage> = off.in_flight.iter().collect();
-        timeline_table(out, ev, off, &in_flight, None, t);
-    }
-    out.push_str("</section>\n");
-}
-
-fn timeline_table(
+fn complaints(
     out: &mut String,
     ev: &Evidence,
-    off: &Offender,
-    messages: &[&EvidenceMessage],
-    manual: Option<&super::OptOutRecord>,
+    order: &[usize],
+    inline: Option<usize>,
     t: &Strings,
 ) {
-    let many = off.senders.len() > 1;
-    let _ = write!(
-        out,
-        "<table class=\"timeline\">\n<colgroup><col class=\"c-n\"><col class=\"c-time\"><col class=\"c-role\"><col class=\"c-days\">{}<col><col class=\"c-src\"></colgroup>\n\
-         <thead><tr><th>#</th><th>{} / {}</th><th>{}</th><th>{}</th>{}<th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-        if many { "<col class=\"c-sender\">" } else { "" },
-        escape(t.received_local),
-        escape(t.received_utc),
-        escape(t.role),
-        escape(t.days_since),
-        if many {
-            format!("<th>{}</th>", escape(t.sender))
-        } else {
-            String::new()
-        },
-        escape(t.text),
-        escape(t.source)
-    );
-    let mut rows: Vec<(i64, String)> = Vec::new();
-    for m in messages {
-        let days = match (m.days_since_optout, m.business_days_since_optout) {
-            (Some(d), Some(bd)) => {
-                format!("{d}<br><small>{bd} {}</small>", escape(t.business_days))
-            }
-            (Some(d), None) => d.to_string(),
-            _ => String::new(),
-        };
-        let source = ev
-            .imports
-            .iter()
-            .find(|i| i.import_id == m.import_id)
-            .map_or_else(String::new, |i| {
-                let short: String = i.sha256.chars().take(12).collect();
-                format!(
-                    "{} #{}<br><code title=\"{}\">{}…</code>",
-                    escape(t.import_id),
-                    i.import_id,
-                    escape(&i.sha256),
-                    escape(&short)
-                )
-            });
-        rows.push((
-            m.time.ts_ms,
-            format!(
-                "<tr class=\"role-{}\"><td class=\"num\">{}</td><td>{}</td><td class=\"role\">{}</td><td class=\"num\">{days}</td>{}<td class=\"text\">{}</td><td class=\"src\">{source}</td></tr>\n",
-                escape(m.role),
-                m.message_id,
-                time(&m.time),
-                escape(t.role(m.role)),
-                if many {
-                    format!("<td><code>{}</code></td>", escape(&m.sender))
-                } else {
-                    String::new()
-                },
-                escape(&m.text)
-            ),
-        ));
-    }
-    if let Some(x) = manual {
-        rows.push((
-            x.at.ts_ms,
-            format!(
-                "<tr class=\"role-opt_out\"><td class=\"num\">—</td><td>{}</td><td class=\"role\">{}</td><td></td>{}<td class=\"text\"><strong class=\"manual\">{}</strong> · {}: {}</td><td></td></tr>\n",
-                time(&x.at),
-                escape(t.role("opt_out")),
-                if many {
-                    format!("<td><code>{}</code></td>", escape(&x.to))
-                } else {
-                    String::new()
-                },
-                escape(t.manual_record),
-                escape(t.channel),
-                escape(x.channel.as_deref().unwrap_or_default())
-            ),
-        ));
-        rows.sort_by_key(|(ts, _)| *ts);
-    }
-    for (_, r) in rows {
-        out.push_str(&r);
-    }
-    out.push_str("</tbody>\n</table>\n");
-}
-
-fn complaints(out: &mut String, ev: &Evidence, t: &Strings) {
     let _ = writeln!(
         out,
         "<section class=\"complaint\">\n<h2>{}</h2>\n<p class=\"muted\">{}</p>",
         escape(t.complaint),
         escape(t.complaint_note)
     );
-    for (n, off) in ev.offenders.iter().enumerate() {
+    for (n, &i) in order.iter().enumerate() {
+        let off = &ev.offenders[i];
         let _ = writeln!(
             out,
             "<h3><span class=\"n\">{}</span> {}</h3>\n<pre class=\"complaint-text\">{}</pre>",
             n + 1,
             title(off),
-            escape(&complaint::offender_text(off, t))
+            escape(&complaint::offender_text(off, t, inline))
         );
     }
     out.push_str("</section>\n");

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 pub const EVIDENCE_VERSION: u32 = 1;
 
 /// How the integrity hash is computed, as written into every export.
-pub const CANONICAL_FORM: &str = "sha256 of the compact JSON (no spaces) of this document with \"integrity\" set to null, keys in document order, non-ASCII characters as UTF-8 (not \\u-escaped)";
+pub const CANONICAL_FORM: &str = "sha256 of the compact JSON (no spaces) of this document with \"integrity\" set to null, keys in document order, non-ASCII characters as UTF-8 (not \\u-escaped, even those this file writes as \\u escapes)";
 
 // Field order is part of the format (and of the hash).
 
@@ -80,6 +80,18 @@ pub struct Offender {
     pub violations: Vec<EvidenceMessage>,
     /// Marketing received inside the grace period.
     pub in_flight: Vec<EvidenceMessage>,
+    /// How many violations and in-flight messages the evidence lists (not
+    /// serialised: the JSON lists them all). In a streamed export's HTML the
+    /// two lists above hold only the first and last messages of these.
+    #[serde(skip)]
+    pub listed: Listed,
+}
+
+/// The exact number of messages a section lists, whatever a page shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Listed {
+    pub violations: u64,
+    pub in_flight: u64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -92,6 +104,9 @@ pub struct SenderIdentity {
     /// `cn`, `us` or `other`: whose opt-out rules and grace applied.
     pub jurisdiction: &'static str,
     pub status: &'static str,
+    /// Where a complaint about this number goes: `12321` (China), `fcc_ftc`
+    /// (US), `7726` (UK), or `unknown`.
+    pub complaint_to: &'static str,
 }
 
 /// The opt-out instruction the sender advertised.
@@ -124,6 +139,8 @@ pub struct OptOutRecord {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Counts {
     pub marketing_received: u64,
+    /// The first marketing message received from these numbers.
+    pub first_marketing: Option<TimeRecord>,
     pub marketing_before_optout: u64,
     /// Violations over the whole history (the list may be cut by `since`).
     pub marketing_after_optout: u64,
@@ -212,7 +229,7 @@ pub fn integrity_sha256(evidence: &Evidence) -> String {
     hex(&Sha256::digest(canonical_json(evidence)))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes.iter().fold(String::new(), |mut s, b| {
         let _ = write!(s, "{b:02x}");

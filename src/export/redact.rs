@@ -108,6 +108,13 @@ impl Redactor {
         }
     }
 
+    /// Masks one message's text, sender and address.
+    pub(super) fn message(&self, m: &mut super::EvidenceMessage) {
+        m.text = self.text(&m.text);
+        m.sender = self.text(&m.sender);
+        m.address = self.text(&m.address);
+    }
+
     /// `s` with personal names and numbers masked.
     pub(super) fn text(&self, s: &str) -> String {
         let named = self.mask_names(s);

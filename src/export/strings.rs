@@ -121,6 +121,12 @@ pub struct Strings {
     pub complaint_7726_note: &'static str,
     pub offender: &'static str,
     pub offenders: &'static str,
+    pub complaint_7726_note_us: &'static str,
+    pub complaint_ico: &'static str,
+    pub complaint_other: &'static str,
+    pub complaint_to: &'static str,
+    pub omitted_violations: &'static str,
+    pub omitted_in_flight: &'static str,
 }
 
 impl Strings {
@@ -159,6 +165,87 @@ impl Strings {
             ("ignored", true) => "已忽略",
             (_, false) => "none",
             (_, true) => "无",
+        }
+    }
+
+    /// A sender class (`port`, `short_code` …) in words.
+    pub fn sender_class(&self, class: &str) -> &'static str {
+        let zh = self.lang == Lang::Zh;
+        match (class, zh) {
+            ("port", false) => "SMS port (106…)",
+            ("port", true) => "106 短信端口",
+            ("short_code", false) => "short code",
+            ("short_code", true) => "短代码",
+            ("service", false) => "service number",
+            ("service", true) => "服务号码",
+            ("alphanumeric", false) => "alphanumeric sender ID",
+            ("alphanumeric", true) => "字母发送方名称",
+            ("mobile", false) => "mobile number",
+            ("mobile", true) => "手机号码",
+            ("email", false) => "email address",
+            ("email", true) => "电子邮件地址",
+            (_, false) => "other",
+            (_, true) => "其他",
+        }
+    }
+
+    /// Whose opt-out rules applied (`cn`, `us`, `other`).
+    pub fn jurisdiction_name(&self, jurisdiction: &str) -> &'static str {
+        let zh = self.lang == Lang::Zh;
+        match (jurisdiction, zh) {
+            ("cn", false) => "China",
+            ("cn", true) => "中国",
+            ("us", false) => "US/Canada",
+            ("us", true) => "美国/加拿大",
+            (_, false) => "other",
+            (_, true) => "其他",
+        }
+    }
+
+    /// Where a complaint goes (`12321`, `fcc_ftc`, `7726`, `unknown`).
+    pub fn authority(&self, authority: &str) -> &'static str {
+        let zh = self.lang == Lang::Zh;
+        match (authority, zh) {
+            ("12321", false) => "12321 (China)",
+            ("12321", true) => "12321（中国）",
+            ("fcc_ftc", false) => "FCC / FTC (US)",
+            ("fcc_ftc", true) => "FCC / FTC（美国）",
+            ("7726", false) => "7726 and the ICO (UK)",
+            ("7726", true) => "7726 与 ICO（英国）",
+            (_, false) => "unknown: the regulator of the sender's country",
+            (_, true) => "未知：发送方所在国家的监管机构",
+        }
+    }
+
+    /// A manual opt-out's channel (`phone-call`, `app` …) in words; any
+    /// other text as the user wrote it.
+    pub fn manual_channel<'s>(&self, channel: &'s str) -> &'s str {
+        let zh = self.lang == Lang::Zh;
+        match (channel, zh) {
+            ("phone-call", false) => "phone call",
+            ("phone-call", true) => "电话",
+            ("app", true) => "应用",
+            ("website", true) => "网站",
+            ("other-phone", false) => "from another phone",
+            ("other-phone", true) => "用另一部手机",
+            ("other", true) => "其他方式",
+            (c, _) => c,
+        }
+    }
+
+    /// "Showing the first and last 20 of 1,234 violations: 1,194 more …".
+    pub fn omitted_note(&self, omitted: u64, listed: u64, what: &str) -> String {
+        let (omitted, listed) = (
+            crate::text::group_digits(omitted),
+            crate::text::group_digits(listed),
+        );
+        match self.lang {
+            Lang::En => format!(
+                "… {omitted} more {what} not shown here ({listed} in all). Every message is in the CSV and JSON export of this selection (optout export --format csv or --format json), which have the same SHA-256."
+            ),
+            Lang::Zh => format!(
+                "… 此处省略{what} {omitted} 条（共 {listed} 条）。全部短信见相同范围的 CSV 和 JSON 导出（optout export --format csv 或 --format json），其 SHA-256 与本文件相同。"
+            ),
         }
     }
 
@@ -252,6 +339,12 @@ pub static EN: Strings = Strings {
     complaint_7726_note: "Forward each of these messages from your phone to 7726:",
     offender: "offender",
     offenders: "offenders",
+    complaint_7726_note_us: "US carriers also take spam forwarded to 7726; forward each of these messages from your phone:",
+    complaint_ico: "[UK: report to the ICO (English)]",
+    complaint_other: "[Complaint summary (English): for the regulator of the sender's country]",
+    complaint_to: "Complaint to",
+    omitted_violations: "violations",
+    omitted_in_flight: "messages inside the grace period",
 };
 
 pub static ZH: Strings = Strings {
@@ -333,6 +426,12 @@ pub static ZH: Strings = Strings {
     complaint_7726_note: "请用手机将以下短信逐条转发至 7726：",
     offender: "个发送方",
     offenders: "个发送方",
+    complaint_7726_note_us: "美国运营商同样受理转发至 7726 的垃圾短信；请用手机逐条转发：",
+    complaint_ico: "[英国：向 ICO 举报（英文）]",
+    complaint_other: "[投诉摘要（英文）：提交给发送方所在国家的监管机构]",
+    complaint_to: "投诉至",
+    omitted_violations: "违规短信",
+    omitted_in_flight: "宽限期内短信",
 };
 
 #[cfg(test)]

@@ -106,3 +106,52 @@ fn atomic_writes_never_clobber_and_leave_no_temp_files() {
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("e.json")]);
 }
+
+#[test]
+fn a_write_that_fails_midway_leaves_no_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("e.csv");
+    let err = write::write_atomically_with(&p, false, |w| {
+        w.write_all(b"half a file")?;
+        Err(std::io::Error::other("disk full").into())
+    })
+    .unwrap_err();
+    assert!(matches!(err, ExportError::Io { .. }), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    // A panic while writing unwinds through the temporary file's drop, too.
+    let caught = std::panic::catch_unwind(|| {
+        let _ = write::write_atomically_with(&p, false, |w| {
+            w.write_all(b"half").unwrap();
+            panic!("renderer bug");
+        });
+    });
+    assert!(caught.is_err());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn csv_cells_are_neutralised_after_every_separator() {
+    use super::csv::cell;
+    assert_eq!(cell("a;=b"), "a;'=b");
+    assert_eq!(cell("a; +b"), "a; '+b");
+    assert_eq!(cell("x\t@y"), "x\t'@y");
+    assert_eq!(
+        cell("x,-2+3+cmd|' /C calc'!A0"),
+        "x,'-2+3+cmd|' /C calc'!A0"
+    );
+    assert_eq!(cell("line\n=1+1"), "line\n'=1+1");
+    assert_eq!(cell("-2+3+cmd|' /C calc'!A0"), "'-2+3+cmd|' /C calc'!A0");
+    assert_eq!(cell("  =1"), "  '=1");
+    assert_eq!(cell("=1"), "'=1");
+    // Phone numbers and plain numbers stay exact.
+    for n in [
+        "+8613912345678",
+        "+447700900123",
+        "+1 (555) 010-0100",
+        "-50",
+        "10690571239907",
+    ] {
+        assert_eq!(cell(n), n);
+    }
+    assert_eq!(cell("a=b;c"), "a=b;c");
+}

@@ -9,18 +9,99 @@ use jiff::tz::TimeZone;
 use crate::store::Store;
 use crate::track::Report;
 
+use super::plan::{build_plan, integrity};
+use super::stream::{INLINE_MESSAGES, Plan, Stop, Streamed};
 use super::{
-    Evidence, ExportError, ExportFormat, ExportOptions, Lang, Selection, build_evidence, complaint,
-    csv, html, json,
+    Evidence, ExportError, ExportFormat, ExportOptions, Lang, Selection, complaint, csv, html, json,
 };
 
-/// The bytes of `evidence` in `format`.
-pub fn render(evidence: &Evidence, format: ExportFormat, lang: Lang) -> Vec<u8> {
+/// Why writing a format stopped.
+pub(super) type RenderError = Stop<std::io::Error>;
+
+impl RenderError {
+    fn into_export_error(self, path: &Path) -> ExportError {
+        match self {
+            Stop::Store(e) => ExportError::Store(e),
+            Stop::Other(source) => ExportError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    }
+}
+
+impl From<std::io::Error> for RenderError {
+    fn from(e: std::io::Error) -> Self {
+        Stop::Other(e)
+    }
+}
+
+/// The integrity hash, from the canonical JSON streamed into SHA-256.
+fn streamed_sha256(plan: &Plan<'_>) -> Result<String, ExportError> {
+    use sha2::Digest;
+    struct Hasher(sha2::Sha256);
+    impl Write for Hasher {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    debug_assert!(
+        plan.evidence.integrity.is_none(),
+        "hashed with integrity null"
+    );
+    let streamed = Streamed::new(plan);
+    let mut hasher = Hasher(sha2::Sha256::new());
+    if let Err(e) = serde_json::to_writer(&mut hasher, &streamed) {
+        // Hashing writes to memory: only the store can fail.
+        let store = streamed.take_error();
+        return Err(ExportError::Store(store.unwrap_or_else(|| {
+            panic!("the evidence model always serialises: {e}")
+        })));
+    }
+    Ok(super::model::hex(&hasher.0.finalize()))
+}
+
+/// Writes `plan` in `format`, reading its messages from the store as it goes.
+fn render_plan(
+    plan: &Plan<'_>,
+    format: ExportFormat,
+    lang: Lang,
+    inline: Option<usize>,
+    w: &mut dyn Write,
+) -> Result<(), RenderError> {
     match format {
-        ExportFormat::Html => html::render(evidence, lang).into_bytes(),
+        ExportFormat::Html => w.write_all(html::render(&plan.evidence, lang, inline).as_bytes())?,
+        ExportFormat::Complaint => {
+            w.write_all(complaint::render(&plan.evidence, lang, inline).as_bytes())?;
+        }
+        ExportFormat::Csv => csv::write_plan(w, plan)?,
+        ExportFormat::Json => {
+            let streamed = Streamed::new(plan);
+            if let Err(e) = crate::text::write_json_pretty(&mut *w, &streamed) {
+                return Err(match streamed.take_error() {
+                    Some(store) => Stop::Store(store),
+                    None => Stop::Other(e.into()),
+                });
+            }
+            w.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// The bytes of `evidence` in `format`; the HTML and complaint text show
+/// the first and last [`INLINE_MESSAGES`] of each list.
+pub fn render(evidence: &Evidence, format: ExportFormat, lang: Lang) -> Vec<u8> {
+    let inline = Some(INLINE_MESSAGES);
+    match format {
+        ExportFormat::Html => html::render(evidence, lang, inline).into_bytes(),
         ExportFormat::Csv => csv::render(evidence),
         ExportFormat::Json => json::render(evidence).into_bytes(),
-        ExportFormat::Complaint => complaint::render(evidence, lang).into_bytes(),
+        ExportFormat::Complaint => complaint::render(evidence, lang, inline).into_bytes(),
     }
 }
 
@@ -65,17 +146,24 @@ pub fn export(
     if to_stdout && format == ExportFormat::Html {
         return Err(ExportError::HtmlToStdout);
     }
-    let evidence = build_evidence(store, report, selection, options)?;
-    let bytes = render(&evidence, format, options.lang);
+    // The HTML and complaint text show windows; the CSV and JSON stream.
+    let inline = match format {
+        _ if options.all_messages => None,
+        ExportFormat::Html | ExportFormat::Complaint => Some(INLINE_MESSAGES),
+        ExportFormat::Csv | ExportFormat::Json => Some(0),
+    };
+    let mut plan = build_plan(store, report, selection, options, inline)?;
+    let sha256 = streamed_sha256(&plan)?;
+    plan.evidence.integrity = Some(integrity(sha256, options));
+    let render_to = |w: &mut dyn Write| render_plan(&plan, format, options.lang, inline, w);
     let path = if to_stdout {
-        let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(&bytes)
-            .and_then(|()| stdout.flush())
-            .map_err(|source| ExportError::Io {
-                path: out.to_path_buf(),
-                source,
-            })?;
+        let io_err = |source| ExportError::Io {
+            path: out.to_path_buf(),
+            source,
+        };
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        render_to(&mut stdout).map_err(|e| e.into_export_error(out))?;
+        stdout.flush().map_err(io_err)?;
         out.to_path_buf()
     } else {
         let path = if out.is_dir() {
@@ -87,9 +175,10 @@ pub fn export(
         } else {
             out.to_path_buf()
         };
-        write_atomically(&path, &bytes, options.force)?;
+        write_atomically_with(&path, options.force, |w| render_to(w))?;
         path
     };
+    let evidence = &plan.evidence;
     Ok(Written {
         path,
         offenders: evidence.summary.offenders,
@@ -111,6 +200,22 @@ pub fn today(now_ms: i64, zone: &TimeZone) -> jiff::civil::Date {
 /// place: a failed write leaves nothing, and without `force` an existing
 /// file (even one created meanwhile) is never replaced.
 pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), ExportError> {
+    write_atomically_with(path, force, |w| Ok(w.write_all(bytes)?))
+}
+
+/// The prefix of the temporary file an export writes beside its output.
+const TEMP_PREFIX: &str = ".optout-export-";
+
+/// [`write_atomically`] with the bytes written by `fill` as it goes.
+///
+/// The temporary file is `.optout-export-PID-XXXXXX` in the output's
+/// directory. It is removed when the write fails or panics (`tempfile`
+/// deletes it on drop). A signal or a crash can still leave one, so each
+/// export first removes the stale ones: those of a process that is gone.
+pub(super) fn write_atomically_with<F>(path: &Path, force: bool, fill: F) -> Result<(), ExportError>
+where
+    F: FnOnce(&mut dyn Write) -> Result<(), RenderError>,
+{
     let io_err = |source| ExportError::Io {
         path: path.to_path_buf(),
         source,
@@ -122,11 +227,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), Ex
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".optout-export-")
+    remove_stale_temp_files(dir);
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
         .tempfile_in(dir)
         .map_err(io_err)?;
-    tmp.write_all(bytes).map_err(io_err)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
+    fill(&mut w).map_err(|e| e.into_export_error(path))?;
+    let tmp = w.into_inner().map_err(|e| io_err(e.into_error()))?;
     tmp.as_file().sync_all().map_err(io_err)?;
     if force {
         tmp.persist(path).map_err(|e| io_err(e.error))?;
@@ -140,6 +248,43 @@ pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), Ex
         })?;
     }
     Ok(())
+}
+
+/// Removes the `.optout-export-PID-…` files in `dir` left by an export that
+/// was killed: the process that wrote one is gone (on systems with
+/// `/proc`), or, where that cannot be told, it was last written over a day
+/// ago. Files of running exports and anything else are left alone; errors
+/// are ignored (the export itself does not depend on this).
+pub(super) fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let proc_available = Path::new("/proc/self").exists();
+    let me = std::process::id();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
+            continue;
+        };
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        let pid: Option<u32> = rest.split_once('-').and_then(|(p, _)| p.parse().ok());
+        let stale = match pid {
+            Some(pid) if pid == me => false,
+            Some(pid) if proc_available => !Path::new(&format!("/proc/{pid}")).exists(),
+            // Older exports named no process, and without /proc its state is unknown.
+            _ => meta
+                .modified()
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(24 * 3600)),
+        };
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// `optout-evidence-violating-2026-11-29.html`: named after the selection,
