@@ -332,10 +332,9 @@ pub fn unquote(typed: &str) -> String {
     let t = typed.trim();
     let t = t.strip_prefix("file://").unwrap_or(t);
     for q in ['\'', '"'] {
-        if let Some(inner) = t.strip_prefix(q).and_then(|r| r.strip_suffix(q))
-            && !inner.is_empty()
-        {
-            return inner.to_string();
+        if let Some(rest) = t.strip_prefix(q) {
+            // Closed, or still being typed.
+            return rest.strip_suffix(q).unwrap_or(rest).to_string();
         }
     }
     let mut out = String::with_capacity(t.len());

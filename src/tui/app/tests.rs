@@ -866,3 +866,89 @@ fn tab_cycles_screens_and_the_overview_loads_once() {
     press(&mut a, &[key(KeyCode::BackTab)]);
     assert_eq!(a.screen, Screen::Timeline);
 }
+
+#[test]
+fn a_dragged_in_path_is_unquoted_and_tab_completes_it() {
+    use super::prompts::{complete, unquote};
+    assert_eq!(
+        unquote("'/home/me/My Files/sms.xml'"),
+        "/home/me/My Files/sms.xml"
+    );
+    assert_eq!(unquote("\"/tmp/a b.xml\" "), "/tmp/a b.xml");
+    assert_eq!(
+        unquote("/home/me/My\\ Files/it\\'s.xml"),
+        "/home/me/My Files/it's.xml"
+    );
+    assert_eq!(unquote("file:///tmp/sms.xml"), "/tmp/sms.xml");
+    assert_eq!(unquote("~/sms.xml"), "~/sms.xml");
+    let (done, shown) = complete("~/sm", &["~/sms-1.xml".into(), "~/sms-2.xml".into()]);
+    assert_eq!(done, "~/sms-");
+    assert_eq!(shown, ["sms-1.xml", "sms-2.xml"]);
+    let (done, shown) = complete("~/D", &["~/Downloads/".into()]);
+    assert_eq!((done.as_str(), shown.len()), ("~/Downloads/", 0));
+    // Tab in the import prompt asks the loop, then takes its answer.
+    let mut a = app();
+    press(&mut a, &[ch('I')]);
+    press(&mut a, &typed("'~/D"));
+    assert_eq!(
+        press(&mut a, &[key(KeyCode::Tab)]),
+        vec![Effect::CompletePath { path: "~/D".into() }]
+    );
+}
+
+#[test]
+fn a_toggles_between_the_to_do_view_and_all_and_u_undoes_an_ignore() {
+    let mut a = app();
+    a.filter = Filter::ToDo;
+    a.rebuild_rows();
+    press(&mut a, &[ch('a')]);
+    assert_eq!(a.filter, Filter::All);
+    press(&mut a, &[ch('a')]);
+    assert_eq!(a.filter, Filter::ToDo);
+    assert!(press(&mut a, &[ch('U')]).is_empty(), "nothing to undo yet");
+    a.update(Action::Outcome(Outcome::Ignored {
+        brand: false,
+        name: "95528".into(),
+        ignored: true,
+        changed: true,
+    }));
+    assert_eq!(
+        press(&mut a, &[ch('U')]),
+        vec![Effect::SetIgnored {
+            brand: false,
+            name: "95528".into(),
+            ignored: false
+        }]
+    );
+    a.update(Action::Outcome(Outcome::Ignored {
+        brand: false,
+        name: "95528".into(),
+        ignored: false,
+        changed: true,
+    }));
+    assert_eq!(
+        a.status.as_ref().map(|s| s.text.as_str()),
+        Some("Undone: No longer ignoring sender 95528.")
+    );
+    assert!(a.undo.is_none(), "undone once");
+    // n answers no.
+    press(&mut a, &[ch('i')]);
+    assert!(press(&mut a, &[ch('n')]).is_empty());
+    assert_eq!(a.overlay, Overlay::None);
+}
+
+#[test]
+fn enter_on_the_overview_opens_the_selected_offender() {
+    let mut a = app();
+    press(&mut a, &[ch('3')]);
+    let e = press(&mut a, &[key(KeyCode::Enter)]);
+    assert!(
+        matches!(e.as_slice(), [Effect::LoadTimeline { .. }]),
+        "{e:?}"
+    );
+    assert_eq!(a.screen, Screen::Timeline);
+    assert_eq!(
+        a.timeline.as_ref().map(|t| t.target.clone()),
+        Some(Target::Brand("浦发银行".into()))
+    );
+}

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+use super::wrap;
 use crate::text;
 use crate::tui::app::{
     Advice, App, Confirm, Effect, ExportField, ExportScope, ImportProgress, ManualField, Prompt,
@@ -47,39 +48,63 @@ impl Widget for &Help<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let s = app.strings;
-        let key_width = s
-            .help
+        let rows: Vec<&(&str, &str)> = s.help.iter().chain(s.help_statuses).collect();
+        let key_width = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+        let natural = rows
             .iter()
-            .chain(s.help_statuses)
-            .map(|(k, _)| k.width())
+            .map(|(_, w)| key_width + 3 + w.width())
             .max()
             .unwrap_or(0);
-        let row = |(k, what): &(&str, &str)| {
-            Line::from(vec![
-                Span::styled(
-                    format!(" {k}{}", " ".repeat(key_width - k.width())),
-                    app.theme.key(),
-                ),
-                Span::raw(format!("  {what}")),
-            ])
+        // Wrapped here, with a hanging indent, so the height is exact and
+        // every line can be scrolled to.
+        let build = |inner: usize| -> Vec<Line<'static>> {
+            let what_width = inner.saturating_sub(key_width + 3).max(8);
+            let row = |(k, what): &(&str, &str)| -> Vec<Line<'static>> {
+                wrap(what, what_width)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, part)| {
+                        let key = if i == 0 {
+                            (*k).to_string()
+                        } else {
+                            String::new()
+                        };
+                        Line::from(vec![
+                            Span::styled(
+                                format!(" {key}{}", " ".repeat(key_width - key.width())),
+                                app.theme.key(),
+                            ),
+                            Span::raw(format!("  {part}")),
+                        ])
+                    })
+                    .collect()
+            };
+            let mut lines: Vec<Line> = s.help.iter().flat_map(row).collect();
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                format!(" {}", s.help_statuses_title),
+                app.theme.title(),
+            ));
+            lines.extend(s.help_statuses.iter().flat_map(row));
+            lines
         };
-        let mut lines: Vec<Line> = s.help.iter().map(row).collect();
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            format!(" {}", s.help_statuses_title),
-            app.theme.title(),
-        ));
-        lines.extend(s.help_statuses.iter().map(row));
-        scrolled(app, s.help_title, lines, area, buf);
+        scrolled(app, s.help_title, natural, &build, area, buf);
     }
 }
 
-/// A window of lines that scrolls (↑↓, PgUp/PgDn) when taller than the
-/// screen; the bottom border says where it is.
-fn scrolled(app: &App, title: &str, lines: Vec<Line<'_>>, area: Rect, buf: &mut Buffer) {
-    let width = (lines.iter().map(Line::width).max().unwrap_or(0) + 3).min(usize::from(area.width));
-    let inner = width.saturating_sub(2).max(1);
-    let total = wrapped_height(&lines, inner);
+/// A window of lines (built for its inner width) that scrolls (↑↓,
+/// PgUp/PgDn) when taller than the screen; the bottom border says where.
+fn scrolled(
+    app: &App,
+    title: &str,
+    natural: usize,
+    build: &dyn Fn(usize) -> Vec<Line<'static>>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let width = (natural + 3).min(usize::from(area.width.saturating_sub(2)));
+    let lines = build(width.saturating_sub(2).max(1));
+    let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
     let r = window(area, width as u16, total.saturating_add(2), buf);
     let visible = r.height.saturating_sub(2);
     let top = app.scroll.min(total.saturating_sub(visible));
@@ -96,7 +121,6 @@ fn scrolled(app: &App, title: &str, lines: Vec<Line<'_>>, area: Rect, buf: &mut 
     }
     Paragraph::new(lines)
         .block(block)
-        .wrap(Wrap { trim: false })
         .scroll((top, 0))
         .render(r, buf);
 }
@@ -110,38 +134,39 @@ impl Widget for &Log<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let s = app.strings;
-        let mut lines: Vec<Line> = Vec::new();
-        if app.log.is_empty() {
-            lines.push(Line::styled(s.log_empty, app.theme.dim()));
-        }
-        for e in &app.log {
-            let style = if e.error {
-                app.theme.error()
-            } else {
-                Style::new()
-            };
-            for (i, l) in e.text.split('\n').enumerate() {
-                let at = if i == 0 {
-                    e.at.clone()
-                } else {
-                    " ".repeat(e.at.width())
-                };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{at}  "), app.theme.dim()),
-                    Span::styled(l.to_string(), style),
-                ]));
+        let build = |inner: usize| -> Vec<Line<'static>> {
+            let mut lines: Vec<Line> = Vec::new();
+            if app.log.is_empty() {
+                lines.push(Line::styled(s.log_empty, app.theme.dim()));
             }
-        }
+            for e in &app.log {
+                let style = if e.error {
+                    app.theme.error()
+                } else {
+                    Style::new()
+                };
+                let indent = e.at.width() + 2;
+                let parts: Vec<String> = e
+                    .text
+                    .split('\n')
+                    .flat_map(|l| wrap(l, inner.saturating_sub(indent).max(8)))
+                    .collect();
+                for (i, part) in parts.into_iter().enumerate() {
+                    let at = if i == 0 {
+                        e.at.clone()
+                    } else {
+                        " ".repeat(e.at.width())
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("{at}  "), app.theme.dim()),
+                        Span::styled(part, style),
+                    ]));
+                }
+            }
+            lines
+        };
         // As wide as the screen allows: errors are long.
-        let width = usize::from(area.width.saturating_sub(4));
-        if let Some(first) = lines.first_mut()
-            && first.width() < width
-        {
-            first
-                .spans
-                .push(Span::raw(" ".repeat(width - first.width())));
-        }
-        scrolled(app, s.log_title, lines, area, buf);
+        scrolled(app, s.log_title, usize::from(area.width), &build, area, buf);
     }
 }
 
