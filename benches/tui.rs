@@ -150,6 +150,8 @@ fn session() -> Session {
             db_path: Some(database().to_path_buf()),
             colour: true,
             now_ms: Some(1_774_238_400_000),
+            demo: false,
+            export_dir: None,
         },
     )
 }

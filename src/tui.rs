@@ -14,6 +14,7 @@
 //! messages.
 
 pub mod app;
+pub mod files;
 pub mod keys;
 pub mod strings;
 pub mod theme;
@@ -22,7 +23,7 @@ pub mod views;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io::{self, IsTerminal};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
@@ -43,8 +44,9 @@ use crate::ingest::{self, ImportFailure};
 use crate::model::now_ms;
 use crate::store::Store;
 use crate::text;
-use crate::track::{Policy, Report};
+use crate::track::Policy;
 use app::{Action, App, Effect, Outcome, Overview};
+use files::{ExportChoice, complete_path, expand_home, perform_export};
 use strings::Lang;
 use theme::Theme;
 use views::Ui;
@@ -84,6 +86,10 @@ pub struct Options {
     pub colour: bool,
     /// A fixed clock (tests, benchmarks); `None` reads the system clock.
     pub now_ms: Option<i64>,
+    /// `optout demo`: the database is a temporary sample.
+    pub demo: bool,
+    /// Where the export prompt starts (`None`: the current folder).
+    pub export_dir: Option<PathBuf>,
 }
 
 impl Options {
@@ -97,6 +103,8 @@ impl Options {
             db_path,
             colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             now_ms: None,
+            demo: false,
+            export_dir: None,
         }
     }
 }
@@ -137,7 +145,7 @@ impl Session {
     pub fn new(store: Option<Store>, options: Options) -> Session {
         let label = options.db_path.as_ref().map(|p| p.display().to_string());
         let now = options.now_ms.unwrap_or_else(now_ms);
-        let app = App::new(
+        let mut app = App::new(
             options.lang.strings(),
             Theme {
                 colour: options.colour,
@@ -147,6 +155,13 @@ impl Session {
             store.is_some(),
             label,
         );
+        app.demo = options.demo;
+        app.export_dir = options
+            .export_dir
+            .clone()
+            .or_else(|| std::env::current_dir().ok())
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
         Session {
             app,
             ui: Ui::default(),
@@ -219,7 +234,17 @@ impl Session {
         let mut queue: VecDeque<Effect> = effects.into();
         while let Some(effect) = queue.pop_front() {
             let changes = effect.changes_data();
-            let results = self.perform(effect, terminal)?;
+            // A frame that says "working…" before anything that may be slow.
+            let slow = effect.slow();
+            if slow.is_some() {
+                self.app.update(Action::Working(slow));
+                self.draw(terminal)?;
+            }
+            let results = self.perform(effect, terminal);
+            if slow.is_some() {
+                self.app.update(Action::Working(None));
+            }
+            let results = results?;
             for a in results {
                 queue.extend(self.app.update(a));
             }
@@ -240,6 +265,10 @@ impl Session {
             |e: &dyn std::fmt::Display| vec![Action::Outcome(Outcome::Failed(e.to_string()))];
         if let Effect::Import { path } = effect {
             return self.import(&path, terminal);
+        }
+        if let Effect::CompletePath { path } = effect {
+            let candidates = complete_path(&path);
+            return Ok(vec![Action::Completed { path, candidates }]);
         }
         let Some(store) = self.store.as_mut() else {
             return Ok(Vec::new());
@@ -313,24 +342,64 @@ impl Session {
                 utc_offset_s,
                 channel,
             } => match store.add_manual_optout(brand, &name, at_ms, utc_offset_s, &channel, None) {
-                Ok(_) => vec![Action::Outcome(Outcome::ManualRecorded {
+                Ok(id) => vec![Action::Outcome(Outcome::ManualRecorded {
                     brand,
                     name,
                     at: text::short(at_ms, utc_offset_s, &self.options.zone),
                     channel,
+                    id,
                 })],
                 Err(e) => failed(&e),
             },
-            Effect::WriteExport { sender_keys, path } => {
-                let path = expand_home(&path);
-                match perform_export(store, &self.app.report, &sender_keys, &path, &self.options) {
+            Effect::RemoveManualOptOut { brand, name, id } => {
+                match store.remove_manual_optout(id) {
+                    Ok(removed) => vec![Action::Outcome(Outcome::ManualRemoved {
+                        brand,
+                        name,
+                        removed,
+                    })],
+                    Err(e) => failed(&e),
+                }
+            }
+            Effect::WriteExport {
+                ref sender_keys,
+                ref path,
+                redact,
+                zh,
+                overwrite,
+            } => {
+                let file = expand_home(path);
+                if file.exists() && !overwrite {
+                    // Asked in the interface, never a flag to pass.
+                    let mut retry = effect.clone();
+                    if let Effect::WriteExport { overwrite, .. } = &mut retry {
+                        *overwrite = true;
+                    }
+                    return Ok(vec![Action::Outcome(Outcome::ExportExists {
+                        path: file.display().to_string(),
+                        retry,
+                    })]);
+                }
+                let choice = ExportChoice {
+                    redact,
+                    lang: if zh { Lang::Zh } else { Lang::En },
+                    overwrite,
+                };
+                match perform_export(
+                    store,
+                    &self.app.report,
+                    sender_keys,
+                    &file,
+                    &self.options,
+                    choice,
+                ) {
                     Ok(written) => vec![Action::Outcome(Outcome::Exported(
                         written.display().to_string(),
                     ))],
                     Err(e) => vec![Action::Outcome(Outcome::ExportFailed(e))],
                 }
             }
-            Effect::Import { .. } => Vec::new(),
+            Effect::Import { .. } | Effect::CompletePath { .. } => Vec::new(),
         })
     }
 
@@ -436,56 +505,6 @@ impl<B: Backend> import::Progress for Redraw<'_, B> {
     }
 }
 
-/// Writes the evidence export for `sender_keys` to `path` (the format
-/// follows the extension: `.csv`, `.json`, `.txt` for complaint text,
-/// HTML otherwise), in the interface's language. Never overwrites a file.
-pub fn perform_export(
-    store: &Store,
-    report: &Report,
-    sender_keys: &[String],
-    path: &Path,
-    options: &Options,
-) -> Result<PathBuf, String> {
-    use crate::export::{self, ExportFormat, ExportOptions, Selection};
-    let format = match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-    {
-        Some(e) if e == "csv" => ExportFormat::Csv,
-        Some(e) if e == "json" => ExportFormat::Json,
-        Some(e) if e == "txt" => ExportFormat::Complaint,
-        _ => ExportFormat::Html,
-    };
-    let selection = Selection {
-        senders: sender_keys.to_vec(),
-        ..Selection::default()
-    };
-    let export_options = ExportOptions {
-        lang: match options.lang {
-            Lang::En => export::Lang::En,
-            Lang::Zh => export::Lang::Zh,
-        },
-        redact: false,
-        force: false,
-        zone: options.zone.clone(),
-        now_ms: now_ms(),
-        policy: options.policy.clone(),
-        all_messages: false,
-    };
-    export::write_evidence(store, report, &selection, format, path, &export_options)
-        .map_err(|e| e.to_string())
-}
-
-/// `~/x` → `$HOME/x`.
-fn expand_home(path: &str) -> PathBuf {
-    match path.strip_prefix("~/") {
-        Some(rest) => std::env::var_os("HOME")
-            .map_or_else(|| PathBuf::from(path), |h| PathBuf::from(h).join(rest)),
-        None => PathBuf::from(path),
-    }
-}
-
 /// Leaves raw mode, the alternate screen and mouse capture. Safe to call
 /// twice (quit after a panic hook already ran).
 pub fn restore_terminal() {
@@ -548,6 +567,10 @@ pub fn open_database(settings: &Settings) -> Result<(), TuiError> {
 
 /// `optout demo`: the interface on an in-memory store.
 pub fn open_store(store: Store, settings: &Settings) -> Result<(), TuiError> {
-    let mut session = Session::new(Some(store), Options::from_settings(settings, None));
+    let options = Options {
+        demo: true,
+        ..Options::from_settings(settings, None)
+    };
+    let mut session = Session::new(Some(store), options);
     run_in_terminal(&mut session)
 }

@@ -88,6 +88,8 @@ fn options(lang: Lang) -> Options {
         db_path: None,
         colour: true,
         now_ms: Some(NOW),
+        demo: false,
+        export_dir: Some(std::path::PathBuf::from("/home/me/evidence")),
     }
 }
 
@@ -148,6 +150,12 @@ fn lines(t: &Terminal<TestBackend>) -> Vec<String> {
             line
         })
         .collect()
+}
+
+/// From the default to-do view to every sender (`f` twice: all, then
+/// with personal and transactional, as `optout senders --all`).
+fn everything() -> Vec<Event> {
+    keys("ff")
 }
 
 fn contains(t: &Terminal<TestBackend>, text: &str) -> bool {
@@ -270,11 +278,12 @@ fn overview_charts() {
 
 #[test]
 fn unsubscribe_advice() {
-    // The fourth row is the suspicious ETC sender, the third Meituan (no
-    // keyword stated), the first SPDB (keyword stated).
+    // In the to-do view the fifth sender is the suspicious ETC sender, the
+    // third Meituan (no keyword stated), the first SPDB (violating: the
+    // evidence, not another opt-out). The cursor skips group headings.
     assert_snapshot!(
         "unsubscribe_suspicious_en",
-        screen(fixture_store(), Lang::En, (100, 24), keys("jjju")).backend()
+        screen(fixture_store(), Lang::En, (100, 24), keys("jjjju")).backend()
     );
     assert_snapshot!(
         "unsubscribe_suggestion_en",
@@ -347,17 +356,17 @@ fn a_small_terminal_says_so_and_a_resize_redraws() {
 
 #[test]
 fn a_violating_row_is_red_and_a_confirmed_one_green() {
-    let t = screen(fixture_store(), Lang::En, (130, 30), vec![]);
+    let t = screen(fixture_store(), Lang::En, (130, 30), everything());
     let buf = t.backend().buffer();
     let ls = lines(&t);
     let row = |needle: &str| ls.iter().position(|l| l.contains(needle)).unwrap() as u16;
     let badge_fg = |y: u16| {
         let x = (0..buf.area.width)
-            .find(|&x| ["✗", "✓", "●"].contains(&buf[(x, y)].symbol()))
+            .find(|&x| ["✗", "✓", "●", "!"].contains(&buf[(x, y)].symbol()))
             .unwrap();
         buf[(x, y)].fg
     };
-    // 95528 is selected (reversed) but keeps its red; Ctrip is not selected.
+    // Ctrip is not selected; 95528 is red too.
     assert_eq!(badge_fg(row("95528")), Color::Red);
     assert_eq!(badge_fg(row("1069123000")), Color::Red);
     assert_eq!(badge_fg(row("10690001")), Color::Green);
@@ -408,7 +417,18 @@ fn escape_sequences_in_a_body_are_shown_not_acted_on() {
 
 #[test]
 fn ignoring_writes_the_store_and_says_so() {
+    // i asks (y/n); n changes nothing, y ignores.
+    let (session, t) = run(Some(fixture_store()), Lang::En, (100, 24), keys("in"));
+    assert!(session.store().unwrap().ignored().unwrap().len() == 1);
+    assert!(contains(&t, "Nothing changed."));
     let (session, t) = run(Some(fixture_store()), Lang::En, (100, 24), keys("i"));
+    assert!(contains(
+        &t,
+        "Ignore sender 95528? It is kept but never flagged."
+    ));
+    assert!(contains(&t, "y: yes"));
+    drop(session);
+    let (session, t) = run(Some(fixture_store()), Lang::En, (100, 24), keys("iy"));
     let store = session.store().unwrap();
     assert!(
         store
@@ -416,8 +436,33 @@ fn ignoring_writes_the_store_and_says_so() {
             .unwrap()
             .contains(&(false, "95528".to_string()))
     );
-    assert!(contains(&t, "Ignoring sender 95528: kept, never flagged."));
+    assert!(contains(
+        &t,
+        "Ignoring sender 95528: kept, never flagged. (U undoes)"
+    ));
     assert_eq!(session.app.counts.violating, 1, "the report was recomputed");
+    // The cursor moves to the row's neighbour (Ctrip, next in the group).
+    assert_eq!(
+        session.app.selected_target(),
+        Some(optout::tui::app::Target::Sender("1069123000".into()))
+    );
+    // U reverses exactly that change, and says so.
+    let (session, t) = run(Some(fixture_store()), Lang::En, (100, 24), keys("iyU"));
+    let ignored = session.store().unwrap().ignored().unwrap();
+    assert!(
+        !ignored.contains(&(false, "95528".to_string())),
+        "{ignored:?}"
+    );
+    assert!(
+        ignored.contains(&(false, "95588".to_string())),
+        "the other ignore stays"
+    );
+    assert!(
+        contains(&t, "Undone: No longer ignoring sender 95528."),
+        "{:#?}",
+        lines(&t)
+    );
+    assert_eq!(session.app.counts.violating, 2);
 }
 
 #[test]
@@ -451,7 +496,12 @@ fn a_manual_opt_out_is_recorded_and_changes_the_status() {
 #[test]
 fn export_prompts_then_reports_the_outcome() {
     let (_, t) = run(Some(fixture_store()), Lang::En, (100, 24), keys("e"));
-    assert!(contains(&t, "optout-evidence-2026-03-23.html"));
+    // Named after what it covers (the selected sender's brand).
+    assert!(
+        contains(&t, "optout-evidence-浦发银行-2026-03-23.html"),
+        "{:#?}",
+        lines(&t)
+    );
     // Replace the default path with one in a temporary directory.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("evidence.html");
@@ -474,8 +524,39 @@ fn export_prompts_then_reports_the_outcome() {
     )));
     again.extend(keys(&out.display().to_string()));
     again.push(key(KeyCode::Enter));
+    let mut no = again.clone();
+    no.extend(keys("n"));
     let (_, t) = run(Some(fixture_store()), Lang::En, (100, 24), again);
-    assert!(contains(&t, "Export failed"), "{}", lines(&t).join("\n"));
+    // Asked in the interface, never "pass --force".
+    assert!(
+        contains(&t, "already exists: overwrite? (y/n)"),
+        "{}",
+        lines(&t).join("\n")
+    );
+    assert!(!lines(&t).join("\n").contains("--"), "no CLI flag is named");
+    std::fs::write(&out, "mine").unwrap();
+    let (_, t) = run(Some(fixture_store()), Lang::En, (100, 24), no);
+    assert!(contains(&t, "Nothing changed."));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "mine",
+        "n keeps the file"
+    );
+    let mut yes = keys("e");
+    yes.push(Event::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    yes.extend(keys(&out.display().to_string()));
+    yes.push(key(KeyCode::Enter));
+    yes.extend(keys("y"));
+    let (_, t) = run(Some(fixture_store()), Lang::En, (100, 24), yes);
+    assert!(contains(&t, "wrote"), "{}", lines(&t).join("\n"));
+    assert_ne!(
+        std::fs::read_to_string(&out).unwrap(),
+        "mine",
+        "y overwrites"
+    );
 }
 
 #[test]
@@ -485,10 +566,13 @@ fn importing_from_the_welcome_screen_fills_the_list() {
         &common::fixture("android/cases.xml").display().to_string(),
     ));
     events.push(key(KeyCode::Enter));
+    events.extend(everything());
     let (session, t) = run(None, Lang::En, (120, 24), events);
     assert_eq!(session.app.screen, Screen::Senders);
     assert!(
-        contains(&t, "Imported 6 new messages (0 already stored)"),
+        session.app.log.iter().any(|e| e
+            .text
+            .contains("Imported 6 new messages (0 already stored)")),
         "{:#?}",
         lines(&t)
     );
@@ -544,7 +628,9 @@ fn a_long_timeline_is_read_a_window_at_a_time() {
     std::fs::write(&path, xml).unwrap();
     let mut store = Store::open_in_memory().unwrap();
     import(&mut store, &path);
-    let (mut session, mut t) = run(Some(store), Lang::En, (100, 24), vec![key(KeyCode::Enter)]);
+    let mut events = everything();
+    events.push(key(KeyCode::Enter));
+    let (mut session, mut t) = run(Some(store), Lang::En, (100, 24), events);
     let tl = session.app.timeline.clone().unwrap();
     assert_eq!(tl.total, Some(500));
     assert_eq!(tl.cursor, 499);
@@ -583,7 +669,9 @@ fn a_long_list_keeps_the_selection_on_screen_and_clicks_hit_their_row() {
     let mut store = Store::open_in_memory().unwrap();
     import(&mut store, &path);
     // Newest first: 10690000 … 10690059.
-    let (mut session, mut t) = run(Some(store), Lang::En, (100, 24), keys("G"));
+    let mut events = everything();
+    events.extend(keys("G"));
+    let (mut session, mut t) = run(Some(store), Lang::En, (100, 24), events);
     assert!(contains(&t, "10690059"));
     assert!(!contains(&t, "10690000 "));
     let y = lines(&t)

@@ -162,10 +162,25 @@ fn the_interface_in_a_real_terminal() {
     ));
     t.keys(&["Enter"]);
 
-    // The senders, violating first.
+    // The to-do view, violating first, with the first-run line.
     t.wait_alternate(true);
-    let screen = t.wait_for(&["Senders (10)", "95528", "violating"]);
+    let screen = t.wait_for(&["filter to do", "95528", "VIOLATING", "Start here"]);
+    assert!(
+        screen.contains("database: "),
+        "the open database is named: {screen}"
+    );
+
+    // Esc never quits from the home screen (issue 13); it says what does.
+    t.keys(&["Escape"]);
+    t.wait_for(&["press q (or Ctrl-C) to quit"]);
+    assert_eq!(t.display("#{alternate_on}"), "1", "still running");
+
+    // a: all senders, as `optout senders` lists them.
+    t.keys(&["a"]);
+    let screen = t.wait_for(&["filter all"]);
     assert!(screen.contains("1069123000"), "{screen}");
+    t.keys(&["a"]);
+    t.wait_for(&["filter to do"]);
 
     // The timeline of the selected (violating) sender with its brand sibling.
     t.keys(&["Enter"]);
@@ -175,8 +190,9 @@ fn the_interface_in_a_real_terminal() {
         "opt-out sent: TD",
     ]);
 
-    // Back, then filter to violating.
-    t.keys(&["Escape", "f", "f", "f"]);
+    // Back, then filter to violating (to do → all → with personal →
+    // marketing → not opted out → violating).
+    t.keys(&["Escape", "f", "f", "f", "f", "f"]);
     let screen = t.wait_for(&["filter violating", "filter: violating (1 sender)"]);
     assert!(!screen.contains("1065502010"), "{screen}");
 
@@ -184,7 +200,12 @@ fn the_interface_in_a_real_terminal() {
     t.keys(&["e"]);
     t.wait_for(&["Write the evidence export", "optout-evidence-"]);
     t.keys(&["Enter"]);
-    t.wait_for(&["wrote optout-evidence-"]);
+    t.wait_for(&["wrote ", "optout-evidence-"]);
+    // The same again: asked, not refused with a flag to pass.
+    t.keys(&["e", "Enter"]);
+    t.wait_for(&["already exists: overwrite? (y/n)"]);
+    t.keys(&["n"]);
+    t.wait_for(&["Nothing changed."]);
 
     // Help, then quit: the shell is back, out of the alternate screen.
     t.keys(&["?"]);

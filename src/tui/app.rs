@@ -26,11 +26,13 @@ mod state;
 mod timeline;
 mod update;
 
-pub use actions::{Action, Effect, Outcome};
+pub use actions::{Action, Effect, Outcome, Slow};
 pub use advice::{Advice, advice};
+pub use senders::Offender;
 pub use state::{
-    Counts, ExportScope, Filter, ImportProgress, ManualField, Mark, Overlay, Overview, Prompt,
-    RowRef, Screen, Search, Sort, StatusLine, Target, Timeline,
+    Change, Confirm, Counts, ExportField, ExportScope, Filter, Group, ImportProgress, LogEntry,
+    ManualField, Mark, Overlay, Overview, Prompt, RowRef, Screen, Search, Sort, StatusLine, Target,
+    Timeline,
 };
 
 /// How many timeline messages are held in memory around the cursor.
@@ -69,6 +71,22 @@ pub struct App {
     pub overlay: Overlay,
     pub status: Option<StatusLine>,
     pub import: Option<ImportProgress>,
+    /// Every status line of the session, in full, for `L`.
+    pub log: Vec<LogEntry>,
+    /// The last change `U` reverses.
+    pub undo: Option<Change>,
+    /// `U` was pressed: the next outcome is the undo's.
+    undoing: bool,
+    /// A slow effect is being performed: the frame says so.
+    pub working: Option<Slow>,
+    /// The open database is the demo's temporary sample.
+    pub demo: bool,
+    /// First line of the help and the log (they scroll).
+    pub scroll: u16,
+    /// The selected top offender on the overview.
+    pub offender: usize,
+    /// The folder the export prompt starts in (the loop sets it).
+    pub export_dir: String,
     pub quit: bool,
 }
 
@@ -100,8 +118,8 @@ impl App {
             brand_index: HashMap::new(),
             rows: Vec::new(),
             selected: 0,
-            filter: Filter::All,
-            sort: Sort::Status,
+            filter: Filter::ToDo,
+            sort: Sort::LastSeen,
             grouped: false,
             search: None,
             search_before: None,
@@ -111,8 +129,21 @@ impl App {
             overlay: Overlay::None,
             status: None,
             import: None,
+            log: Vec::new(),
+            undo: None,
+            undoing: false,
+            working: None,
+            demo: false,
+            scroll: 0,
+            offender: 0,
+            export_dir: String::new(),
             quit: false,
         }
+    }
+
+    /// Senders are shown under their brands (not in the to-do view).
+    pub fn by_brand(&self) -> bool {
+        self.grouped && self.shown_filter() != Filter::ToDo
     }
 }
 

@@ -14,6 +14,11 @@ pub fn action(app: &App, ui: &Ui, event: &Event) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => key_action(app, ui, key),
         Event::Mouse(m) if app.overlay == Overlay::None => mouse_action(app, ui, *m),
+        Event::Mouse(m) if matches!(app.overlay, Overlay::Help | Overlay::Log) => match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+            MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -25,10 +30,29 @@ fn key_action(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
     }
     match &app.overlay {
         Overlay::Prompt(_) => prompt_key(key, ctrl),
-        Overlay::Help | Overlay::Unsubscribe(_) => match key.code {
+        Overlay::Confirm(_) => match key.code {
+            KeyCode::Char('y' | 'Y') => Some(Action::Yes),
+            KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::No),
+            _ => None,
+        },
+        Overlay::Help | Overlay::Log => match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => Some(Action::Back),
+            KeyCode::Char('?') => Some(Action::Help),
+            KeyCode::Char('L') => Some(Action::Log),
+            KeyCode::Char('j') | KeyCode::Down => Some(Action::Down),
+            KeyCode::Char('k') | KeyCode::Up => Some(Action::Up),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown(ui.page_rows)),
+            KeyCode::PageUp => Some(Action::PageUp(ui.page_rows)),
+            KeyCode::Char('g') | KeyCode::Home => Some(Action::Top),
+            _ => None,
+        },
+        Overlay::Unsubscribe(_) => match key.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => Some(Action::Back),
             KeyCode::Char('?') => Some(Action::Help),
             KeyCode::Char('u') => Some(Action::Unsubscribe),
+            // The keys the window names.
+            KeyCode::Char('e') => Some(Action::Export),
+            KeyCode::Char('m') => Some(Action::ManualOptOut),
             _ => None,
         },
         Overlay::None => normal_key(app, ui, key),
@@ -77,6 +101,9 @@ fn normal_key(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('s') => Action::CycleSort,
         KeyCode::Char('b') => Action::ToggleGroup,
         KeyCode::Char('i') => Action::ToggleIgnore,
+        KeyCode::Char('a') => Action::ToggleAll,
+        KeyCode::Char('U') => Action::Undo,
+        KeyCode::Char('L') => Action::Log,
         KeyCode::Char('m') => Action::ManualOptOut,
         KeyCode::Char('u') => Action::Unsubscribe,
         KeyCode::Char('e') => Action::Export,

@@ -4,7 +4,7 @@
 
 use crate::classify::SenderClass;
 use crate::track::{SenderKind, Status};
-use crate::tui::app::{Filter, Sort};
+use crate::tui::app::{Filter, Group, Slow, Sort};
 
 mod en;
 mod zh;
@@ -58,6 +58,8 @@ type Hints = &'static [(&'static str, &'static str)];
 /// The interface's text in one language.
 #[derive(Debug)]
 pub struct Strings {
+    /// Chinese: the export prompt offers Chinese first.
+    pub is_zh: bool,
     pub loading: &'static str,
     pub too_small: fn(u16, u16, u16, u16) -> String,
     pub tab_senders: &'static str,
@@ -72,6 +74,9 @@ pub struct Strings {
     pub hints_overlay: Hints,
     pub help_title: &'static str,
     pub help: Hints,
+    /// What each status (and "in flight") means, for the help.
+    pub help_statuses_title: &'static str,
+    pub help_statuses: Hints,
 
     /// Between a label and its value.
     pub colon: &'static str,
@@ -79,7 +84,7 @@ pub struct Strings {
     /// port, short code, service, alphanumeric, mobile, email, other.
     pub class_names: [&'static str; 7],
     pub kind_names: [&'static str; 4],
-    pub filter_names: [&'static str; 6],
+    pub filter_names: [&'static str; 8],
     pub sort_names: [&'static str; 6],
 
     pub count_marketing: &'static str,
@@ -99,7 +104,14 @@ pub struct Strings {
     pub col_marketing: &'static str,
     pub col_keyword: &'static str,
     pub col_last_seen: &'static str,
+    pub col_after: &'static str,
+    /// A to-do group's heading: (group, senders in it).
+    pub group_heading: fn(Group, usize) -> String,
+    pub first_run: &'static str,
+    pub database: &'static str,
+    pub demo_database: &'static str,
     pub no_senders: &'static str,
+    pub todo_empty: &'static str,
     pub n_numbers: fn(usize) -> String,
 
     pub detail: &'static str,
@@ -157,6 +169,8 @@ pub struct Strings {
     pub advice_suggest_short: &'static str,
     pub advice_do_not_reply_short: &'static str,
     pub advice_unknown_short: &'static str,
+    pub advice_violating_short: &'static str,
+    pub advice_violating: &'static str,
 
     pub manual_title: &'static str,
     pub scope_sender: &'static str,
@@ -169,12 +183,20 @@ pub struct Strings {
     pub export_selected: &'static str,
     pub export_all_violating: fn(usize) -> String,
     pub export_help: &'static str,
+    pub export_dir: &'static str,
+    pub export_dir_here: &'static str,
+    pub export_redact: &'static str,
+    pub export_lang: &'static str,
+    pub export_lang_names: [&'static str; 2],
+    /// The file exists: overwrite?
+    pub export_exists: fn(&str) -> String,
     pub export_need_path: &'static str,
     pub export_none_violating: &'static str,
     pub import_title: &'static str,
     pub import_file: &'static str,
     pub import_help: &'static str,
     pub import_need_path: &'static str,
+    pub import_no_match: &'static str,
     pub importing: &'static str,
 
     pub welcome_title: &'static str,
@@ -188,6 +210,22 @@ pub struct Strings {
     pub welcome_cli: &'static str,
 
     pub nothing_selected: &'static str,
+    pub esc_home: &'static str,
+    pub overview_status: &'static str,
+    pub confirm_title: &'static str,
+    /// (brand?, name, ignore?) → the question.
+    pub confirm_ignore: fn(bool, &str, bool) -> String,
+    pub confirm_keys: &'static str,
+    pub nothing_changed: &'static str,
+    pub nothing_to_undo: &'static str,
+    pub undo_hint: &'static str,
+    pub undone: fn(&str) -> String,
+    /// (brand?, name, removed?)
+    pub manual_removed: fn(bool, &str, bool) -> String,
+    pub log_title: &'static str,
+    pub log_empty: &'static str,
+    pub more_in_log: &'static str,
+    pub working: fn(Slow) -> String,
     pub search_cleared: &'static str,
     pub grouped_on: &'static str,
     pub grouped_off: &'static str,

@@ -53,12 +53,17 @@ impl Theme {
         match status {
             Status::Violating => "✗",
             Status::Subscribed => "●",
-            Status::OptedOut | Status::Confirmed => "✓",
+            Status::OptedOut => "✓",
+            // Two ticks: the sender answered.
+            Status::Confirmed => "✓✓",
             Status::Resubscribed => "↺",
             Status::None => "·",
             Status::Ignored => "–",
         }
     }
+
+    /// The badge of a suspicious sender (it looks like fraud).
+    pub const SUSPICIOUS: &'static str = "!";
 
     pub fn mark(self, kind: MarkKind) -> Style {
         match kind {
@@ -74,7 +79,8 @@ impl Theme {
     pub fn mark_symbol(kind: MarkKind) -> &'static str {
         match kind {
             MarkKind::Instruction => "⚑",
-            MarkKind::OptOut | MarkKind::Confirmation => "✓",
+            MarkKind::OptOut => "✓",
+            MarkKind::Confirmation => "✓✓",
             MarkKind::InFlight => "⧗",
             MarkKind::Violation => "✗",
         }

@@ -2,9 +2,11 @@
 //! they write is [`Ui`], what the last frame looked like (list offsets and
 //! where the lists were), which turns mouse clicks into rows.
 
+mod columns;
 mod overview;
 mod popups;
 mod senders;
+mod table;
 mod timeline;
 mod welcome;
 
@@ -14,7 +16,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{ListState, Paragraph, TableState, Widget};
-use unicode_width::UnicodeWidthChar;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::app::{App, Overlay, Screen};
 use super::strings::Strings;
@@ -68,11 +70,13 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, ui: &mut Ui) {
             .render(area, frame.buffer_mut());
         return;
     }
+    let hint_bar = HintBar { app };
+    let hint_lines = hint_bar.lines(usize::from(area.width));
     let [tabs, body, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
         Constraint::Length(1),
-        Constraint::Length(1),
+        Constraint::Length(u16::try_from(hint_lines.len()).unwrap_or(1)),
     ])
     .areas(area);
     let buf = frame.buffer_mut();
@@ -90,10 +94,12 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, ui: &mut Ui) {
         }
     }
     StatusBar { app }.render(status, buf);
-    HintBar { app }.render(hints, buf);
+    Paragraph::new(hint_lines).render(hints, buf);
     match &app.overlay {
         Overlay::None => {}
         Overlay::Help => popups::Help { app }.render(area, buf),
+        Overlay::Log => popups::Log { app }.render(area, buf),
+        Overlay::Confirm(c) => popups::Question { app, confirm: c }.render(area, buf),
         Overlay::Unsubscribe(t) => popups::Unsubscribe { app, target: t }.render(area, buf),
         Overlay::Prompt(p) => {
             let cursor = popups::render_prompt(app, p, area, buf);
@@ -131,6 +137,24 @@ impl Widget for &Tabs<'_> {
             spans.push(Span::styled(name, style));
             spans.push(Span::raw("  "));
         }
+        // Which database is open, on the right, cut from the left (the
+        // file name matters most).
+        let used: usize = spans.iter().map(Span::width).sum();
+        let room = usize::from(area.width).saturating_sub(used + 1);
+        let (db, style) = if self.app.demo {
+            (s.demo_database.to_string(), theme.warning())
+        } else {
+            let path = self
+                .app
+                .db_path
+                .as_deref()
+                .map_or_else(|| s.in_memory.to_string(), crate::text::sanitize);
+            (format!("{}{}{path}", s.database, s.colon), theme.dim())
+        };
+        let db = truncate_start(&db, room);
+        let pad = room.saturating_sub(db.width());
+        spans.push(Span::raw(" ".repeat(pad)));
+        spans.push(Span::styled(db, style));
         Line::from(spans).render(area, buf);
     }
 }
@@ -142,13 +166,32 @@ struct StatusBar<'a> {
 
 impl Widget for &StatusBar<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        if let Some(st) = &self.app.status {
+        let app = self.app;
+        if let Some(w) = app.working {
+            Line::styled(
+                format!(" {}", (app.strings.working)(w)),
+                app.theme.warning(),
+            )
+            .render(area, buf);
+            return;
+        }
+        if let Some(st) = &app.status {
             let style = if st.error {
-                self.app.theme.error()
+                app.theme.error()
             } else {
-                self.app.theme.ok()
+                app.theme.ok()
             };
-            Line::styled(format!(" {}", st.text), style).render(area, buf);
+            // The first line; the rest (and anything cut) is in the log.
+            let first = st.text.lines().next().unwrap_or("");
+            let more = app.strings.more_in_log;
+            let width = usize::from(area.width).saturating_sub(1);
+            let text = if first.width() <= width && first.len() == st.text.len() {
+                first.to_string()
+            } else {
+                let room = width.saturating_sub(more.width() + 1);
+                format!("{} {more}", truncate(first, room))
+            };
+            Line::styled(format!(" {text}"), style).render(area, buf);
         }
     }
 }
@@ -158,25 +201,61 @@ struct HintBar<'a> {
     app: &'a App,
 }
 
-impl Widget for &HintBar<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
+impl HintBar<'_> {
+    /// The hints in as many lines as `width` needs: every key is kept.
+    fn lines(&self, width: usize) -> Vec<Line<'static>> {
         let s: &Strings = self.app.strings;
         let hints: &[(&str, &str)] = match (&self.app.overlay, self.app.screen) {
             (Overlay::Prompt(_), _) => s.hints_prompt,
-            (Overlay::Help | Overlay::Unsubscribe(_), _) => s.hints_overlay,
+            (Overlay::Confirm(_), _) => &[("y", "✓"), ("n Esc", "✗")],
+            (Overlay::Help | Overlay::Log | Overlay::Unsubscribe(_), _) => s.hints_overlay,
             (_, Screen::Welcome) => s.hints_welcome,
             (_, Screen::Senders) => s.hints_senders,
             (_, Screen::Timeline) => s.hints_timeline,
             (_, Screen::Overview) => s.hints_overview,
         };
         let theme = self.app.theme;
-        let mut spans = Vec::with_capacity(hints.len() * 3);
+        let mut lines = Vec::new();
+        let mut spans = Vec::with_capacity(hints.len() * 2);
+        let mut used = 0;
         for (key, what) in hints {
-            spans.push(Span::styled(format!(" {key}"), theme.key()));
-            spans.push(Span::raw(format!(" {what} ")));
+            let k = Span::styled(format!(" {key}"), theme.key());
+            let w = Span::raw(format!(" {what} "));
+            let n = k.width() + w.width();
+            if used + n > width && !spans.is_empty() {
+                lines.push(Line::from(std::mem::take(&mut spans)));
+                used = 0;
+            }
+            used += n;
+            spans.push(k);
+            spans.push(w);
         }
-        Line::from(spans).render(area, buf);
+        lines.push(Line::from(spans));
+        lines
     }
+}
+
+/// Cuts `text` from the left to `width` columns, starting with "…" when cut.
+pub fn truncate_start(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        kept.push(c);
+        used += w;
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::from("…");
+    out.extend(kept.into_iter().rev());
+    out
 }
 
 /// Cuts `text` to `width` terminal columns, ending with "…" when cut.

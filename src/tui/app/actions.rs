@@ -20,8 +20,21 @@ pub enum Outcome {
         name: String,
         at: String,
         channel: String,
+        /// The record's id, for undo.
+        id: i64,
+    },
+    /// An undone manual opt-out was deleted (`false`: it was already gone).
+    ManualRemoved {
+        brand: bool,
+        name: String,
+        removed: bool,
     },
     Exported(String),
+    /// The export's file exists: the effect to perform if the user agrees.
+    ExportExists {
+        path: String,
+        retry: Effect,
+    },
     ExportFailed(String),
     Imported {
         file: String,
@@ -51,7 +64,7 @@ pub enum Action {
     NextScreen,
     PrevScreen,
     Show(Screen),
-    /// Esc: close, clear the search, go home, or quit from home.
+    /// Esc: close, clear the search, go home; never quits.
     Back,
     Quit,
     Search,
@@ -59,6 +72,15 @@ pub enum Action {
     CycleSort,
     ToggleGroup,
     ToggleIgnore,
+    /// `a`: between the to-do view and all senders.
+    ToggleAll,
+    /// `U`: reverse the last change.
+    Undo,
+    /// `L`: the message log.
+    Log,
+    /// An answer to a y/n question.
+    Yes,
+    No,
     ManualOptOut,
     Unsubscribe,
     Export,
@@ -85,6 +107,13 @@ pub enum Action {
         sender_ids: Vec<i64>,
     },
     OverviewLoaded(Overview),
+    /// Tab in a path: the paths that start with `path`.
+    Completed {
+        path: String,
+        candidates: Vec<String>,
+    },
+    /// The loop is about to perform a slow effect (`None`: done).
+    Working(Option<Slow>),
     ImportStarted {
         file: String,
         total: u64,
@@ -126,6 +155,19 @@ pub enum Effect {
     WriteExport {
         sender_keys: Vec<String>,
         path: String,
+        redact: bool,
+        zh: bool,
+        /// The user said yes to replacing an existing file.
+        overwrite: bool,
+    },
+    RemoveManualOptOut {
+        brand: bool,
+        name: String,
+        id: i64,
+    },
+    /// The paths that start with `path` (Tab in the import prompt).
+    CompletePath {
+        path: String,
     },
     Import {
         path: String,
@@ -137,7 +179,37 @@ impl Effect {
     pub fn changes_data(&self) -> bool {
         matches!(
             self,
-            Effect::SetIgnored { .. } | Effect::RecordManualOptOut { .. } | Effect::Import { .. }
+            Effect::SetIgnored { .. }
+                | Effect::RecordManualOptOut { .. }
+                | Effect::RemoveManualOptOut { .. }
+                | Effect::Import { .. }
         )
     }
+
+    /// Can it take long enough (over 150 ms on a big history) that the
+    /// screen should say "working…" first? `None` when it is quick.
+    pub fn slow(&self) -> Option<Slow> {
+        Some(match self {
+            Effect::Reload => Slow::Recompute,
+            Effect::Search { .. } => Slow::Search,
+            Effect::LoadOverview => Slow::Overview,
+            Effect::SetIgnored { .. } => Slow::Ignore,
+            Effect::RecordManualOptOut { .. } | Effect::RemoveManualOptOut { .. } => Slow::Manual,
+            Effect::WriteExport { .. } => Slow::Export,
+            Effect::LoadTimeline { .. } | Effect::CompletePath { .. } | Effect::Import { .. } => {
+                return None;
+            }
+        })
+    }
+}
+
+/// What a slow effect is doing, for the "working…" line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slow {
+    Recompute,
+    Search,
+    Overview,
+    Ignore,
+    Manual,
+    Export,
 }

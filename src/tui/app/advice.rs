@@ -54,6 +54,21 @@ pub fn advice(app: &App, target: &Target) -> Advice {
     }
 }
 
+impl App {
+    /// Kept marketing after the opt-out: the next step is the evidence,
+    /// not another opt-out.
+    pub fn is_violating(&self, target: &Target) -> bool {
+        match target {
+            Target::Sender(k) => self
+                .sender(k)
+                .is_some_and(|s| s.status == crate::track::Status::Violating),
+            Target::Brand(b) => self
+                .brand(b)
+                .is_some_and(|b| b.status == crate::track::Status::Violating),
+        }
+    }
+}
+
 /// The usual opt-out word where a sender states none.
 fn default_keyword(class: SenderClass, key: &str) -> Option<&'static str> {
     crate::classify::jurisdiction_default_keyword(class, key)

@@ -18,18 +18,27 @@ impl App {
             Action::Top => self.move_to(0),
             Action::Bottom => self.move_to(u64::MAX),
             Action::Click(i) => self.click(i),
+            Action::Open if self.screen == Screen::Overview => self.open_offender(),
             Action::Open => self.open_timeline(),
             Action::NextScreen => self.cycle_screen(true),
             Action::PrevScreen => self.cycle_screen(false),
             Action::Show(screen) => self.show(screen),
             Action::Back => self.back(),
             Action::Help => {
+                self.scroll = 0;
                 self.overlay = Overlay::Help;
+                Vec::new()
+            }
+            Action::Log => {
+                // The latest lines in view.
+                self.scroll = u16::try_from(self.log.len()).unwrap_or(u16::MAX);
+                self.overlay = Overlay::Log;
                 Vec::new()
             }
             Action::Import => {
                 self.overlay = Overlay::Prompt(Prompt::Import {
                     path: String::new(),
+                    choices: Vec::new(),
                     error: None,
                 });
                 Vec::new()
@@ -45,8 +54,12 @@ impl App {
                 self.overlay = Overlay::Prompt(Prompt::Search { text });
                 Vec::new()
             }
-            Action::CycleFilter => {
-                self.filter = self.filter.next();
+            Action::CycleFilter | Action::ToggleAll => {
+                self.filter = match (action, self.filter) {
+                    (Action::ToggleAll, super::Filter::ToDo) => super::Filter::All,
+                    (Action::ToggleAll, _) => super::Filter::ToDo,
+                    (_, f) => f.next(),
+                };
                 self.rebuild_rows();
                 let n = self.sender_rows();
                 self.say((self.strings.filter_set)(
@@ -63,6 +76,10 @@ impl App {
             }
             Action::ToggleGroup => {
                 self.grouped = !self.grouped;
+                if self.grouped && self.filter == super::Filter::ToDo {
+                    // The to-do view has groups of its own.
+                    self.filter = super::Filter::All;
+                }
                 self.rebuild_rows();
                 self.say(if self.grouped {
                     self.strings.grouped_on.to_string()
@@ -76,6 +93,7 @@ impl App {
                 Vec::new()
             }
             Action::ToggleIgnore => self.toggle_ignore(),
+            Action::Undo => self.undo_last(),
             Action::ManualOptOut => {
                 if let Some(target) = self.acting_target() {
                     self.overlay = Overlay::Prompt(Prompt::Manual {
@@ -104,13 +122,14 @@ impl App {
                     (Some(_), Screen::Senders | Screen::Timeline) => ExportScope::Selected,
                     _ => ExportScope::AllViolating,
                 };
-                let date = text::zoned(self.now_ms, None, &self.zone)
-                    .strftime("%Y-%m-%d")
-                    .to_string();
                 self.overlay = Overlay::Prompt(Prompt::Export {
-                    path: format!("optout-evidence-{date}.html"),
+                    dir: self.export_dir.clone(),
+                    file: self.export_name(scope, selected.as_ref()),
+                    field: super::ExportField::File,
                     scope,
                     selected,
+                    redact: false,
+                    zh: self.strings.is_zh,
                     error: None,
                 });
                 Vec::new()
@@ -148,9 +167,18 @@ impl App {
             }
             Screen::Senders => {
                 let to = (self.selected as u64).saturating_add_signed(delta);
-                self.move_to(to)
+                let effects = self.move_to(to);
+                self.selected = self.land(self.selected, delta >= 0);
+                effects
             }
-            _ => Vec::new(),
+            Screen::Overview => {
+                let last = self.offenders().len().saturating_sub(1);
+                self.offender = (self.offender as u64)
+                    .saturating_add_signed(delta)
+                    .min(last as u64) as usize;
+                Vec::new()
+            }
+            Screen::Welcome => Vec::new(),
         }
     }
 
@@ -179,16 +207,24 @@ impl App {
             }
             Screen::Senders => {
                 let last = self.rows.len().saturating_sub(1) as u64;
-                self.selected = to.min(last) as usize;
+                let at = to.min(last) as usize;
+                self.selected = self.land(at, to < u64::MAX);
                 Vec::new()
             }
-            _ => Vec::new(),
+            Screen::Overview => {
+                let last = self.offenders().len().saturating_sub(1) as u64;
+                self.offender = to.min(last) as usize;
+                Vec::new()
+            }
+            Screen::Welcome => Vec::new(),
         }
     }
 
     fn click(&mut self, i: usize) -> Vec<Effect> {
         match self.screen {
-            Screen::Senders if i < self.rows.len() => {
+            Screen::Senders
+                if i < self.rows.len() && !matches!(self.rows[i], super::RowRef::Group(_)) =>
+            {
                 if i == self.selected {
                     self.open_timeline()
                 } else {
@@ -219,6 +255,7 @@ impl App {
             }
             Screen::Overview => {
                 self.screen = Screen::Overview;
+                self.say(self.strings.overview_status.to_string());
                 if self.overview.is_none() {
                     vec![Effect::LoadOverview]
                 } else {
@@ -251,7 +288,8 @@ impl App {
                 self.rebuild_rows();
                 self.say(self.strings.search_cleared.to_string());
             }
-            Screen::Senders | Screen::Welcome => self.quit = true,
+            // Esc never quits: q and Ctrl-C do.
+            Screen::Senders | Screen::Welcome => self.say(self.strings.esc_home.to_string()),
         }
         Vec::new()
     }
@@ -270,7 +308,7 @@ impl App {
         };
         // Grouped by brand, `i` acts on the brand.
         let target = match target {
-            Target::Sender(k) if self.grouped => {
+            Target::Sender(k) if self.by_brand() => {
                 match self.sender(&k).and_then(|s| s.brand.clone()) {
                     Some(b) => Target::Brand(b),
                     None => Target::Sender(k),
@@ -281,11 +319,7 @@ impl App {
         match target {
             Target::Brand(b) => {
                 let ignored = self.brand(&b).is_some_and(|r| r.ignored);
-                vec![Effect::SetIgnored {
-                    brand: true,
-                    name: b,
-                    ignored: !ignored,
-                }]
+                self.ask_ignore(true, b, !ignored)
             }
             Target::Sender(k) => {
                 let Some(s) = self.sender(&k) else {
@@ -304,12 +338,19 @@ impl App {
                     self.complain(text);
                     return Vec::new();
                 }
-                vec![Effect::SetIgnored {
-                    brand: false,
-                    name: k,
-                    ignored: !s.ignored,
-                }]
+                let ignored = !s.ignored;
+                self.ask_ignore(false, k, ignored)
             }
         }
+    }
+
+    /// `i` asks first: "ignore sender 95528? (y/n)".
+    fn ask_ignore(&mut self, brand: bool, name: String, ignored: bool) -> Vec<Effect> {
+        self.overlay = Overlay::Confirm(super::Confirm::Ignore {
+            brand,
+            name,
+            ignored,
+        });
+        Vec::new()
     }
 }

@@ -2,7 +2,8 @@
 //! export, import.
 
 use super::{
-    Action, App, Effect, ExportScope, ManualField, Overlay, Prompt, Screen, Search, Target,
+    Action, App, Effect, ExportField, ExportScope, ManualField, Overlay, Prompt, Screen, Search,
+    Target,
 };
 use crate::text;
 use crate::track::Status;
@@ -112,67 +113,150 @@ impl App {
                 Vec::new()
             }
             Prompt::Export {
-                mut path,
+                mut dir,
+                mut file,
+                mut field,
                 mut scope,
                 selected,
+                mut redact,
+                mut zh,
                 error,
             } => {
-                if matches!(action, Action::NextField) && selected.is_some() {
-                    scope = match scope {
-                        ExportScope::Selected => ExportScope::AllViolating,
-                        ExportScope::AllViolating => ExportScope::Selected,
-                    };
-                }
-                let mut error = if matches!(action, Action::NextField) {
+                let mut error = if matches!(action, Action::Input(_) | Action::Backspace) {
                     None
                 } else {
                     error
                 };
-                if edit(&mut path, action) {
+                let submit = match (action, field) {
+                    (Action::NextField, _) => {
+                        field = field.next();
+                        if field == ExportField::Scope && selected.is_none() {
+                            field = field.next();
+                        }
+                        false
+                    }
+                    (Action::Submit, _) => true,
+                    (_, ExportField::Dir) => edit(&mut dir, action),
+                    (_, ExportField::File) => edit(&mut file, action),
+                    // Space (or any key) flips a choice.
+                    (Action::Input(_), ExportField::Scope) => {
+                        scope = match scope {
+                            ExportScope::Selected => ExportScope::AllViolating,
+                            ExportScope::AllViolating => ExportScope::Selected,
+                        };
+                        // The default name follows what is exported.
+                        if file == self.export_name(other(scope), selected.as_ref()) {
+                            file = self.export_name(scope, selected.as_ref());
+                        }
+                        false
+                    }
+                    (Action::Input(_), ExportField::Redact) => {
+                        redact = !redact;
+                        false
+                    }
+                    (Action::Input(_), ExportField::Lang) => {
+                        zh = !zh;
+                        false
+                    }
+                    _ => false,
+                };
+                if submit {
                     let keys = self.export_keys(scope, selected.as_ref());
-                    if path.trim().is_empty() {
+                    if file.trim().is_empty() {
                         error = Some(self.strings.export_need_path.to_string());
                     } else if keys.is_empty() {
                         error = Some(self.strings.export_none_violating.to_string());
                     } else {
                         self.overlay = Overlay::None;
+                        let file = unquote(&file);
+                        let dir = unquote(&dir);
+                        let path = if dir.is_empty() || std::path::Path::new(&file).is_absolute() {
+                            file
+                        } else {
+                            std::path::Path::new(&dir).join(file).display().to_string()
+                        };
                         return vec![Effect::WriteExport {
                             sender_keys: keys,
-                            path: path.trim().to_string(),
+                            path,
+                            redact,
+                            zh,
+                            overwrite: false,
                         }];
                     }
                 }
                 self.overlay = Overlay::Prompt(Prompt::Export {
-                    path,
+                    dir,
+                    file,
+                    field,
                     scope,
                     selected,
+                    redact,
+                    zh,
                     error,
                 });
                 Vec::new()
             }
-            Prompt::Import { mut path, error } => {
+            Prompt::Import {
+                mut path,
+                choices,
+                error,
+            } => {
+                if matches!(action, Action::NextField) {
+                    let typed = path.clone();
+                    self.overlay = Overlay::Prompt(Prompt::Import {
+                        path,
+                        choices,
+                        error,
+                    });
+                    return vec![Effect::CompletePath {
+                        path: unquote(&typed),
+                    }];
+                }
                 if edit(&mut path, action) {
-                    if path.trim().is_empty() {
+                    let file = unquote(&path);
+                    if file.is_empty() {
                         self.overlay = Overlay::Prompt(Prompt::Import {
                             path,
+                            choices: Vec::new(),
                             error: Some(self.strings.import_need_path.to_string()),
                         });
                         return Vec::new();
                     }
                     self.overlay = Overlay::None;
-                    return vec![Effect::Import {
-                        path: path.trim().to_string(),
-                    }];
+                    return vec![Effect::Import { path: file }];
                 }
-                let error = if matches!(action, Action::Input(_) | Action::Backspace) {
-                    None
+                let (choices, error) = if matches!(action, Action::Input(_) | Action::Backspace) {
+                    (Vec::new(), None)
                 } else {
-                    error
+                    (choices, error)
                 };
-                self.overlay = Overlay::Prompt(Prompt::Import { path, error });
+                self.overlay = Overlay::Prompt(Prompt::Import {
+                    path,
+                    choices,
+                    error,
+                });
                 Vec::new()
             }
         }
+    }
+
+    /// The export's default file name: what it covers and today's date,
+    /// e.g. `optout-evidence-浦发银行-2026-03-23.html` or
+    /// `optout-evidence-all-violating-2026-03-23.html`. An existing file of
+    /// that name is never replaced without asking.
+    pub fn export_name(&self, scope: ExportScope, selected: Option<&Target>) -> String {
+        let date = text::zoned(self.now_ms, None, &self.zone)
+            .strftime("%Y-%m-%d")
+            .to_string();
+        let what = match (scope, selected) {
+            (ExportScope::Selected, Some(Target::Sender(k))) => self
+                .sender(k)
+                .and_then(|s| s.brand.clone())
+                .unwrap_or_else(|| k.clone()),
+            (ExportScope::Selected, Some(Target::Brand(b))) => b.clone(),
+            _ => "all-violating".to_string(),
+        };
+        format!("optout-evidence-{}-{date}.html", file_safe(&what))
     }
 
     /// The sender keys an export covers.
@@ -215,4 +299,91 @@ fn edit(text: &mut String, action: &Action) -> bool {
         _ => {}
     }
     false
+}
+
+fn other(scope: ExportScope) -> ExportScope {
+    match scope {
+        ExportScope::Selected => ExportScope::AllViolating,
+        ExportScope::AllViolating => ExportScope::Selected,
+    }
+}
+
+/// A name as a file name: letters (any script), digits and `+` kept, the
+/// rest (slashes, spaces, dots) become `-`.
+fn file_safe(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '+' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "sender".into() } else { s }
+}
+
+/// A path as typed or dragged in from a file manager: surrounding quotes
+/// removed (`'My Files/sms.xml'`, `"…"`), backslash escapes undone
+/// (`My\ Files/sms.xml`), a `file://` prefix dropped, spaces kept.
+pub fn unquote(typed: &str) -> String {
+    let t = typed.trim();
+    let t = t.strip_prefix("file://").unwrap_or(t);
+    for q in ['\'', '"'] {
+        if let Some(rest) = t.strip_prefix(q) {
+            // Closed, or still being typed.
+            return rest.strip_suffix(q).unwrap_or(rest).to_string();
+        }
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut chars = t.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some(n) => out.push(n),
+                None => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Tab completion: the typed path becomes the longest common start of the
+/// candidates; more than one candidate is listed (names only).
+pub fn complete(typed: &str, candidates: &[String]) -> (String, Vec<String>) {
+    let Some(first) = candidates.first() else {
+        return (typed.to_string(), Vec::new());
+    };
+    let mut common: String = first.clone();
+    for c in &candidates[1..] {
+        let n: usize = common
+            .chars()
+            .zip(c.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a.len_utf8())
+            .sum();
+        common.truncate(n);
+    }
+    let common = if common.chars().count() < typed.chars().count() {
+        typed.to_string()
+    } else {
+        common
+    };
+    let shown = if candidates.len() > 1 {
+        candidates
+            .iter()
+            .map(|c| {
+                std::path::Path::new(c.trim_end_matches('/'))
+                    .file_name()
+                    .map_or_else(|| c.clone(), |n| n.to_string_lossy().into_owned())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (common, shown)
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{App, RowRef, Sort, Target};
+use super::{App, Filter, Group, RowRef, Sort, Target};
 use crate::track::{BrandReport, SenderReport};
 
 impl App {
@@ -56,12 +56,25 @@ impl App {
         let mut idx: Vec<usize> = (0..self.report.senders.len())
             .filter(|&i| {
                 let s = &self.report.senders[i];
-                self.filter.keeps(s) && self.search_keeps(s)
+                self.shown_filter().keeps(s) && self.search_keeps(s)
             })
             .collect();
         self.sort_senders(&mut idx);
-        let mut rows = Vec::with_capacity(idx.len());
-        if self.grouped {
+        let mut rows = Vec::with_capacity(idx.len() + Group::ALL.len());
+        if self.shown_filter() == Filter::ToDo {
+            // Each group under its heading, in the sort order within.
+            for g in Group::ALL {
+                let members: Vec<usize> = idx
+                    .iter()
+                    .copied()
+                    .filter(|&i| Group::of(&self.report.senders[i]) == Some(g))
+                    .collect();
+                if !members.is_empty() {
+                    rows.push(RowRef::Group(g));
+                    rows.extend(members.into_iter().map(RowRef::Sender));
+                }
+            }
+        } else if self.grouped {
             // A brand heading where its first member would be, then its members.
             let mut members: HashMap<&str, Vec<usize>> = HashMap::new();
             for &i in &idx {
@@ -87,10 +100,53 @@ impl App {
             rows.extend(idx.into_iter().map(RowRef::Sender));
         }
         self.rows = rows;
-        self.selected = keep
-            .and_then(|t| self.rows.iter().position(|r| self.target_of(*r) == t))
+        let at = keep
+            .and_then(|t| {
+                self.rows
+                    .iter()
+                    .position(|r| self.target_of(*r).as_ref() == Some(&t))
+            })
             .unwrap_or(self.selected)
             .min(self.rows.len().saturating_sub(1));
+        self.selected = self.land(at, true);
+    }
+
+    /// The filter in effect: a search looks through every sender, even
+    /// from the to-do view.
+    pub fn shown_filter(&self) -> Filter {
+        match (self.filter, &self.search) {
+            (Filter::ToDo, Some(_)) => Filter::Everything,
+            (f, _) => f,
+        }
+    }
+
+    /// The row the cursor lands on near `at`: a heading is skipped in the
+    /// direction of travel (or the other way at the end of the list).
+    pub(super) fn land(&self, at: usize, forward: bool) -> usize {
+        let selectable = |i: usize| !matches!(self.rows.get(i), Some(RowRef::Group(_)));
+        if selectable(at) {
+            return at;
+        }
+        let ahead = if forward {
+            (at + 1..self.rows.len()).find(|&i| selectable(i))
+        } else {
+            (0..at).rev().find(|&i| selectable(i))
+        };
+        let behind = if forward {
+            (0..at).rev().find(|&i| selectable(i))
+        } else {
+            (at + 1..self.rows.len()).find(|&i| selectable(i))
+        };
+        ahead.or(behind).unwrap_or(at)
+    }
+
+    /// How many senders a to-do group holds (in the whole report).
+    pub fn group_count(&self, g: Group) -> usize {
+        self.report
+            .senders
+            .iter()
+            .filter(|s| Group::of(s) == Some(g))
+            .count()
     }
 
     /// How many senders the list shows (brand headings not counted).
@@ -101,10 +157,11 @@ impl App {
             .count()
     }
 
-    pub fn target_of(&self, row: RowRef) -> Target {
+    pub fn target_of(&self, row: RowRef) -> Option<Target> {
         match row {
-            RowRef::Brand(b) => Target::Brand(self.report.brands[b].brand.clone()),
-            RowRef::Sender(s) => Target::Sender(self.report.senders[s].key.clone()),
+            RowRef::Brand(b) => Some(Target::Brand(self.report.brands[b].brand.clone())),
+            RowRef::Sender(s) => Some(Target::Sender(self.report.senders[s].key.clone())),
+            RowRef::Group(_) => None,
         }
     }
 
@@ -113,7 +170,7 @@ impl App {
     }
 
     pub fn selected_target(&self) -> Option<Target> {
-        self.selected_row().map(|r| self.target_of(r))
+        self.selected_row().and_then(|r| self.target_of(r))
     }
 
     pub fn sender(&self, key: &str) -> Option<&SenderReport> {
@@ -124,10 +181,47 @@ impl App {
         self.brand_index.get(name).map(|&i| &self.report.brands[i])
     }
 
+    /// Marketing after the opt-out, by brand (a sender without a brand
+    /// stands alone), largest first; ignored senders are left out.
+    pub fn offenders(&self) -> Vec<Offender> {
+        let mut by: HashMap<Target, u64> = HashMap::new();
+        for s in self.report.senders.iter().filter(|s| !s.ignored) {
+            let n = s.after_optout();
+            if n > 0 {
+                let t = s
+                    .brand
+                    .clone()
+                    .map_or_else(|| Target::Sender(s.key.clone()), Target::Brand);
+                *by.entry(t).or_default() += n;
+            }
+        }
+        let mut v: Vec<Offender> = by
+            .into_iter()
+            .map(|(target, after)| Offender { target, after })
+            .collect();
+        v.sort_by(|a, b| b.after.cmp(&a.after).then_with(|| a.name().cmp(b.name())));
+        v
+    }
+
     pub(super) fn members(&self, brand: &str) -> impl Iterator<Item = &SenderReport> {
         self.report
             .senders
             .iter()
             .filter(move |s| s.brand.as_deref() == Some(brand))
+    }
+}
+
+/// One bar of the overview's top offenders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offender {
+    pub target: Target,
+    pub after: u64,
+}
+
+impl Offender {
+    pub fn name(&self) -> &str {
+        match &self.target {
+            Target::Brand(n) | Target::Sender(n) => n,
+        }
     }
 }

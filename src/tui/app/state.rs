@@ -19,9 +19,15 @@ pub enum Screen {
 /// The `f` filter, in cycling order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filter {
+    /// What to do next, in groups: violating, to send, suspicious.
+    ToDo,
+    /// What `optout senders` lists: marketing and suspicious senders, and
+    /// any other with an opt-out status.
     All,
+    /// Also personal and transactional senders (`optout senders --all`).
+    Everything,
     Marketing,
-    /// Marketing senders not opted out yet: the to-do list.
+    /// Marketing senders not opted out yet.
     Subscribed,
     Violating,
     Suspicious,
@@ -29,8 +35,10 @@ pub enum Filter {
 }
 
 impl Filter {
-    pub const ALL: [Filter; 6] = [
+    pub const ALL: [Filter; 8] = [
+        Filter::ToDo,
         Filter::All,
+        Filter::Everything,
         Filter::Marketing,
         Filter::Subscribed,
         Filter::Violating,
@@ -46,7 +54,12 @@ impl Filter {
 
     pub fn keeps(self, s: &SenderReport) -> bool {
         match self {
-            Filter::All => true,
+            Filter::ToDo => Group::of(s).is_some(),
+            Filter::All => {
+                matches!(s.kind, SenderKind::Marketing | SenderKind::Suspicious)
+                    || s.status != Status::None
+            }
+            Filter::Everything => true,
             Filter::Marketing => {
                 !s.ignored && matches!(s.kind, SenderKind::Marketing | SenderKind::Suspicious)
             }
@@ -58,12 +71,45 @@ impl Filter {
     }
 }
 
+/// A group of the to-do view, in screen order: each has a next step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    /// Kept marketing after the opt-out: export the evidence, complain.
+    Violating,
+    /// Not opted out, and we know what to send: send it.
+    Send,
+    /// Looks like fraud: do not reply, report it.
+    Suspicious,
+}
+
+impl Group {
+    pub const ALL: [Group; 3] = [Group::Violating, Group::Send, Group::Suspicious];
+
+    /// The to-do group a sender is in, if any (ignored senders are in none).
+    pub fn of(s: &SenderReport) -> Option<Group> {
+        if s.ignored {
+            return None;
+        }
+        if s.status == Status::Violating {
+            return Some(Group::Violating);
+        }
+        if s.kind == SenderKind::Suspicious {
+            return Some(Group::Suspicious);
+        }
+        let instruction = s.keyword.is_some()
+            || crate::classify::jurisdiction_default_keyword(s.class, &s.key).is_some();
+        (s.status == Status::Subscribed && s.kind == SenderKind::Marketing && instruction)
+            .then_some(Group::Send)
+    }
+}
+
 /// The `s` sort, in cycling order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
+    /// Latest first (the default, as in `optout senders`).
+    LastSeen,
     /// Violating first, then the to-do list, then the rest; latest first within.
     Status,
-    LastSeen,
     Marketing,
     AfterOptOut,
     Brand,
@@ -72,8 +118,8 @@ pub enum Sort {
 
 impl Sort {
     pub const ALL: [Sort; 6] = [
-        Sort::Status,
         Sort::LastSeen,
+        Sort::Status,
         Sort::Marketing,
         Sort::AfterOptOut,
         Sort::Brand,
@@ -94,6 +140,8 @@ pub enum RowRef {
     Brand(usize),
     /// A sender: index into `Report::senders`.
     Sender(usize),
+    /// A to-do group's heading (never selected).
+    Group(Group),
 }
 
 /// What a row is about, stable across reloads.
@@ -196,6 +244,8 @@ pub struct Timeline {
     pub cursor: u64,
     /// Put the cursor on the last message when the count arrives.
     pub cursor_to_end: bool,
+    /// Opened from a text search: put the cursor on a message with it.
+    pub find: Option<String>,
 }
 
 impl Timeline {
@@ -237,6 +287,35 @@ pub enum ExportScope {
     AllViolating,
 }
 
+/// The fields of the export prompt, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportField {
+    Dir,
+    File,
+    Scope,
+    Redact,
+    Lang,
+}
+
+impl ExportField {
+    pub const ALL: [ExportField; 5] = [
+        ExportField::Dir,
+        ExportField::File,
+        ExportField::Scope,
+        ExportField::Redact,
+        ExportField::Lang,
+    ];
+
+    #[must_use]
+    pub fn next(self) -> ExportField {
+        let i = ExportField::ALL
+            .iter()
+            .position(|f| *f == self)
+            .unwrap_or(0);
+        ExportField::ALL[(i + 1) % ExportField::ALL.len()]
+    }
+}
+
 /// A text prompt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
@@ -251,16 +330,59 @@ pub enum Prompt {
         error: Option<String>,
     },
     Export {
-        path: String,
+        /// The folder, shown and editable; empty is the current one.
+        dir: String,
+        file: String,
+        field: ExportField,
         scope: ExportScope,
         /// The selected sender or brand, when there is one.
         selected: Option<Target>,
+        redact: bool,
+        /// The export's language: Chinese, else English.
+        zh: bool,
         error: Option<String>,
     },
     Import {
         path: String,
+        /// What Tab found when it could not complete to one path.
+        choices: Vec<String>,
         error: Option<String>,
     },
+}
+
+/// A question answered with `y` or `n`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    Ignore {
+        brand: bool,
+        name: String,
+        ignored: bool,
+    },
+    /// The file exists: write over it?
+    Overwrite(super::Effect),
+}
+
+/// A change to the user's records that `U` can reverse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Ignored {
+        brand: bool,
+        name: String,
+        ignored: bool,
+    },
+    Manual {
+        brand: bool,
+        name: String,
+        id: i64,
+    },
+}
+
+/// One line of the message log (`L`): a status line in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    pub at: String,
+    pub text: String,
+    pub error: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,6 +392,9 @@ pub enum Overlay {
     /// What to send to unsubscribe.
     Unsubscribe(Target),
     Prompt(Prompt),
+    Confirm(Confirm),
+    /// The message log.
+    Log,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

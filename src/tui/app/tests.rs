@@ -178,6 +178,12 @@ fn app() -> App {
     );
     let effects = app.update(Action::Loaded(Box::new(report())));
     assert!(effects.is_empty());
+    // Most tests below work on every sender by status; the default to-do
+    // view has tests of its own.
+    app.filter = Filter::Everything;
+    app.sort = Sort::Status;
+    app.rebuild_rows();
+    app.selected = 0;
     app
 }
 
@@ -211,7 +217,7 @@ fn selected_key(app: &App) -> String {
 }
 
 #[test]
-fn starts_loading_then_lists_senders_by_status() {
+fn starts_loading_then_shows_what_to_do() {
     let mut a = App::new(&EN, Theme::default(), TimeZone::UTC, NOW, true, None);
     assert!(a.loading);
     assert!(
@@ -227,18 +233,31 @@ fn starts_loading_then_lists_senders_by_status() {
         .map(|r| match r {
             RowRef::Sender(i) => a.report.senders[*i].key.as_str(),
             RowRef::Brand(_) => "brand",
+            RowRef::Group(Group::Violating) => "VIOLATING",
+            RowRef::Group(Group::Send) => "SEND",
+            RowRef::Group(Group::Suspicious) => "SUSPICIOUS",
         })
         .collect();
+    // The to-do view: each group under its heading, the cursor on a sender.
+    assert_eq!(a.filter, Filter::ToDo);
     assert_eq!(
         keys,
         [
+            "VIOLATING",
             "95528",
+            "SEND",
             "1065502010",
+            "SUSPICIOUS",
             "1069800123",
-            "10690001",
-            "106912345678",
-            "+8613912345678"
         ]
+    );
+    assert_eq!(selected_key(&a), "95528");
+    assert!(
+        a.status
+            .as_ref()
+            .is_some_and(|s| s.text.starts_with("Start here")),
+        "a first-run line says what to press: {:?}",
+        a.status
     );
     assert_eq!(
         a.counts,
@@ -295,9 +314,9 @@ fn moving_clamps_and_pages() {
 fn filters_cycle_and_say_so() {
     let mut a = app();
     let mut seen = Vec::new();
-    for _ in 0..6 {
+    for _ in 0..8 {
         press(&mut a, &[ch('f')]);
-        seen.push((a.filter, a.rows.len()));
+        seen.push((a.filter, a.sender_rows()));
     }
     assert_eq!(
         seen,
@@ -307,7 +326,11 @@ fn filters_cycle_and_say_so() {
             (Filter::Violating, 1),
             (Filter::Suspicious, 1),
             (Filter::Ignored, 0),
-            (Filter::All, 6),
+            (Filter::ToDo, 3),
+            // As `optout senders`: the friend (personal, no status) is left out …
+            (Filter::All, 5),
+            // … and listed with `--all`.
+            (Filter::Everything, 6),
         ]
     );
     press(&mut a, &[ch('f'), ch('f'), ch('f')]);
@@ -324,12 +347,12 @@ fn sorting_keeps_the_selected_sender() {
     press(&mut a, &[ch('j'), ch('j')]);
     assert_eq!(selected_key(&a), "1069800123");
     press(&mut a, &[ch('s')]);
-    assert_eq!(a.sort, Sort::LastSeen);
+    assert_eq!(a.sort, Sort::Marketing);
     assert_eq!(selected_key(&a), "1069800123");
-    press(&mut a, &[ch('s'), ch('s'), ch('s'), ch('s')]);
+    press(&mut a, &[ch('s'), ch('s'), ch('s')]);
     assert_eq!(a.sort, Sort::Sender);
     assert_eq!(
-        a.rows.first().map(|r| a.target_of(*r)),
+        a.rows.first().and_then(|r| a.target_of(*r)),
         Some(Target::Sender("+8613912345678".into()))
     );
 }
@@ -338,7 +361,7 @@ fn sorting_keeps_the_selected_sender() {
 fn grouping_puts_each_brand_above_its_numbers() {
     let mut a = app();
     press(&mut a, &[ch('b')]);
-    let rows: Vec<Target> = a.rows.iter().map(|r| a.target_of(*r)).collect();
+    let rows: Vec<Target> = a.rows.iter().filter_map(|r| a.target_of(*r)).collect();
     assert_eq!(
         rows,
         [
@@ -388,11 +411,17 @@ fn enter_opens_the_timeline_of_the_sender_and_its_brand() {
             target: "106912345678".into()
         }]
     );
-    // Esc goes back; Esc at home quits.
+    // Esc goes back; Esc at home never quits (issue 13), q does.
     press(&mut a, &[key(KeyCode::Esc)]);
     assert_eq!(a.screen, Screen::Senders);
     assert!(!a.quit);
-    press(&mut a, &[key(KeyCode::Esc)]);
+    press(&mut a, &[key(KeyCode::Esc), key(KeyCode::Esc)]);
+    assert!(!a.quit, "Esc at home does not quit");
+    assert_eq!(
+        a.status.as_ref().map(|s| s.text.as_str()),
+        Some("Esc closes and goes back; press q (or Ctrl-C) to quit.")
+    );
+    press(&mut a, &[ch('q')]);
     assert!(a.quit);
 }
 
@@ -474,8 +503,13 @@ fn a_reload_keeps_the_open_timeline_and_reloads_its_window() {
 #[test]
 fn i_ignores_the_sender_or_the_brand_when_grouped() {
     let mut a = app();
+    assert!(press(&mut a, &[ch('i')]).is_empty(), "i asks first");
+    assert!(matches!(
+        a.overlay,
+        Overlay::Confirm(Confirm::Ignore { .. })
+    ));
     assert_eq!(
-        press(&mut a, &[ch('i')]),
+        press(&mut a, &[ch('y')]),
         vec![Effect::SetIgnored {
             brand: false,
             name: "95528".into(),
@@ -485,7 +519,7 @@ fn i_ignores_the_sender_or_the_brand_when_grouped() {
     press(&mut a, &[ch('b')]);
     assert_eq!(selected_key(&a), "95528", "grouping keeps the selection");
     assert_eq!(
-        press(&mut a, &[ch('i')]),
+        press(&mut a, &[ch('i'), ch('y')]),
         vec![Effect::SetIgnored {
             brand: true,
             name: "浦发银行".into(),
@@ -500,7 +534,7 @@ fn i_ignores_the_sender_or_the_brand_when_grouped() {
     }));
     assert_eq!(
         a.status.as_ref().map(|s| s.text.as_str()),
-        Some("Ignoring brand 浦发银行: kept, never flagged.")
+        Some("Ignoring brand 浦发银行: kept, never flagged. (U undoes)")
     );
 }
 
@@ -519,7 +553,7 @@ fn a_sender_ignored_through_its_brand_says_where_to_unignore() {
     let i = a
         .rows
         .iter()
-        .position(|r| a.target_of(*r) == Target::Sender("95528".into()))
+        .position(|r| a.target_of(*r) == Some(Target::Sender("95528".into())))
         .unwrap();
     a.update(Action::Click(i));
     assert!(press(&mut a, &[ch('i')]).is_empty());
@@ -568,28 +602,65 @@ fn a_manual_opt_out_defaults_to_now_and_checks_the_date() {
 }
 
 #[test]
-fn export_offers_a_dated_file_for_the_sender_or_all_violating() {
+fn export_offers_a_named_dated_file_for_the_sender_or_all_violating() {
     let mut a = app();
+    a.export_dir = "/home/me".into();
     press(&mut a, &[ch('j'), ch('e')]);
-    let Overlay::Prompt(Prompt::Export { path, scope, .. }) = &a.overlay else {
+    let Overlay::Prompt(Prompt::Export {
+        dir, file, scope, ..
+    }) = &a.overlay
+    else {
         panic!("{:?}", a.overlay)
     };
-    assert_eq!(path, "optout-evidence-2026-03-23.html");
+    assert_eq!(dir, "/home/me", "the folder is shown");
+    assert_eq!(file, "optout-evidence-美团-2026-03-23.html");
     assert_eq!(*scope, ExportScope::Selected);
     assert_eq!(
         press(&mut a, &[key(KeyCode::Enter)]),
         vec![Effect::WriteExport {
             sender_keys: vec!["1065502010".into()],
-            path: "optout-evidence-2026-03-23.html".into(),
+            path: "/home/me/optout-evidence-美团-2026-03-23.html".into(),
+            redact: false,
+            zh: false,
+            overwrite: false,
         }]
     );
-    press(&mut a, &[ch('e'), key(KeyCode::Tab)]);
+    // Tab to the scope, Space flips it (and the default name follows);
+    // then redaction and language.
+    let space = ch(' ');
+    press(
+        &mut a,
+        &[
+            ch('e'),
+            key(KeyCode::Tab),
+            space.clone(),
+            key(KeyCode::Tab),
+            space.clone(),
+        ],
+    );
+    press(&mut a, &[key(KeyCode::Tab), space]);
     assert_eq!(
         press(&mut a, &[key(KeyCode::Enter)]),
         vec![Effect::WriteExport {
             sender_keys: vec!["95528".into()],
-            path: "optout-evidence-2026-03-23.html".into(),
+            path: "/home/me/optout-evidence-all-violating-2026-03-23.html".into(),
+            redact: true,
+            zh: true,
+            overwrite: false,
         }]
+    );
+    // The folder is editable.
+    let mut events = vec![ch('e')];
+    events.extend((0..4).map(|_| key(KeyCode::Tab)));
+    events.extend((0..8).map(|_| key(KeyCode::Backspace)));
+    events.extend(typed("/tmp/my evidence"));
+    events.push(key(KeyCode::Enter));
+    let Some(Effect::WriteExport { path, .. }) = press(&mut a, &events).pop() else {
+        panic!("{:?}", a.overlay)
+    };
+    assert!(
+        path.starts_with("/tmp/my evidence/optout-evidence-"),
+        "{path}"
     );
     a.update(Action::Outcome(Outcome::ExportFailed(
         "export not available in this build".into(),
@@ -637,7 +708,7 @@ fn typing_in_a_prompt_never_triggers_commands() {
     press(&mut a, &[ch('/')]);
     assert!(press(&mut a, &typed("qfsie?")).is_empty());
     assert!(!a.quit);
-    assert_eq!(a.filter, Filter::All);
+    assert_eq!(a.filter, Filter::Everything);
     assert_eq!(
         a.overlay,
         Overlay::Prompt(Prompt::Search {
@@ -800,4 +871,90 @@ fn tab_cycles_screens_and_the_overview_loads_once() {
     assert_eq!(a.screen, Screen::Overview);
     press(&mut a, &[key(KeyCode::BackTab)]);
     assert_eq!(a.screen, Screen::Timeline);
+}
+
+#[test]
+fn a_dragged_in_path_is_unquoted_and_tab_completes_it() {
+    use super::prompts::{complete, unquote};
+    assert_eq!(
+        unquote("'/home/me/My Files/sms.xml'"),
+        "/home/me/My Files/sms.xml"
+    );
+    assert_eq!(unquote("\"/tmp/a b.xml\" "), "/tmp/a b.xml");
+    assert_eq!(
+        unquote("/home/me/My\\ Files/it\\'s.xml"),
+        "/home/me/My Files/it's.xml"
+    );
+    assert_eq!(unquote("file:///tmp/sms.xml"), "/tmp/sms.xml");
+    assert_eq!(unquote("~/sms.xml"), "~/sms.xml");
+    let (done, shown) = complete("~/sm", &["~/sms-1.xml".into(), "~/sms-2.xml".into()]);
+    assert_eq!(done, "~/sms-");
+    assert_eq!(shown, ["sms-1.xml", "sms-2.xml"]);
+    let (done, shown) = complete("~/D", &["~/Downloads/".into()]);
+    assert_eq!((done.as_str(), shown.len()), ("~/Downloads/", 0));
+    // Tab in the import prompt asks the loop, then takes its answer.
+    let mut a = app();
+    press(&mut a, &[ch('I')]);
+    press(&mut a, &typed("'~/D"));
+    assert_eq!(
+        press(&mut a, &[key(KeyCode::Tab)]),
+        vec![Effect::CompletePath { path: "~/D".into() }]
+    );
+}
+
+#[test]
+fn a_toggles_between_the_to_do_view_and_all_and_u_undoes_an_ignore() {
+    let mut a = app();
+    a.filter = Filter::ToDo;
+    a.rebuild_rows();
+    press(&mut a, &[ch('a')]);
+    assert_eq!(a.filter, Filter::All);
+    press(&mut a, &[ch('a')]);
+    assert_eq!(a.filter, Filter::ToDo);
+    assert!(press(&mut a, &[ch('U')]).is_empty(), "nothing to undo yet");
+    a.update(Action::Outcome(Outcome::Ignored {
+        brand: false,
+        name: "95528".into(),
+        ignored: true,
+        changed: true,
+    }));
+    assert_eq!(
+        press(&mut a, &[ch('U')]),
+        vec![Effect::SetIgnored {
+            brand: false,
+            name: "95528".into(),
+            ignored: false
+        }]
+    );
+    a.update(Action::Outcome(Outcome::Ignored {
+        brand: false,
+        name: "95528".into(),
+        ignored: false,
+        changed: true,
+    }));
+    assert_eq!(
+        a.status.as_ref().map(|s| s.text.as_str()),
+        Some("Undone: No longer ignoring sender 95528.")
+    );
+    assert!(a.undo.is_none(), "undone once");
+    // n answers no.
+    press(&mut a, &[ch('i')]);
+    assert!(press(&mut a, &[ch('n')]).is_empty());
+    assert_eq!(a.overlay, Overlay::None);
+}
+
+#[test]
+fn enter_on_the_overview_opens_the_selected_offender() {
+    let mut a = app();
+    press(&mut a, &[ch('3')]);
+    let e = press(&mut a, &[key(KeyCode::Enter)]);
+    assert!(
+        matches!(e.as_slice(), [Effect::LoadTimeline { .. }]),
+        "{e:?}"
+    );
+    assert_eq!(a.screen, Screen::Timeline);
+    assert_eq!(
+        a.timeline.as_ref().map(|t| t.target.clone()),
+        Some(Target::Brand("浦发银行".into()))
+    );
 }

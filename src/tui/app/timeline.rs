@@ -12,7 +12,26 @@ impl App {
             self.complain(self.strings.nothing_selected.to_string());
             return Vec::new();
         };
-        let tl = self.timeline_for(&target);
+        self.open_timeline_of(&target)
+    }
+
+    /// Enter on the overview: the selected top offender's timeline.
+    pub(super) fn open_offender(&mut self) -> Vec<Effect> {
+        if let Some(o) = self.offenders().into_iter().nth(self.offender) {
+            self.open_timeline_of(&o.target)
+        } else {
+            self.complain(self.strings.nothing_selected.to_string());
+            Vec::new()
+        }
+    }
+
+    fn open_timeline_of(&mut self, target: &Target) -> Vec<Effect> {
+        let mut tl = self.timeline_for(target);
+        tl.find = self
+            .search
+            .as_ref()
+            .filter(|s| s.by_text.is_some())
+            .map(|s| s.query.clone());
         let effect = Effect::LoadTimeline {
             sender_ids: tl.sender_ids.clone(),
             start: None,
@@ -126,6 +145,7 @@ impl App {
             messages: Vec::new(),
             cursor: 0,
             cursor_to_end: true,
+            find: None,
         }
     }
 }

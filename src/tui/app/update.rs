@@ -1,11 +1,12 @@
 //! [`App::update`]: the dispatch of every action, and the results of effects
-//! coming back (a reloaded report, an outcome for the status line).
+//! coming back (a reloaded report, an outcome for the status line and the
+//! message log, the change `U` can reverse).
 
 use std::collections::HashSet;
 
 use super::{
-    Action, App, Counts, Effect, ImportProgress, Outcome, Overlay, Screen, StatusLine,
-    TIMELINE_WINDOW,
+    Action, App, Change, Confirm, Counts, Effect, ImportProgress, LogEntry, Outcome, Overlay,
+    Prompt, Screen, StatusLine, TIMELINE_WINDOW,
 };
 use crate::text;
 use crate::track::Report;
@@ -22,6 +23,10 @@ impl App {
                 self.now_ms = ms;
                 Vec::new()
             }
+            Action::Working(w) => {
+                self.working = w;
+                Vec::new()
+            }
             Action::Loaded(report) => self.loaded(*report),
             Action::TimelineLoaded {
                 sender_ids,
@@ -29,18 +34,7 @@ impl App {
                 start,
                 messages,
             } => {
-                if let Some(tl) = self.timeline.as_mut()
-                    && tl.sender_ids == sender_ids
-                {
-                    tl.total = Some(total);
-                    tl.start = start;
-                    tl.messages = messages;
-                    if tl.cursor_to_end {
-                        tl.cursor = total.saturating_sub(1);
-                        tl.cursor_to_end = false;
-                    }
-                    tl.cursor = tl.cursor.min(total.saturating_sub(1));
-                }
+                self.timeline_loaded(&sender_ids, total, start, messages);
                 Vec::new()
             }
             Action::SearchDone { query, sender_ids } => {
@@ -60,6 +54,23 @@ impl App {
                 self.overview = Some(o);
                 Vec::new()
             }
+            Action::Completed { path, candidates } => {
+                if let Overlay::Prompt(Prompt::Import {
+                    path: typed,
+                    choices,
+                    error,
+                }) = &mut self.overlay
+                    && super::prompts::unquote(typed) == path
+                {
+                    let (done, shown) = super::prompts::complete(&path, &candidates);
+                    *typed = done;
+                    *choices = shown;
+                    *error = candidates
+                        .is_empty()
+                        .then(|| self.strings.import_no_match.to_string());
+                }
+                Vec::new()
+            }
             Action::ImportStarted { file, total } => {
                 self.import = Some(ImportProgress {
                     file,
@@ -74,41 +85,102 @@ impl App {
                 }
                 Vec::new()
             }
-            Action::Outcome(o) => {
-                self.outcome(o);
-                Vec::new()
-            }
+            Action::Outcome(o) => self.outcome(o),
             other => {
                 if self.loading || self.import.is_some() {
                     return Vec::new();
                 }
                 match self.overlay.clone() {
                     Overlay::Prompt(p) => self.prompt(p, &other),
-                    Overlay::Help | Overlay::Unsubscribe(_) => {
-                        if matches!(
-                            other,
-                            Action::Back | Action::Help | Action::Cancel | Action::Submit
-                        ) || matches!(other, Action::Unsubscribe)
-                        {
-                            self.overlay = Overlay::None;
+                    Overlay::Confirm(c) => self.confirm(c, &other),
+                    Overlay::Help | Overlay::Log => {
+                        match other {
+                            Action::Up | Action::ScrollUp => {
+                                self.scroll = self.scroll.saturating_sub(1);
+                            }
+                            Action::Down | Action::ScrollDown => {
+                                self.scroll = self.scroll.saturating_add(1);
+                            }
+                            Action::PageUp(n) => self.scroll = self.scroll.saturating_sub(n),
+                            Action::PageDown(n) => self.scroll = self.scroll.saturating_add(n),
+                            Action::Top => self.scroll = 0,
+                            Action::Back | Action::Help | Action::Log | Action::Submit => {
+                                self.overlay = Overlay::None;
+                            }
+                            _ => {}
                         }
                         Vec::new()
                     }
+                    Overlay::Unsubscribe(_) => match other {
+                        // The keys the window names work from it.
+                        Action::Export | Action::ManualOptOut => {
+                            self.overlay = Overlay::None;
+                            self.navigate(&other)
+                        }
+                        Action::Back | Action::Help | Action::Submit | Action::Unsubscribe => {
+                            self.overlay = Overlay::None;
+                            Vec::new()
+                        }
+                        _ => Vec::new(),
+                    },
                     Overlay::None => self.navigate(&other),
                 }
             }
         }
     }
 
+    /// The status line, also kept in the message log.
     pub(super) fn say(&mut self, text: String) {
-        self.status = Some(StatusLine { text, error: false });
+        self.tell(text, false);
     }
 
     pub(super) fn complain(&mut self, text: String) {
-        self.status = Some(StatusLine { text, error: true });
+        self.tell(text, true);
+    }
+
+    fn tell(&mut self, text: String, error: bool) {
+        self.log.push(LogEntry {
+            at: text::short(self.now_ms, None, &self.zone),
+            text: text.clone(),
+            error,
+        });
+        self.status = Some(StatusLine { text, error });
+    }
+
+    fn timeline_loaded(
+        &mut self,
+        sender_ids: &[i64],
+        total: u64,
+        start: u64,
+        messages: Vec<crate::store::StoredMessage>,
+    ) {
+        if let Some(tl) = self.timeline.as_mut()
+            && tl.sender_ids == sender_ids
+        {
+            tl.total = Some(total);
+            tl.start = start;
+            tl.messages = messages;
+            if tl.cursor_to_end {
+                tl.cursor = total.saturating_sub(1);
+                tl.cursor_to_end = false;
+                // Opened from a search: on the latest message that matches.
+                if let Some(q) = tl.find.take() {
+                    let q = q.to_lowercase();
+                    if let Some(i) = tl
+                        .messages
+                        .iter()
+                        .rposition(|m| m.body.to_lowercase().contains(&q))
+                    {
+                        tl.cursor = start + i as u64;
+                    }
+                }
+            }
+            tl.cursor = tl.cursor.min(total.saturating_sub(1));
+        }
     }
 
     fn loaded(&mut self, report: Report) -> Vec<Effect> {
+        let first = self.loading;
         self.loading = false;
         if self.screen == Screen::Welcome {
             self.screen = Screen::Senders;
@@ -123,6 +195,9 @@ impl App {
             .map(|(i, b)| (b.brand.clone(), i))
             .collect();
         self.rebuild_rows();
+        if first && self.status.is_none() {
+            self.say(self.strings.first_run.to_string());
+        }
         self.overview = None;
         let mut effects = Vec::new();
         if self.screen == Screen::Overview {
@@ -149,8 +224,58 @@ impl App {
         effects
     }
 
-    fn outcome(&mut self, o: Outcome) {
+    /// `y` or `n` to a question.
+    fn confirm(&mut self, c: Confirm, action: &Action) -> Vec<Effect> {
+        let yes = match action {
+            Action::Yes => true,
+            Action::No | Action::Back | Action::Cancel => false,
+            _ => return Vec::new(),
+        };
+        self.overlay = Overlay::None;
+        if !yes {
+            self.say(self.strings.nothing_changed.to_string());
+            return Vec::new();
+        }
+        match c {
+            Confirm::Ignore {
+                brand,
+                name,
+                ignored,
+            } => vec![Effect::SetIgnored {
+                brand,
+                name,
+                ignored,
+            }],
+            Confirm::Overwrite(effect) => vec![effect],
+        }
+    }
+
+    /// `U`: the effect that reverses the last change.
+    pub(super) fn undo_last(&mut self) -> Vec<Effect> {
+        let Some(change) = self.undo.clone() else {
+            self.complain(self.strings.nothing_to_undo.to_string());
+            return Vec::new();
+        };
+        self.undoing = true;
+        match change {
+            Change::Ignored {
+                brand,
+                name,
+                ignored,
+            } => vec![Effect::SetIgnored {
+                brand,
+                name,
+                ignored: !ignored,
+            }],
+            Change::Manual { brand, name, id } => {
+                vec![Effect::RemoveManualOptOut { brand, name, id }]
+            }
+        }
+    }
+
+    fn outcome(&mut self, o: Outcome) -> Vec<Effect> {
         let s = self.strings;
+        let undone = std::mem::take(&mut self.undoing);
         match o {
             Outcome::Ignored {
                 brand,
@@ -158,21 +283,51 @@ impl App {
                 ignored,
                 changed,
             } => {
-                let name = text::sanitize(&name);
-                self.say((s.ignored_status)(brand, &name, ignored, changed));
+                let shown = text::sanitize(&name);
+                let mut line = (s.ignored_status)(brand, &shown, ignored, changed);
+                if undone {
+                    self.undo = None;
+                    line = (s.undone)(&line);
+                } else if changed {
+                    self.undo = Some(Change::Ignored {
+                        brand,
+                        name,
+                        ignored,
+                    });
+                    line = format!("{line} {}", s.undo_hint);
+                }
+                self.say(line);
             }
             Outcome::ManualRecorded {
                 brand,
                 name,
                 at,
                 channel,
-            } => self.say((s.manual_recorded)(
+                id,
+            } => {
+                let line = (s.manual_recorded)(
+                    brand,
+                    &text::sanitize(&name),
+                    &at,
+                    &text::sanitize(&channel),
+                );
+                self.say(format!("{line} {}", s.undo_hint));
+                self.undo = Some(Change::Manual { brand, name, id });
+            }
+            Outcome::ManualRemoved {
                 brand,
-                &text::sanitize(&name),
-                &at,
-                &text::sanitize(&channel),
-            )),
+                name,
+                removed,
+            } => {
+                self.undo = None;
+                let line = (s.manual_removed)(brand, &text::sanitize(&name), removed);
+                self.say((s.undone)(&line));
+            }
             Outcome::Exported(path) => self.say((s.export_wrote)(&text::sanitize(&path))),
+            Outcome::ExportExists { path, retry } => {
+                self.overlay = Overlay::Confirm(Confirm::Overwrite(retry));
+                self.say((s.export_exists)(&text::sanitize(&path)));
+            }
             Outcome::ExportFailed(e) => self.complain((s.export_failed)(&text::sanitize(&e))),
             Outcome::Imported {
                 file,
@@ -186,7 +341,8 @@ impl App {
                 self.import = None;
                 self.complain((s.import_failed)(&text::sanitize(&e)));
             }
-            Outcome::Failed(e) => self.complain(text::sanitize(&e)),
+            Outcome::Failed(e) => self.complain(text::sanitize_multiline(&e)),
         }
+        Vec::new()
     }
 }

@@ -1,8 +1,10 @@
 //! The English text of the interface.
 
 use super::{Strings, grouped, senders};
+use crate::tui::app::{Group, Slow};
 
 pub static EN: Strings = Strings {
+    is_zh: false,
     loading: "loading…",
     too_small: |w, h, mw, mh| {
         format!("The terminal is too small ({w}×{h}): optout needs at least {mw}×{mh}.")
@@ -16,15 +18,18 @@ pub static EN: Strings = Strings {
         ("q", "quit"),
         ("↑↓", "move"),
         ("⏎", "timeline"),
+        ("u", "unsubscribe"),
+        ("e", "export"),
+        ("a", "to-do/all"),
         ("/", "search"),
         ("f", "filter"),
         ("s", "sort"),
-        ("u", "unsubscribe"),
-        ("e", "export"),
         ("m", "manual"),
         ("i", "ignore"),
+        ("U", "undo"),
         ("b", "brands"),
         ("I", "import"),
+        ("L", "log"),
     ],
     hints_timeline: &[
         ("?", "help"),
@@ -42,6 +47,8 @@ pub static EN: Strings = Strings {
         ("?", "help"),
         ("q", "quit"),
         ("Esc", "back"),
+        ("↑↓", "offender"),
+        ("⏎", "timeline"),
         ("Tab", "next screen"),
         ("e", "export"),
     ],
@@ -52,7 +59,7 @@ pub static EN: Strings = Strings {
         ("Tab", "next field"),
         ("Ctrl-U", "clear"),
     ],
-    hints_overlay: &[("Esc", "close")],
+    hints_overlay: &[("Esc", "close"), ("↑↓", "scroll")],
     help_title: "Keys",
     help: &[
         ("j k ↑ ↓", "move"),
@@ -61,15 +68,16 @@ pub static EN: Strings = Strings {
         ("Enter", "open the selected sender's timeline"),
         ("Tab ⇧Tab", "next / previous screen"),
         ("1 2 3 o", "senders, timeline, overview"),
-        ("Esc", "back; clear the search; quit from the senders"),
+        ("Esc", "close; back; clear the search (never quits)"),
+        ("a", "to-do view (what to do next) / all senders"),
         ("/", "search senders, brands and message text"),
         (
             "f",
-            "filter: all, marketing, subscribed, violating, suspicious, ignored",
+            "filter: to do, all, with personal, marketing, not opted out, violating, suspicious, ignored",
         ),
         (
             "s",
-            "sort: status, last seen, marketing, after opt-out, brand, sender",
+            "sort: last seen, status, marketing, after opt-out, brand, sender",
         ),
         ("b", "group senders by brand"),
         ("u", "what to send to unsubscribe"),
@@ -77,13 +85,39 @@ pub static EN: Strings = Strings {
             "m",
             "record an opt-out made elsewhere (call, app, other phone)",
         ),
-        ("i", "ignore / unignore (the brand when grouped)"),
+        ("i", "ignore / unignore, after y/n (the brand when grouped)"),
+        ("U", "undo the last ignore, unignore or manual opt-out"),
+        ("L", "message log: every message of this session in full"),
         ("e", "write the evidence export"),
         ("I", "import an export file"),
         ("r", "show the rule that classified each message"),
         ("mouse", "wheel scrolls; click selects; click again opens"),
         ("?", "this help"),
         ("q Ctrl-C", "quit"),
+    ],
+    help_statuses_title: "What the statuses mean",
+    help_statuses: &[
+        (
+            "✗ violating",
+            "kept marketing after your opt-out and its grace period",
+        ),
+        (
+            "● not opted out",
+            "marketing, and you have not opted out yet",
+        ),
+        (
+            "✓ opted out",
+            "you sent the opt-out (or recorded one with m)",
+        ),
+        ("✓✓ confirmed", "the sender confirmed your opt-out"),
+        ("↺ resubscribed", "you subscribed again after opting out"),
+        ("! suspicious", "looks like fraud: do not reply, report it"),
+        ("· none", "not marketing (personal, transactional)"),
+        ("– ignored", "you chose to ignore it: never flagged"),
+        (
+            "in flight",
+            "marketing inside the grace period after an opt-out: not yet a violation",
+        ),
     ],
 
     colon: ": ",
@@ -98,7 +132,7 @@ pub static EN: Strings = Strings {
     ],
     status_names: [
         "violating",
-        "subscribed",
+        "not opted out",
         "opted out",
         "confirmed",
         "resubscribed",
@@ -107,16 +141,18 @@ pub static EN: Strings = Strings {
     ],
     kind_names: ["marketing", "suspicious", "transactional", "personal"],
     filter_names: [
+        "to do",
         "all",
+        "with personal and transactional",
         "marketing",
-        "subscribed (to do)",
+        "not opted out",
         "violating",
         "suspicious",
         "ignored",
     ],
     sort_names: [
-        "status",
         "last seen",
+        "status",
         "marketing",
         "after opt-out",
         "brand",
@@ -140,7 +176,21 @@ pub static EN: Strings = Strings {
     col_marketing: "MKT",
     col_keyword: "KEYWORD→TARGET",
     col_last_seen: "LAST SEEN",
+    col_after: "AFTER",
+    group_heading: |g, n| match g {
+        Group::Violating => format!(
+            "▸ VIOLATING ({n}): kept marketing after your opt-out · next: export the evidence (e), file a complaint"
+        ),
+        Group::Send => format!("▸ NOT OPTED OUT ({n}) · next: send the opt-out (u says what)"),
+        Group::Suspicious => {
+            format!("▸ SUSPICIOUS ({n}): looks like fraud · next: do not reply, report it (u)")
+        }
+    },
+    first_run: "Start here: ↑↓ picks a sender, u says what to send, e exports evidence; a shows all senders, ? explains.",
+    database: "database",
+    demo_database: "demo: temporary sample, not saved",
     no_senders: "No senders match. Press f to change the filter, Esc to clear the search, I to import.",
+    todo_empty: "Nothing to do: no sender is violating, waiting for your opt-out or suspicious. Press a to see all senders.",
     n_numbers: |n| {
         if n == 1 {
             "1 number".into()
@@ -226,6 +276,8 @@ pub static EN: Strings = Strings {
     advice_suggest_short: "suggested (not stated):",
     advice_do_not_reply_short: "suspicious: do not reply; block and report (u)",
     advice_unknown_short: "no opt-out keyword known (u)",
+    advice_violating_short: "next: export the evidence (e), then file a complaint",
+    advice_violating: "Next: export the evidence (e) and file a complaint with it (12321 in China, the FCC/FTC in the US, forward to 7726 in the UK).",
 
     manual_title: "Record a manual opt-out",
     scope_sender: "sender",
@@ -237,13 +289,20 @@ pub static EN: Strings = Strings {
     export_file: "file",
     export_selected: "this sender and its brand:",
     export_all_violating: |n| format!("all violating senders ({n})"),
-    export_help: "Tab: what to include · Enter: write",
+    export_help: "Tab: next field · Space: change a choice · Enter: write",
+    export_dir: "folder",
+    export_dir_here: "(current folder)",
+    export_redact: "hide my number and contact names",
+    export_lang: "language",
+    export_lang_names: ["English", "中文"],
+    export_exists: |p| format!("{p} already exists: overwrite? (y/n)"),
     export_need_path: "Type the file to write.",
     export_none_violating: "No violating senders to export.",
     import_title: "Import an export file",
     import_file: "file",
-    import_help: "SMS Backup & Restore XML; ~ is your home directory",
+    import_help: "Tab completes · quotes and \\ escapes are fine (drag a file in) · ~ is your home",
     import_need_path: "Type the path of the file to import.",
+    import_no_match: "No file starts with that.",
     importing: "Importing…",
 
     welcome_title: "Welcome to optout",
@@ -260,6 +319,44 @@ pub static EN: Strings = Strings {
     welcome_cli: "Or from the shell: optout import FILE · try the sample: optout demo",
 
     nothing_selected: "Nothing selected.",
+    esc_home: "Esc closes and goes back; press q (or Ctrl-C) to quit.",
+    overview_status: "↑↓ picks an offender, Enter opens its timeline.",
+    confirm_title: "Are you sure?",
+    confirm_ignore: |brand, name, ignore| {
+        let what = if brand { "brand" } else { "sender" };
+        if ignore {
+            format!("Ignore {what} {name}? It is kept but never flagged.")
+        } else {
+            format!("Stop ignoring {what} {name}?")
+        }
+    },
+    confirm_keys: "y: yes · n or Esc: no",
+    nothing_changed: "Nothing changed.",
+    nothing_to_undo: "Nothing to undo.",
+    undo_hint: "(U undoes)",
+    undone: |l| format!("Undone: {l}"),
+    manual_removed: |brand, name, removed| {
+        let what = if brand { "brand" } else { "sender" };
+        if removed {
+            format!("removed the manual opt-out of {what} {name}.")
+        } else {
+            format!("the manual opt-out of {what} {name} was already gone.")
+        }
+    },
+    log_title: "Message log (this session)",
+    log_empty: "No messages yet.",
+    more_in_log: "(L for more)",
+    working: |w| {
+        let what = match w {
+            Slow::Recompute => "recomputing the statuses",
+            Slow::Search => "searching the messages",
+            Slow::Overview => "counting per month",
+            Slow::Ignore => "saving the ignore",
+            Slow::Manual => "saving the opt-out",
+            Slow::Export => "writing the export",
+        };
+        format!("working… {what}")
+    },
     search_cleared: "Search cleared.",
     grouped_on: "Grouped by brand: i now ignores the whole brand.",
     grouped_off: "One row per sender.",

@@ -1,8 +1,10 @@
 //! The Simplified Chinese text of the interface.
 
 use super::{Strings, grouped};
+use crate::tui::app::{Group, Slow};
 
 pub static ZH: Strings = Strings {
+    is_zh: true,
     loading: "正在加载…",
     too_small: |w, h, mw, mh| format!("终端窗口太小（{w}×{h}）：optout 至少需要 {mw}×{mh}。"),
     tab_senders: "发送方",
@@ -14,15 +16,18 @@ pub static ZH: Strings = Strings {
         ("q", "退出"),
         ("↑↓", "移动"),
         ("⏎", "时间线"),
+        ("u", "如何退订"),
+        ("e", "导出"),
+        ("a", "待办/全部"),
         ("/", "搜索"),
         ("f", "筛选"),
         ("s", "排序"),
-        ("u", "如何退订"),
-        ("e", "导出"),
         ("m", "手动记录"),
         ("i", "忽略"),
+        ("U", "撤销"),
         ("b", "按品牌"),
         ("I", "导入"),
+        ("L", "日志"),
     ],
     hints_timeline: &[
         ("?", "帮助"),
@@ -40,6 +45,8 @@ pub static ZH: Strings = Strings {
         ("?", "帮助"),
         ("q", "退出"),
         ("Esc", "返回"),
+        ("↑↓", "选择"),
+        ("⏎", "时间线"),
         ("Tab", "下一页"),
         ("e", "导出"),
     ],
@@ -50,7 +57,7 @@ pub static ZH: Strings = Strings {
         ("Tab", "下一项"),
         ("Ctrl-U", "清空"),
     ],
-    hints_overlay: &[("Esc", "关闭")],
+    hints_overlay: &[("Esc", "关闭"), ("↑↓", "滚动")],
     help_title: "按键",
     help: &[
         ("j k ↑ ↓", "移动"),
@@ -59,20 +66,38 @@ pub static ZH: Strings = Strings {
         ("Enter", "打开所选发送方的时间线"),
         ("Tab ⇧Tab", "下一个 / 上一个页面"),
         ("1 2 3 o", "发送方、时间线、概览"),
-        ("Esc", "返回；清除搜索；在发送方页面退出"),
+        ("Esc", "关闭；返回；清除搜索（不会退出）"),
+        ("a", "待办视图（下一步做什么）/ 全部发送方"),
         ("/", "搜索号码、品牌和短信内容"),
-        ("f", "筛选：全部、营销、未退订、违规、可疑、已忽略"),
-        ("s", "排序：状态、最近、营销数、退订后、品牌、号码"),
+        (
+            "f",
+            "筛选：待办、全部、含个人和通知、营销、未退订、违规、可疑、已忽略",
+        ),
+        ("s", "排序：最近、状态、营销数、退订后、品牌、号码"),
         ("b", "按品牌分组"),
         ("u", "退订该发什么"),
         ("m", "记录在别处完成的退订（电话、App、另一部手机）"),
-        ("i", "忽略 / 取消忽略（分组时作用于品牌）"),
+        ("i", "忽略 / 取消忽略，需按 y 确认（分组时作用于品牌）"),
+        ("U", "撤销上一次忽略、取消忽略或手动退订"),
+        ("L", "消息日志：本次的全部消息全文"),
         ("e", "导出证据"),
         ("I", "导入短信备份文件"),
         ("r", "显示每条短信的分类规则"),
         ("鼠标", "滚轮滚动；单击选中；再次单击打开"),
         ("?", "本帮助"),
         ("q Ctrl-C", "退出"),
+    ],
+    help_statuses_title: "各状态的含义",
+    help_statuses: &[
+        ("✗ 违规", "退订并过了宽限期后仍发营销"),
+        ("● 未退订", "营销短信，你还没有退订"),
+        ("✓ 已退订", "你已发送退订（或用 m 记录）"),
+        ("✓✓ 已确认", "对方确认了你的退订"),
+        ("↺ 重新订阅", "退订后你又重新订阅"),
+        ("! 可疑", "疑似诈骗：不要回复，举报"),
+        ("· 无", "不是营销（个人、通知）"),
+        ("– 已忽略", "你选择忽略：不会被标记"),
+        ("宽限期内", "退订后宽限期内收到的营销：还不算违规"),
     ],
 
     colon: "：",
@@ -95,8 +120,17 @@ pub static ZH: Strings = Strings {
         "已忽略",
     ],
     kind_names: ["营销", "可疑", "通知", "个人"],
-    filter_names: ["全部", "营销", "未退订（待办）", "违规", "可疑", "已忽略"],
-    sort_names: ["状态", "最近收到", "营销数", "退订后条数", "品牌", "号码"],
+    filter_names: [
+        "待办",
+        "全部",
+        "含个人和通知",
+        "营销",
+        "未退订",
+        "违规",
+        "可疑",
+        "已忽略",
+    ],
+    sort_names: ["最近收到", "状态", "营销数", "退订后条数", "品牌", "号码"],
 
     count_marketing: "营销",
     count_opted_out: "已退订",
@@ -115,7 +149,19 @@ pub static ZH: Strings = Strings {
     col_marketing: "营销",
     col_keyword: "退订词→号码",
     col_last_seen: "最近收到",
+    col_after: "退订后",
+    group_heading: |g, n| match g {
+        Group::Violating => {
+            format!("▸ 违规（{n}）：退订后仍发营销 · 下一步：导出证据（e），投诉举报")
+        }
+        Group::Send => format!("▸ 未退订（{n}）· 下一步：发送退订（u 查看发什么）"),
+        Group::Suspicious => format!("▸ 可疑（{n}）：疑似诈骗 · 下一步：不要回复，举报（u）"),
+    },
+    first_run: "从这里开始：↑↓ 选择发送方，u 查看退订方法，e 导出证据；a 显示全部，? 查看说明。",
+    database: "数据库",
+    demo_database: "演示：临时示例数据，不会保存",
     no_senders: "没有匹配的发送方。按 f 更换筛选，Esc 清除搜索，I 导入。",
+    todo_empty: "没有待办：没有违规、待退订或可疑的发送方。按 a 查看全部发送方。",
     n_numbers: |n| format!("{n} 个号码"),
 
     detail: "详情",
@@ -189,6 +235,8 @@ pub static ZH: Strings = Strings {
     advice_suggest_short: "建议（未写明）：",
     advice_do_not_reply_short: "可疑：不要回复，拉黑并举报（u）",
     advice_unknown_short: "不知道退订词（u）",
+    advice_violating_short: "下一步：导出证据（e），然后投诉举报",
+    advice_violating: "下一步：导出证据（e），并据此投诉（中国 12321，美国 FCC/FTC，英国转发到 7726）。",
 
     manual_title: "手动记录退订",
     scope_sender: "号码",
@@ -200,13 +248,20 @@ pub static ZH: Strings = Strings {
     export_file: "文件",
     export_selected: "此发送方及同品牌：",
     export_all_violating: |n| format!("所有违规发送方（{n}）"),
-    export_help: "Tab：选择范围 · 回车：写入",
+    export_help: "Tab：下一项 · 空格：切换选项 · 回车：写入",
+    export_dir: "文件夹",
+    export_dir_here: "（当前文件夹）",
+    export_redact: "隐藏我的号码和联系人姓名",
+    export_lang: "语言",
+    export_lang_names: ["English", "中文"],
+    export_exists: |p| format!("{p} 已存在：覆盖吗？(y/n)"),
     export_need_path: "请输入要写入的文件。",
     export_none_violating: "没有违规的发送方可导出。",
     import_title: "导入短信备份",
     import_file: "文件",
-    import_help: "SMS Backup & Restore 的 XML 文件；~ 表示主目录",
+    import_help: "Tab 补全 · 可带引号和 \\ 转义（可直接拖入文件）· ~ 表示主目录",
     import_need_path: "请输入要导入的文件路径。",
+    import_no_match: "没有以此开头的文件。",
     importing: "正在导入…",
 
     welcome_title: "欢迎使用 optout",
@@ -223,6 +278,44 @@ pub static ZH: Strings = Strings {
     welcome_cli: "或在命令行运行：optout import 文件 · 先看示例：optout demo",
 
     nothing_selected: "未选择。",
+    esc_home: "Esc 用于关闭和返回；按 q（或 Ctrl-C）退出。",
+    overview_status: "↑↓ 选择发送方，回车打开其时间线。",
+    confirm_title: "确定吗？",
+    confirm_ignore: |brand, name, ignore| {
+        let what = if brand { "品牌" } else { "号码" };
+        if ignore {
+            format!("忽略{what} {name}？保留记录，但不再标记。")
+        } else {
+            format!("取消忽略{what} {name}？")
+        }
+    },
+    confirm_keys: "y：是 · n 或 Esc：否",
+    nothing_changed: "未做更改。",
+    nothing_to_undo: "没有可撤销的操作。",
+    undo_hint: "（按 U 撤销）",
+    undone: |l| format!("已撤销：{l}"),
+    manual_removed: |brand, name, removed| {
+        let what = if brand { "品牌" } else { "号码" };
+        if removed {
+            format!("已删除{what} {name} 的手动退订记录。")
+        } else {
+            format!("{what} {name} 的手动退订记录已不存在。")
+        }
+    },
+    log_title: "消息日志（本次）",
+    log_empty: "还没有消息。",
+    more_in_log: "（按 L 查看全文）",
+    working: |w| {
+        let what = match w {
+            Slow::Recompute => "重新计算状态",
+            Slow::Search => "搜索短信",
+            Slow::Overview => "按月统计",
+            Slow::Ignore => "保存忽略",
+            Slow::Manual => "保存退订记录",
+            Slow::Export => "写入导出文件",
+        };
+        format!("处理中… {what}")
+    },
     search_cleared: "已清除搜索。",
     grouped_on: "已按品牌分组：i 将忽略整个品牌。",
     grouped_off: "每个号码一行。",

@@ -1,37 +1,20 @@
 //! The overview: who keeps marketing after the opt-out (top offenders),
 //! marketing messages per month, and senders by status.
 
-use std::collections::BTreeMap;
-
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, Block, Paragraph, Sparkline, Widget, Wrap};
 
-use super::SIDE_BY_SIDE_WIDTH;
-use super::senders::badge;
+use unicode_width::UnicodeWidthStr;
+
+use super::{SIDE_BY_SIDE_WIDTH, truncate};
 use crate::text;
 use crate::track::Status;
 use crate::tui::app::App;
 
 pub struct OverviewView<'a> {
     pub app: &'a App,
-}
-
-/// After-opt-out counts by brand (a sender without a brand stands alone),
-/// largest first.
-pub fn offenders(app: &App) -> Vec<(String, u64)> {
-    let mut by: BTreeMap<String, u64> = BTreeMap::new();
-    for s in app.report.senders.iter().filter(|s| !s.ignored) {
-        let n = s.after_optout();
-        if n > 0 {
-            *by.entry(s.brand.clone().unwrap_or_else(|| s.key.clone()))
-                .or_default() += n;
-        }
-    }
-    let mut v: Vec<(String, u64)> = by.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v
 }
 
 impl Widget for &OverviewView<'_> {
@@ -62,26 +45,59 @@ impl OverviewView<'_> {
         let block = self.block(s.top_offenders);
         let inner = block.inner(area);
         block.render(area, buf);
-        let top = offenders(app);
+        let top = app.offenders();
         if top.is_empty() {
             Paragraph::new(Line::styled(s.no_offenders, app.theme.dim()))
                 .wrap(Wrap { trim: true })
                 .render(inner, buf);
             return;
         }
-        let bars: Vec<Bar> = top
+        // Label, count, bar: each in its own columns, so a label never
+        // runs into a bar and no count is cut.
+        let width = usize::from(inner.width);
+        let value_w = top
             .iter()
-            .take(usize::from(inner.height))
-            .map(|(name, n)| {
-                Bar::with_label(super::truncate(&text::sanitize(name), 16), *n)
-                    .text_value(n.to_string())
+            .map(|o| text::group_digits(o.after).len())
+            .max()
+            .unwrap_or(1);
+        let label_w = top
+            .iter()
+            .map(|o| text::sanitize(o.name()).width())
+            .max()
+            .unwrap_or(1)
+            .min(width.saturating_sub(value_w + 4) / 2)
+            .max(1);
+        let bar_w = width.saturating_sub(label_w + value_w + 4);
+        let max = top.first().map_or(1, |o| o.after.max(1));
+        let visible = usize::from(inner.height);
+        let first = app.offender.saturating_sub(visible.saturating_sub(1));
+        let lines: Vec<Line> = top
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(visible)
+            .map(|(i, o)| {
+                let label = truncate(&text::sanitize(o.name()), label_w);
+                let pad = " ".repeat(label_w.saturating_sub(label.width()));
+                let n = text::group_digits(o.after);
+                let len = usize::try_from(o.after.saturating_mul(bar_w as u64) / max)
+                    .unwrap_or(bar_w)
+                    .max(1);
+                let selected = i == app.offender;
+                let mark = if selected { "▶ " } else { "  " };
+                let style = if selected {
+                    app.theme.selected()
+                } else {
+                    ratatui::style::Style::new()
+                };
+                Line::from(vec![
+                    Span::styled(format!("{mark}{label}{pad}"), style),
+                    Span::raw(format!(" {n:>value_w$} ")),
+                    Span::styled("█".repeat(len.min(bar_w)), app.theme.bar()),
+                ])
             })
             .collect();
-        BarChart::horizontal(bars)
-            .bar_width(1)
-            .bar_gap(0)
-            .bar_style(app.theme.bar())
-            .render(inner, buf);
+        Paragraph::new(lines).render(inner, buf);
     }
 
     fn render_months(&self, area: Rect, buf: &mut Buffer) {
@@ -146,27 +162,59 @@ impl OverviewView<'_> {
         let block = self.block(s.totals);
         let inner = block.inner(area);
         block.render(area, buf);
-        // One badge and count per status, never split across lines.
+        // The header's counts, by the header's definitions (ignored senders
+        // left out; "opted out" includes confirmed and violating), one
+        // count never split across lines.
+        let c = &app.counts;
         let width = usize::from(inner.width);
         let mut lines: Vec<Line> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
         let mut used = 0;
-        for status in Status::ALL {
-            let n = app
-                .report
-                .senders
-                .iter()
-                .filter(|x| x.status == status)
-                .count();
-            let badge = badge(app, status);
-            let count = Span::raw(format!(" {n}   "));
-            let w = badge.width() + count.width();
+        let not_opted = app
+            .report
+            .senders
+            .iter()
+            .filter(|x| x.status == Status::Subscribed)
+            .count();
+        let items = [
+            (s.count_marketing, c.marketing, ratatui::style::Style::new()),
+            (
+                s.status(Status::Subscribed),
+                not_opted,
+                app.theme.status(Status::Subscribed),
+            ),
+            (
+                s.count_opted_out,
+                c.opted_out,
+                app.theme.status(Status::OptedOut),
+            ),
+            (
+                s.count_confirmed,
+                c.confirmed,
+                app.theme.status(Status::Confirmed),
+            ),
+            (
+                s.count_violating,
+                c.violating,
+                app.theme.status(Status::Violating),
+            ),
+            (s.count_suspicious, c.suspicious, app.theme.warning()),
+            (
+                s.count_in_flight,
+                c.in_flight,
+                app.theme.mark(crate::tui::theme::MarkKind::InFlight),
+            ),
+        ];
+        for (label, n, style) in items {
+            let label = Span::styled(label.to_string(), style);
+            let count = Span::raw(format!(" {}   ", text::group_digits(n as u64)));
+            let w = label.width() + count.width();
             if used + w > width && !spans.is_empty() {
                 lines.push(Line::from(std::mem::take(&mut spans)));
                 used = 0;
             }
             used += w;
-            spans.push(badge);
+            spans.push(label);
             spans.push(count);
         }
         lines.push(Line::from(spans));

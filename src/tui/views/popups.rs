@@ -8,9 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+use super::wrap;
 use crate::text;
 use crate::tui::app::{
-    Advice, App, ExportScope, ImportProgress, ManualField, Prompt, Target, advice,
+    Advice, App, Confirm, Effect, ExportField, ExportScope, ImportProgress, ManualField, Prompt,
+    Target, advice,
 };
 
 /// A centred window of at most `width` × `height`, cleared.
@@ -46,24 +48,158 @@ impl Widget for &Help<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let s = app.strings;
-        let key_width = s.help.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
-        let lines: Vec<Line> = s
-            .help
+        let rows: Vec<&(&str, &str)> = s.help.iter().chain(s.help_statuses).collect();
+        let key_width = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+        let natural = rows
             .iter()
-            .map(|(k, what)| {
-                Line::from(vec![
-                    Span::styled(
-                        format!(" {k}{}", " ".repeat(key_width - k.width())),
-                        app.theme.key(),
-                    ),
-                    Span::raw(format!("  {what}")),
-                ])
-            })
-            .collect();
-        let width = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 3;
-        let r = window(area, width, lines.len() as u16 + 2, buf);
+            .map(|(_, w)| key_width + 3 + w.width())
+            .max()
+            .unwrap_or(0);
+        // Wrapped here, with a hanging indent, so the height is exact and
+        // every line can be scrolled to.
+        let build = |inner: usize| -> Vec<Line<'static>> {
+            let what_width = inner.saturating_sub(key_width + 3).max(8);
+            let row = |(k, what): &(&str, &str)| -> Vec<Line<'static>> {
+                wrap(what, what_width)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, part)| {
+                        let key = if i == 0 {
+                            (*k).to_string()
+                        } else {
+                            String::new()
+                        };
+                        Line::from(vec![
+                            Span::styled(
+                                format!(" {key}{}", " ".repeat(key_width - key.width())),
+                                app.theme.key(),
+                            ),
+                            Span::raw(format!("  {part}")),
+                        ])
+                    })
+                    .collect()
+            };
+            let mut lines: Vec<Line> = s.help.iter().flat_map(row).collect();
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                format!(" {}", s.help_statuses_title),
+                app.theme.title(),
+            ));
+            lines.extend(s.help_statuses.iter().flat_map(row));
+            lines
+        };
+        scrolled(app, s.help_title, natural, &build, area, buf);
+    }
+}
+
+/// A window of lines (built for its inner width) that scrolls (↑↓,
+/// PgUp/PgDn) when taller than the screen; the bottom border says where.
+fn scrolled(
+    app: &App,
+    title: &str,
+    natural: usize,
+    build: &dyn Fn(usize) -> Vec<Line<'static>>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    let width = (natural + 3).min(usize::from(area.width.saturating_sub(2)));
+    let lines = build(width.saturating_sub(2).max(1));
+    let total = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+    let r = window(area, width as u16, total.saturating_add(2), buf);
+    let visible = r.height.saturating_sub(2);
+    let top = app.scroll.min(total.saturating_sub(visible));
+    let mut block = titled(app, title);
+    if total > visible {
+        block = block.title_bottom(
+            Line::from(format!(
+                " ↑↓ {}–{}/{total} ",
+                top + 1,
+                (top + visible).min(total)
+            ))
+            .right_aligned(),
+        );
+    }
+    Paragraph::new(lines)
+        .block(block)
+        .scroll((top, 0))
+        .render(r, buf);
+}
+
+/// `L`: every status line of the session, in full.
+pub struct Log<'a> {
+    pub app: &'a App,
+}
+
+impl Widget for &Log<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let s = app.strings;
+        let build = |inner: usize| -> Vec<Line<'static>> {
+            let mut lines: Vec<Line> = Vec::new();
+            if app.log.is_empty() {
+                lines.push(Line::styled(s.log_empty, app.theme.dim()));
+            }
+            for e in &app.log {
+                let style = if e.error {
+                    app.theme.error()
+                } else {
+                    Style::new()
+                };
+                let indent = e.at.width() + 2;
+                let parts: Vec<String> = e
+                    .text
+                    .split('\n')
+                    .flat_map(|l| wrap(l, inner.saturating_sub(indent).max(8)))
+                    .collect();
+                for (i, part) in parts.into_iter().enumerate() {
+                    let at = if i == 0 {
+                        e.at.clone()
+                    } else {
+                        " ".repeat(e.at.width())
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("{at}  "), app.theme.dim()),
+                        Span::styled(part, style),
+                    ]));
+                }
+            }
+            lines
+        };
+        // As wide as the screen allows: errors are long.
+        scrolled(app, s.log_title, usize::from(area.width), &build, area, buf);
+    }
+}
+
+/// A y/n question.
+pub struct Question<'a> {
+    pub app: &'a App,
+    pub confirm: &'a Confirm,
+}
+
+impl Widget for &Question<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let s = app.strings;
+        let text = match self.confirm {
+            Confirm::Ignore {
+                brand,
+                name,
+                ignored,
+            } => (s.confirm_ignore)(*brand, &text::sanitize(name), *ignored),
+            Confirm::Overwrite(Effect::WriteExport { path, .. }) => {
+                (s.export_exists)(&text::sanitize(path))
+            }
+            Confirm::Overwrite(_) => String::new(),
+        };
+        let lines = vec![
+            Line::styled(text, app.theme.warning()),
+            Line::raw(""),
+            Line::styled(s.confirm_keys, app.theme.key()),
+        ];
+        let r = window(area, 64, wrapped_height(&lines, 62) + 2, buf);
         Paragraph::new(lines)
-            .block(titled(app, s.help_title))
+            .block(titled(app, s.confirm_title))
+            .wrap(Wrap { trim: false })
             .render(r, buf);
     }
 }
@@ -81,17 +217,41 @@ impl Widget for &Unsubscribe<'_> {
             Target::Sender(k) | Target::Brand(k) => text::sanitize(k),
         };
         let mut lines = vec![Line::styled(who, app.theme.title()), Line::raw("")];
-        if let Target::Sender(k) = self.target
-            && let Some(r) = app.sender(k)
-            && let Some(o) = &r.findings.optout
-            && !r.findings.violations.is_empty()
-        {
-            let at = text::short(o.ts_ms, o.utc_offset_s, &app.zone);
-            lines.push(Line::styled(
-                (s.advice_already_violating)(&at, r.after_optout()),
-                app.theme.warning(),
-            ));
+        if app.is_violating(self.target) {
+            // Opted out and it kept sending: evidence and a complaint, not
+            // another opt-out.
+            let optout = match self.target {
+                Target::Sender(k) => app
+                    .sender(k)
+                    .and_then(|r| r.findings.optout.clone().map(|o| (o, r.after_optout()))),
+                Target::Brand(b) => app
+                    .brand(b)
+                    .and_then(|r| r.optout.clone().map(|o| (o, r.after_optout))),
+            };
+            // Wrapped here, CJK-aware, so no wide character lands on the border.
+            let para = |text: &str, style: Style| -> Vec<Line<'static>> {
+                super::wrap(text, 70)
+                    .into_iter()
+                    .map(|l| Line::styled(l, style))
+                    .collect()
+            };
+            if let Some((o, n)) = optout {
+                let at = text::short(o.ts_ms, o.utc_offset_s, &app.zone);
+                lines.extend(para(
+                    &(s.advice_already_violating)(&at, n),
+                    app.theme.warning(),
+                ));
+                lines.push(Line::raw(""));
+            }
+            lines.extend(para(s.advice_violating, Style::new()));
             lines.push(Line::raw(""));
+            lines.push(Line::styled(s.advice_then_m, app.theme.dim()));
+            let r = window(area, 72, wrapped_height(&lines, 70) + 2, buf);
+            Paragraph::new(lines)
+                .block(titled(app, s.unsubscribe_title))
+                .wrap(Wrap { trim: false })
+                .render(r, buf);
+            return;
         }
         match advice(app, self.target) {
             Advice::DoNotReply { advertised } => {
@@ -227,49 +387,103 @@ pub fn render_prompt(app: &App, prompt: &Prompt, area: Rect, buf: &mut Buffer) -
             }
         }
         Prompt::Export {
-            path,
+            dir,
+            file,
+            field,
             scope,
             selected,
+            redact,
+            zh,
             error,
         } => {
             let violating = app.export_keys(ExportScope::AllViolating, None).len();
             let radio = |on: bool| if on { "(•)" } else { "( )" };
-            let mut lines = vec![field_line(app, s.export_file, path, true)];
+            let check = |on: bool| if on { "[x]" } else { "[ ]" };
+            let active = |f: ExportField| {
+                if *field == f {
+                    app.theme.selected()
+                } else {
+                    Style::new()
+                }
+            };
+            let dir_shown = if dir.is_empty() && *field != ExportField::Dir {
+                s.export_dir_here.to_string()
+            } else {
+                dir.clone()
+            };
+            let mut lines = vec![
+                field_line(app, s.export_dir, &dir_shown, *field == ExportField::Dir),
+                field_line(app, s.export_file, file, *field == ExportField::File),
+            ];
             if let Some(t) = selected {
                 let name = match t {
                     Target::Sender(k) | Target::Brand(k) => text::sanitize(k),
                 };
-                lines.push(Line::raw(format!(
-                    "{} {} {name}",
-                    radio(*scope == ExportScope::Selected),
-                    s.export_selected
-                )));
+                lines.push(Line::styled(
+                    format!(
+                        "{} {} {name}",
+                        radio(*scope == ExportScope::Selected),
+                        s.export_selected
+                    ),
+                    active(ExportField::Scope),
+                ));
             }
-            lines.push(Line::raw(format!(
-                "{} {}",
-                radio(*scope == ExportScope::AllViolating),
-                (s.export_all_violating)(violating)
-            )));
+            lines.push(Line::styled(
+                format!(
+                    "{} {}",
+                    radio(*scope == ExportScope::AllViolating),
+                    (s.export_all_violating)(violating)
+                ),
+                active(ExportField::Scope),
+            ));
+            lines.push(Line::styled(
+                format!("{} {}", check(*redact), s.export_redact),
+                active(ExportField::Redact),
+            ));
+            lines.push(Line::styled(
+                format!(
+                    "{}{}{}",
+                    s.export_lang,
+                    s.colon,
+                    if *zh {
+                        format!("{} / [{}]", s.export_lang_names[0], s.export_lang_names[1])
+                    } else {
+                        format!("[{}] / {}", s.export_lang_names[0], s.export_lang_names[1])
+                    }
+                ),
+                active(ExportField::Lang),
+            ));
             lines.push(Line::styled(s.export_help, app.theme.dim()));
             if let Some(e) = error {
                 lines.push(Line::styled(text::sanitize(e), app.theme.error()));
             }
-            let r = window(area, 72, lines.len() as u16 + 2, buf);
+            let r = window(area, 76, wrapped_height(&lines, 74) + 2, buf);
             Paragraph::new(lines)
                 .block(titled(app, s.export_title))
                 .wrap(Wrap { trim: false })
                 .render(r, buf);
-            cursor_after(app, r, 0, s.export_file, path)
+            match field {
+                ExportField::Dir => cursor_after(app, r, 0, s.export_dir, dir),
+                _ => cursor_after(app, r, 1, s.export_file, file),
+            }
         }
-        Prompt::Import { path, error } => {
+        Prompt::Import {
+            path,
+            choices,
+            error,
+        } => {
             let mut lines = vec![
                 field_line(app, s.import_file, path, true),
                 Line::styled(s.import_help, app.theme.dim()),
             ];
+            if !choices.is_empty() {
+                let names: Vec<String> = choices.iter().map(|c| text::sanitize(c)).collect();
+                lines.push(Line::raw(names.join("  ")));
+            }
             if let Some(e) = error {
                 lines.push(Line::styled(text::sanitize(e), app.theme.error()));
             }
-            let r = window(area, 72, lines.len() as u16 + 4, buf);
+            let r = window(area, 72, wrapped_height(&lines, 70) + 4, buf);
             Paragraph::new(lines)
                 .block(titled(app, s.import_title))
                 .wrap(Wrap { trim: false })

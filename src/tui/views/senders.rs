@@ -5,9 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap,
-};
+use ratatui::widgets::{Block, Paragraph, StatefulWidget, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::{SIDE_BY_SIDE_WIDTH, Ui};
@@ -28,7 +26,7 @@ pub fn render(app: &App, ui: &mut Ui, area: Rect, buf: &mut Buffer) {
             Layout::vertical([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(body);
         (l, d)
     };
-    SendersTable { app }.render(list, buf, ui);
+    super::table::SendersTable { app }.render(list, buf, ui);
     Detail { app }.render(detail, buf);
 }
 
@@ -106,7 +104,7 @@ fn date(m: Option<Moment>, app: &App) -> String {
     )
 }
 
-fn day(m: Option<Moment>, app: &App) -> String {
+pub(super) fn day(m: Option<Moment>, app: &App) -> String {
     m.map_or_else(
         || "-".into(),
         |m| {
@@ -125,144 +123,12 @@ pub fn badge(app: &App, status: Status) -> Span<'static> {
     )
 }
 
-fn keyword_target(keyword: Option<&str>, target: Option<&str>) -> String {
+pub(super) fn keyword_target(keyword: Option<&str>, target: Option<&str>) -> String {
     match (keyword, target) {
         (Some(k), Some(t)) => text::sanitize(&format!("{k}→{t}")),
         (Some(k), None) => text::sanitize(k),
         _ => "-".into(),
     }
-}
-
-struct SendersTable<'a> {
-    app: &'a App,
-}
-
-impl StatefulWidget for &SendersTable<'_> {
-    type State = Ui;
-
-    fn render(self, area: Rect, buf: &mut Buffer, ui: &mut Ui) {
-        let app = self.app;
-        let s = app.strings;
-        let title = Line::from(vec![
-            Span::styled(format!(" {} ", s.tab_senders), app.theme.title()),
-            Span::raw(format!(
-                "({}) · {} {} · {} {}{} ",
-                app.sender_rows(),
-                s.filter_label,
-                s.filter_name(app.filter),
-                s.sort_label,
-                s.sort_name(app.sort),
-                app.search.as_ref().map_or_else(String::new, |q| format!(
-                    " · {} “{}”",
-                    s.search_label,
-                    text::sanitize(&q.query)
-                )),
-            )),
-        ]);
-        let block = Block::bordered().title(title);
-        let inner = block.inner(area);
-        block.render(area, buf);
-        let wide = inner.width >= 70;
-        let mut header = vec![s.col_status, s.col_brand, s.col_sender, s.col_marketing];
-        let mut widths = vec![
-            Constraint::Length(14),
-            Constraint::Fill(2),
-            Constraint::Fill(3),
-            Constraint::Length(4),
-        ];
-        if wide {
-            header.extend([s.col_keyword, s.col_last_seen]);
-            widths.extend([Constraint::Fill(3), Constraint::Length(10)]);
-        }
-        let visible = usize::from(inner.height.saturating_sub(1));
-        ui.page_rows = inner.height.saturating_sub(1);
-        ui.senders_rows = Rect {
-            y: inner.y + 1,
-            height: inner.height.saturating_sub(1),
-            ..inner
-        };
-        if app.rows.is_empty() {
-            let [_, msg] =
-                Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
-            Paragraph::new(Line::styled(s.no_senders, app.theme.dim()))
-                .wrap(Wrap { trim: true })
-                .render(msg, buf);
-            *ui.senders.selected_mut() = None;
-            return;
-        }
-        // Only the rows on screen are built: the offset keeps the selection
-        // in view, as ratatui's would, and is kept for mouse clicks.
-        let len = app.rows.len();
-        let selected = app.selected.min(len - 1);
-        let mut offset = ui.senders.offset().min(len.saturating_sub(visible));
-        if selected < offset {
-            offset = selected;
-        } else if selected >= offset + visible {
-            offset = selected + 1 - visible.max(1);
-        }
-        let rows: Vec<Row> = app.rows[offset..(offset + visible).min(len)]
-            .iter()
-            .map(|r| match *r {
-                RowRef::Brand(b) => brand_row(app, &app.report.brands[b], wide),
-                RowRef::Sender(i) => sender_row(app, &app.report.senders[i], wide),
-            })
-            .collect();
-        let table = Table::new(rows, widths)
-            .header(Row::new(header).style(app.theme.title()))
-            .column_spacing(1)
-            .row_highlight_style(app.theme.selected());
-        let mut window = TableState::default().with_selected(Some(selected - offset));
-        StatefulWidget::render(table, inner, buf, &mut window);
-        ui.senders = TableState::default()
-            .with_offset(offset)
-            .with_selected(Some(selected));
-    }
-}
-
-fn sender_row<'a>(app: &App, sr: &'a SenderReport, wide: bool) -> Row<'a> {
-    let brand = match (&sr.brand, app.grouped) {
-        (Some(_), true) => "  └".to_string(),
-        (Some(b), false) => text::sanitize(b),
-        (None, _) => "-".into(),
-    };
-    let mut name = text::sanitize(&sr.key);
-    if let Some(c) = &sr.contact_name {
-        name = format!("{name} ({})", text::sanitize(c));
-    }
-    let mut cells = vec![
-        Cell::from(badge(app, sr.status)),
-        Cell::from(brand),
-        Cell::from(name),
-        Cell::from(Line::from(sr.marketing.to_string()).right_aligned()),
-    ];
-    if wide {
-        cells.push(Cell::from(keyword_target(
-            sr.keyword.as_deref(),
-            sr.target.as_deref(),
-        )));
-        cells.push(Cell::from(day(sr.last_seen, app)));
-    }
-    Row::new(cells)
-}
-
-fn brand_row<'a>(app: &App, b: &'a BrandReport, wide: bool) -> Row<'a> {
-    let mut cells = vec![
-        Cell::from(badge(app, b.status)),
-        Cell::from(Span::styled(
-            text::sanitize(&b.brand),
-            app.theme.brand_row(),
-        )),
-        Cell::from(Span::styled(
-            (app.strings.n_numbers)(b.senders.len()),
-            app.theme.dim(),
-        )),
-        Cell::from(Line::from(b.marketing.to_string()).right_aligned()),
-    ];
-    if wide {
-        cells.push(Cell::from(keyword_target(b.keyword.as_deref(), None)));
-        cells.push(Cell::from(day(b.last_seen, app)));
-    }
-    Row::new(cells)
 }
 
 /// The selected sender or brand, in full.
@@ -288,10 +154,11 @@ impl Widget for &Detail<'_> {
             None => lines.push(Line::styled(s.no_selection, app.theme.dim())),
             Some(RowRef::Sender(i)) => sender_detail(app, &app.report.senders[i], &mut lines),
             Some(RowRef::Brand(b)) => brand_detail(app, &app.report.brands[b], &mut lines),
+            Some(RowRef::Group(_)) => {}
         }
+        // What to do goes right under the name, so a short pane keeps it.
         if let Some(t) = app.selected_target() {
-            lines.push(Line::raw(""));
-            lines.push(advice_line(app, &t));
+            lines.insert(1.min(lines.len()), advice_line(app, &t));
         }
         Paragraph::new(lines)
             .block(block)
@@ -435,6 +302,12 @@ fn brand_detail(app: &App, b: &BrandReport, lines: &mut Vec<Line<'_>>) {
 /// One line of what to do: send, suggested, or do not reply.
 fn advice_line<'a>(app: &App, target: &Target) -> Line<'a> {
     let s = app.strings;
+    if app.is_violating(target) {
+        return Line::styled(
+            s.advice_violating_short,
+            app.theme.status(Status::Violating),
+        );
+    }
     match advice(app, target) {
         Advice::DoNotReply { .. } => Line::styled(s.advice_do_not_reply_short, app.theme.warning()),
         Advice::Send { keyword, to } => Line::from(vec![

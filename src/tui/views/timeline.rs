@@ -13,7 +13,7 @@ use super::{Ui, wrap};
 use crate::import::Direction;
 use crate::store::StoredMessage;
 use crate::text;
-use crate::tui::app::{App, Mark, Timeline};
+use crate::tui::app::{App, Mark, Target, Timeline};
 use crate::tui::theme::{MarkKind, Theme};
 
 /// A body longer than this many lines is cut with "…".
@@ -27,9 +27,14 @@ pub fn render(app: &App, ui: &mut Ui, area: Rect, buf: &mut Buffer) {
             .render(area.centered_vertically(Constraint::Length(1)), buf);
         return;
     };
-    let [summary, list] =
-        Layout::vertical([Constraint::Length(2), Constraint::Fill(1)]).areas(area);
-    Summary { app, tl }.render(summary, buf);
+    let summary = Summary { app, tl };
+    let head = summary.lines(usize::from(area.width));
+    let [top, list] = Layout::vertical([
+        Constraint::Length(u16::try_from(head.len()).unwrap_or(2).min(area.height / 2)),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    Paragraph::new(head).render(top, buf);
     Messages { app, tl }.render(list, buf, ui);
 }
 
@@ -38,16 +43,41 @@ struct Summary<'a> {
     tl: &'a Timeline,
 }
 
-impl Widget for &Summary<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
+impl Summary<'_> {
+    /// The header, wrapped to `width` between items (never inside a number).
+    fn lines(&self, width: usize) -> Vec<Line<'static>> {
         let (app, tl) = (self.app, self.tl);
         let s = app.strings;
         let theme = app.theme;
         let keys: Vec<String> = tl.sender_keys.iter().map(|k| text::sanitize(k)).collect();
-        let mut first = vec![
-            Span::styled(format!(" {}", text::sanitize(&tl.title)), theme.title()),
-            Span::raw(format!("  {}{}{}", s.d_numbers, s.colon, keys.join(", "))),
-        ];
+        let (brand, status) = match &tl.target {
+            Target::Brand(b) => (Some(b.clone()), app.brand(b).map(|b| b.status)),
+            Target::Sender(k) => app
+                .sender(k)
+                .map_or((None, None), |s| (s.brand.clone(), Some(s.status))),
+        };
+        let mut first = vec![Span::styled(
+            format!(" {}", text::sanitize(&tl.title)),
+            theme.title(),
+        )];
+        if let Some(st) = status {
+            first.push(Span::raw("  "));
+            first.push(super::senders::badge(app, st));
+        }
+        if let (Some(b), Target::Sender(_)) = (brand, &tl.target) {
+            first.push(Span::raw(format!(
+                "  {}{}{}",
+                s.d_brand,
+                s.colon,
+                text::sanitize(&b)
+            )));
+        }
+        first.push(Span::raw(format!(
+            "  {}{}{}",
+            s.d_numbers,
+            s.colon,
+            keys.join(", ")
+        )));
         if let Some(total) = tl.total {
             first.push(Span::styled(
                 format!("  · {}", (s.n_messages)(total)),
@@ -84,8 +114,37 @@ impl Widget for &Summary<'_> {
             Span::styled(tl.violations.to_string(), after_style),
             Span::raw(format!("  · {}{}{}", s.d_in_flight, s.colon, tl.in_flight)),
         ];
-        Paragraph::new(vec![Line::from(first), Line::from(second)]).render(area, buf);
+        let mut lines = flow(first, width);
+        lines.extend(flow(second, width));
+        lines
     }
+}
+
+/// Lays spans out in lines of `width` columns, breaking between spans (a
+/// span wider than the line is wrapped on its own).
+fn flow(spans: Vec<Span<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut line: Vec<Span<'static>> = Vec::new();
+    let mut used = 0;
+    for sp in spans {
+        let w = sp.width();
+        if used + w > width && !line.is_empty() {
+            lines.push(Line::from(std::mem::take(&mut line)));
+            used = 0;
+        }
+        if w > width {
+            for part in wrap(sp.content.trim_start(), width) {
+                lines.push(Line::from(Span::styled(part, sp.style)));
+            }
+            continue;
+        }
+        used += w;
+        line.push(sp);
+    }
+    if !line.is_empty() {
+        lines.push(Line::from(line));
+    }
+    lines
 }
 
 struct Messages<'a> {
@@ -112,8 +171,9 @@ fn mark_span(app: &App, mark: &Mark) -> Span<'static> {
     )
 }
 
-/// The first line of a message: when, which way, what kind, which number, marks.
-fn heading(app: &App, tl: &Timeline, m: &StoredMessage) -> Line<'static> {
+/// The first line of a message: when, which way, what kind, which number;
+/// then its marks, each wrapped on lines of its own so none is cut.
+fn heading(app: &App, tl: &Timeline, m: &StoredMessage, width: usize) -> Vec<Line<'static>> {
     let s = app.strings;
     let theme = app.theme;
     let mut spans = vec![
@@ -132,11 +192,16 @@ fn heading(app: &App, tl: &Timeline, m: &StoredMessage) -> Line<'static> {
     if tl.sender_keys.len() > 1 {
         spans.push(Span::raw(format!("  {}", text::sanitize(&m.sender_key))));
     }
-    if let Some(marks) = tl.marks.get(&m.id) {
-        for mark in marks {
-            spans.push(Span::raw("  "));
-            spans.push(mark_span(app, mark));
-        }
+    let mut marks: Vec<Mark> = tl.marks.get(&m.id).cloned().unwrap_or_default();
+    // Every opt-out reply is marked, repeats too, not only the one in force.
+    if m.direction == Direction::Outgoing
+        && !marks.iter().any(|k| matches!(k, Mark::OptOut { .. }))
+        && crate::classify::is_optout_keyword(&m.body, None)
+    {
+        marks.push(Mark::OptOut {
+            keyword: crate::classify::fold(m.body.trim()),
+            to: m.sender_key.clone(),
+        });
     }
     if app.show_rules {
         spans.push(Span::styled(
@@ -148,11 +213,18 @@ fn heading(app: &App, tl: &Timeline, m: &StoredMessage) -> Line<'static> {
             theme.dim(),
         ));
     }
-    Line::from(spans)
+    let mut lines = vec![Line::from(spans)];
+    for mark in &marks {
+        let sp = mark_span(app, mark);
+        for part in wrap(&sp.content, width.saturating_sub(INDENT.len())) {
+            lines.push(Line::styled(format!("{INDENT}{part}"), sp.style));
+        }
+    }
+    lines
 }
 
 fn item(app: &App, tl: &Timeline, m: &StoredMessage, width: usize) -> ListItem<'static> {
-    let mut lines = vec![heading(app, tl, m)];
+    let mut lines = heading(app, tl, m, width);
     let body = text::sanitize_multiline(&m.body);
     let wrapped = wrap(&body, width.saturating_sub(INDENT.len()));
     let cut = wrapped.len() > MAX_BODY_LINES;

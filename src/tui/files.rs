@@ -1,0 +1,111 @@
+//! The disk side of the interface's effects: writing the evidence export,
+//! completing a typed path, `~` for the home folder.
+
+use std::path::{Path, PathBuf};
+
+use super::Options;
+use super::strings::Lang;
+use crate::model::now_ms;
+use crate::store::Store;
+use crate::track::Report;
+
+/// What the export prompt chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportChoice {
+    pub redact: bool,
+    pub lang: Lang,
+    /// The user said yes to replacing the file.
+    pub overwrite: bool,
+}
+
+/// Writes the evidence export for `sender_keys` to `path` (the format
+/// follows the extension: `.csv`, `.json`, `.txt` for complaint text,
+/// HTML otherwise). Overwrites a file only when `choice.overwrite`.
+pub fn perform_export(
+    store: &Store,
+    report: &Report,
+    sender_keys: &[String],
+    path: &Path,
+    options: &Options,
+    choice: ExportChoice,
+) -> Result<PathBuf, String> {
+    use crate::export::{self, ExportFormat, ExportOptions, Selection};
+    let format = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+    {
+        Some(e) if e == "csv" => ExportFormat::Csv,
+        Some(e) if e == "json" => ExportFormat::Json,
+        Some(e) if e == "txt" => ExportFormat::Complaint,
+        _ => ExportFormat::Html,
+    };
+    let selection = Selection {
+        senders: sender_keys.to_vec(),
+        ..Selection::default()
+    };
+    let export_options = ExportOptions {
+        lang: match choice.lang {
+            Lang::En => export::Lang::En,
+            Lang::Zh => export::Lang::Zh,
+        },
+        redact: choice.redact,
+        force: choice.overwrite,
+        zone: options.zone.clone(),
+        now_ms: now_ms(),
+        policy: options.policy.clone(),
+        all_messages: false,
+    };
+    export::write_evidence(store, report, &selection, format, path, &export_options)
+        .map_err(|e| e.to_string())
+}
+
+/// The paths that start with `typed` (a folder's entries after a `/`),
+/// sorted, folders ending in `/`; at most 200.
+pub fn complete_path(typed: &str) -> Vec<String> {
+    let full = expand_home(typed);
+    let (dir, prefix) = if typed.is_empty() || typed.ends_with('/') {
+        (full.clone(), String::new())
+    } else {
+        (
+            full.parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+            full.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        )
+    };
+    let read_dir = if dir.as_os_str().is_empty() {
+        std::fs::read_dir(".")
+    } else {
+        std::fs::read_dir(&dir)
+    };
+    let Ok(entries) = read_dir else {
+        return Vec::new();
+    };
+    // Keep what was typed before the name (`~/`, a relative folder).
+    let head = typed.rfind('/').map_or("", |i| typed.split_at(i + 1).0);
+    let mut out: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.starts_with(&prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
+                return None;
+            }
+            let slash = if e.path().is_dir() { "/" } else { "" };
+            Some(format!("{head}{name}{slash}"))
+        })
+        .take(200)
+        .collect();
+    out.sort();
+    out
+}
+
+/// `~/x` → `$HOME/x`.
+pub fn expand_home(path: &str) -> PathBuf {
+    match path.strip_prefix("~/") {
+        Some(rest) => std::env::var_os("HOME")
+            .map_or_else(|| PathBuf::from(path), |h| PathBuf::from(h).join(rest)),
+        None => PathBuf::from(path),
+    }
+}
