@@ -152,6 +152,7 @@ fn session() -> Session {
             now_ms: Some(1_774_238_400_000),
             demo: false,
             export_dir: None,
+            line: None,
         },
     )
 }

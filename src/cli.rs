@@ -69,6 +69,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "OPTOUT_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// The line (phone or person) the interface shows, when the database holds several
+    #[arg(long, value_name = "NAME")]
+    pub line: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -250,6 +254,12 @@ pub struct ExportArgs {
     /// Overwrite the output file if it exists
     #[arg(long)]
     pub force: bool,
+    /// The line (phone or person) whose evidence this is [default: the only line]
+    #[arg(long, value_name = "NAME")]
+    pub line: Option<String>,
+    /// In the HTML and complaint text, list every message instead of the first and last 20 of each list (the CSV and JSON always list all)
+    #[arg(long)]
+    pub all_messages: bool,
 }
 
 /// An error that ends the command: printed as one line, exit status 1.

@@ -28,6 +28,8 @@ pub struct Settings {
     pub lang: Option<String>,
     /// Whether the zone came from `--tz`, the environment or the config file.
     pub zone_explicit: bool,
+    /// The line the interface shows (`optout --line NAME`).
+    pub line: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]

@@ -17,24 +17,20 @@ pub mod app;
 pub mod files;
 pub mod keys;
 pub mod strings;
+mod terminal;
 pub mod theme;
 pub mod views;
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::io::{self, IsTerminal};
+use std::io;
 use std::path::PathBuf;
-use std::sync::Once;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
-use crossterm::execute;
-use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
+use crossterm::event::Event;
 use jiff::tz::TimeZone;
 use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::backend::Backend;
 
 use crate::classify::{Classifier, Region};
 use crate::config::Settings;
@@ -50,6 +46,8 @@ use files::{ExportChoice, complete_path, expand_home, perform_export};
 use strings::Lang;
 use theme::Theme;
 use views::Ui;
+
+pub use terminal::{EventSource, TerminalEvents, restore_terminal, run_in_terminal};
 
 /// An error that ends the interface (the terminal, not the data: database
 /// errors are shown in the status line).
@@ -90,6 +88,10 @@ pub struct Options {
     pub demo: bool,
     /// Where the export prompt starts (`None`: the current folder).
     pub export_dir: Option<PathBuf>,
+    /// The line (phone) to show (`--line`); `None`: the only one, or the
+    /// first of several. The interface shows one line at a time, so that
+    /// one person's timeline never mixes with another's.
+    pub line: Option<String>,
 }
 
 impl Options {
@@ -105,29 +107,8 @@ impl Options {
             now_ms: None,
             demo: false,
             export_dir: None,
+            line: settings.line.clone(),
         }
-    }
-}
-
-/// Where terminal events come from: the terminal, or a script in tests.
-pub trait EventSource {
-    /// The next event; `None` ends the loop.
-    fn next_event(&mut self) -> io::Result<Option<Event>>;
-}
-
-/// Blocking reads from the real terminal.
-pub struct TerminalEvents;
-
-impl EventSource for TerminalEvents {
-    fn next_event(&mut self) -> io::Result<Option<Event>> {
-        event::read().map(Some)
-    }
-}
-
-/// A fixed list of events (tests, benchmarks).
-impl EventSource for VecDeque<Event> {
-    fn next_event(&mut self) -> io::Result<Option<Event>> {
-        Ok(self.pop_front())
     }
 }
 
@@ -138,6 +119,8 @@ pub struct Session {
     store: Option<Store>,
     options: Options,
     classifier: Classifier,
+    /// The line shown, once the database has more than one.
+    line: Option<(i64, String)>,
 }
 
 impl Session {
@@ -168,6 +151,7 @@ impl Session {
             store,
             options,
             classifier: Classifier::builtin(),
+            line: None,
         }
     }
 
@@ -278,8 +262,43 @@ impl Session {
                 if let Err(e) = ingest::ensure_classified(store, &self.classifier) {
                     return Ok(failed(&e));
                 }
+                let lines = match store.lines() {
+                    Ok(l) => l,
+                    Err(e) => return Ok(failed(&e)),
+                };
+                let chosen = match &self.options.line {
+                    Some(name) => match lines.iter().find(|l| &l.name == name) {
+                        Some(l) => Some(l),
+                        None => {
+                            return Ok(failed(&format!(
+                                "no line called '{}' in this database",
+                                text::sanitize(name)
+                            )));
+                        }
+                    },
+                    None if lines.len() > 1 => lines.first(),
+                    None => None,
+                };
+                self.line = chosen.map(|l| (l.id, l.name.clone()));
+                if let Some((_, name)) = &self.line {
+                    let base = self
+                        .options
+                        .db_path
+                        .as_ref()
+                        .map_or_else(String::new, |p| format!("{} · ", p.display()));
+                    self.app.db_path = Some(format!(
+                        "{base}line {name} of {} (optout --line NAME)",
+                        lines.len()
+                    ));
+                }
                 match findings::compute(store, &self.options.policy) {
-                    Ok(report) => vec![Action::Loaded(Box::new(report))],
+                    Ok(mut report) => {
+                        if let Some((id, name)) = &self.line {
+                            report.senders.retain(|s| s.line_id == *id);
+                            report.brands.retain(|b| &b.line == name);
+                        }
+                        vec![Action::Loaded(Box::new(report))]
+                    }
                     Err(e) => failed(&e),
                 }
             }
@@ -288,14 +307,17 @@ impl Session {
                 start,
                 limit,
             } => {
-                let page = store.count_messages_of(&sender_ids).and_then(|total| {
-                    let start = start
-                        .unwrap_or_else(|| total.saturating_sub(limit))
-                        .min(total.saturating_sub(1));
-                    store
-                        .messages_of(&sender_ids, start, limit)
-                        .map(|m| (total, start, m))
-                });
+                let line = self.line.as_ref().map(|(id, _)| *id);
+                let page = store
+                    .count_messages_of(line, &sender_ids)
+                    .and_then(|total| {
+                        let start = start
+                            .unwrap_or_else(|| total.saturating_sub(limit))
+                            .min(total.saturating_sub(1));
+                        store
+                            .messages_of(line, &sender_ids, start, limit)
+                            .map(|m| (total, start, m))
+                    });
                 match page {
                     Ok((total, start, messages)) => vec![Action::TimelineLoaded {
                         sender_ids,
@@ -452,8 +474,16 @@ impl Session {
                 error: None,
             }),
         };
-        let result = ingest::import_file(
+        // Into the line on screen (or the one asked for, or `me`).
+        let line = self
+            .line
+            .as_ref()
+            .map(|(_, n)| n.clone())
+            .or_else(|| self.options.line.clone())
+            .unwrap_or_else(|| crate::model::DEFAULT_LINE.to_string());
+        let result = ingest::import_file_to_line(
             store,
+            &line,
             &file,
             format,
             &options,
@@ -503,55 +533,6 @@ impl<B: Backend> import::Progress for Redraw<'_, B> {
             st.error.get_or_insert(term_err(e));
         }
     }
-}
-
-/// Leaves raw mode, the alternate screen and mouse capture. Safe to call
-/// twice (quit after a panic hook already ran).
-pub fn restore_terminal() {
-    let _ = disable_raw_mode();
-    let _ = execute!(
-        io::stdout(),
-        DisableMouseCapture,
-        LeaveAlternateScreen,
-        crossterm::cursor::Show
-    );
-}
-
-/// Restores the terminal when dropped: on quit, on error, on unwinding.
-struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        restore_terminal();
-    }
-}
-
-fn install_panic_hook() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            restore_terminal();
-            previous(info);
-        }));
-    });
-}
-
-/// Runs the interface on the real terminal. Ctrl-C arrives as a key in raw
-/// mode and quits like `q`.
-pub fn run_in_terminal(session: &mut Session) -> Result<(), TuiError> {
-    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-        return Err(TuiError(
-            "the terminal interface needs a terminal; use `optout senders` or `optout demo --no-tui` in scripts".into(),
-        ));
-    }
-    install_panic_hook();
-    enable_raw_mode()?;
-    let _guard = TerminalGuard;
-    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
-    session.run(&mut terminal, &mut TerminalEvents)
 }
 
 /// `optout` with no command: the interface on the configured database, or

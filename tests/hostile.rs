@@ -421,7 +421,15 @@ fn a_wal_import_killed_by_a_signal_leaves_no_private_copy() {
             assert_eq!(dump(&s.db), db_before, "SIG{signal}: a partial import");
         }
         eprintln!("SIG{signal} after the copy ({status}, copy seen: {seen})");
-        s.assert_tmp_empty();
+        // Usually nothing is left at all; but the poll above cannot tell the
+        // copy's folder being unlinked from it not being made yet, so a
+        // leftover of this very run (killed while copying) is allowed here,
+        // and the next import below must remove it.
+        let left = listing(&s.tmp);
+        assert!(
+            left.iter().all(|n| n.starts_with(&mine)),
+            "SIG{signal}: {left:?}"
+        );
     }
     let run = s.run(&["import", chat.to_str().unwrap()]);
     assert!(run.status.success(), "{}", run.stderr);

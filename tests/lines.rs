@@ -279,3 +279,56 @@ fn brand_aliases_merge_spellings_and_come_apart_again() {
         .success();
     assert_eq!(brand_of("95528"), "浦发银行");
 }
+
+#[test]
+fn evidence_is_one_lines_and_never_cites_anothers_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    optout(&db)
+        .args(["import", "--line", "ana"])
+        .arg(demo())
+        .assert()
+        .success();
+    optout(&db)
+        .args(["import", "--line", "bo"])
+        .arg(fixture("lines/second-phone.xml"))
+        .assert()
+        .success();
+    optout(&db)
+        .args([
+            "record-optout",
+            "95528",
+            "--at",
+            "2026-03-01",
+            "--line",
+            "bo",
+        ])
+        .assert()
+        .success();
+    optout(&db)
+        .args(["export", "--format", "json", "--out", "-"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--line"));
+    let out = optout(&db)
+        .args(["export", "--line", "bo", "--format", "json", "--out", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let evidence: Value = serde_json::from_str(&text).unwrap();
+    let offenders = evidence["offenders"].as_array().unwrap();
+    assert_eq!(offenders.len(), 1, "{text}");
+    // Bo's two promotions are the violations; nothing of Ana's phone is cited.
+    assert!(text.contains("春季分期节") && text.contains("五一出游季"));
+    for ana_only in ["新春好礼", "12期手续费限时7.5折", "尾号8812"] {
+        assert!(
+            !text.contains(ana_only),
+            "{ana_only} leaked into Bo's evidence"
+        );
+    }
+}

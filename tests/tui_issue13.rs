@@ -113,6 +113,7 @@ fn options(lang: Lang) -> Options {
         now_ms: Some(NOW),
         demo: false,
         export_dir: Some("/home/me/evidence".into()),
+        line: None,
     }
 }
 

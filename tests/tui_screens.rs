@@ -90,6 +90,7 @@ fn options(lang: Lang) -> Options {
         now_ms: Some(NOW),
         demo: false,
         export_dir: Some(std::path::PathBuf::from("/home/me/evidence")),
+        line: None,
     }
 }
 

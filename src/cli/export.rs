@@ -20,16 +20,18 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
         redact,
         lang,
         force,
+        line,
+        all_messages,
     } = args;
     let store = open_existing(settings, &classifier(&settings.region))?;
-    if store.lines()?.len() > 1 {
-        // The evidence reads messages by sender; until it reads them by line
-        // too, a database of several phones could mix them in one document.
-        return Err(CliError(
-            "this database holds several lines, and the evidence export does not separate them yet: export from a database with one line".into(),
-        ));
-    }
-    let report = findings::compute(&store, &settings.policy)?;
+    // One document is one line's evidence: with several lines, say which.
+    let (line_id, _) = super::lines::resolve_line(&store, line.as_deref())?;
+    let mut report = findings::compute(&store, &settings.policy)?;
+    report.senders.retain(|s| s.line_id == line_id);
+    let line_name = report.senders.first().map(|s| s.line.clone());
+    report
+        .brands
+        .retain(|b| Some(&b.line) == line_name.as_ref());
     let statuses = statuses
         .iter()
         .map(|s| {
@@ -85,7 +87,7 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
         zone: settings.zone.clone(),
         now_ms,
         policy: settings.policy.clone(),
-        all_messages: false,
+        all_messages: *all_messages,
     };
     let written = match export::export(&store, &report, &selection, *format, &out, &options) {
         Err(ExportError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {

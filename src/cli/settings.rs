@@ -47,5 +47,6 @@ pub fn resolve(cli: &Cli) -> Result<Settings, CliError> {
         policy,
         lang: cfg.lang,
         zone_explicit,
+        line: cli.line.clone(),
     })
 }

@@ -124,7 +124,7 @@ pub fn print_senders(report: &Report, args: &ListArgs, zone: &TimeZone) -> Resul
     let mut out = std::io::stdout().lock();
     if args.json {
         let json: Vec<_> = rows.iter().map(|s| s.to_json(zone)).collect();
-        serde_json::to_writer_pretty(&mut out, &json)?;
+        crate::text::write_json_pretty(&mut out, &json)?;
         writeln!(out)?;
         return Ok(());
     }
@@ -246,7 +246,7 @@ pub fn print_brands(report: &Report, args: &ListArgs, zone: &TimeZone) -> Result
     let mut out = std::io::stdout().lock();
     if args.json {
         let json: Vec<_> = rows.iter().map(|b| b.to_json(zone)).collect();
-        serde_json::to_writer_pretty(&mut out, &json)?;
+        crate::text::write_json_pretty(&mut out, &json)?;
         writeln!(out)?;
         return Ok(());
     }

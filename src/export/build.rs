@@ -289,15 +289,17 @@ pub(super) fn instruction_acted_on(
     else {
         return Ok(None);
     };
+    // Everything here happened on one line: the members' own.
+    let line = members.first().map(|s| s.line_id);
     let mut ids: Vec<i64> = members.iter().map(|s| s.sender_id).collect();
     ids.extend(
         report
             .senders
             .iter()
-            .filter(|s| s.key == optout.to)
+            .filter(|s| s.key == optout.to && Some(s.line_id) == line)
             .map(|s| s.sender_id),
     );
-    Ok(store.instruction_before(&ids, optout.ts_ms)?)
+    Ok(store.instruction_before(line, &ids, optout.ts_ms)?)
 }
 
 /// One offender's facts and counts (its lists empty: the first pass fills

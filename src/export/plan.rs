@@ -135,7 +135,9 @@ pub(super) fn build_plan<'a>(
             .filter(|s| s.kind == SenderKind::Personal)
             .collect();
         let ids: Vec<i64> = personal.iter().map(|s| s.sender_id).collect();
-        let names = store.contact_names_of(&ids)?;
+        // The names of every line these senders write to: a redaction list
+        // masks more, never less.
+        let names = store.contact_names_of(None, &ids)?;
         let redactor = redact::Redactor::new(&plan.evidence, &personal, &names);
         redactor.apply(&mut plan.evidence);
         plan.redactor = Some(redactor);
@@ -222,9 +224,10 @@ fn first_marketing(
 ) -> Result<Option<Moment>, ExportError> {
     const PAGE: u64 = 64;
     let ids: Vec<i64> = members.iter().map(|s| s.sender_id).collect();
+    let line = members.first().map(|s| s.line_id);
     let mut offset = 0;
     loop {
-        let page = store.messages_of(&ids, offset, PAGE)?;
+        let page = store.messages_of(line, &ids, offset, PAGE)?;
         if let Some(m) = page
             .iter()
             .find(|m| m.kind == "marketing" && m.direction == crate::model::Direction::Incoming)

@@ -31,11 +31,19 @@ fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
     })
 }
 
+/// The SQL condition keeping one line's messages (`m` is `messages`).
+fn on_line(line: Option<i64>) -> String {
+    line.map(|id| format!(" AND m.line_id = {id}"))
+        .unwrap_or_default()
+}
+
 impl Store {
     /// Messages of the given senders in time order, a page at a time
-    /// (indexed by sender and time: cheap on any database size).
+    /// (indexed by sender and time: cheap on any database size); only those
+    /// received on `line` when one is given.
     pub fn messages_of(
         &self,
+        line: Option<i64>,
         sender_ids: &[i64],
         offset: u64,
         limit: u64,
@@ -46,21 +54,30 @@ impl Store {
         let placeholders = vec!["?"; sender_ids.len()].join(",");
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN senders s ON s.id = m.sender_id
-             WHERE m.sender_id IN ({placeholders}) ORDER BY m.ts_ms, m.id LIMIT {limit} OFFSET {offset}"
+             WHERE m.sender_id IN ({placeholders}){on_line}
+             ORDER BY m.ts_ms, m.id LIMIT {limit} OFFSET {offset}",
+            on_line = on_line(line)
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(rusqlite::params_from_iter(sender_ids), stored_message)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// How many messages the given senders have.
-    pub fn count_messages_of(&self, sender_ids: &[i64]) -> Result<u64, StoreError> {
+    /// How many messages the given senders have (on `line`, when given).
+    pub fn count_messages_of(
+        &self,
+        line: Option<i64>,
+        sender_ids: &[i64],
+    ) -> Result<u64, StoreError> {
         if sender_ids.is_empty() {
             return Ok(0);
         }
         let placeholders = vec!["?"; sender_ids.len()].join(",");
         let n: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM messages WHERE sender_id IN ({placeholders})"),
+            &format!(
+                "SELECT count(*) FROM messages m WHERE m.sender_id IN ({placeholders}){}",
+                on_line(line)
+            ),
             rusqlite::params_from_iter(sender_ids),
             |r| r.get(0),
         )?;
@@ -117,15 +134,20 @@ impl Store {
 // --- export queries ---
 impl Store {
     /// Every contact name the exports gave these senders (for `--redact`).
-    pub fn contact_names_of(&self, sender_ids: &[i64]) -> Result<Vec<String>, StoreError> {
+    pub fn contact_names_of(
+        &self,
+        line: Option<i64>,
+        sender_ids: &[i64],
+    ) -> Result<Vec<String>, StoreError> {
         if sender_ids.is_empty() {
             return Ok(Vec::new());
         }
         let placeholders = vec!["?"; sender_ids.len()].join(",");
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT DISTINCT contact_name FROM messages
-             WHERE contact_name IS NOT NULL AND sender_id IN ({placeholders})
-             ORDER BY contact_name"
+            "SELECT DISTINCT m.contact_name FROM messages m
+             WHERE m.contact_name IS NOT NULL AND m.sender_id IN ({placeholders}){}
+             ORDER BY m.contact_name",
+            on_line(line)
         ))?;
         let rows = stmt.query_map(rusqlite::params_from_iter(sender_ids), |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -135,6 +157,7 @@ impl Store {
     /// instruction at or before `at_ms`: the one the user acted on.
     pub fn instruction_before(
         &self,
+        line: Option<i64>,
         sender_ids: &[i64],
         at_ms: i64,
     ) -> Result<Option<StoredMessage>, StoreError> {
@@ -145,8 +168,9 @@ impl Store {
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN senders s ON s.id = m.sender_id
              WHERE m.sender_id IN ({placeholders}) AND m.direction = 'in'
-               AND m.optout_keyword IS NOT NULL AND m.ts_ms <= {at_ms}
-             ORDER BY m.ts_ms DESC, m.id DESC LIMIT 1"
+               AND m.optout_keyword IS NOT NULL AND m.ts_ms <= {at_ms}{on_line}
+             ORDER BY m.ts_ms DESC, m.id DESC LIMIT 1",
+            on_line = on_line(line)
         );
         Ok(self
             .conn

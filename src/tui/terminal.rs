@@ -1,0 +1,87 @@
+//! The real terminal: raw mode and the alternate screen on the way in,
+//! restored on every way out (quit, error, panic), and where events come from.
+
+use std::collections::VecDeque;
+use std::io::{self, IsTerminal};
+use std::sync::Once;
+
+use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use super::{Session, TuiError};
+
+/// Where terminal events come from: the terminal, or a script in tests.
+pub trait EventSource {
+    /// The next event; `None` ends the loop.
+    fn next_event(&mut self) -> io::Result<Option<Event>>;
+}
+
+/// Blocking reads from the real terminal.
+pub struct TerminalEvents;
+
+impl EventSource for TerminalEvents {
+    fn next_event(&mut self) -> io::Result<Option<Event>> {
+        event::read().map(Some)
+    }
+}
+
+/// A fixed list of events (tests, benchmarks).
+impl EventSource for VecDeque<Event> {
+    fn next_event(&mut self) -> io::Result<Option<Event>> {
+        Ok(self.pop_front())
+    }
+}
+
+/// Leaves raw mode, the alternate screen and mouse capture. Safe to call
+/// twice (quit after a panic hook already ran).
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped: on quit, on error, on unwinding.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            previous(info);
+        }));
+    });
+}
+
+/// Runs the interface on the real terminal. Ctrl-C arrives as a key in raw
+/// mode and quits like `q`.
+pub fn run_in_terminal(session: &mut Session) -> Result<(), TuiError> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Err(TuiError(
+            "the terminal interface needs a terminal; use `optout senders` or `optout demo --no-tui` in scripts".into(),
+        ));
+    }
+    install_panic_hook();
+    enable_raw_mode()?;
+    let _guard = TerminalGuard;
+    execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    session.run(&mut terminal, &mut TerminalEvents)
+}
