@@ -16,6 +16,7 @@ mod import;
 mod lines;
 mod list;
 mod manual;
+mod offenders;
 mod reclassify;
 mod record_optout;
 mod settings;
@@ -99,6 +100,18 @@ pub enum Command {
     Lines {
         #[command(subcommand)]
         action: Option<LinesAction>,
+    },
+    /// Rank repeat offenders across lines: brands (and unbranded senders) by how many lines they violated
+    Offenders {
+        /// Print the stable JSON array for scripts instead of a table
+        #[arg(long)]
+        json: bool,
+        /// Hide offenders reported by fewer than K lines (publish with K ≥ 3, so no single reporter can be told)
+        #[arg(long, value_name = "K", default_value_t = 1)]
+        min_lines: u64,
+        /// Count only violations received on or after this date (`2026-03-01` or RFC 3339)
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
     },
     /// Merge two spellings of one company (浦发 / 浦发银行 / SPDB) everywhere, or take that back
     BrandAlias {
@@ -330,6 +343,11 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             line,
         } => import::run(&settings, files, *format, map.as_deref(), line),
         Command::Lines { action } => lines::run(&settings, action.as_ref()),
+        Command::Offenders {
+            json,
+            min_lines,
+            since,
+        } => offenders::run(&settings, *json, *min_lines, since.as_deref()),
         Command::BrandAlias { alias, name, undo } => {
             lines::brand_alias(&settings, alias, name.as_deref(), *undo)
         }

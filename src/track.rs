@@ -10,6 +10,7 @@
 //! - `grace.rs`: [`Grace`] and the user's [`Policy`].
 //! - `jurisdiction.rs`: [`Jurisdiction`]: which replies are opt-outs where.
 //! - `report.rs`: [`SenderReport`], [`BrandReport`] and their JSON shapes.
+//! - `offenders.rs`: [`rank`], the repeat offenders across lines.
 //!
 //! Status is never stored as truth: it is derived again from the messages
 //! and the user's manual records, so importing more, editing rules or
@@ -17,12 +18,14 @@
 
 mod grace;
 mod jurisdiction;
+mod offenders;
 mod replay;
 mod report;
 mod tally;
 
 pub use grace::{Grace, Policy, business_days_between, days_between};
 pub use jurisdiction::{CN_KEYWORDS, Jurisdiction, RESUBSCRIBE_KEYWORDS, US_KEYWORDS};
+pub use offenders::{Offender, OffenderJson, rank};
 pub use replay::{Event, EventKind, Findings, OptOut, replay};
 pub use report::{BrandJson, BrandReport, KindReason, Report, SenderJson, SenderReport};
 pub use tally::{Tally, Timelines};

@@ -130,7 +130,7 @@ pub fn replay(events: &[Event], grace: Grace, policy: &Policy) -> Findings {
     f
 }
 
-fn offset_zone(offset_s: Option<i32>, zone: &TimeZone) -> TimeZone {
+pub(super) fn offset_zone(offset_s: Option<i32>, zone: &TimeZone) -> TimeZone {
     offset_s
         .and_then(|s| jiff::tz::Offset::from_seconds(s).ok())
         .map_or_else(|| zone.clone(), TimeZone::fixed)
