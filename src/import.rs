@@ -261,6 +261,9 @@ pub struct SourceFile {
     /// The time zone used to read local times that carried no offset
     /// (Termux, some CSV), when the format needed one.
     pub zone: Option<String>,
+    /// How many records the export's header says it holds (SMS Backup &
+    /// Restore's `count`), and how many it held.
+    pub declared: Option<(u64, u64)>,
 }
 
 /// How to read a file: the user's choices that apply to every format.
@@ -396,6 +399,9 @@ fn sniff(path: &Path, head: &[u8], options: &ImportOptions) -> Result<Format, Im
         if looks_like_ndjson_message(trimmed) {
             return Ok(Format::SmsIe);
         }
+        if generic_json::looks_like_message_line(trimmed) {
+            return Ok(Format::Json);
+        }
         return Err(not_an_export_because(
             path,
             "this JSON object is not a message; optout reads JSON arrays of messages and the NDJSON of SMS Import/Export",
@@ -436,7 +442,8 @@ fn looks_like_ndjson_message(text: &str) -> bool {
 
 /// Termux or the plain JSON list, from the keys of the first objects.
 fn json_flavour(head: &str) -> Format {
-    let termux_keys = ["\"received\"", "\"threadid\"", "\"number\""];
+    // "number" alone is not Termux: app dumps name the sender that way too.
+    let termux_keys = ["\"received\"", "\"threadid\""];
     if termux_keys.iter().any(|k| head.contains(k)) {
         Format::Termux
     } else {
@@ -476,8 +483,11 @@ pub fn read_file(
         Format::AndroidXml => {
             let (file, _) = open_input(path)?;
             let mut reader = BufReader::with_capacity(256 * 1024, HashingReader::new(file));
-            android_xml::read(path, &mut reader, sink, progress)?;
-            finish_hash(path, reader)
+            let declared = android_xml::read(path, &mut reader, sink, progress)?;
+            finish_hash(path, reader).map(|mut s| {
+                s.declared = declared;
+                s
+            })
         }
         Format::IosDb => ios_db::read(path, sink, progress),
         Format::SmsIe => sms_ie::read(path, sink, progress),
@@ -521,6 +531,7 @@ pub fn finish_hash<R: Read>(
         sha256,
         size,
         zone: None,
+        declared: None,
     })
 }
 

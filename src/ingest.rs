@@ -50,6 +50,8 @@ pub struct ImportReport {
     pub sha256: String,
     pub size: u64,
     pub seconds: f64,
+    /// The records the export's header declares, and those it held.
+    pub declared: Option<(u64, u64)>,
 }
 
 /// Imports one file into `store`, on the default line (`me`), in one
@@ -95,6 +97,9 @@ pub fn import_file_to_line(
         .begin_import(path, format.as_str(), line)
         .map_err(ImportFailure::Store)?;
     let (source, mut report) = pipeline(&tx, path, format, options, classifier, region, progress)?;
+    if report.new + report.duplicates == 0 {
+        return Err(ImportFailure::File(nothing_read(path, &report)));
+    }
     if let Some(other) = tx
         .file_on_other_line(&source.sha256)
         .map_err(ImportFailure::Store)?
@@ -109,6 +114,7 @@ pub fn import_file_to_line(
     report.import_id = tx.import_id();
     report.sha256.clone_from(&source.sha256);
     report.size = source.size;
+    report.declared = source.declared;
     tx.commit(&ImportSummary {
         sha256: &report.sha256,
         size: report.size,
@@ -122,6 +128,36 @@ pub fn import_file_to_line(
     .map_err(ImportFailure::Store)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Why a file gave no message: its first unreadable record, or that it only
+/// held drafts, or nothing at all. An import that reads nothing is a failure.
+fn nothing_read(path: &Path, report: &ImportReport) -> ImportError {
+    if let Some((pos, reason)) = report.rejected_samples.first() {
+        let e = ImportError::new(
+            path,
+            format!(
+                "no message could be read ({} records skipped); the first: {reason}",
+                report.rejected
+            ),
+        )
+        .hint("check the format (--format) or, for CSV, the columns (--map); nothing was imported");
+        return match pos {
+            Some(Position::Byte(b)) => e.at(import::line_column(path, *b)),
+            Some(p) => e.at(*p),
+            None => e,
+        };
+    }
+    if report.skipped_undelivered > 0 {
+        return ImportError::new(
+            path,
+            format!(
+                "it holds only drafts, outbox or failed messages ({}), no delivered message",
+                report.skipped_undelivered
+            ),
+        );
+    }
+    ImportError::new(path, "it holds no messages").hint("export again with messages selected")
 }
 
 /// Recomputes kind, brand and instruction of every stored message with

@@ -439,7 +439,9 @@ fn shared_sbr_fixtures_import_or_fail_cleanly() {
         ("sbr-xml-devadvance-reader2/sms_small.xml", Some(12)),
         ("sbr-xml-devadvance-reader2/sample_small.xml", Some(7)),
         ("sbr-xml-devadvance-reader2/sample_mms.xml", Some(4)),
-        ("sbr-xml-devadvance-reader2/empty.xml", Some(0)),
+        // A well-formed export with no message in it: an import that reads
+        // nothing is a failure, not a success (it says so, and stores nothing).
+        ("sbr-xml-devadvance-reader2/empty.xml", None),
         // Truncated upstream, mid-file: refused whole.
         ("sbr-xml-devadvance-reader2/sms_and_mms.xml", None),
         ("sbr-xml-mobilecombackup/sms-test.xml", Some(15)),

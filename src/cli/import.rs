@@ -136,6 +136,15 @@ pub fn summary_line(report: &ImportReport, file: &Path, format: Format) -> Strin
             group_digits(report.rejected)
         ));
     }
+    if let Some((declared, found)) = report.declared
+        && found < declared
+    {
+        extras.push(format!(
+            "the export says it holds {} messages but the file has {}: it may be incomplete",
+            group_digits(declared),
+            group_digits(found)
+        ));
+    }
     format!(
         "imported {} new message{} ({}) from {} ({}) in {:.1} s",
         group_digits(report.new),

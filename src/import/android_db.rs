@@ -89,6 +89,7 @@ pub fn read(
         sha256,
         size,
         zone: None,
+        declared: None,
     })
 }
 

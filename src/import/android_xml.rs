@@ -42,12 +42,14 @@ struct MmsDraft {
 }
 
 /// Reads a whole SMS Backup & Restore file from `reader` into `sink`.
+/// Returns the `count` the root element declares, when it has one, with
+/// how many `<sms>` and `<mms>` records the file held.
 pub fn read<R: BufRead>(
     path: &Path,
     reader: R,
     sink: &mut dyn MessageSink,
     progress: &dyn Progress,
-) -> Result<(), ImportError> {
+) -> Result<Option<(u64, u64)>, ImportError> {
     let mut xml = Reader::from_reader(Guard::new(reader));
     xml.config_mut().check_end_names = true;
     let mut buf = Vec::with_capacity(8 * 1024);
@@ -55,6 +57,8 @@ pub fn read<R: BufRead>(
     let mut root_closed = false;
     let mut mms: Option<MmsDraft> = None;
     let mut since_progress = 0u32;
+    let mut declared: Option<u64> = None;
+    let mut records = 0u64;
 
     loop {
         buf.clear();
@@ -116,6 +120,10 @@ pub fn read<R: BufRead>(
                 if !root_open {
                     if name == b"smses" {
                         root_open = true;
+                        declared =
+                            e.try_get_attribute("count").ok().flatten().and_then(|a| {
+                                std::str::from_utf8(&a.value).ok()?.trim().parse().ok()
+                            });
                     } else if name == b"calls" {
                         return Err(ImportError::new(
                             path,
@@ -136,6 +144,7 @@ pub fn read<R: BufRead>(
                 }
                 match name {
                     b"sms" => {
+                        records += 1;
                         if let Some(why) = oversized {
                             sink.rejected(
                                 Some(Position::Byte(start)),
@@ -147,6 +156,7 @@ pub fn read<R: BufRead>(
                         since_progress += 1;
                     }
                     b"mms" => {
+                        records += 1;
                         let mut draft = MmsDraft {
                             position: start,
                             oversized,
@@ -206,7 +216,7 @@ pub fn read<R: BufRead>(
         ))
         .hint("copy the export again or make a new backup; nothing was imported"));
     }
-    Ok(())
+    Ok(declared.map(|d| (d, records)))
 }
 
 fn xml_error(path: &Path, offset: u64, message: &str, truncated: bool) -> ImportError {

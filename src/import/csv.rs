@@ -248,6 +248,7 @@ pub fn read(
         sha256,
         size,
         zone: state.used_zone.then(|| zone_label(&options.zone)),
+        declared: None,
     })
 }
 

@@ -276,6 +276,7 @@ pub fn read(
         sha256,
         size,
         zone: None,
+        declared: None,
     })
 }
 

@@ -172,6 +172,7 @@ pub fn read(
         sha256,
         size,
         zone: None,
+        declared: None,
     })
 }
 
