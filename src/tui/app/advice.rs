@@ -45,6 +45,16 @@ pub fn advice(app: &App, target: &Target) -> Advice {
             to: s.target.clone().unwrap_or_else(|| s.key.clone()),
         };
     }
+    // A suggestion is only for marketing that states no keyword: never a
+    // personal or saved contact, never a service (12306, 95598, a bank's
+    // alert number) that advertised none.
+    let marketing = match target {
+        Target::Brand(b) => app.members(b).any(|m| m.kind == SenderKind::Marketing),
+        Target::Sender(_) => s.kind == SenderKind::Marketing,
+    };
+    if !marketing || s.contact_name.is_some() {
+        return Advice::Unknown;
+    }
     match default_keyword(s.class, &s.key) {
         Some(k) => Advice::Suggest {
             keyword: k,

@@ -958,3 +958,42 @@ fn enter_on_the_overview_opens_the_selected_offender() {
         Some(Target::Brand("浦发银行".into()))
     );
 }
+
+#[test]
+fn a_keyword_is_suggested_only_for_marketing_that_states_none() {
+    let mut r = report();
+    // A power company's service number that advertised nothing, and a bank
+    // alert number: transactional, so no suggestion.
+    let mut service = sender(20, "95598", None, SenderKind::Transactional, Status::None);
+    service.class = SenderClass::Service;
+    r.senders.push(service);
+    // Marketing from a port, but the export names it as a saved contact.
+    let mut saved = sender(
+        21,
+        "1065509999",
+        None,
+        SenderKind::Marketing,
+        Status::Subscribed,
+    );
+    saved.contact_name = Some("Gym".into());
+    r.senders.push(saved);
+    // Plain marketing from a port with no keyword stated: suggested.
+    r.senders.push(sender(
+        22,
+        "1065508888",
+        None,
+        SenderKind::Marketing,
+        Status::Subscribed,
+    ));
+    let mut a = app();
+    a.update(Action::Loaded(Box::new(r)));
+    assert_eq!(advice(&a, &Target::Sender("95598".into())), Advice::Unknown);
+    assert_eq!(
+        advice(&a, &Target::Sender("1065509999".into())),
+        Advice::Unknown
+    );
+    assert!(matches!(
+        advice(&a, &Target::Sender("1065508888".into())),
+        Advice::Suggest { .. }
+    ));
+}
