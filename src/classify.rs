@@ -25,6 +25,7 @@ mod brand;
 mod decide;
 mod fold;
 mod instruction;
+mod lookalike;
 mod rules;
 mod sender;
 #[cfg(test)]
@@ -253,7 +254,12 @@ impl Classifier {
         let hits = Hits::collect(&self.rules, &matched);
         // Read the whole body: footers such as 【回复JJ拒收】 look like signatures.
         let grammar = instruction::find_zh(&folded).and_then(|f| {
-            let keyword = clean_keyword(&f.keyword)?;
+            // One token, as written: English filler words (BY, TO) are
+            // keywords here (回#BY退订).
+            let keyword = fold(&f.keyword);
+            if NEVER_KEYWORDS.contains(&keyword.as_str()) {
+                return None;
+            }
             let target = f
                 .target
                 .map(|t| normalize_sender(&t, &self.region).key)
@@ -272,12 +278,14 @@ impl Classifier {
             }
         });
         let mobile = msg.sender_class == SenderClass::Mobile;
+        let lookalike = hits.link.and_then(|_| lookalike::find(&folded));
         let facts = Facts {
             msg,
             dlt_suffix,
             bank_brand_from_mobile: mobile
                 && matches!(&brand, Some((name, BrandSource::Signature)) if self.is_bank_brand(name)),
             instruction: instruction.is_some(),
+            lookalike: lookalike.is_some(),
         };
         let (kind, decider) = decide::decide(&self.rules, &hits, &facts);
         let (rule_id, span) = match decider {
@@ -298,6 +306,7 @@ impl Classifier {
                 },
                 instruction.as_ref().map(|(span, _)| span.clone()),
             ),
+            Decider::Lookalike => ("suspicious.lookalike-link".to_string(), lookalike),
             Decider::Fixed(id) => (id.to_string(), None),
         };
         // A notice that says how to stop its messages keeps the way, as

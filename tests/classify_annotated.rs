@@ -312,18 +312,20 @@ fn zh_8a104_annotated() {
         whole.targets_right,
         whole.targets
     );
-    // Issue #12 asks for ≤ 5%, ≥ 90% and ≤ 5%; not reached yet (before this
-    // work: 25.2%, 72.2%, 13.3%). These hold what is reached so far.
+    // Issue #12 asks for ≤ 5% and ≥ 90%; not reached yet (before #12: 25.2%,
+    // 72.2%; round 1: 10.9%, 85.2%; round 2: 8.85%, 89.5%). These hold what
+    // is reached so far.
     assert!(
-        txn_marketing <= 0.115,
+        txn_marketing <= 0.09,
         "8a104 TRANSACTION → marketing {txn_marketing:.3}"
     );
     assert!(
-        ad_marketing >= 0.85,
+        ad_marketing >= 0.89,
         "8a104 AD → marketing {ad_marketing:.3}"
     );
+    // Issue #12's target, reached (before: 13.3%).
     assert!(
-        fraud_benign <= 0.135,
+        fraud_benign <= 0.05,
         "8a104 FRAUD → transactional/personal {fraud_benign:.3}"
     );
     assert!(
@@ -481,9 +483,10 @@ fn india_iiitd_annotated() {
     let ham_share = ham.share_line("IIIT-D", "ham called marketing", &[MessageKind::Marketing]);
     assert_eq!(ad.whole().messages, 889);
     assert_eq!(ham.whole().messages, 1000);
-    // Issue #12 asks for ≥ 80%; not reached (19%): English engagement ads
-    // ("Reply within 24 hrs", polls) have no rules yet. Holds the level.
-    assert!(ad_share >= 0.19, "IIIT-D AD → marketing {ad_share:.3}");
+    // Issue #12 asks for ≥ 80%; not reached (round 1: 19%, round 2: 74.6%):
+    // the rest are ads with no price, number or offer word (news, quotes,
+    // "Now watch … on www…"). Holds the level.
+    assert!(ad_share >= 0.74, "IIIT-D AD → marketing {ad_share:.3}");
     assert!(ham_share <= 0.005, "IIIT-D ham → marketing {ham_share:.4}");
 }
 

@@ -473,7 +473,8 @@ fn chinese_finegrained_spam() {
         .fold((0, 0), |acc, (m, k)| (acc.0 + m, acc.1 + k));
     let ad_share = ratio(ads.1, ads.0);
     eprintln!("zh AD_* called marketing: {:.1}%", 100.0 * ad_share);
-    assert!(ad_share >= 0.80, "zh AD_* called marketing: {ad_share:.3}");
+    // Before issue #12: 85.5%; round 1: 80.4%; round 2: 81.8%.
+    assert!(ad_share >= 0.81, "zh AD_* called marketing: {ad_share:.3}");
 }
 
 /// The small raw Chinese sample: un-segmented spam and ham with 【签名】.

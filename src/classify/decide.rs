@@ -12,6 +12,9 @@ use super::{MessageFeatures, MessageKind, SenderClass};
 const INSTRUCTION_WEIGHT: u32 = 2;
 /// Score from which a side decides.
 const DECIDES: u32 = 2;
+/// How far promotion must outweigh a notice's facts to make it marketing: a
+/// balance notice with a promotional tail stays a notice.
+const FACTS_MARGIN: u32 = 1;
 
 /// What the rule set found in one body: the first rule of each deciding
 /// kind, and for the weighed kinds their score and the heaviest rule.
@@ -101,6 +104,8 @@ impl Hits {
 pub(crate) enum Decider {
     Rule(usize),
     Instruction,
+    /// A brand's name in a domain that is not the brand's.
+    Lookalike,
     Fixed(&'static str),
 }
 
@@ -109,21 +114,21 @@ pub(crate) struct Facts<'a> {
     pub dlt_suffix: Option<char>,
     pub bank_brand_from_mobile: bool,
     pub instruction: bool,
+    pub lookalike: bool,
 }
 
 /// The kind, and what decided it.
 pub(crate) fn decide(rules: &CompiledRules, hits: &Hits, f: &Facts<'_>) -> (MessageKind, Decider) {
-    use Decider::{Fixed, Instruction, Rule};
+    use Decider::{Fixed, Instruction, Lookalike, Rule};
     let msg = f.msg;
     let mobile = msg.sender_class == SenderClass::Mobile;
     if let (Some(i), false) = (hits.optout_confirmation, f.instruction) {
         return (MessageKind::OptoutConfirmation, Rule(i));
     }
     // "Welcome back! 30% off with code BACK30" advertises: marketing.
-    let marketing_words = hits
-        .promo
-        .lead
-        .is_some_and(|(i, _)| rules.rules[i].kind == RuleKind::Marketing);
+    let marketing_words = hits.promo.lead.is_some_and(|(i, w)| {
+        rules.rules[i].kind == RuleKind::Marketing && u32::from(w) >= DECIDES
+    });
     if let (Some(i), false) = (hits.resubscribe_confirmation, marketing_words) {
         return (MessageKind::ResubscribeConfirmation, Rule(i));
     }
@@ -132,6 +137,9 @@ pub(crate) fn decide(rules: &CompiledRules, hits: &Hits, f: &Facts<'_>) -> (Mess
             MessageKind::Suspicious,
             Fixed("suspicious.brand-from-mobile"),
         );
+    }
+    if f.lookalike {
+        return (MessageKind::Suspicious, Lookalike);
     }
     if let Some(i) = hits.suspicious {
         return (MessageKind::Suspicious, Rule(i));
@@ -170,7 +178,11 @@ pub(crate) fn decide(rules: &CompiledRules, hits: &Hits, f: &Facts<'_>) -> (Mess
     let link = u32::from(hits.link.is_some() && promo.total > 0);
     let marketing = promo.total + instruction + link;
     let facts = hits.facts.total;
-    if facts >= DECIDES && facts >= marketing {
+    // A notice's facts outweigh equal promotion; and a stated opt-out with
+    // no promotion at all is a notice's footer (a courier's 回复0000可屏蔽),
+    // not a campaign, when the text states any fact of a notice.
+    let footer = promo.total == 0 && facts > 0;
+    if (facts >= DECIDES && facts + FACTS_MARGIN >= marketing) || footer {
         let i = hits.facts.rule().expect("facts have a rule");
         return (MessageKind::Transactional, Rule(i));
     }

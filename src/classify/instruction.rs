@@ -82,7 +82,7 @@ const OTHER_PURPOSES: &[&str] = &[
 ];
 
 /// Openers a keyword may be wrapped in or introduced by.
-const OPENERS: &str = "\"“”'‘’「『【[（(<《:：";
+const OPENERS: &str = "\"“”'‘’「『【[（(<《:：#＃";
 const CLOSERS: &str = "\"“”'’」』】]）)>》";
 /// Ends a clause: a refusal-first reading does not cross it.
 const TERMINATORS: &str = "。！？!?；;\n";
@@ -226,9 +226,16 @@ fn bare_keyword(t: &Text, range: &Range<usize>) -> bool {
         && !NOT_BARE_KEYWORDS.contains(&word.as_str())
 }
 
+/// Verbs whose object is the refusal itself (发送TD办理退订, 回N申请退订).
+const REFUSAL_VERBS: &[&str] = &["办理", "申请", "进行"];
+
 /// Whether the characters before a verb-first refusal are few and only
-/// particles (即可, 可, 进行): ≤ 3, no punctuation, no Latin, no purpose.
-fn particle_gap(t: &Text, range: Range<usize>) -> bool {
+/// particles (即可, 可, 进行): ≤ 3, no punctuation, no Latin, no purpose
+/// (a verb taking the refusal as its object is not another purpose).
+fn particle_gap(t: &Text, mut range: Range<usize>) -> bool {
+    if range.len() >= 2 && t.word_at(range.end - 2, REFUSAL_VERBS).is_some() {
+        range.end -= 2;
+    }
     range.len() <= 3
         && range.clone().all(|k| {
             t.get(k)
@@ -271,7 +278,7 @@ pub(crate) fn find_zh(body: &str) -> Option<Found> {
                 Some((digits, end)) => (Some(digits), end),
                 None => (None, after),
             };
-            for gap_end in after..=(after + 3).min(t.chars.len()) {
+            for gap_end in after..=(after + 5).min(t.chars.len()) {
                 if let Some(end) = verb_first_refusal(&t, gap_end, &kw)
                     && particle_gap(&t, after..gap_end)
                 {

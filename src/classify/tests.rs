@@ -872,6 +872,8 @@ fn chinese_instruction_grammar() {
         ("【某店】春装上新，屏蔽回复TD", "TD", None),
         ("【某店】春装上新，拒收所有短信直接回复TD", "TD", None),
         ("新店开张，欢迎光临。打扰回N不发", "N", None),
+        ("如需停止提醒，请发送“TDTQ”办理退订", "TDTQ", None),
+        ("新品上市，回#BY退订", "BY", None),
         ("【某台】今日节目预告。屏蔽此类信息请回复A", "A", None),
         ("【某网】航班变动提醒。回复0000可屏蔽", "0000", None),
         ("【某网】航班变动提醒。如需屏蔽，回复0000", "0000", None),
@@ -964,10 +966,114 @@ fn suspicious_shapes() {
         "工商银行 6222 0212 3456 7890 123 张三，货款打这个卡",
         "我换号了，房租直接打到我老婆的卡上",
         "【ETC】您的ETC认证已失效，请点击 http://etc-xx.top 重新认证",
+        "Hi mum, I changed my number, please transfer the rent to this account today",
+        "Pay the deposit into my wife's account, not mine",
+        "Your SBI account will be blocked today, update KYC at http://sbi-kyc.top",
     ] {
         assert_eq!(
             c.classify(&incoming(SenderClass::Mobile, body)).kind,
             MessageKind::Suspicious,
+            "{body}"
+        );
+    }
+    // From a port too: a brand's name in a domain that is not the brand's.
+    for body in [
+        "【中国移动】您的积分即将清零，请登录 http://10086-jf.top 兑换",
+        "尊敬的用户：您的账户已冻结，请登录 www.icbc-vip.cn 解冻",
+        "恭喜您被栏目组抽选为场外幸运观众，荣获奖金，请登录 www.xx-prize.com 领取",
+    ] {
+        let got = c.classify(&incoming(SenderClass::Port, body));
+        assert_eq!(got.kind, MessageKind::Suspicious, "{body}");
+        assert!(got.evidence.is_some(), "{body}: no evidence");
+    }
+    let body = "尊敬的用户：您的账户已冻结，请登录 www.icbc-vip.cn 解冻";
+    let got = c.classify(&incoming(SenderClass::Port, body));
+    assert_eq!(got.rule_id, "suspicious.lookalike-link");
+    assert_eq!(
+        got.evidence.map(|e| e.text).as_deref(),
+        Some("www.icbc-vip.cn")
+    );
+    // The brand's own domains are not lookalikes; a friend's new number alone
+    // is not a scam.
+    for (class, body) in [
+        (
+            SenderClass::Port,
+            "【中国移动】积分兑换请登录 http://jf.10086.cn 查看",
+        ),
+        (SenderClass::Mobile, "Hey, this is my new number, save it"),
+    ] {
+        assert_ne!(
+            c.classify(&incoming(class, body)).kind,
+            MessageKind::Suspicious,
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn notices_stay_notices() {
+    let c = Classifier::builtin();
+    for (class, body) in [
+        // India: refunds and credits are notices; the regulator's advice is
+        // not marketing.
+        (
+            SenderClass::Alphanumeric,
+            "Refund of Rs 499.00 for order 1234 has been credited to your account. Offer ends soon",
+        ),
+        (
+            SenderClass::Alphanumeric,
+            "To report unsolicited commercial messages, complain on 1909. Get 20% off now",
+        ),
+        // A notice's footer opt-out does not make it a campaign.
+        (
+            SenderClass::Port,
+            "【携程网】您的订单1077568085已出票，回复0000可屏蔽",
+        ),
+        // A balance notice with a promotional tail.
+        (
+            SenderClass::Port,
+            "尊敬的客户：截至5日，您套餐内短信已使用130条，剩余20条。更多优惠活动详询10086",
+        ),
+    ] {
+        assert_eq!(
+            c.classify(&incoming(class, body)).kind,
+            MessageKind::Transactional,
+            "{body}"
+        );
+    }
+    let got = c.classify(&incoming(
+        SenderClass::Port,
+        "【携程网】您的订单1077568085已出票，回复0000可屏蔽",
+    ));
+    assert_eq!(
+        got.instruction.map(|i| i.keyword).as_deref(),
+        Some("0000"),
+        "a notice keeps its stated opt-out"
+    );
+}
+
+#[test]
+fn engagement_and_price_ads_are_marketing() {
+    let c = Classifier::builtin();
+    for body in [
+        "Who wins tonight? 1) India 2) Australia ^1/2 Reply within 24 hrs to get a video clip.",
+        "Love cricket? ^Yes/No All your replies to Blyk on Aircel are free.",
+        "2/3 BHK flats @ 29 lac onwards near metro. For booking sms HOME to 56677",
+        "Recharge karein Rs34 se aur paayein 340 Local SMS. Validity 30 din",
+    ] {
+        assert_eq!(
+            c.classify(&incoming(SenderClass::Other, body)).kind,
+            MessageKind::Marketing,
+            "{body}"
+        );
+    }
+    for body in [
+        "楼盘开盘，88-120平精装洋房，均价8000元，销售中心：8934666",
+        "名师一对一辅导，暑期开课，免费试听，报名热线13800000000",
+    ] {
+        assert_eq!(
+            c.classify(&incoming(SenderClass::Port, body)).kind,
+            MessageKind::Marketing,
             "{body}"
         );
     }
