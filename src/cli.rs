@@ -83,7 +83,8 @@ pub enum Command {
     /// Import message exports (the format is detected from the content)
     Import {
         /// Export files or iPhone backup folders: SMS Backup & Restore XML, iPhone sms.db / Mac chat.db,
-        /// SMS Import/Export ZIP, termux-sms-list JSON, JSON lists, Android mmssms.db, CSV
+        /// SMS Import/Export ZIP, termux-sms-list JSON, JSON lists, Android mmssms.db, CSV, and other
+        /// optout users' JSON evidence exports (verified, each onto its reporter's line)
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Read the files as this format instead of detecting it
@@ -93,8 +94,9 @@ pub enum Command {
         #[arg(long, value_name = "MAPPING")]
         map: Option<String>,
         /// The line (phone or person) these messages reached: opt-outs count only on their own line
-        #[arg(long, value_name = "NAME", default_value = crate::model::DEFAULT_LINE)]
-        line: String,
+        /// [default: me; for an evidence bundle, its reporter's line]
+        #[arg(long, value_name = "NAME")]
+        line: Option<String>,
     },
     /// List lines (the phones or people whose messages you imported), or rename or remove one
     Lines {
@@ -341,7 +343,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             format,
             map,
             line,
-        } => import::run(&settings, files, *format, map.as_deref(), line),
+        } => import::run(&settings, files, *format, map.as_deref(), line.as_deref()),
         Command::Lines { action } => lines::run(&settings, action.as_ref()),
         Command::Offenders {
             json,

@@ -7,6 +7,7 @@
 
 pub mod android_db;
 pub mod android_xml;
+pub mod bundle;
 pub mod csv;
 pub mod fields;
 mod files;
@@ -66,6 +67,8 @@ pub enum Format {
     AndroidDb,
     /// CSV with a header row, in UTF-8, UTF-16 or GBK.
     Csv,
+    /// Another optout user's JSON evidence export (`optout export --format json`).
+    EvidenceBundle,
 }
 
 impl Format {
@@ -78,6 +81,7 @@ impl Format {
             Format::Json => "json",
             Format::AndroidDb => "android-db",
             Format::Csv => "csv",
+            Format::EvidenceBundle => "evidence-bundle",
         }
     }
 
@@ -90,6 +94,7 @@ impl Format {
             Format::Json => "JSON message list",
             Format::AndroidDb => "Android mmssms.db",
             Format::Csv => "CSV",
+            Format::EvidenceBundle => "optout evidence bundle",
         }
     }
 
@@ -101,6 +106,7 @@ impl Format {
         Format::Json,
         Format::AndroidDb,
         Format::Csv,
+        Format::EvidenceBundle,
     ];
 }
 
@@ -396,6 +402,9 @@ fn sniff(path: &Path, head: &[u8], options: &ImportOptions) -> Result<Format, Im
         if first_key.starts_with("\"error\"") {
             return Ok(Format::Termux);
         }
+        if bundle::looks_like_bundle(trimmed) {
+            return Ok(Format::EvidenceBundle);
+        }
         if looks_like_ndjson_message(trimmed) {
             return Ok(Format::SmsIe);
         }
@@ -498,6 +507,7 @@ pub fn read_file(
             android_db::read(path, sink, progress)
         }
         Format::Csv => csv::read(path, options, sink, progress),
+        Format::EvidenceBundle => bundle::read_into(path, sink),
     }
 }
 

@@ -3,6 +3,12 @@
 //! normalises senders, classifies each message and computes its dedupe key;
 //! this thread writes the batches into the store. Also here: relabelling
 //! every stored message when the rules change (`optout reclassify`).
+//! `bundle.rs` imports another optout user's evidence bundle onto its
+//! reporter's line.
+
+mod bundle;
+
+pub use bundle::import_bundle;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -52,6 +58,10 @@ pub struct ImportReport {
     pub seconds: f64,
     /// The records the export's header declares, and those it held.
     pub declared: Option<(u64, u64)>,
+    /// The line the messages went to (set by [`import_bundle`]).
+    pub line: String,
+    /// Manual opt-out records an evidence bundle added.
+    pub manual_new: u64,
 }
 
 /// Imports one file into `store`, on the default line (`me`), in one
@@ -80,7 +90,7 @@ pub fn import_file(
 /// Imports one file into `store` as messages of the line called `line`
 /// (created if new), in one transaction: all of it, or nothing. A file that
 /// another line already holds is refused: one phone's export belongs to one
-/// line.
+/// line. An evidence bundle goes through [`import_bundle`] onto `line`.
 #[allow(clippy::too_many_arguments)]
 pub fn import_file_to_line(
     store: &mut Store,
@@ -92,6 +102,9 @@ pub fn import_file_to_line(
     region: &Region,
     progress: &dyn Progress,
 ) -> Result<ImportReport, ImportFailure> {
+    if format == Format::EvidenceBundle {
+        return import_bundle(store, Some(line), path, classifier, region);
+    }
     let started = Instant::now();
     let tx = store
         .begin_import(path, format.as_str(), line)
@@ -112,6 +125,7 @@ pub fn import_file_to_line(
         )));
     }
     report.import_id = tx.import_id();
+    report.line = line.to_string();
     report.sha256.clone_from(&source.sha256);
     report.size = source.size;
     report.declared = source.declared;
@@ -285,6 +299,34 @@ impl Prepared {
     }
 }
 
+/// Classifies `msg` from `sender` (key, class, DLT suffix) and computes its
+/// dedupe key.
+fn prepare(
+    classifier: &Classifier,
+    msg: ImportedMessage,
+    (key, class, dlt): (Arc<str>, SenderClass, Option<char>),
+) -> Prepared {
+    let classification = classifier.classify_dlt(
+        &MessageFeatures {
+            from_contact: msg.contact_name.is_some(),
+            direction: msg.direction,
+            sender_class: class,
+            body: &msg.body,
+            hint: msg.hint.as_deref(),
+        },
+        dlt,
+    );
+    let dedupe = dedupe_key(&key, msg.direction, msg.timestamp_ms, &msg.body);
+    Prepared {
+        msg,
+        key,
+        class,
+        dlt,
+        classification,
+        dedupe,
+    }
+}
+
 /// Messages travel to the writer in batches: one channel operation per batch.
 const BATCH: usize = 512;
 /// Batches in flight: bounds the memory between the two threads.
@@ -386,7 +428,7 @@ impl Prepare<'_> {
 impl MessageSink for Prepare<'_> {
     fn message(&mut self, msg: ImportedMessage) -> Result<(), ImportError> {
         let raw = msg.address.trim();
-        let (key, class, dlt) = if let Some(known) = self.normalised.get(raw) {
+        let sender = if let Some(known) = self.normalised.get(raw) {
             known.clone()
         } else {
             let n = normalize_sender(raw, self.region);
@@ -394,25 +436,7 @@ impl MessageSink for Prepare<'_> {
             self.normalised.insert(raw.to_string(), entry.clone());
             entry
         };
-        let classification = self.classifier.classify_dlt(
-            &MessageFeatures {
-                from_contact: msg.contact_name.is_some(),
-                direction: msg.direction,
-                sender_class: class,
-                body: &msg.body,
-                hint: msg.hint.as_deref(),
-            },
-            dlt,
-        );
-        let dedupe = dedupe_key(&key, msg.direction, msg.timestamp_ms, &msg.body);
-        self.batch.push(Prepared {
-            msg,
-            key,
-            class,
-            dlt,
-            classification,
-            dedupe,
-        });
+        self.batch.push(prepare(self.classifier, msg, sender));
         if self.batch.len() >= BATCH {
             self.flush()?;
         }

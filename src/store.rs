@@ -27,7 +27,7 @@ pub use crate::model::StoredMessage;
 pub use lines::LineStats;
 pub use messages::{Relabel, RelabelRow};
 pub use records::ImportRecord;
-pub use writer::{ImportSummary, ImportTx, MessageWriter, NewMessage};
+pub use writer::{ImportSummary, ImportTx, MessageWriter, NewMessage, SourceImport};
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` is the
 /// number applied so far.

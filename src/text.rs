@@ -3,7 +3,10 @@
 //!
 //! Message bodies, addresses and contact names come from strangers: before
 //! any of them reaches a terminal, control characters and escape sequences
-//! are made visible instead of acted on.
+//! are made visible instead of acted on. `canonical.rs` holds the evidence
+//! integrity hash, the one both the export and the bundle import compute.
+
+pub mod canonical;
 
 use jiff::tz::{Offset, TimeZone};
 use jiff::{Timestamp, Zoned};

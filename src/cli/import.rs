@@ -18,10 +18,10 @@ pub(super) fn run(
     files: &[PathBuf],
     format: Option<Format>,
     map: Option<&str>,
-    line: &str,
+    line: Option<&str>,
 ) -> Result<ExitCode, CliError> {
-    let line = line.trim();
-    if line.is_empty() {
+    let line = line.map(str::trim);
+    if line.is_some_and(str::is_empty) {
         return Err(CliError("--line: a line needs a name".into()));
     }
     let classifier = classifier(&settings.region);
@@ -34,7 +34,7 @@ pub(super) fn run(
     ensure_classified(&mut store, &classifier)?;
     let mut failed = false;
     for file in files {
-        if let Err(err) = import_to_line(
+        if let Err(err) = import_into(
             &mut store,
             line,
             file,
@@ -79,14 +79,31 @@ pub fn import_to_line(
     classifier: &Classifier,
     region: &Region,
 ) -> Result<ImportReport, CliError> {
+    import_into(store, Some(line), file, options, classifier, region)
+}
+
+/// Imports one file on `line`: by default `me`, or for an evidence bundle
+/// the line of its reporter.
+fn import_into(
+    store: &mut Store,
+    line: Option<&str>,
+    file: &Path,
+    options: &ImportOptions,
+    classifier: &Classifier,
+    region: &Region,
+) -> Result<ImportReport, CliError> {
     let format = match options.format {
         Some(f) => f,
         None => import::detect_with(file, options)?,
     };
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
     let bar = progress_bar(size, file);
-    let result =
-        ingest::import_file_to_line(store, line, file, format, options, classifier, region, &bar);
+    let result = if format == Format::EvidenceBundle {
+        ingest::import_bundle(store, line, file, classifier, region)
+    } else {
+        let line = line.unwrap_or(DEFAULT_LINE);
+        ingest::import_file_to_line(store, line, file, format, options, classifier, region, &bar)
+    };
     bar.0.finish_and_clear();
     let report = match result {
         Ok(r) => r,
@@ -145,8 +162,20 @@ pub fn summary_line(report: &ImportReport, file: &Path, format: Format) -> Strin
             group_digits(found)
         ));
     }
+    if report.manual_new > 0 {
+        extras.push(format!(
+            "{} manual opt-out record{}",
+            group_digits(report.manual_new),
+            if report.manual_new == 1 { "" } else { "s" }
+        ));
+    }
+    let onto = if format == Format::EvidenceBundle {
+        format!(" onto the line '{}'", report.line)
+    } else {
+        String::new()
+    };
     format!(
-        "imported {} new message{} ({}) from {} ({}) in {:.1} s",
+        "imported {} new message{} ({}) from {} ({}){onto} in {:.1} s",
         group_digits(report.new),
         if report.new == 1 { "" } else { "s" },
         extras.join(", "),

@@ -1,10 +1,11 @@
 //! The evidence model: the serialisable structs every format renders, and their integrity hash.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-/// Version of the evidence model; bumped when a field changes meaning.
-pub const EVIDENCE_VERSION: u32 = 1;
+/// Version of the evidence model; bumped when a field changes meaning or is
+/// added. 2 added `reporter_id`; a version 1 document (without it) still
+/// verifies, since the hash is recomputed from the file's own fields.
+pub const EVIDENCE_VERSION: u32 = 2;
 
 /// How the integrity hash is computed, as written into every export.
 pub const CANONICAL_FORM: &str = "sha256 of the compact JSON (no spaces) of this document with \"integrity\" set to null, keys in document order, non-ASCII characters as UTF-8 (not \\u-escaped, even those this file writes as \\u escapes)";
@@ -22,6 +23,12 @@ pub struct Evidence {
     /// The zone used for times stored without an offset.
     pub zone: String,
     pub redacted: bool,
+    /// The pseudonymous id of the line (phone or person) the evidence is
+    /// from: random, made once per line at its first export (or the id of
+    /// the reporter whose bundle made the line), so an advocate can keep one
+    /// reporter's bundles together without learning who they are. `None`
+    /// only for a document that spans several lines.
+    pub reporter_id: Option<String>,
     pub selection: SelectionRecord,
     pub policy: PolicyRecord,
     pub summary: Summary,
@@ -224,17 +231,13 @@ pub fn canonical_json(evidence: &Evidence) -> Vec<u8> {
     serde_json::to_vec(&bare).expect("the evidence model always serialises")
 }
 
-/// SHA-256 (lower-case hex) of [`canonical_json`].
+/// SHA-256 (lower-case hex) of [`canonical_json`], by
+/// [`crate::text::canonical::canonical_sha256`]: the function an import
+/// recomputes a bundle's hash with.
 pub fn integrity_sha256(evidence: &Evidence) -> String {
-    hex(&Sha256::digest(canonical_json(evidence)))
-}
-
-pub(super) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    let mut bare = evidence.clone();
+    bare.integrity = None;
+    crate::text::canonical::canonical_sha256(&bare).expect("the evidence model always serialises")
 }
 
 /// Every message of a section, each once, in document order.

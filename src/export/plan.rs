@@ -87,12 +87,28 @@ pub(super) fn build_plan<'a>(
         lists.push(l);
     }
 
+    // A document from one line names that line's reporter id (a redacted
+    // line's evidence stays marked redacted, whoever exports it again).
+    let lines: BTreeSet<i64> = targets
+        .iter()
+        .flat_map(|t| members(t))
+        .map(|s| s.line_id)
+        .collect();
+    let line = match lines.first() {
+        Some(&id) if lines.len() == 1 => store.line_by_id(id)?,
+        _ => None,
+    };
+    let reporter_id = match &line {
+        Some(l) => Some(store.reporter_id_of(l.id, fresh_reporter_id)?),
+        None => None,
+    };
     let evidence = Evidence {
         evidence_version: EVIDENCE_VERSION,
         optout_version: env!("CARGO_PKG_VERSION").to_string(),
         rules_version: store.meta("rules_version")?,
         zone: zone_name(&options.zone),
-        redacted: options.redact,
+        redacted: options.redact || line.as_ref().is_some_and(|l| l.redacted),
+        reporter_id,
         selection: SelectionRecord {
             senders: selection.senders.clone(),
             brands: selection.brands.clone(),
@@ -144,6 +160,29 @@ pub(super) fn build_plan<'a>(
     }
     first_pass(&mut plan, inline)?;
     Ok(plan)
+}
+
+/// 128 random bits in hex: a reporter id made from nothing personal.
+fn fresh_reporter_id() -> String {
+    use std::io::Read as _;
+    let mut bytes = [0u8; 16];
+    let urandom = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
+    if urandom.is_err() {
+        // No /dev/urandom: the standard library's random hash keys (seeded
+        // by the operating system), the clock and the process id.
+        use sha2::Digest as _;
+        use std::hash::{BuildHasher as _, Hasher as _};
+        let mut h = sha2::Sha256::new();
+        for i in 0..4u8 {
+            let mut k = std::collections::hash_map::RandomState::new().build_hasher();
+            k.write_u8(i);
+            h.update(k.finish().to_le_bytes());
+        }
+        h.update(crate::model::now_ms().to_le_bytes());
+        h.update(std::process::id().to_le_bytes());
+        bytes.copy_from_slice(&h.finalize()[..16]);
+    }
+    crate::text::canonical::hex(&bytes)
 }
 
 /// Reads every list once: counts, imports used, category, windows.

@@ -255,12 +255,13 @@ impl<'p, 'a> Streamed<'p, 'a> {
 impl Serialize for Streamed<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let e = &self.plan.evidence;
-        let mut st = s.serialize_struct("Evidence", 11)?;
+        let mut st = s.serialize_struct("Evidence", 12)?;
         st.serialize_field("evidence_version", &e.evidence_version)?;
         st.serialize_field("optout_version", &e.optout_version)?;
         st.serialize_field("rules_version", &e.rules_version)?;
         st.serialize_field("zone", &e.zone)?;
         st.serialize_field("redacted", &e.redacted)?;
+        st.serialize_field("reporter_id", &e.reporter_id)?;
         st.serialize_field("selection", &e.selection)?;
         st.serialize_field("policy", &e.policy)?;
         st.serialize_field("summary", &e.summary)?;

@@ -38,31 +38,18 @@ impl From<std::io::Error> for RenderError {
 
 /// The integrity hash, from the canonical JSON streamed into SHA-256.
 fn streamed_sha256(plan: &Plan<'_>) -> Result<String, ExportError> {
-    use sha2::Digest;
-    struct Hasher(sha2::Sha256);
-    impl Write for Hasher {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.update(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     debug_assert!(
         plan.evidence.integrity.is_none(),
         "hashed with integrity null"
     );
     let streamed = Streamed::new(plan);
-    let mut hasher = Hasher(sha2::Sha256::new());
-    if let Err(e) = serde_json::to_writer(&mut hasher, &streamed) {
+    crate::text::canonical::canonical_sha256(&streamed).map_err(|e| {
         // Hashing writes to memory: only the store can fail.
         let store = streamed.take_error();
-        return Err(ExportError::Store(store.unwrap_or_else(|| {
-            panic!("the evidence model always serialises: {e}")
-        })));
-    }
-    Ok(super::model::hex(&hasher.0.finalize()))
+        ExportError::Store(
+            store.unwrap_or_else(|| panic!("the evidence model always serialises: {e}")),
+        )
+    })
 }
 
 /// Writes `plan` in `format`, reading its messages from the store as it goes.

@@ -36,6 +36,53 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The line with this id.
+    pub fn line_by_id(&self, id: i64) -> Result<Option<Line>, StoreError> {
+        Ok(self.lines()?.into_iter().find(|l| l.id == id))
+    }
+
+    /// The line whose bundles carry `reporter_id`.
+    pub fn line_of_reporter(&self, reporter_id: &str) -> Result<Option<Line>, StoreError> {
+        Ok(self
+            .lines()?
+            .into_iter()
+            .find(|l| l.reporter_id.as_deref() == Some(reporter_id)))
+    }
+
+    /// The pseudonymous reporter id of a line: the one it already has, or
+    /// `fresh()` recorded now (at the line's first export).
+    pub fn reporter_id_of(
+        &self,
+        line_id: i64,
+        fresh: impl FnOnce() -> String,
+    ) -> Result<String, StoreError> {
+        let known: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT reporter_id FROM lines WHERE id = ?1",
+                [line_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match known {
+            None => Err(store_err(format!("no line with id {line_id}"))),
+            Some(Some(id)) => Ok(id),
+            Some(None) => {
+                let id = fresh();
+                self.conn.execute(
+                    "UPDATE lines SET reporter_id = ?2 WHERE id = ?1 AND reporter_id IS NULL",
+                    params![line_id, id],
+                )?;
+                // Another export may have set one first: that one holds.
+                Ok(self.conn.query_row(
+                    "SELECT reporter_id FROM lines WHERE id = ?1",
+                    [line_id],
+                    |r| r.get(0),
+                )?)
+            }
+        }
+    }
+
     /// The id of the line called `name`, if there is one.
     pub fn line_id(&self, name: &str) -> Result<Option<i64>, StoreError> {
         Ok(self

@@ -52,6 +52,19 @@ pub struct ImportSummary<'a> {
     pub rules_version: &'a str,
 }
 
+/// One source file an evidence bundle cites, as the reporter imported it.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceImport<'a> {
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub size: u64,
+    pub format: &'a str,
+    /// When the reporter imported it (0: not known).
+    pub imported_at_ms: i64,
+    pub optout_version: &'a str,
+    pub zone: Option<&'a str>,
+}
+
 /// An import in progress: dropping it without [`ImportTx::commit`] rolls
 /// everything back.
 pub struct ImportTx<'a> {
@@ -110,6 +123,21 @@ impl ImportTx<'_> {
         MessageWriter::new(&self.tx, self.import_id, self.line_id)
     }
 
+    /// Whether this line already holds a finished import of a file with
+    /// this SHA-256.
+    pub fn file_on_this_line(&self, sha256: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT 1 FROM imports WHERE sha256 = ?1 AND line_id = ?2
+                    AND finished_at_ms IS NOT NULL LIMIT 1",
+                params![sha256, self.line_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
     /// The other line that already holds a finished import of a file with
     /// this SHA-256.
     pub fn file_on_other_line(&self, sha256: &str) -> Result<Option<String>, StoreError> {
@@ -123,6 +151,98 @@ impl ImportTx<'_> {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// The `imports` row standing for a source file an evidence bundle
+    /// cites, on this line: the one an earlier bundle added, or a new one
+    /// dated when the reporter imported the file (so evidence exported from
+    /// here cites the reporter's original file).
+    pub fn source_import(&self, s: &SourceImport<'_>) -> Result<i64, StoreError> {
+        let known: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT id FROM imports WHERE line_id = ?1 AND format = ?2 AND sha256 = ?3
+                    AND path = ?4 AND finished_at_ms IS NOT NULL AND id != ?5
+                 ORDER BY id LIMIT 1",
+                params![
+                    self.line_id,
+                    s.format,
+                    s.sha256,
+                    s.file_name,
+                    self.import_id
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = known {
+            return Ok(id);
+        }
+        let at = if s.imported_at_ms > 0 {
+            s.imported_at_ms
+        } else {
+            now_ms()
+        };
+        self.tx.execute(
+            "INSERT INTO imports(path, sha256, size, format, started_at_ms, finished_at_ms,
+                optout_version, line_id, source_zone)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)",
+            params![
+                s.file_name,
+                s.sha256,
+                s.size as i64,
+                s.format,
+                at,
+                s.optout_version,
+                self.line_id,
+                s.zone
+            ],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Records a manual opt-out from this line unless the same one is
+    /// there; returns whether it was added.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_manual_optout(
+        &self,
+        brand: bool,
+        name: &str,
+        at_ms: i64,
+        utc_offset_s: Option<i32>,
+        channel: &str,
+        note: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let scope = if brand { "brand" } else { "sender" };
+        let n = self.tx.execute(
+            "INSERT INTO manual_optouts(scope, name, at_ms, utc_offset_s, channel, note,
+                created_at_ms, line_id)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+             WHERE NOT EXISTS (SELECT 1 FROM manual_optouts WHERE line_id = ?8 AND scope = ?1
+                AND name = ?2 AND at_ms = ?3 AND channel = ?5)",
+            params![
+                scope,
+                name,
+                at_ms,
+                utc_offset_s,
+                channel,
+                note,
+                now_ms(),
+                self.line_id
+            ],
+        )?;
+        Ok(n == 1)
+    }
+
+    /// Marks this line as the one of `reporter_id` (when it has none yet)
+    /// and, when `redacted`, as holding redacted evidence.
+    pub fn mark_line(&self, reporter_id: Option<&str>, redacted: bool) -> Result<(), StoreError> {
+        self.tx.execute(
+            "UPDATE lines SET reporter_id = coalesce(reporter_id, ?2),
+                redacted = max(redacted, ?3)
+             WHERE id = ?1",
+            params![self.line_id, reporter_id, i64::from(redacted)],
+        )?;
+        Ok(())
     }
 
     /// Records how the import ended and commits it.
@@ -203,6 +323,12 @@ impl<'a> MessageWriter<'a> {
 
     /// Stores one message unless an equal one (same dedupe key) is there.
     pub fn store(&mut self, m: &NewMessage<'_>) -> Result<(), StoreError> {
+        self.store_in(m, self.import_id)
+    }
+
+    /// [`MessageWriter::store`], citing the import `import_id` as where
+    /// the message came from (a bundle's source file).
+    pub fn store_in(&mut self, m: &NewMessage<'_>, import_id: i64) -> Result<(), StoreError> {
         let raw = m.address;
         let sender_id = if let Some(&id) = self.aliases.get(raw) {
             id
@@ -224,7 +350,7 @@ impl<'a> MessageWriter<'a> {
             m.body,
             m.channel,
             m.contact_name,
-            self.import_id,
+            import_id,
             m.dedupe,
             m.hint,
             m.kind,
