@@ -49,6 +49,10 @@ impl Store {
         )?;
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
+            // Columns that only matter beside another are read only then:
+            // this loop runs once per stored message.
+            let optout_keyword = r.get_ref(6)?.as_str_or_null()?;
+            let brand = r.get_ref(8)?.as_str_or_null()?;
             f(MessageFacts {
                 id: r.get(0)?,
                 sender_id: r.get(1)?,
@@ -56,10 +60,13 @@ impl Store {
                 ts_ms: r.get(3)?,
                 utc_offset_s: r.get(4)?,
                 kind: r.get_ref(5)?.as_str()?,
-                optout_keyword: r.get_ref(6)?.as_str_or_null()?,
-                optout_target: r.get_ref(7)?.as_str_or_null()?,
-                brand: r.get_ref(8)?.as_str_or_null()?,
-                brand_from_prefix: r.get::<_, i64>(9)? != 0,
+                optout_keyword,
+                optout_target: match optout_keyword {
+                    Some(_) => r.get_ref(7)?.as_str_or_null()?,
+                    None => None,
+                },
+                brand,
+                brand_from_prefix: brand.is_some() && r.get::<_, i64>(9)? != 0,
                 contact_name: r.get_ref(10)?.as_str_or_null()?,
                 line_id: r.get(11)?,
             });
