@@ -245,3 +245,44 @@ fn ctrl_c_quits_and_restores_the_terminal() {
         "looking creates nothing"
     );
 }
+
+#[test]
+fn a_signal_to_the_interface_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let Some(t) = Tmux::start("signal", dir.path(), 100, 30) else {
+        return;
+    };
+    t.wait_for(&["test$"]);
+    let shell = t.display("#{pane_pid}");
+    for signal in ["TERM", "HUP"] {
+        t.text(&format!(
+            "OPTOUT_DB='{}' OPTOUT_TZ=Asia/Shanghai OPTOUT_CONFIG=/dev/null '{}'",
+            db.display(),
+            env!("CARGO_BIN_EXE_optout")
+        ));
+        t.keys(&["Enter"]);
+        t.wait_alternate(true);
+        t.wait_for(&["95528"]);
+        // The interface is the shell's child.
+        let out = Command::new("ps")
+            .args(["-o", "pid=", "--ppid", &shell])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "no optout process under the shell {shell}");
+        let ok = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(&pid)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill -{signal} {pid}");
+        // Back on the normal screen, with the shell answering.
+        t.wait_alternate(false);
+        // Typed as an expression, so only the shell's answer matches.
+        t.text(&format!("echo after-{signal}-$((40+2))"));
+        t.keys(&["Enter"]);
+        t.wait_for(&[&format!("after-{signal}-42")]);
+    }
+}

@@ -3,7 +3,9 @@
 
 use std::collections::VecDeque;
 use std::io::{self, IsTerminal};
-use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once};
+use std::time::Duration;
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use crossterm::execute;
@@ -11,6 +13,15 @@ use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::Terminal;
+#[cfg(unix)]
+use signal_hook::consts::{SIGHUP, SIGQUIT};
+use signal_hook::consts::{SIGINT, SIGTERM};
+
+/// The signals that end the interface cleanly.
+#[cfg(unix)]
+const SIGNALS: [i32; 4] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT];
+#[cfg(not(unix))]
+const SIGNALS: [i32; 2] = [SIGTERM, SIGINT];
 use ratatui::backend::CrosstermBackend;
 
 use super::{Session, TuiError};
@@ -21,12 +32,34 @@ pub trait EventSource {
     fn next_event(&mut self) -> io::Result<Option<Event>>;
 }
 
-/// Blocking reads from the real terminal.
-pub struct TerminalEvents;
+/// Reads from the real terminal, ending the loop when the process is asked
+/// to stop (SIGTERM, SIGHUP, SIGINT from outside, SIGQUIT), so the terminal
+/// is restored on the way out like on `q`.
+pub struct TerminalEvents {
+    stop: Arc<AtomicBool>,
+}
+
+impl TerminalEvents {
+    pub fn new() -> io::Result<TerminalEvents> {
+        let stop = Arc::new(AtomicBool::new(false));
+        for signal in SIGNALS {
+            signal_hook::flag::register(signal, Arc::clone(&stop))?;
+        }
+        Ok(TerminalEvents { stop })
+    }
+}
 
 impl EventSource for TerminalEvents {
     fn next_event(&mut self) -> io::Result<Option<Event>> {
-        event::read().map(Some)
+        loop {
+            if self.stop.load(Ordering::Relaxed) {
+                return Ok(None);
+            }
+            // Wake up now and then to notice a signal.
+            if event::poll(Duration::from_millis(100))? {
+                return event::read().map(Some);
+            }
+        }
     }
 }
 
@@ -83,5 +116,6 @@ pub fn run_in_terminal(session: &mut Session) -> Result<(), TuiError> {
     execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
-    session.run(&mut terminal, &mut TerminalEvents)
+    let mut events = TerminalEvents::new()?;
+    session.run(&mut terminal, &mut events)
 }
