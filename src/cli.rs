@@ -9,12 +9,14 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod columns;
+mod completions;
 mod demo;
 mod export;
 mod ignore;
 mod import;
 mod lines;
 mod list;
+mod man;
 mod manual;
 mod offenders;
 mod reclassify;
@@ -43,7 +45,7 @@ use crate::text;
     version,
     about,
     long_about = None,
-    after_help = "Run `optout` without a command to open the terminal interface, or `optout demo` to try it on a bundled sample."
+    after_help = "Run 'optout' without a command to open the terminal interface, or 'optout demo' to try it on a bundled sample."
 )]
 pub struct Cli {
     /// The database to use [default: optout.sqlite3 in your data directory]
@@ -73,6 +75,16 @@ pub struct Cli {
     /// The line (phone or person) the interface shows, when the database holds several
     #[arg(long, value_name = "NAME")]
     pub line: Option<String>,
+
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorWhen::Auto,
+        value_name = "WHEN",
+        help = "When to colour the output: auto honours NO_COLOR and CLICOLOR_FORCE, then colours only a terminal"
+    )]
+    pub color: ColorWhen,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -111,7 +123,7 @@ pub enum Command {
         /// Hide offenders reported by fewer than K lines (publish with K ≥ 3, so no single reporter can be told)
         #[arg(long, value_name = "K", default_value_t = 1)]
         min_lines: u64,
-        /// Count only violations received on or after this date (`2026-03-01` or RFC 3339)
+        /// Count only violations received on or after this date ('2026-03-01' or RFC 3339)
         #[arg(long, value_name = "DATE")]
         since: Option<String>,
     },
@@ -133,7 +145,7 @@ pub enum Command {
     Brands(ListArgs),
     /// Record an opt-out you made outside the export (another phone, a call, an app)
     RecordOptout {
-        /// The sender key or raw number (as `optout senders` shows it)
+        /// The sender key or raw number (as 'optout senders' shows it)
         #[arg(
             value_name = "SENDER",
             required_unless_present = "brand",
@@ -143,7 +155,7 @@ pub enum Command {
         /// Record it for a whole brand instead
         #[arg(long, value_name = "NAME")]
         brand: Option<String>,
-        /// When: `2026-03-09 20:11`, `2026-03-09`, or RFC 3339 [default: now]
+        /// When: '2026-03-09 20:11', '2026-03-09', or RFC 3339 [default: now]
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
         /// How: phone-call, app, website, other-phone, …
@@ -152,7 +164,7 @@ pub enum Command {
         /// A note kept with the record
         #[arg(long)]
         note: Option<String>,
-        /// The line (phone) you opted out from [default: the only line, or `me`]
+        /// The line (phone) you opted out from [default: the only line, or 'me']
         #[arg(long, value_name = "NAME")]
         line: Option<String>,
     },
@@ -191,6 +203,28 @@ pub enum Command {
         #[arg(long)]
         no_tui: bool,
     },
+    /// Print a shell completion script to standard output
+    Completions {
+        /// The shell to complete for
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output
+    Man,
+}
+
+/// When to colour the output (`--color`). The help strings are attributes,
+/// not doc comments: clap would print the backticks clippy asks for there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    #[value(
+        help = "Colour a terminal, unless NO_COLOR is set or CLICOLOR_FORCE asks for it anyway"
+    )]
+    Auto,
+    /// Always colour, whatever the environment says
+    Always,
+    /// Never colour
+    Never,
 }
 
 /// What `optout lines` does besides listing.
@@ -213,14 +247,22 @@ pub enum LinesAction {
     },
 }
 
+/// The statuses a --status flag takes (a string, not a doc comment: clippy
+/// would want `opted_out` in backticks, and clap prints them).
+macro_rules! status_help {
+    () => {
+        "Only these statuses (comma-separated): violating, subscribed, opted_out, confirmed, resubscribed, none, ignored"
+    };
+}
+const STATUS_HELP: &str = status_help!();
+
 /// Filters shared by `senders` and `brands`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ListArgs {
     /// Print the stable JSON array for scripts instead of a table
     #[arg(long)]
     pub json: bool,
-    /// Only these statuses (comma-separated): violating, subscribed, `opted_out`, confirmed, resubscribed, none, ignored
-    #[arg(long, value_delimiter = ',', value_name = "STATUS")]
+    #[arg(long, value_delimiter = ',', value_name = "STATUS", help = STATUS_HELP)]
     pub status: Vec<String>,
     /// Only this brand
     #[arg(long, value_name = "NAME")]
@@ -242,16 +284,20 @@ pub struct ListArgs {
 /// The flags of `optout export`: nine of them, too many to pass one by one.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// Only this sender (key or number as `optout senders` shows it); repeat for more
+    /// Only this sender (key or number as 'optout senders' shows it); repeat for more
     #[arg(long = "sender", value_name = "KEY")]
     pub senders: Vec<String>,
     /// One section for this brand and all its numbers; repeat for more
     #[arg(long = "brand", value_name = "NAME")]
     pub brands: Vec<String>,
-    /// Only these statuses (comma-separated): violating, subscribed, `opted_out`, confirmed, resubscribed, none, ignored [default: violating]
-    #[arg(long = "status", value_delimiter = ',', value_name = "STATUS")]
+    #[arg(
+        long = "status",
+        value_delimiter = ',',
+        value_name = "STATUS",
+        help = concat!(status_help!(), " [default: violating]")
+    )]
     pub statuses: Vec<String>,
-    /// List only violations received on or after this date (`2026-03-01` or RFC 3339)
+    /// List only violations received on or after this date ('2026-03-01' or RFC 3339)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Output format
@@ -309,7 +355,22 @@ impl<E: std::error::Error + 'static> From<E> for CliError {
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version: clap's own output, to standard output.
+        Err(err) if !err.use_stderr() => {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "optout: error: {}",
+                text::sanitize(&usage_error(&err))
+            );
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+        }
+    };
     match run(&cli) {
         Ok(code) => code,
         Err(err) if err.0 == BROKEN_PIPE => ExitCode::SUCCESS,
@@ -325,7 +386,36 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// A clap usage error on one line: its message and tips, without the
+/// usage block (the pointer to --help says where to find that).
+fn usage_error(err: &clap::Error) -> String {
+    let rendered = err.render().to_string();
+    let mut out = String::new();
+    for line in rendered.lines().map(str::trim) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let line = line.strip_prefix("error: ").unwrap_or(line);
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(':') { " " } else { "; " });
+        }
+        out.push_str(line);
+    }
+    out.push_str(" (see 'optout --help')");
+    out
+}
+
 pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
+    // Neither reads the database or the settings: a broken config must not
+    // stop the shell from completing.
+    match &cli.command {
+        Some(Command::Completions { shell }) => return completions::run(*shell),
+        Some(Command::Man) => return man::run(),
+        _ => {}
+    }
     let settings = settings::resolve(cli)?;
     let Some(command) = &cli.command else {
         if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -382,7 +472,18 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::Reclassify => reclassify::run(&settings),
         Command::Export(args) => export::run(&settings, args),
         Command::Demo { no_tui } => demo::run(settings, *no_tui),
+        Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
+}
+
+/// Writes generated text (a completion script, the man page) to standard
+/// output. Generated into a buffer first: the generators panic on a write
+/// error, and `optout man | head` must end quietly.
+fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Loads the classifier with the user's rule file, warning (not failing)
@@ -390,7 +491,10 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
 fn classifier(region: &Region) -> Classifier {
     let (classifier, warning) = Classifier::load_default();
     if let Some(w) = warning {
-        eprintln!("optout: {}; using the built-in rules", text::sanitize(&w));
+        eprintln!(
+            "optout: warning: {}; using the built-in rules",
+            text::sanitize(&w)
+        );
     }
     classifier.with_region(region.clone())
 }

@@ -30,6 +30,9 @@ pub struct Settings {
     pub zone_explicit: bool,
     /// The line the interface shows (`optout --line NAME`).
     pub line: Option<String>,
+    /// Colour decided by `--color`, `NO_COLOR` or `CLICOLOR_FORCE`; `None`:
+    /// colour only when the output is a terminal.
+    pub colour: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]

@@ -103,7 +103,7 @@ impl Options {
             policy: settings.policy.clone(),
             region: settings.region.clone(),
             db_path,
-            colour: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            colour: settings.colour.unwrap_or(true),
             now_ms: None,
             demo: false,
             export_dir: None,

@@ -54,6 +54,7 @@ pub(super) fn run(settings: Settings, no_tui: bool) -> Result<ExitCode, CliError
             line: None,
         },
         &settings.zone,
+        settings.colour,
     )?;
     Ok(ExitCode::SUCCESS)
 }

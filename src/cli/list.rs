@@ -11,14 +11,14 @@ use crate::track::Report;
 pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
     let report = on_line(&store, findings::compute(&store, &settings.policy)?, args)?;
-    table::print_senders(&report, args, &settings.zone)?;
+    table::print_senders(&report, args, &settings.zone, settings.colour)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub(super) fn brands(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
     let report = on_line(&store, findings::compute(&store, &settings.policy)?, args)?;
-    table::print_brands(&report, args, &settings.zone)?;
+    table::print_brands(&report, args, &settings.zone, settings.colour)?;
     Ok(ExitCode::SUCCESS)
 }
 

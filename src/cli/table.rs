@@ -1,5 +1,6 @@
-//! `optout senders` and `optout brands`: tables for people (coloured on a
-//! terminal unless `NO_COLOR` is set) and stable JSON for scripts.
+//! `optout senders` and `optout brands`: tables for people (coloured as
+//! `--color` says: by default on a terminal unless `NO_COLOR` is set) and
+//! stable JSON for scripts.
 
 use std::io::{IsTerminal, Write};
 
@@ -24,8 +25,10 @@ pub fn badge(status: Status) -> (&'static str, &'static str) {
     }
 }
 
-fn use_colour() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+/// `Settings::colour`, or, when neither the flag nor the environment
+/// decided it, whether standard output is a terminal.
+fn use_colour(colour: Option<bool>) -> bool {
+    colour.unwrap_or_else(|| std::io::stdout().is_terminal())
 }
 
 struct Filter {
@@ -113,7 +116,12 @@ fn date(m: Option<crate::track::Moment>, zone: &TimeZone) -> String {
     )
 }
 
-pub fn print_senders(report: &Report, args: &ListArgs, zone: &TimeZone) -> Result<(), CliError> {
+pub fn print_senders(
+    report: &Report,
+    args: &ListArgs,
+    zone: &TimeZone,
+    colour: Option<bool>,
+) -> Result<(), CliError> {
     let f = filter(args)?;
     let mut rows: Vec<&SenderReport> = report
         .senders
@@ -182,7 +190,7 @@ pub fn print_senders(report: &Report, args: &ListArgs, zone: &TimeZone) -> Resul
         brand, sender, kind, mkt, keyword, opted, confirmed, after, seen,
     ]);
     let statuses: Vec<Status> = rows.iter().map(|s| s.status).collect();
-    print_table(&mut out, &columns, &statuses)?;
+    print_table(&mut out, &columns, &statuses, use_colour(colour))?;
     if rows.is_empty() {
         writeln!(out, "(no senders match)")?;
     }
@@ -195,8 +203,8 @@ fn print_table(
     out: &mut impl Write,
     columns: &[Column],
     statuses: &[Status],
+    colour: bool,
 ) -> Result<(), CliError> {
-    let colour = use_colour();
     let lines = columns::render(columns, columns::available_width());
     let status_width = lines.first().map_or(0, |_| {
         columns[0]
@@ -228,7 +236,12 @@ fn print_table(
     Ok(())
 }
 
-pub fn print_brands(report: &Report, args: &ListArgs, zone: &TimeZone) -> Result<(), CliError> {
+pub fn print_brands(
+    report: &Report,
+    args: &ListArgs,
+    zone: &TimeZone,
+    colour: Option<bool>,
+) -> Result<(), CliError> {
     let f = filter(args)?;
     if let Some(b) = &f.brand
         && !report.brands.iter().any(|x| &x.brand == b)
@@ -285,7 +298,7 @@ pub fn print_brands(report: &Report, args: &ListArgs, zone: &TimeZone) -> Result
     }
     columns.extend([brand, numbers, mkt, keyword, opted, after, senders]);
     let statuses: Vec<Status> = rows.iter().map(|b| b.status).collect();
-    print_table(&mut out, &columns, &statuses)?;
+    print_table(&mut out, &columns, &statuses, use_colour(colour))?;
     if rows.is_empty() {
         writeln!(out, "(no brands match)")?;
     }
