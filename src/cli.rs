@@ -158,8 +158,13 @@ pub enum Command {
         /// When: '2026-03-09 20:11', '2026-03-09', or RFC 3339 [default: now]
         #[arg(long, value_name = "TIME")]
         at: Option<String>,
-        /// How: phone-call, app, website, other-phone, …
-        #[arg(long, default_value = "other", value_name = "CHANNEL")]
+        /// How you opted out
+        #[arg(
+            long,
+            default_value = "other",
+            value_name = "CHANNEL",
+            value_parser = record_optout::CHANNELS
+        )]
         channel: String,
         /// A note kept with the record
         #[arg(long)]

@@ -1,5 +1,5 @@
-//! Classification over the annotated real corpora in `../shared/data`
-//! (8a104, the 80万 samples, xiaojie16's categories, IIIT-D), measured as
+//! Classification over the annotated real corpora in the shared data
+//! (`../shared/data` or `$OPTOUT_SHARED_DATA`: 8a104, the 80万 samples, xiaojie16's categories, IIIT-D), measured as
 //! the product sees them: Chinese messages as incoming from a 106 port, the
 //! Indian ones from an unknown sender (the data has no DLT header). Each
 //! test prints what it measured, on the whole corpus and on each half (even

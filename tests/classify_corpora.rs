@@ -1,5 +1,5 @@
-//! Classification accuracy over the real SMS corpora in `../shared/data`
-//! (described in its README). Each test prints what it measured and asserts
+//! Classification accuracy over the real SMS corpora in the shared data
+//! (`../shared/data` or `$OPTOUT_SHARED_DATA`, described in its README). Each test prints what it measured and asserts
 //! a floor; where the corpora are absent it says so and passes as skipped.
 //!
 //! "Instruction-shaped" is defined here independently of the classifier's

@@ -1,7 +1,8 @@
 //! The export formats beyond SMS Backup & Restore (issue 7): one fixture per
 //! format and per quirk under `tests/fixtures/<format>/`, `SQLite` databases
 //! built here from committed `.sql` files, ZIPs built here with the zip
-//! crate, and the real files in `../shared/data` when they are present.
+//! crate, and the real files in the shared data (`../shared/data`, or
+//! `$OPTOUT_SHARED_DATA`) when they are present.
 
 use std::fs;
 use std::io::Write;
@@ -16,6 +17,9 @@ use optout::import::{
 use optout::store::Store;
 use tempfile::TempDir;
 
+mod common;
+use common::shared_data;
+
 /// 2026-03-09T12:11:40Z, the moment most fixtures start at.
 const T0: i64 = 1_773_058_300_000;
 
@@ -23,21 +27,6 @@ fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(rel)
-}
-
-fn shared_data(rel: &str) -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
-        .join(rel);
-    if p.exists() {
-        Some(p)
-    } else {
-        eprintln!(
-            "skipping: {} is absent (the shared test data is not here)",
-            p.display()
-        );
-        None
-    }
 }
 
 fn shanghai() -> jiff::tz::TimeZone {

@@ -6,6 +6,23 @@ use super::lines::resolve_line;
 use super::{CliError, Settings, classifier, open_existing, resolve_target};
 use crate::text;
 
+/// The ways an opt-out can be made outside the messages, for `--channel`.
+pub(super) const CHANNELS: [&str; 9] = [
+    "phone-call",
+    "app",
+    "website",
+    "other-phone",
+    "letter",
+    "in-person",
+    "email",
+    "sms",
+    "other",
+];
+
+/// How far ahead of this machine's clock `--at` may be (another device's
+/// clock, a rounded time) before it is refused as a future time.
+const CLOCK_SKEW_MS: i64 = 5 * 60_000;
+
 /// The flags of one record.
 pub(super) struct Record<'a> {
     pub sender: Option<&'a str>,
@@ -30,6 +47,21 @@ pub(super) fn run(settings: &Settings, r: &Record<'_>) -> Result<ExitCode, CliEr
             Some(now.offset().seconds()),
         )
     };
+    let now_ms = jiff::Timestamp::now().as_millisecond();
+    if at_ms > now_ms + CLOCK_SKEW_MS {
+        return Err(CliError(format!(
+            "--at: {} is in the future; record an opt-out once you have made it",
+            text::rfc3339(at_ms, offset, &settings.zone)
+        )));
+    }
+    if let Some(prev) = store.manual_optout_same_minute(line_id, is_brand, &name, at_ms)? {
+        eprintln!(
+            "optout: warning: manual opt-out #{prev} already records {} {} at that minute; \
+             recording another (remove one with `optout manual --remove ID`)",
+            if is_brand { "brand" } else { "sender" },
+            text::sanitize(&name),
+        );
+    }
     let id =
         store.add_manual_optout_on(line_id, is_brand, &name, at_ms, offset, r.channel, r.note)?;
     let on_line = if store.lines()?.len() > 1 {

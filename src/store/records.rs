@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError};
 use crate::model::ManualOptOut;
@@ -112,6 +112,35 @@ impl Store {
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The id of a manual opt-out on `line_id` for the same scope and name
+    /// whose time falls in the same UTC minute as `at_ms`, if there is one.
+    pub fn manual_optout_same_minute(
+        &self,
+        line_id: i64,
+        brand: bool,
+        name: &str,
+        at_ms: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let start = at_ms.div_euclid(60_000) * 60_000;
+        let id = self
+            .conn
+            .query_row(
+                "SELECT id FROM manual_optouts
+                 WHERE line_id = ?1 AND scope = ?2 AND name = ?3 AND at_ms >= ?4 AND at_ms < ?5
+                 ORDER BY id LIMIT 1",
+                params![
+                    line_id,
+                    if brand { "brand" } else { "sender" },
+                    name,
+                    start,
+                    start + 60_000
+                ],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(id)
     }
 
     /// Deletes a manual opt-out record; `false` when there was none.

@@ -16,16 +16,43 @@ pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)
 }
 
-/// `../shared/data/<rel>`, or `None` (with a message) when the shared data
-/// is not there, so tests that need it skip cleanly.
+/// Where the shared corpora are: `$OPTOUT_SHARED_DATA` when it is set,
+/// else `../shared/data` beside the crate. Every test that reads them finds
+/// them here.
+pub fn shared_data_root() -> PathBuf {
+    std::env::var_os("OPTOUT_SHARED_DATA")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| root().join("../shared/data"), PathBuf::from)
+}
+
+/// `<shared data>/<rel>`, or `None` after saying so (see [`skipped`]) when it
+/// is absent, so the test returns early and checks nothing.
 pub fn shared_data(rel: &str) -> Option<PathBuf> {
-    let p = root().join("../shared/data").join(rel);
+    let base = shared_data_root();
+    let p = if rel == "." { base } else { base.join(rel) };
     if p.exists() {
         Some(p)
     } else {
-        eprintln!("skipping: {} is absent", p.display());
+        skipped(&p);
         None
     }
+}
+
+/// Prints `skipped: <test> (no <path>; set OPTOUT_SHARED_DATA)` where plain
+/// `cargo test` shows it. libtest captures what a passing test prints with
+/// `print!`/`eprint!` (it is shown only for failures or with `--nocapture`),
+/// but not what is written to the `io::stderr()` handle itself, so a test
+/// that passed without checking anything cannot pass for one that did.
+pub fn skipped(missing: &Path) {
+    use std::io::Write as _;
+    let current = std::thread::current();
+    let test = current.name().filter(|n| *n != "main").unwrap_or("a test");
+    let line = format!(
+        "skipped: {test} (no {}; set OPTOUT_SHARED_DATA)\n",
+        missing.display()
+    );
+    // One write, so lines from tests running in parallel do not interleave.
+    let _ = std::io::stderr().write_all(line.as_bytes());
 }
 
 /// The optout binary with a private database in `dir` and a fixed zone.

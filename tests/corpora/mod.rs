@@ -1,19 +1,22 @@
-//! Readers for the real SMS corpora in `../shared/data` (each described in
-//! its README), shared by the corpus tests. Test input only: nothing here is
+//! Readers for the real SMS corpora in the shared data (`../shared/data`, or
+//! `$OPTOUT_SHARED_DATA`; each described in its README), shared by the corpus tests. Test input only: nothing here is
 //! shipped.
 #![allow(dead_code)]
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+#[path = "../common/mod.rs"]
+mod common;
+
+/// The corpus folder `sub` of the shared data (`common::shared_data_root`),
+/// or `None` after printing a skip notice.
 pub fn data_dir(sub: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
-        .join(sub);
+    let dir = common::shared_data_root().join(sub);
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped: corpus {} not found", dir.display());
+        common::skipped(&dir);
         None
     }
 }
