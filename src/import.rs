@@ -53,21 +53,23 @@ impl Progress for () {
 /// The export formats optout reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
-    /// SMS Backup & Restore (Android) XML.
+    #[value(help = "SMS Backup & Restore (Android) XML")]
     AndroidXml,
-    /// iPhone `sms.db` (or an unencrypted backup folder) and Mac `chat.db`.
+    #[value(help = "iPhone sms.db (or an unencrypted backup folder) and Mac chat.db")]
     IosDb,
-    /// SMS Import/Export (Android) ZIP holding `messages.ndjson`.
+    #[value(help = "SMS Import/Export (Android) ZIP holding messages.ndjson")]
     SmsIe,
-    /// `termux-sms-list` JSON.
+    #[value(help = "termux-sms-list JSON")]
     Termux,
-    /// A JSON array of `{address, date, type, body}` objects.
+    #[value(
+        help = "A JSON array (or JSON Lines) of message objects: address/sender, date/timestamp, body/text"
+    )]
     Json,
-    /// Android `mmssms.db` from a rooted phone.
+    #[value(help = "Android mmssms.db from a rooted phone")]
     AndroidDb,
-    /// CSV with a header row, in UTF-8, UTF-16 or GBK.
+    #[value(help = "CSV with a header row, in UTF-8, UTF-16 or GBK")]
     Csv,
-    /// Another optout user's JSON evidence export (`optout export --format json`).
+    #[value(help = "Another optout user's JSON evidence export (optout export --format json)")]
     EvidenceBundle,
 }
 

@@ -228,6 +228,8 @@ fn help_has_no_backticks() {
         &["senders", "--help"],
         &["record-optout", "--help"],
         &["offenders", "--help"],
+        &["import", "--help"],
+        &["lines", "--help"],
     ] {
         let help = stdout_of(optout(dir.path()).args(args));
         assert!(!help.contains('`'), "{args:?}:\n{help}");
