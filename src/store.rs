@@ -136,7 +136,20 @@ impl Store {
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         if self.path.is_some() {
-            self.conn.pragma_update(None, "journal_mode", "WAL")?;
+            // Switching a new database to WAL needs it to itself for a moment;
+            // a second optout starting at the same time waits its turn.
+            let started = std::time::Instant::now();
+            loop {
+                match self.conn.pragma_update(None, "journal_mode", "WAL") {
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.code == rusqlite::ErrorCode::DatabaseBusy
+                            && started.elapsed() < std::time::Duration::from_secs(5) =>
+                    {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                    other => break other?,
+                }
+            }
         }
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         // 8 MiB of page cache (the default is 2): an import's index pages
@@ -163,7 +176,15 @@ impl Store {
             )));
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
-            let tx = self.conn.transaction()?;
+            // Another optout may be migrating the same new database at this
+            // moment: take the write lock first, then look again.
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+            if now > i as i64 {
+                continue;
+            }
             tx.execute_batch(sql)
                 .map_err(|e| store_err(format!("migration {} failed: {e}", i + 1)))?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
@@ -240,7 +261,14 @@ fn create_private_file(path: &Path) -> Result<(), StoreError> {
         .mode(0o600)
         .open(path)
         .map(drop)
-        .map_err(|e| store_err(format!("cannot create {}: {e}", path.display())))
+        .or_else(|e| {
+            // Another optout started at the same moment made it first.
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                Ok(())
+            } else {
+                Err(store_err(format!("cannot create {}: {e}", path.display())))
+            }
+        })
 }
 
 #[cfg(not(unix))]

@@ -82,7 +82,11 @@ impl Store {
         format: &str,
         line: &str,
     ) -> Result<ImportTx<'_>, StoreError> {
-        let tx = self.conn.transaction()?;
+        // The write lock up front: a transaction that reads first and writes
+        // later could not wait for another import, only fail.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT OR IGNORE INTO lines(name, created_at_ms) VALUES (?1, ?2)",
             params![line, now_ms()],
