@@ -293,9 +293,8 @@ impl Session {
                 }
                 match findings::compute(store, &self.options.policy) {
                     Ok(mut report) => {
-                        if let Some((id, name)) = &self.line {
-                            report.senders.retain(|s| s.line_id == *id);
-                            report.brands.retain(|b| &b.line == name);
+                        if let Some((_, name)) = &self.line {
+                            report.retain_line(name);
                         }
                         vec![Action::Loaded(Box::new(report))]
                     }

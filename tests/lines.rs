@@ -32,8 +32,9 @@ fn demo() -> std::path::PathBuf {
     root().join("assets/demo-sms.xml")
 }
 
-#[test]
-fn one_persons_optout_never_covers_anothers_messages() {
+/// A database of two phones: Ana's (the demo, who opted out of 浦发银行)
+/// and Bo's (two 浦发银行 promotions and no opt-out).
+fn ana_and_bo() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite3");
     optout(&db)
@@ -46,6 +47,12 @@ fn one_persons_optout_never_covers_anothers_messages() {
         .arg(fixture("lines/second-phone.xml"))
         .assert()
         .success();
+    (dir, db)
+}
+
+#[test]
+fn one_persons_optout_never_covers_anothers_messages() {
+    let (_dir, db) = ana_and_bo();
     let all = senders(&db, &[]);
     // Ana opted out of 浦发银行 and it confirmed; Bo never did.
     let ana = on(&all, "ana", "95528");
@@ -80,18 +87,7 @@ fn one_persons_optout_never_covers_anothers_messages() {
 
 #[test]
 fn a_manual_optout_counts_only_on_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite3");
-    optout(&db)
-        .args(["import", "--line", "ana"])
-        .arg(demo())
-        .assert()
-        .success();
-    optout(&db)
-        .args(["import", "--line", "bo"])
-        .arg(fixture("lines/second-phone.xml"))
-        .assert()
-        .success();
+    let (_dir, db) = ana_and_bo();
     // With two lines, a record must say which.
     optout(&db)
         .args(["record-optout", "95528", "--at", "2026-03-01"])
@@ -282,18 +278,7 @@ fn brand_aliases_merge_spellings_and_come_apart_again() {
 
 #[test]
 fn evidence_is_one_lines_and_never_cites_anothers_messages() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite3");
-    optout(&db)
-        .args(["import", "--line", "ana"])
-        .arg(demo())
-        .assert()
-        .success();
-    optout(&db)
-        .args(["import", "--line", "bo"])
-        .arg(fixture("lines/second-phone.xml"))
-        .assert()
-        .success();
+    let (_dir, db) = ana_and_bo();
     optout(&db)
         .args([
             "record-optout",

@@ -25,13 +25,9 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
     } = args;
     let store = open_existing(settings, &classifier(&settings.region))?;
     // One document is one line's evidence: with several lines, say which.
-    let (line_id, _) = super::lines::resolve_line(&store, line.as_deref())?;
+    let (_, line_name) = super::lines::resolve_line(&store, line.as_deref())?;
     let mut report = findings::compute(&store, &settings.policy)?;
-    report.senders.retain(|s| s.line_id == line_id);
-    let line_name = report.senders.first().map(|s| s.line.clone());
-    report
-        .brands
-        .retain(|b| Some(&b.line) == line_name.as_ref());
+    report.retain_line(&line_name);
     let statuses = statuses
         .iter()
         .map(|s| {

@@ -31,8 +31,7 @@ fn on_line(store: &Store, mut report: Report, args: &ListArgs) -> Result<Report,
                 text::sanitize(line)
             )));
         }
-        report.senders.retain(|s| &s.line == line);
-        report.brands.retain(|b| &b.line == line);
+        report.retain_line(line);
     }
     Ok(report)
 }

@@ -84,6 +84,14 @@ pub struct Report {
     pub brands: Vec<BrandReport>,
 }
 
+impl Report {
+    /// Keeps only the findings on the line called `line`.
+    pub fn retain_line(&mut self, line: &str) {
+        self.senders.retain(|s| s.line == line);
+        self.brands.retain(|b| b.line == line);
+    }
+}
+
 pub(super) fn brands(
     senders: &[SenderReport],
     ignored: &HashSet<(bool, String)>,

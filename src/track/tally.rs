@@ -260,6 +260,26 @@ impl Tally {
             .enumerate()
             .map(|(i, s)| ((s.line_id, s.key.clone()), i))
             .collect();
+        // Looked up once per sender here, not once per event in pass 2.
+        let targeting: Vec<Vec<usize>> = senders
+            .iter()
+            .map(|s| {
+                targeted_by
+                    .get(&(s.line_id, s.key.clone()))
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect();
+        let brand_group: Vec<Vec<usize>> = senders
+            .iter()
+            .zip(&brand_of)
+            .map(|(s, b)| {
+                b.as_ref()
+                    .and_then(|b| brand_members.get(&(s.line_id, b.clone())))
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect();
         let events = vec![Vec::new(); senders.len()];
         Timelines {
             senders,
@@ -267,7 +287,8 @@ impl Tally {
             by_key,
             brand_of,
             jurisdiction,
-            targeted_by,
+            targeting,
+            brand_group,
             brand_members,
             events,
         }
@@ -281,7 +302,11 @@ pub struct Timelines {
     by_key: HashMap<(i64, String), usize>,
     brand_of: Vec<Option<String>>,
     jurisdiction: Vec<Jurisdiction>,
-    targeted_by: HashMap<(i64, String), Vec<usize>>,
+    /// Per sender: the senders of its line naming it as their opt-out target.
+    targeting: Vec<Vec<usize>>,
+    /// Per sender: every sender of its brand on its line (itself included).
+    brand_group: Vec<Vec<usize>>,
+    /// (line, brand) → its senders, for manual records by brand.
     brand_members: HashMap<(i64, String), Vec<usize>>,
     events: Vec<Vec<Event>>,
 }
@@ -293,20 +318,12 @@ impl Timelines {
     }
 
     fn brand_members_of(&self, i: usize) -> &[usize] {
-        self.brand_of[i]
-            .as_ref()
-            .and_then(|b| {
-                self.brand_members
-                    .get(&(self.senders[i].line_id, b.clone()))
-            })
-            .map_or(&[], Vec::as_slice)
+        &self.brand_group[i]
     }
 
-    /// The senders on `line` naming `key` as their opt-out target.
-    fn targeting(&self, line: i64, key: &str) -> &[usize] {
-        self.targeted_by
-            .get(&(line, key.to_string()))
-            .map_or(&[], Vec::as_slice)
+    /// The senders of `i`'s line naming it as their opt-out target.
+    fn targeting(&self, i: usize) -> &[usize] {
+        &self.targeting[i]
     }
 
     /// One message that may be an event (see [`EventRow`]), any order.
@@ -324,9 +341,7 @@ impl Timelines {
             if r.kind == "optout_confirmation" {
                 // A confirmation counts for the senders whose target sent it
                 // and for every number of the sender's brand.
-                let mut also: Vec<usize> = self
-                    .targeting(r.line_id, &self.senders[sender].key)
-                    .to_vec();
+                let mut also: Vec<usize> = self.targeting(sender).to_vec();
                 also.extend(self.brand_members_of(sender));
                 also.sort_unstable();
                 also.dedup();
@@ -348,7 +363,7 @@ impl Timelines {
         // A personal contact (a mobile that never marketed) is never opted out of.
         let mut direct: Vec<usize> = vec![sender];
         direct.extend(
-            self.targeting(r.line_id, &self.senders[sender].key)
+            self.targeting(sender)
                 .iter()
                 .copied()
                 .filter(|&i| i != sender),
