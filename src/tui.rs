@@ -16,6 +16,7 @@
 pub mod app;
 pub mod files;
 pub mod keys;
+mod records;
 pub mod strings;
 mod terminal;
 pub mod theme;
@@ -420,6 +421,9 @@ impl Session {
                     Err(e) => vec![Action::Outcome(Outcome::ExportFailed(e))],
                 }
             }
+            e @ (Effect::LoadManual
+            | Effect::DeleteManualOptOut { .. }
+            | Effect::RestoreManualOptOut { .. }) => records::perform(store, e),
             Effect::Import { .. } | Effect::CompletePath { .. } => Vec::new(),
         })
     }

@@ -6,8 +6,8 @@
 //!
 //! [`App`] is here; the state types are in `state`, the messages in and out
 //! in `actions`, the dispatch in `update`, and what the actions do in
-//! `navigation`, `senders`, `timeline` and `prompts`; `advice` says what to
-//! send to unsubscribe.
+//! `navigation`, `senders`, `timeline`, `prompts` and `manual` (the `M`
+//! list of manual records); `advice` says what to send to unsubscribe.
 
 use std::collections::HashMap;
 
@@ -19,6 +19,7 @@ use crate::track::Report;
 
 mod actions;
 mod advice;
+mod manual;
 mod navigation;
 mod prompts;
 mod senders;
@@ -28,6 +29,7 @@ mod update;
 
 pub use actions::{Action, Effect, Outcome, Slow};
 pub use advice::{Advice, advice};
+pub use manual::ManualList;
 pub use senders::Offender;
 pub use state::{
     Change, Confirm, Counts, ExportField, ExportScope, Filter, Group, ImportProgress, LogEntry,

@@ -55,8 +55,28 @@ fn key_action(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
             KeyCode::Char('m') => Some(Action::ManualOptOut),
             _ => None,
         },
+        Overlay::Manual(list) => manual_list_key(list.confirm, ui, key),
         Overlay::None => normal_key(app, ui, key),
     }
+}
+
+/// The `M` list: move, `d` removes (after y/n), `U` undoes.
+fn manual_list_key(confirm: bool, ui: &Ui, key: &KeyEvent) -> Option<Action> {
+    Some(match key.code {
+        KeyCode::Char('y' | 'Y') if confirm => Action::Yes,
+        KeyCode::Char('n' | 'N') | KeyCode::Esc if confirm => Action::No,
+        _ if confirm => return None,
+        KeyCode::Esc | KeyCode::Char('q' | 'M') => Action::Back,
+        KeyCode::Char('j') | KeyCode::Down => Action::Down,
+        KeyCode::Char('k') | KeyCode::Up => Action::Up,
+        KeyCode::PageDown => Action::PageDown(ui.page_rows),
+        KeyCode::PageUp => Action::PageUp(ui.page_rows),
+        KeyCode::Char('g') | KeyCode::Home => Action::Top,
+        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
+        KeyCode::Char('d') | KeyCode::Delete => Action::RemoveRecord,
+        KeyCode::Char('U') => Action::Undo,
+        _ => return None,
+    })
 }
 
 fn prompt_key(key: &KeyEvent, ctrl: bool) -> Option<Action> {
@@ -105,6 +125,7 @@ fn normal_key(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('U') => Action::Undo,
         KeyCode::Char('L') => Action::Log,
         KeyCode::Char('m') => Action::ManualOptOut,
+        KeyCode::Char('M') => Action::ManualList,
         KeyCode::Char('u') => Action::Unsubscribe,
         KeyCode::Char('e') => Action::Export,
         KeyCode::Char('I') => Action::Import,

@@ -178,6 +178,19 @@ pub struct Strings {
     pub manual_date: &'static str,
     pub manual_channel: &'static str,
     pub manual_help: &'static str,
+    /// The `M` list of manual records.
+    pub manual_list_title: &'static str,
+    /// #, scope, sender/brand, line, when, how, note.
+    pub manual_list_cols: [&'static str; 7],
+    pub manual_list_empty: &'static str,
+    pub manual_list_help: &'static str,
+    pub hints_manual_list: Hints,
+    /// (id, brand?, name, when) → remove it?
+    pub manual_list_confirm: fn(i64, bool, &str, &str) -> String,
+    /// (brand?, name, when, channel, removed?)
+    pub manual_deleted: fn(bool, &str, &str, &str, bool) -> String,
+    /// (brand?, name, when, new id)
+    pub manual_restored: fn(bool, &str, &str, i64) -> String,
     pub export_title: &'static str,
     pub export_file: &'static str,
     pub export_selected: &'static str,

@@ -3,6 +3,7 @@
 //! where the lists were), which turns mouse clicks into rows.
 
 mod columns;
+mod manual;
 mod overview;
 mod popups;
 mod senders;
@@ -99,6 +100,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, ui: &mut Ui) {
         Overlay::None => {}
         Overlay::Help => popups::Help { app }.render(area, buf),
         Overlay::Log => popups::Log { app }.render(area, buf),
+        Overlay::Manual(list) => manual::ManualRecords { app, list }.render(area, buf),
         Overlay::Confirm(c) => popups::Question { app, confirm: c }.render(area, buf),
         Overlay::Unsubscribe(t) => popups::Unsubscribe { app, target: t }.render(area, buf),
         Overlay::Prompt(p) => {
@@ -209,6 +211,7 @@ impl HintBar<'_> {
             (Overlay::Prompt(_), _) => s.hints_prompt,
             (Overlay::Confirm(_), _) => &[("y", "✓"), ("n Esc", "✗")],
             (Overlay::Help | Overlay::Log | Overlay::Unsubscribe(_), _) => s.hints_overlay,
+            (Overlay::Manual(_), _) => s.hints_manual_list,
             (_, Screen::Welcome) => s.hints_welcome,
             (_, Screen::Senders) => s.hints_senders,
             (_, Screen::Timeline) => s.hints_timeline,

@@ -3,6 +3,7 @@
 //! the [`Outcome`]s the loop reports back.
 
 use super::{Overview, Screen};
+use crate::model::ManualOptOut;
 use crate::store::StoredMessage;
 use crate::track::Report;
 
@@ -28,6 +29,16 @@ pub enum Outcome {
         brand: bool,
         name: String,
         removed: bool,
+    },
+    /// A record removed from the `M` list (`false`: it was already gone).
+    ManualDeleted {
+        record: ManualOptOut,
+        removed: bool,
+    },
+    /// A removed record recorded again by `U`, under a new id.
+    ManualRestored {
+        record: ManualOptOut,
+        id: i64,
     },
     Exported(String),
     /// The export's file exists: the effect to perform if the user agrees.
@@ -82,6 +93,10 @@ pub enum Action {
     Yes,
     No,
     ManualOptOut,
+    /// `M`: the list of manual opt-out records.
+    ManualList,
+    /// `d` in that list: remove the selected record (asks first).
+    RemoveRecord,
     Unsubscribe,
     Export,
     Import,
@@ -107,6 +122,11 @@ pub enum Action {
         sender_ids: Vec<i64>,
     },
     OverviewLoaded(Overview),
+    /// The manual records, and the lines' names (id, name).
+    ManualLoaded {
+        records: Vec<ManualOptOut>,
+        lines: Vec<(i64, String)>,
+    },
     /// Tab in a path: the paths that start with `path`.
     Completed {
         path: String,
@@ -165,6 +185,15 @@ pub enum Effect {
         name: String,
         id: i64,
     },
+    /// Every manual opt-out record, for the `M` list.
+    LoadManual,
+    DeleteManualOptOut {
+        record: ManualOptOut,
+    },
+    /// Records a removed record again (undo).
+    RestoreManualOptOut {
+        record: ManualOptOut,
+    },
     /// The paths that start with `path` (Tab in the import prompt).
     CompletePath {
         path: String,
@@ -182,6 +211,8 @@ impl Effect {
             Effect::SetIgnored { .. }
                 | Effect::RecordManualOptOut { .. }
                 | Effect::RemoveManualOptOut { .. }
+                | Effect::DeleteManualOptOut { .. }
+                | Effect::RestoreManualOptOut { .. }
                 | Effect::Import { .. }
         )
     }
@@ -194,9 +225,15 @@ impl Effect {
             Effect::Search { .. } => Slow::Search,
             Effect::LoadOverview => Slow::Overview,
             Effect::SetIgnored { .. } => Slow::Ignore,
-            Effect::RecordManualOptOut { .. } | Effect::RemoveManualOptOut { .. } => Slow::Manual,
+            Effect::RecordManualOptOut { .. }
+            | Effect::RemoveManualOptOut { .. }
+            | Effect::DeleteManualOptOut { .. }
+            | Effect::RestoreManualOptOut { .. } => Slow::Manual,
             Effect::WriteExport { .. } => Slow::Export,
-            Effect::LoadTimeline { .. } | Effect::CompletePath { .. } | Effect::Import { .. } => {
+            Effect::LoadTimeline { .. }
+            | Effect::LoadManual
+            | Effect::CompletePath { .. }
+            | Effect::Import { .. } => {
                 return None;
             }
         })

@@ -94,6 +94,7 @@ impl App {
             }
             Action::ToggleIgnore => self.toggle_ignore(),
             Action::Undo => self.undo_last(),
+            Action::ManualList => self.open_manual_list(),
             Action::ManualOptOut => {
                 if let Some(target) = self.acting_target() {
                     self.overlay = Overlay::Prompt(Prompt::Manual {

@@ -375,6 +375,8 @@ pub enum Change {
         name: String,
         id: i64,
     },
+    /// A manual record removed from the `M` list: `U` records it again.
+    ManualDeleted(crate::model::ManualOptOut),
 }
 
 /// One line of the message log (`L`): a status line in full.
@@ -395,6 +397,8 @@ pub enum Overlay {
     Confirm(Confirm),
     /// The message log.
     Log,
+    /// `M`: the manual opt-out records.
+    Manual(super::ManualList),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -54,6 +54,10 @@ impl App {
                 self.overview = Some(o);
                 Vec::new()
             }
+            Action::ManualLoaded { records, lines } => {
+                self.manual_loaded(records, lines);
+                Vec::new()
+            }
             Action::Completed { path, candidates } => {
                 if let Overlay::Prompt(Prompt::Import {
                     path: typed,
@@ -93,6 +97,7 @@ impl App {
                 match self.overlay.clone() {
                     Overlay::Prompt(p) => self.prompt(p, &other),
                     Overlay::Confirm(c) => self.confirm(c, &other),
+                    Overlay::Manual(list) => self.manual_list_key(list, &other),
                     Overlay::Help | Overlay::Log => {
                         match other {
                             Action::Up | Action::ScrollUp => {
@@ -270,6 +275,7 @@ impl App {
             Change::Manual { brand, name, id } => {
                 vec![Effect::RemoveManualOptOut { brand, name, id }]
             }
+            Change::ManualDeleted(record) => vec![Effect::RestoreManualOptOut { record }],
         }
     }
 
@@ -322,6 +328,9 @@ impl App {
                 self.undo = None;
                 let line = (s.manual_removed)(brand, &text::sanitize(&name), removed);
                 self.say((s.undone)(&line));
+            }
+            o @ (Outcome::ManualDeleted { .. } | Outcome::ManualRestored { .. }) => {
+                return self.manual_list_outcome(o, undone);
             }
             Outcome::Exported(path) => self.say((s.export_wrote)(&text::sanitize(&path))),
             Outcome::ExportExists { path, retry } => {

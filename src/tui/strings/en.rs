@@ -85,8 +85,12 @@ pub static EN: Strings = Strings {
             "m",
             "record an opt-out made elsewhere (call, app, other phone)",
         ),
+        ("M", "the manual opt-out records: d removes one (after y/n)"),
         ("i", "ignore / unignore, after y/n (the brand when grouped)"),
-        ("U", "undo the last ignore, unignore or manual opt-out"),
+        (
+            "U",
+            "undo the last ignore, unignore, manual opt-out or removal",
+        ),
         ("L", "message log: every message of this session in full"),
         ("e", "write the evidence export"),
         ("I", "import an export file"),
@@ -285,6 +289,32 @@ pub static EN: Strings = Strings {
     manual_date: "when",
     manual_channel: "how",
     manual_help: "Tab: next field · how: phone-call, app, website, other-phone, other",
+    manual_list_title: "Manual opt-outs",
+    manual_list_cols: ["#", "", "SENDER/BRAND", "LINE", "WHEN", "HOW", "NOTE"],
+    manual_list_empty: "No manual opt-outs recorded. Press m on a sender to record one.",
+    manual_list_help: "↑↓ pick · d or Delete removes (asks y/n) · U undoes · Esc closes",
+    hints_manual_list: &[
+        ("↑↓", "move"),
+        ("d", "remove"),
+        ("U", "undo"),
+        ("Esc", "close"),
+    ],
+    manual_list_confirm: |id, brand, name, at| {
+        let what = if brand { "brand" } else { "sender" };
+        format!("Remove manual opt-out #{id} of {what} {name} ({at})? y: yes · n: no")
+    },
+    manual_deleted: |brand, name, at, ch, removed| {
+        let what = if brand { "brand" } else { "sender" };
+        if removed {
+            format!("Removed the manual opt-out of {what} {name} ({at}, {ch}).")
+        } else {
+            format!("The manual opt-out of {what} {name} ({at}) was already gone.")
+        }
+    },
+    manual_restored: |brand, name, at, id| {
+        let what = if brand { "brand" } else { "sender" };
+        format!("recorded the manual opt-out of {what} {name} ({at}) again, as #{id}.")
+    },
     export_title: "Write the evidence export",
     export_file: "file",
     export_selected: "this sender and its brand:",

@@ -77,8 +77,9 @@ pub static ZH: Strings = Strings {
         ("b", "按品牌分组"),
         ("u", "退订该发什么"),
         ("m", "记录在别处完成的退订（电话、App、另一部手机）"),
+        ("M", "手动退订记录列表：按 d 删除一条（需按 y 确认）"),
         ("i", "忽略 / 取消忽略，需按 y 确认（分组时作用于品牌）"),
-        ("U", "撤销上一次忽略、取消忽略或手动退订"),
+        ("U", "撤销上一次忽略、取消忽略、手动退订或删除"),
         ("L", "消息日志：本次的全部消息全文"),
         ("e", "导出证据"),
         ("I", "导入短信备份文件"),
@@ -244,6 +245,32 @@ pub static ZH: Strings = Strings {
     manual_date: "时间",
     manual_channel: "方式",
     manual_help: "Tab：下一项 · 方式：phone-call、app、website、other-phone、other",
+    manual_list_title: "手动退订记录",
+    manual_list_cols: ["#", "", "号码/品牌", "线路", "时间", "方式", "备注"],
+    manual_list_empty: "还没有手动退订记录。在发送方上按 m 记录一条。",
+    manual_list_help: "↑↓ 选择 · d 或 Delete 删除（需确认）· U 撤销 · Esc 关闭",
+    hints_manual_list: &[
+        ("↑↓", "移动"),
+        ("d", "删除"),
+        ("U", "撤销"),
+        ("Esc", "关闭"),
+    ],
+    manual_list_confirm: |id, brand, name, at| {
+        let what = if brand { "品牌" } else { "号码" };
+        format!("删除{what} {name} 的手动退订记录 #{id}（{at}）？y：是 · n：否")
+    },
+    manual_deleted: |brand, name, at, ch, removed| {
+        let what = if brand { "品牌" } else { "号码" };
+        if removed {
+            format!("已删除{what} {name} 的手动退订记录（{at}，{ch}）。")
+        } else {
+            format!("{what} {name} 的手动退订记录（{at}）已不存在。")
+        }
+    },
+    manual_restored: |brand, name, at, id| {
+        let what = if brand { "品牌" } else { "号码" };
+        format!("已重新记录{what} {name} 的手动退订（{at}），编号 #{id}。")
+    },
     export_title: "导出证据",
     export_file: "文件",
     export_selected: "此发送方及同品牌：",
