@@ -43,7 +43,7 @@ use crate::store::Store;
 use crate::text;
 use crate::track::Policy;
 use app::{Action, App, Effect, Outcome, Overview};
-use files::{ExportChoice, complete_path, expand_home, perform_export};
+use files::{ExportChoice, complete_path, csv_columns, expand_home, perform_export};
 use strings::Lang;
 use theme::Theme;
 use views::Ui;
@@ -248,8 +248,8 @@ impl Session {
     ) -> Result<Vec<Action>, TuiError> {
         let failed =
             |e: &dyn std::fmt::Display| vec![Action::Outcome(Outcome::Failed(e.to_string()))];
-        if let Effect::Import { path } = effect {
-            return self.import(&path, terminal);
+        if let Effect::Import { path, csv_map } = effect {
+            return self.import(&path, csv_map, terminal);
         }
         if let Effect::CompletePath { path } = effect {
             let candidates = complete_path(&path);
@@ -433,13 +433,31 @@ impl Session {
     fn import<B: Backend>(
         &mut self,
         path: &str,
+        csv_map: Option<String>,
         terminal: &mut Terminal<B>,
     ) -> Result<Vec<Action>, TuiError> {
         let file = expand_home(path);
         let fail = |e: String| Ok(vec![Action::Outcome(Outcome::ImportFailed(e))]);
-        let format = match import::detect(&file) {
+        let options = ImportOptions {
+            format: None,
+            csv_map,
+            zone: self.options.zone.clone(),
+        };
+        let format = match import::detect_with(&file, &options) {
             Ok(f) => f,
-            Err(e) => return fail(e.to_string()),
+            Err(e) => {
+                // A CSV with names optout does not know: ask which is which.
+                if options.csv_map.is_none()
+                    && let Some((header, sample)) = csv_columns(&file)
+                {
+                    return Ok(vec![Action::ColumnsNeeded {
+                        path: path.to_string(),
+                        header,
+                        sample,
+                    }]);
+                }
+                return fail(e.to_string());
+            }
         };
         if self.store.is_none() {
             let opened = match &self.options.db_path {
@@ -459,8 +477,7 @@ impl Session {
         self.draw(terminal)?;
         let options = ImportOptions {
             format: Some(format),
-            csv_map: None,
-            zone: self.options.zone.clone(),
+            ..options
         };
         let Some(store) = self.store.as_mut() else {
             return Ok(Vec::new());

@@ -15,7 +15,7 @@ use optout::classify::{Classifier, Region};
 use optout::import::{Format, ImportOptions};
 use optout::store::Store;
 use optout::track::{Policy, Status};
-use optout::tui::app::Overlay;
+use optout::tui::app::{MapField, Overlay, Prompt};
 use optout::tui::strings::Lang;
 use optout::tui::{Options, Session};
 use ratatui::Terminal;
@@ -276,4 +276,179 @@ fn delete_removes_the_selected_record_not_another() {
         .map(|m| m.name)
         .collect();
     assert_eq!(left, ["1069123000", "95588"]);
+}
+
+// --- I: a CSV whose columns are not recognised ---
+
+/// A CSV with German column names, a note column longer than the text, and
+/// the direction as in/out.
+fn unknown_csv(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("export aus dem Handy.csv");
+    std::fs::write(
+        &path,
+        "Zeitpunkt;Absender;Notiz;Inhalt;Art\n\
+         2026-03-01 10:00;1069123000;aus dem alten Telefon übernommen, bitte prüfen;【美团】周末特惠，回T退订;in\n\
+         2026-03-02 11:00;1069123000;;T;out\n\
+         2026-03-03 12:00;95588;;【工商银行】您的账户消费100元;in\n",
+    )
+    .unwrap();
+    path
+}
+
+fn open_import(path: &Path) -> Vec<Event> {
+    let mut events = keys("I");
+    events.extend(keys(&format!("'{}'", path.display())));
+    events.push(key(KeyCode::Enter));
+    events
+}
+
+fn stored(session: &Session) -> Vec<(String, String, String)> {
+    let store = session.store().unwrap();
+    let mut stmt = store
+        .conn()
+        .prepare(
+            "SELECT s.key, m.direction, m.body FROM messages m JOIN senders s ON s.id = m.sender_id
+             ORDER BY m.ts_ms",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn an_unrecognised_csv_asks_for_the_columns_then_imports_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = unknown_csv(dir.path());
+    // The prompt opens with guesses from the first row; nothing is imported yet.
+    let (session, t) = run_with(None, options(Lang::En), (100, 30), open_import(&path));
+    let Overlay::Prompt(Prompt::Columns(p)) = &session.app.overlay else {
+        panic!("{:?}\n{}", session.app.overlay, lines(&t).join("\n"));
+    };
+    assert_eq!(
+        p.header,
+        ["Zeitpunkt", "Absender", "Notiz", "Inhalt", "Art"]
+    );
+    assert_eq!(p.column(MapField::Address), Some(1));
+    assert_eq!(p.column(MapField::Date), Some(0));
+    assert_eq!(p.column(MapField::Direction), Some(4));
+    // The long note looks like the text: the user corrects it.
+    assert_eq!(p.column(MapField::Body), Some(2));
+    assert!(session.store().is_none_or(|s| stored_count(s) == 0));
+    assert_snapshot!("columns_prompt_100x30_en", t.backend());
+
+    // Down to the text, → to the next column (Inhalt), Enter imports.
+    let mut events = open_import(&path);
+    events.push(key(KeyCode::Down));
+    events.push(key(KeyCode::Right));
+    events.push(key(KeyCode::Enter));
+    let (session, t) = run_with(None, options(Lang::En), (100, 30), events);
+    assert_eq!(session.app.overlay, Overlay::None, "{:?}", session.app.log);
+    assert_eq!(
+        stored(&session),
+        vec![
+            (
+                "1069123000".into(),
+                "in".into(),
+                "【美团】周末特惠，回T退订".into()
+            ),
+            ("1069123000".into(), "out".into(), "T".into()),
+            (
+                "95588".into(),
+                "in".into(),
+                "【工商银行】您的账户消费100元".into()
+            ),
+        ],
+        "{:?}",
+        session.app.log
+    );
+    assert!(
+        contains(&t, "Imported 3 new messages"),
+        "{}",
+        lines(&t).join("\n")
+    );
+}
+
+fn stored_count(store: &Store) -> i64 {
+    store
+        .conn()
+        .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn the_columns_are_chosen_by_number_and_two_fields_cannot_share_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = unknown_csv(dir.path());
+    // Number and text both on column 2: refused, nothing imported.
+    let mut events = open_import(&path);
+    events.extend(keys("2"));
+    events.push(key(KeyCode::Tab));
+    events.extend(keys("2"));
+    events.push(key(KeyCode::Enter));
+    let (session, t) = run_with(None, options(Lang::En), (100, 30), events.clone());
+    assert!(matches!(
+        session.app.overlay,
+        Overlay::Prompt(Prompt::Columns(_))
+    ));
+    assert!(
+        contains(&t, "Each field needs a column of its own"),
+        "{}",
+        lines(&t).join("\n")
+    );
+    assert!(session.store().is_none_or(|s| stored_count(s) == 0));
+    // 4 for the text, no direction (0): every row is received.
+    events.extend(keys("4"));
+    events.push(key(KeyCode::Tab));
+    events.push(key(KeyCode::Tab));
+    events.extend(keys("0"));
+    events.push(key(KeyCode::Enter));
+    let (session, _) = run_with(None, options(Lang::En), (100, 30), events);
+    let rows = stored(&session);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows.iter().all(|(_, d, _)| d == "in"), "{rows:?}");
+    assert_eq!(rows[1].2, "T");
+}
+
+#[test]
+fn the_columns_prompt_in_chinese_at_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = unknown_csv(dir.path());
+    let (_, t) = run_with(None, options(Lang::Zh), (80, 24), open_import(&path));
+    // The path is the temporary folder's: keep it out of the snapshot.
+    let shown = lines(&t).join("\n");
+    assert!(shown.contains("哪一列是什么"), "{shown}");
+    assert!(shown.contains("‹ 2 Absender ›"), "{shown}");
+    assert!(shown.contains("例： 1069123000"), "{shown}");
+}
+
+#[test]
+fn a_semicolon_csv_is_split_on_its_semicolons() {
+    // The header line is read from the file, not from the decoder's first
+    // few bytes: a `;` file was read as one column, with or without --map.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let csv = dir.path().join("semi.csv");
+    std::fs::write(
+        &csv,
+        "date;address;body\n2026-03-01 10:00;1069123000;【美团】会员日，回T退订\n",
+    )
+    .unwrap();
+    common::optout(&db)
+        .args(["import", csv.to_str().unwrap()])
+        .assert()
+        .success();
+    let mapped = unknown_csv(dir.path());
+    common::optout(&db)
+        .args([
+            "import",
+            "--map",
+            "address=Absender,date=Zeitpunkt,body=Inhalt,direction=Art",
+            mapped.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let store = Store::open(&db).unwrap();
+    assert_eq!(stored_count(&store), 4);
 }

@@ -9,7 +9,7 @@
 //! which no row can be read is an error.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
@@ -183,10 +183,18 @@ pub fn read(
         .encoding(Some(encoding))
         .bom_override(true)
         .build(counting);
-    let mut reader = BufReader::with_capacity(64 * 1024, decoded);
+    let reader = BufReader::with_capacity(64 * 1024, decoded);
+    // From the file's head, not the decoder's first read: that can be only
+    // the few bytes it looks for a BOM in (and a `;` file read as `,`).
     let first_line = {
-        let head = reader.fill_buf().map_err(|e| ImportError::io(path, &e))?;
-        let text = String::from_utf8_lossy(head);
+        let mut head = Vec::with_capacity(8192);
+        File::open(path)
+            .and_then(|f| f.take(8192).read_to_end(&mut head))
+            .map_err(|e| ImportError::io(path, &e))?;
+        let (enc, skip) = bom(&head).unwrap_or((encoding, 0));
+        let text = enc
+            .decode_without_bom_handling(head.get(skip..).unwrap_or_default())
+            .0;
         text.split(['\r', '\n']).next().unwrap_or("").to_string()
     };
     let delimiter = delimiter_of(&first_line);

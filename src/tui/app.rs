@@ -20,6 +20,7 @@ use crate::track::Report;
 mod actions;
 mod advice;
 mod manual;
+mod mapping;
 mod navigation;
 mod prompts;
 mod senders;
@@ -30,6 +31,7 @@ mod update;
 pub use actions::{Action, Effect, Outcome, Slow};
 pub use advice::{Advice, advice};
 pub use manual::ManualList;
+pub use mapping::{ColumnsPrompt, MapField};
 pub use senders::Offender;
 pub use state::{
     Change, Confirm, Counts, ExportField, ExportScope, Filter, Group, ImportProgress, LogEntry,

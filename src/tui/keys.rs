@@ -6,7 +6,7 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-use super::app::{Action, App, Overlay, Screen};
+use super::app::{Action, App, Overlay, Prompt, Screen};
 use super::views::Ui;
 
 /// The action for an event, if any.
@@ -29,6 +29,13 @@ fn key_action(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
         return Some(Action::Quit);
     }
     match &app.overlay {
+        Overlay::Prompt(Prompt::Columns(_)) => match key.code {
+            KeyCode::Up => Some(Action::Up),
+            KeyCode::Down => Some(Action::Down),
+            KeyCode::Left => Some(Action::PrevChoice),
+            KeyCode::Right => Some(Action::NextChoice),
+            _ => prompt_key(key, ctrl),
+        },
         Overlay::Prompt(_) => prompt_key(key, ctrl),
         Overlay::Confirm(_) => match key.code {
             KeyCode::Char('y' | 'Y') => Some(Action::Yes),

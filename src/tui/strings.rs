@@ -210,6 +210,16 @@ pub struct Strings {
     pub import_help: &'static str,
     pub import_need_path: &'static str,
     pub import_no_match: &'static str,
+    /// The column mapping of a CSV whose header is not recognised.
+    pub columns_title: &'static str,
+    pub columns_intro: fn(&str) -> String,
+    /// number, text, date, direction.
+    pub columns_fields: [&'static str; 4],
+    pub columns_none: &'static str,
+    pub columns_example: &'static str,
+    pub columns_help: &'static str,
+    pub columns_same: &'static str,
+    pub columns_unreadable: &'static str,
     pub importing: &'static str,
 
     pub welcome_title: &'static str,

@@ -4,6 +4,7 @@
 
 mod columns;
 mod manual;
+mod mapping;
 mod overview;
 mod popups;
 mod senders;

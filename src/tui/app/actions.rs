@@ -107,6 +107,9 @@ pub enum Action {
     Backspace,
     ClearInput,
     NextField,
+    /// ←→ in a choice (the mapping prompt's column).
+    PrevChoice,
+    NextChoice,
     Submit,
     Cancel,
     // Results of effects.
@@ -134,6 +137,13 @@ pub enum Action {
     },
     /// The loop is about to perform a slow effect (`None`: done).
     Working(Option<Slow>),
+    /// The file is a CSV whose header is not recognised: its column names
+    /// and first row, to ask which column is which.
+    ColumnsNeeded {
+        path: String,
+        header: Vec<String>,
+        sample: Vec<String>,
+    },
     ImportStarted {
         file: String,
         total: u64,
@@ -200,6 +210,8 @@ pub enum Effect {
     },
     Import {
         path: String,
+        /// The CSV column mapping, as `--map` takes it.
+        csv_map: Option<String>,
     },
 }
 

@@ -20,6 +20,7 @@ impl App {
             return Vec::new();
         }
         match prompt {
+            Prompt::Columns(p) => self.columns_prompt(p, action),
             Prompt::Search { mut text } => {
                 let submit = edit(&mut text, action);
                 // Sender, brand and contact names filter as you type; message
@@ -223,7 +224,10 @@ impl App {
                         return Vec::new();
                     }
                     self.overlay = Overlay::None;
-                    return vec![Effect::Import { path: file }];
+                    return vec![Effect::Import {
+                        path: file,
+                        csv_map: None,
+                    }];
                 }
                 let (choices, error) = if matches!(action, Action::Input(_) | Action::Backspace) {
                     (Vec::new(), None)

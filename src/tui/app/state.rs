@@ -348,6 +348,8 @@ pub enum Prompt {
         choices: Vec<String>,
         error: Option<String>,
     },
+    /// A CSV's header was not recognised: which column is which?
+    Columns(super::ColumnsPrompt),
 }
 
 /// A question answered with `y` or `n`.

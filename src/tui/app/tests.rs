@@ -284,7 +284,8 @@ fn without_a_database_the_welcome_screen_offers_import() {
     assert_eq!(
         press(&mut a, &events),
         vec![Effect::Import {
-            path: "~/sms.xml".into()
+            path: "~/sms.xml".into(),
+            csv_map: None,
         }]
     );
     a.update(Action::Loaded(Box::new(report())));

@@ -75,6 +75,14 @@ impl App {
                 }
                 Vec::new()
             }
+            Action::ColumnsNeeded {
+                path,
+                header,
+                sample,
+            } => {
+                self.ask_columns(path, header, sample);
+                Vec::new()
+            }
             Action::ImportStarted { file, total } => {
                 self.import = Some(ImportProgress {
                     file,

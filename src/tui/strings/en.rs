@@ -333,6 +333,18 @@ pub static EN: Strings = Strings {
     import_help: "Tab completes · quotes and \\ escapes are fine (drag a file in) · ~ is your home",
     import_need_path: "Type the path of the file to import.",
     import_no_match: "No file starts with that.",
+    columns_title: "Which column is which?",
+    columns_intro: |f| {
+        format!(
+            "optout does not know the column names of {f}. Pick the column that holds each field:"
+        )
+    },
+    columns_fields: ["number (sender)", "message text", "date", "direction"],
+    columns_none: "none: every row is received",
+    columns_example: "e.g.",
+    columns_help: "↑↓ Tab: field · ←→ Space: column · 1–9: column by number · Enter: import · Esc: cancel",
+    columns_same: "Each field needs a column of its own: two use the same one.",
+    columns_unreadable: "optout cannot tell these column names apart: give the columns distinct names in the file's first line.",
     importing: "Importing…",
 
     welcome_title: "Welcome to optout",

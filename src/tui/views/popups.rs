@@ -332,6 +332,7 @@ fn cursor_after(app: &App, r: Rect, row: u16, label: &str, value: &str) -> Posit
 pub fn render_prompt(app: &App, prompt: &Prompt, area: Rect, buf: &mut Buffer) -> Position {
     let s = app.strings;
     match prompt {
+        Prompt::Columns(p) => super::mapping::render(app, p, area, buf),
         Prompt::Search { text: q } => {
             // The search line replaces the status line.
             let [_, line, _] = Layout::vertical([
