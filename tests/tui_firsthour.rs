@@ -6,6 +6,7 @@
 mod common;
 
 use std::collections::VecDeque;
+use std::fmt::Write;
 use std::path::Path;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -451,4 +452,83 @@ fn a_semicolon_csv_is_split_on_its_semicolons() {
         .success();
     let store = Store::open(&db).unwrap();
     assert_eq!(stored_count(&store), 4);
+}
+
+// --- the timeline marks every opt-out reply ---
+
+/// A Chinese port the user told T three times (T, t, full-width Ｔ) and
+/// once "好的"; a US number told STOP twice and once T (not an opt-out
+/// there).
+fn replies_store() -> Store {
+    const DAY: i64 = 86_400_000;
+    let base = 1_772_323_200_000_i64; // 2026-03-01 00:00 UTC
+    let rows: [(&str, i64, u8, &str); 10] = [
+        ("1069123000", 0, 1, "【携程】特价机票，回T退订"),
+        ("1069123000", 1, 2, "T"),
+        ("1069123000", 4, 2, "t"),
+        ("1069123000", 7, 2, "Ｔ"),
+        ("1069123000", 8, 2, "好的，谢谢"),
+        ("1069123000", 9, 1, "【携程】周末特惠，回T退订"),
+        ("+15555550123", 0, 1, "Shop: Sale! Reply STOP"),
+        ("+15555550123", 1, 2, "T"),
+        ("+15555550123", 2, 2, "STOP"),
+        ("+15555550123", 3, 2, "stop"),
+    ];
+    let mut xml = String::from("<?xml version='1.0' encoding='UTF-8'?>\n<smses>\n");
+    for (address, day, kind, body) in rows {
+        writeln!(
+            xml,
+            "<sms address=\"{address}\" date=\"{}\" type=\"{kind}\" body=\"{body}\" />",
+            base + day * DAY + 3_600_000
+        )
+        .unwrap();
+    }
+    xml.push_str("</smses>\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("replies.xml");
+    std::fs::write(&path, xml).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    import(&mut store, &path);
+    let labels = std::fs::read_to_string(common::fixture("android/tui-labels.sql")).unwrap();
+    store.conn().execute_batch(&labels).unwrap();
+    store
+}
+
+fn timeline_of(store: Store, search: &str) -> (Session, Vec<String>) {
+    let mut events = keys("a/");
+    events.extend(keys(search));
+    events.push(key(KeyCode::Enter));
+    events.push(key(KeyCode::Enter));
+    let (session, t) = run(store, Lang::En, (120, 70), events);
+    (session, lines(&t))
+}
+
+/// The message heading above each "opt-out sent" mark.
+fn marked(screen: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, l) in screen.iter().enumerate() {
+        if l.contains("opt-out sent") {
+            // The body is the line after the mark.
+            out.push(
+                screen
+                    .get(i + 1)
+                    .map_or(String::new(), |b| b.trim_matches(['│', ' ']).to_string()),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn every_opt_out_reply_is_marked_repeats_too_and_only_those() {
+    let (session, screen) = timeline_of(replies_store(), "1069123000");
+    assert_eq!(
+        session.app.timeline.as_ref().map(|t| t.title.clone()),
+        Some("1069123000".into())
+    );
+    assert_eq!(marked(&screen), ["T", "t", "Ｔ"], "{}", screen.join("\n"));
+    // The user's other reply is not an opt-out.
+    assert!(screen.iter().any(|l| l.contains("好的，谢谢")));
+    let (_, screen) = timeline_of(replies_store(), "+15555550123");
+    assert_eq!(marked(&screen), ["STOP", "stop"], "{}", screen.join("\n"));
 }

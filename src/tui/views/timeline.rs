@@ -10,9 +10,11 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, List, ListItem, Paragraph, StatefulWidget, Widget};
 
 use super::{Ui, wrap};
+use crate::classify::SenderClass;
 use crate::import::Direction;
 use crate::store::StoredMessage;
 use crate::text;
+use crate::track::{RESUBSCRIBE_KEYWORDS, SenderKind, SenderReport};
 use crate::tui::app::{App, Mark, Target, Timeline};
 use crate::tui::theme::{MarkKind, Theme};
 
@@ -171,6 +173,35 @@ fn mark_span(app: &App, mark: &Mark) -> Span<'static> {
     )
 }
 
+/// The reply's keyword when an outgoing message is an opt-out as the
+/// tracker reads one: sent to a marketer of the timeline (or to the number
+/// it names as its target) in a word its jurisdiction takes as an opt-out
+/// or the keyword it advertises. A "T" to a US number is not one.
+fn optout_reply(app: &App, tl: &Timeline, m: &StoredMessage) -> Option<String> {
+    let folded = crate::classify::fold(&m.body);
+    let reply = folded.trim_matches(|c: char| {
+        matches!(
+            c,
+            '.' | '!' | '。' | '！' | '"' | '\'' | '“' | '”' | ' ' | ',' | '，'
+        )
+    });
+    if reply.is_empty() || RESUBSCRIBE_KEYWORDS.contains(&reply) {
+        return None;
+    }
+    let to = m.sender_key.as_str();
+    let takes_it = |s: &SenderReport| {
+        let marketer = s.marketing > 0 || s.kind == SenderKind::Suspicious || s.keyword.is_some();
+        (s.key == to || s.target.as_deref() == Some(to))
+            && (marketer || s.class != SenderClass::Mobile)
+            && s.jurisdiction.is_optout(reply, s.keyword.as_slice())
+    };
+    tl.sender_keys
+        .iter()
+        .filter_map(|k| app.sender(k))
+        .any(takes_it)
+        .then(|| reply.to_string())
+}
+
 /// The first line of a message: when, which way, what kind, which number;
 /// then its marks, each wrapped on lines of its own so none is cut.
 fn heading(app: &App, tl: &Timeline, m: &StoredMessage, width: usize) -> Vec<Line<'static>> {
@@ -196,10 +227,10 @@ fn heading(app: &App, tl: &Timeline, m: &StoredMessage, width: usize) -> Vec<Lin
     // Every opt-out reply is marked, repeats too, not only the one in force.
     if m.direction == Direction::Outgoing
         && !marks.iter().any(|k| matches!(k, Mark::OptOut { .. }))
-        && crate::classify::is_optout_keyword(&m.body, None)
+        && let Some(keyword) = optout_reply(app, tl, m)
     {
         marks.push(Mark::OptOut {
-            keyword: crate::classify::fold(m.body.trim()),
+            keyword,
             to: m.sender_key.clone(),
         });
     }
