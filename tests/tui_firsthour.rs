@@ -532,3 +532,42 @@ fn every_opt_out_reply_is_marked_repeats_too_and_only_those() {
     let (_, screen) = timeline_of(replies_store(), "+15555550123");
     assert_eq!(marked(&screen), ["STOP", "stop"], "{}", screen.join("\n"));
 }
+
+#[test]
+fn a_mapping_that_reads_nothing_asks_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = unknown_csv(dir.path());
+    // The date on the text's column: no row reads; the question comes back
+    // with the guesses as chosen, and the database holds nothing.
+    let mut events = open_import(&path);
+    events.push(key(KeyCode::Tab));
+    events.push(key(KeyCode::Tab));
+    events.extend(keys("4"));
+    events.push(key(KeyCode::Enter));
+    let (session, t) = run_with(None, options(Lang::En), (100, 30), events.clone());
+    let Overlay::Prompt(Prompt::Columns(p)) = &session.app.overlay else {
+        panic!("{:?}", session.app.overlay);
+    };
+    assert_eq!(p.column(MapField::Date), Some(3));
+    assert!(
+        contains(&t, "Nothing could be read with these columns"),
+        "{}",
+        lines(&t).join("\n")
+    );
+    assert!(session.store().is_none_or(|s| stored_count(s) == 0));
+    assert!(
+        session
+            .app
+            .log
+            .iter()
+            .any(|e| e.error && e.text.contains("bad date"))
+    );
+    // Put the date back (column 1) and the text on 4: it imports.
+    events.extend(keys("1"));
+    events.push(key(KeyCode::Up));
+    events.extend(keys("4"));
+    events.push(key(KeyCode::Enter));
+    let (session, _) = run_with(None, options(Lang::En), (100, 30), events);
+    assert_eq!(session.app.overlay, Overlay::None);
+    assert_eq!(stored(&session).len(), 3);
+}

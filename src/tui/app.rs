@@ -69,6 +69,8 @@ pub struct App {
     pub search: Option<Search>,
     /// The search before the prompt opened, for Esc.
     search_before: Option<Search>,
+    /// The column mapping being imported with, asked again if it fails.
+    columns_retry: Option<ColumnsPrompt>,
     pub timeline: Option<Timeline>,
     pub show_rules: bool,
     pub overview: Option<Overview>,
@@ -127,6 +129,7 @@ impl App {
             grouped: false,
             search: None,
             search_before: None,
+            columns_retry: None,
             timeline: None,
             show_rules: false,
             overview: None,

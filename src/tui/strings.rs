@@ -220,6 +220,7 @@ pub struct Strings {
     pub columns_help: &'static str,
     pub columns_same: &'static str,
     pub columns_unreadable: &'static str,
+    pub columns_failed: &'static str,
     pub importing: &'static str,
 
     pub welcome_title: &'static str,

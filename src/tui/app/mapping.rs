@@ -6,7 +6,7 @@
 
 use jiff::tz::TimeZone;
 
-use super::{Action, App, Effect, Overlay, Prompt};
+use super::{Action, App, Effect, Outcome, Overlay, Prompt};
 use crate::import::csv::map_columns;
 use crate::import::fields::{folder, parse_time};
 
@@ -224,6 +224,8 @@ impl App {
             Action::Submit => match p.map() {
                 Ok(spec) => {
                     self.overlay = Overlay::None;
+                    p.error = None;
+                    self.columns_retry = Some(p.clone());
                     return vec![Effect::Import {
                         path: p.path,
                         csv_map: Some(spec),
@@ -246,6 +248,21 @@ impl App {
         p.error = None;
         self.overlay = Overlay::Prompt(Prompt::Columns(p));
         Vec::new()
+    }
+
+    /// An import with a mapping ended: when nothing could be read, the
+    /// question comes back (the log has the importer's full reason).
+    pub(super) fn columns_outcome(&mut self, o: &Outcome) {
+        match o {
+            Outcome::ImportFailed(_) => {
+                if let Some(mut p) = self.columns_retry.take() {
+                    p.error = Some(self.strings.columns_failed.to_string());
+                    self.overlay = Overlay::Prompt(Prompt::Columns(p));
+                }
+            }
+            Outcome::Imported { .. } => self.columns_retry = None,
+            _ => {}
+        }
     }
 }
 

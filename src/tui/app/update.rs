@@ -290,6 +290,7 @@ impl App {
     fn outcome(&mut self, o: Outcome) -> Vec<Effect> {
         let s = self.strings;
         let undone = std::mem::take(&mut self.undoing);
+        self.columns_outcome(&o);
         match o {
             Outcome::Ignored {
                 brand,

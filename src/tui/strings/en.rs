@@ -344,6 +344,7 @@ pub static EN: Strings = Strings {
     columns_example: "e.g.",
     columns_help: "↑↓ Tab: field · ←→ Space: column · 1–9: column by number · Enter: import · Esc: cancel",
     columns_same: "Each field needs a column of its own: two use the same one.",
+    columns_failed: "Nothing could be read with these columns: check the number and the date, then Enter (Esc, then L, shows why).",
     columns_unreadable: "optout cannot tell these column names apart: give the columns distinct names in the file's first line.",
     importing: "Importing…",
 

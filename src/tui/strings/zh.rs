@@ -295,6 +295,7 @@ pub static ZH: Strings = Strings {
     columns_example: "例：",
     columns_help: "↑↓ Tab：选择项目 · ←→ 空格：换列 · 1–9：按列号选 · Enter：导入 · Esc：取消",
     columns_same: "每一项需要单独的一列：有两项选了同一列。",
+    columns_failed: "按这些列读不出任何短信：请检查号码和时间列，再按 Enter（按 Esc 后按 L 查看原因）。",
     columns_unreadable: "optout 无法区分这些列名：请在文件第一行给各列起不同的名字。",
     import_no_match: "没有以此开头的文件。",
     importing: "正在导入…",
