@@ -571,3 +571,32 @@ fn a_mapping_that_reads_nothing_asks_again() {
     assert_eq!(session.app.overlay, Overlay::None);
     assert_eq!(stored(&session).len(), 3);
 }
+
+#[test]
+fn both_windows_fit_the_smallest_terminal() {
+    // 60×15: the list drops the channel, never a number or a date.
+    let (_, t) = run(records_store(), Lang::Zh, (60, 15), keys("Md"));
+    let shown = lines(&t).join("\n");
+    for whole in [
+        "1069123000",
+        "浦发银行",
+        "95588",
+        "2026-03-10 08:15",
+        "y：是",
+    ] {
+        assert!(shown.contains(whole), "{whole}:\n{shown}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = unknown_csv(dir.path());
+    let (_, t) = run_with(None, options(Lang::Zh), (60, 15), open_import(&path));
+    let shown = lines(&t).join("\n");
+    for field in [
+        "号码（发送方）",
+        "短信内容",
+        "时间",
+        "收发方向",
+        "Enter：导入",
+    ] {
+        assert!(shown.contains(field), "{field}:\n{shown}");
+    }
+}
