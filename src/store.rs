@@ -18,8 +18,12 @@ mod records;
 mod scan;
 mod writer;
 
+use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -62,10 +66,66 @@ impl From<rusqlite::types::FromSqlError> for StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+            return StoreError {
+                message: format!(
+                    "another optout process has kept the database busy for {} minutes; try again when it has finished",
+                    GIVE_UP_AFTER.as_secs() / 60
+                ),
+            };
+        }
         StoreError {
             message: format!("database error: {e}"),
         }
     }
+}
+
+/// How long a writer waits for another optout's write lock (an import
+/// holds it until its file is in) before giving up.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(600);
+/// A wait longer than this is announced, once per process.
+const ANNOUNCE_AFTER: Duration = Duration::from_secs(1);
+
+static WAIT_NOTICE: Mutex<Option<fn()>> = Mutex::new(None);
+static ANNOUNCED: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    static WAIT_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// What to do, once, when this process has to wait more than a second for
+/// another optout process's write lock: the command line prints a line;
+/// the interface (whose screen a line would garble) sets nothing.
+pub fn on_wait(notice: Option<fn()>) {
+    if let Ok(mut slot) = WAIT_NOTICE.lock() {
+        *slot = notice;
+    }
+}
+
+/// `SQLite`'s busy handler: called with how many times it has been called
+/// for this lock; `true` tries again.
+fn wait_for_lock(count: i32) -> bool {
+    let now = Instant::now();
+    let started = WAIT_STARTED.with(|s| {
+        if count == 0 || s.get().is_none() {
+            s.set(Some(now));
+        }
+        s.get().unwrap_or(now)
+    });
+    let waited = now.duration_since(started);
+    if waited >= GIVE_UP_AFTER {
+        return false;
+    }
+    if waited >= ANNOUNCE_AFTER && !ANNOUNCED.swap(true, Ordering::Relaxed) {
+        let notice = WAIT_NOTICE.lock().ok().and_then(|n| *n);
+        if let Some(notice) = notice {
+            notice();
+        }
+    }
+    // Quick retries first (a short commit), then every 20 ms.
+    let step = u64::try_from(count).unwrap_or(0).clamp(1, 20);
+    std::thread::sleep(Duration::from_millis(step));
+    true
 }
 
 pub(crate) fn store_err(message: impl Into<String>) -> StoreError {
@@ -133,19 +193,21 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<(), StoreError> {
-        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Another optout writing (an import holds the lock until its file
+        // is in): wait for it, saying so after a second, rather than fail.
+        self.conn.busy_handler(Some(wait_for_lock))?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         if self.path.is_some() {
             // Switching a new database to WAL needs it to itself for a moment;
             // a second optout starting at the same time waits its turn.
-            let started = std::time::Instant::now();
+            let started = Instant::now();
             loop {
                 match self.conn.pragma_update(None, "journal_mode", "WAL") {
                     Err(rusqlite::Error::SqliteFailure(e, _))
                         if e.code == rusqlite::ErrorCode::DatabaseBusy
-                            && started.elapsed() < std::time::Duration::from_secs(5) =>
+                            && started.elapsed() < GIVE_UP_AFTER =>
                     {
-                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        std::thread::sleep(Duration::from_millis(20));
                     }
                     other => break other?,
                 }

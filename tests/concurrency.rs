@@ -1,13 +1,18 @@
 //! Two optout processes at once on one database: the first use of a new
-//! database, and two imports of different files. Both must succeed, and the
-//! result must be the same as running them one after the other.
+//! database, two imports of different files, and an import while other
+//! commands write. Both must succeed (the later one waits for the write
+//! lock), and the result must be the same as running them one after the
+//! other.
 
 mod common;
 
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
 use common::{fixture, root};
 
-fn optout(db: &std::path::Path) -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_optout"));
+fn optout(db: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_optout"));
     cmd.env("OPTOUT_DB", db)
         .env("OPTOUT_TZ", "Asia/Shanghai")
         .env("OPTOUT_CONFIG", "/dev/null")
@@ -52,4 +57,182 @@ fn two_imports_on_a_new_database_both_succeed() {
         assert_eq!(messages("me"), "292", "round {round}");
         assert_eq!(messages("bo"), "3", "round {round}");
     }
+}
+
+/// An SMS Backup & Restore export of `n` marketing messages from 500
+/// senders, written as a stream: big enough that its import takes a while.
+fn big_export(path: &std::path::Path, n: u32) {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(
+        w,
+        "<?xml version='1.0' encoding='UTF-8'?>\n<smses count=\"{n}\">"
+    )
+    .unwrap();
+    for i in 0..n {
+        writeln!(
+            w,
+            r#"  <sms address="1069{:08}" date="{}" type="1" body="【某店{}】第{i}期优惠，回T退订" />"#,
+            i % 500,
+            1_700_000_000_000_i64 + i64::from(i) * 1000,
+            i % 50
+        )
+        .unwrap();
+    }
+    writeln!(w, "</smses>").unwrap();
+    w.flush().unwrap();
+}
+
+fn ok(out: &Output, what: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{what} failed: {stderr}");
+    stderr
+}
+
+/// What a user sees of the database: every sender's status and the manual
+/// records.
+fn outcome(db: &std::path::Path) -> String {
+    let senders = optout(db)
+        .args(["senders", "--all", "--json"])
+        .output()
+        .unwrap();
+    ok(&senders, "senders");
+    let manual = optout(db).arg("manual").output().unwrap();
+    ok(&manual, "manual");
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&senders.stdout),
+        String::from_utf8_lossy(&manual.stdout)
+    )
+}
+
+const IGNORE: &[&str] = &["ignore", "95528"];
+const RECORD: &[&str] = &[
+    "record-optout",
+    "106903278812",
+    "--at",
+    "2024-01-02 10:00",
+    "--channel",
+    "app",
+];
+
+#[test]
+fn ignore_and_record_optout_wait_for_an_import_and_equal_running_them_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.xml");
+    big_export(&big, 20_000);
+    let seed = |db: &std::path::Path| {
+        let out = optout(db)
+            .arg("import")
+            .arg(root().join("assets/demo-sms.xml"))
+            .output()
+            .unwrap();
+        ok(&out, "seed import");
+    };
+
+    // One after the other.
+    let sequential = dir.path().join("sequential.sqlite3");
+    seed(&sequential);
+    ok(
+        &optout(&sequential)
+            .arg("import")
+            .arg(&big)
+            .output()
+            .unwrap(),
+        "import",
+    );
+    ok(
+        &optout(&sequential).args(IGNORE).output().unwrap(),
+        "ignore",
+    );
+    ok(
+        &optout(&sequential).args(RECORD).output().unwrap(),
+        "record-optout",
+    );
+
+    // At once: both writers start while the import holds the write lock
+    // (most likely; either order must give the same result).
+    let together = dir.path().join("together.sqlite3");
+    seed(&together);
+    let import = optout(&together)
+        .arg("import")
+        .arg(&big)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let ignore = optout(&together)
+        .args(IGNORE)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let record = optout(&together)
+        .args(RECORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let import_err = ok(&import.wait_with_output().unwrap(), "import");
+    assert!(
+        import_err.contains("imported 20,000 new messages"),
+        "{import_err}"
+    );
+    let ignore_err = ok(&ignore.wait_with_output().unwrap(), "ignore");
+    let record_err = ok(&record.wait_with_output().unwrap(), "record-optout");
+    eprintln!("while importing, ignore said: {ignore_err:?}; record-optout: {record_err:?}");
+    for err in [&ignore_err, &record_err] {
+        assert!(!err.contains("locked"), "{err}");
+    }
+    assert_eq!(outcome(&together), outcome(&sequential));
+}
+
+#[test]
+fn a_writer_kept_waiting_says_so_once_and_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let seed = optout(&db)
+        .arg("import")
+        .arg(root().join("assets/demo-sms.xml"))
+        .output()
+        .unwrap();
+    ok(&seed, "seed import");
+    // Another process holds the write lock (as an import does) for 2 s.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let ignore = optout(&db)
+        .args(IGNORE)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // reclassify used to fail at once: its transaction read before writing.
+    let reclassify = optout(&db)
+        .arg("reclassify")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    conn.execute_batch("COMMIT").unwrap();
+    let stderr = ok(&reclassify.wait_with_output().unwrap(), "reclassify");
+    assert!(
+        stderr.contains("waiting for another optout process to finish"),
+        "{stderr}"
+    );
+    let out = ignore.wait_with_output().unwrap();
+    let stderr = ok(&out, "ignore");
+    assert_eq!(
+        stderr
+            .matches("waiting for another optout process to finish")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("ignoring sender 95528"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
