@@ -259,6 +259,15 @@ impl Store {
         self.migrate_to(MIGRATIONS.len())
     }
 
+    /// `PRAGMA data_version`: changes when another connection (another
+    /// optout process) commits to the database, never for this one's own
+    /// writes. Cheap enough to read every second.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn

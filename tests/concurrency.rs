@@ -236,3 +236,121 @@ fn a_writer_kept_waiting_says_so_once_and_completes() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// The interface on `db`, its report loaded, drawn to a test terminal.
+fn interface(
+    db: &std::path::Path,
+) -> (
+    optout::tui::Session,
+    ratatui::Terminal<ratatui::backend::TestBackend>,
+) {
+    use optout::classify::Region;
+    use optout::track::Policy;
+    let zone = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    let options = optout::tui::Options {
+        lang: optout::tui::strings::Lang::En,
+        zone: zone.clone(),
+        policy: Policy {
+            zone,
+            ..Policy::default()
+        },
+        region: Region::default(),
+        db_path: Some(db.to_path_buf()),
+        colour: false,
+        now_ms: Some(1_774_238_400_000),
+        demo: false,
+        export_dir: None,
+        line: None,
+    };
+    let store = optout::store::Store::open(db).unwrap();
+    let mut session = optout::tui::Session::new(Some(store), options);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    session
+        .perform_all(vec![optout::tui::app::Effect::Reload], &mut terminal)
+        .unwrap();
+    (session, terminal)
+}
+
+/// Another optout (here: a second connection, as another process has)
+/// imports one new marketing sender, newer than every other message, so
+/// it sorts first and moves every row down.
+fn import_elsewhere(db: &std::path::Path, dir: &std::path::Path, sender: &str) {
+    let file = dir.join(format!("{sender}.xml"));
+    std::fs::write(
+        &file,
+        format!(
+            r#"<?xml version='1.0' encoding='UTF-8'?><smses count="1"><sms address="{sender}" date="1777200000000" type="1" body="【新店】春季大促，全场五折，回T退订" /></smses>"#
+        ),
+    )
+    .unwrap();
+    let mut other = optout::store::Store::open(db).unwrap();
+    optout::ingest::import_file(
+        &mut other,
+        &file,
+        optout::import::Format::AndroidXml,
+        &optout::import::ImportOptions::default(),
+        &optout::classify::Classifier::builtin(),
+        &optout::classify::Region::default(),
+        &(),
+    )
+    .unwrap();
+}
+
+fn shows(session: &optout::tui::Session, sender: &str) -> bool {
+    session.app.report.senders.iter().any(|s| s.key == sender)
+}
+
+fn press(
+    session: &mut optout::tui::Session,
+    terminal: &mut ratatui::Terminal<ratatui::backend::TestBackend>,
+    c: char,
+) {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let key = Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    session.handle(&key, terminal).unwrap();
+}
+
+#[test]
+fn the_interface_notices_another_process_import_and_keeps_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let seed = optout(&db)
+        .arg("import")
+        .arg(root().join("assets/demo-sms.xml"))
+        .output()
+        .unwrap();
+    ok(&seed, "seed import");
+    let (mut session, mut terminal) = interface(&db);
+    // All senders, newest first.
+    press(&mut session, &mut terminal, 'a');
+    for _ in 0..3 {
+        press(&mut session, &mut terminal, 'j');
+    }
+    let selected = session.app.selected_target();
+    let row = session.app.selected;
+    assert!(selected.is_some());
+    // Nothing changed: an idle tick does nothing.
+    session.tick(&mut terminal).unwrap();
+    assert_eq!(session.app.selected, row);
+
+    import_elsewhere(&db, dir.path(), "10690000777");
+    assert!(!shows(&session, "10690000777"));
+    session.tick(&mut terminal).unwrap();
+    assert!(shows(&session, "10690000777"), "not reloaded");
+    assert_eq!(session.app.selected_target(), selected, "selection moved");
+    assert_eq!(session.app.selected, row + 1, "the new sender sorts first");
+    let status = session.app.status.as_ref().map(|s| s.text.clone());
+    assert!(
+        status
+            .as_deref()
+            .unwrap_or("")
+            .contains("Another optout process changed the database"),
+        "{status:?}"
+    );
+
+    // `R` reloads by hand, the selection kept too.
+    import_elsewhere(&db, dir.path(), "10690000888");
+    press(&mut session, &mut terminal, 'R');
+    assert!(shows(&session, "10690000888"), "R did not reload");
+    assert_eq!(session.app.selected_target(), selected);
+}
