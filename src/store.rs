@@ -56,8 +56,47 @@ impl std::fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+impl StoreError {
+    /// The optout database is damaged: says so, names it, and says how to
+    /// check and recover, with the cause `SQLite` gave in brackets.
+    pub fn damaged(path: Option<&Path>, cause: &str) -> StoreError {
+        let message = match path {
+            Some(path) => format!(
+                "the optout database {} is damaged ({cause}): check it with sqlite3 '{}' 'PRAGMA integrity_check', then restore a backup copy of it, or move it aside and import your exports again",
+                path.display(),
+                path.display()
+            ),
+            None => format!(
+                "the optout database is damaged ({cause}): check it with 'PRAGMA integrity_check', then restore a backup copy of it, or move it aside and import your exports again"
+            ),
+        };
+        StoreError { message }
+    }
+
+    /// Whether this says the database is damaged.
+    pub fn is_damaged(&self) -> bool {
+        self.message.starts_with("the optout database ") && self.message.contains(" is damaged (")
+    }
+}
+
+/// The optout database this process opened last: named in a "damaged"
+/// error raised far from [`Store::open`] (a `?` deep in a query knows no
+/// path). One process works on one database; in tests a wrong name here
+/// would only be a wrong name in a message.
+static OPENED: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+fn damaged_here(cause: &str) -> StoreError {
+    let path = OPENED.lock().ok().and_then(|p| p.clone());
+    StoreError::damaged(path.as_deref(), cause)
+}
+
 impl From<rusqlite::types::FromSqlError> for StoreError {
     fn from(e: rusqlite::types::FromSqlError) -> Self {
+        // Our own tables hold what our migrations made: a value of the
+        // wrong type there means the file was damaged or edited.
+        if let rusqlite::types::FromSqlError::InvalidType = e {
+            return damaged_here(&format!("a value of the wrong type: {e}"));
+        }
         StoreError {
             message: format!("database error: {e}"),
         }
@@ -66,6 +105,15 @@ impl From<rusqlite::types::FromSqlError> for StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        if matches!(e.sqlite_error_code(), Some(DatabaseCorrupt | NotADatabase)) {
+            return damaged_here(&e.to_string());
+        }
+        if let rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::FromSqlConversionFailure(..) = e
+        {
+            return damaged_here(&format!("a value of the wrong type: {e}"));
+        }
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
             return StoreError {
                 message: format!(
@@ -157,12 +205,15 @@ impl Store {
         }
         let conn = Connection::open(path)
             .map_err(|e| store_err(format!("cannot open database {}: {e}", path.display())))?;
+        if let Ok(mut opened) = OPENED.lock() {
+            *opened = Some(path.to_path_buf());
+        }
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
         };
-        store.configure().map_err(|e| damaged(path, e))?;
-        store.migrate().map_err(|e| damaged(path, e))?;
+        store.configure()?;
+        store.migrate()?;
         Ok(store)
     }
 
@@ -247,8 +298,15 @@ impl Store {
             if now > i as i64 {
                 continue;
             }
-            tx.execute_batch(sql)
-                .map_err(|e| store_err(format!("migration {} failed: {e}", i + 1)))?;
+            tx.execute_batch(sql).map_err(|e| {
+                let text = e.to_string();
+                let err = StoreError::from(e);
+                if err.is_damaged() {
+                    err
+                } else {
+                    store_err(format!("migration {} failed: {text}", i + 1))
+                }
+            })?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
@@ -278,21 +336,6 @@ impl Store {
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
         write_meta(&self.conn, key, value)
     }
-}
-
-/// Turns "file is not a database" or "malformed" from opening the store into
-/// a message that says it is damaged and how to recover; other errors pass.
-fn damaged(path: &Path, err: StoreError) -> StoreError {
-    let m = err.message.to_ascii_lowercase();
-    if m.contains("not a database") || m.contains("malformed") || m.contains("corrupt") {
-        return store_err(format!(
-            "the optout database {} is damaged ({}): check it with sqlite3 '{}' 'PRAGMA integrity_check', then restore a backup copy of it, or move it aside and import your exports again",
-            path.display(),
-            err.message,
-            path.display()
-        ));
-    }
-    err
 }
 
 /// Sets one `meta` value on `conn` (a transaction derefs to one).

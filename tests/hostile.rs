@@ -542,6 +542,73 @@ fn a_damaged_optout_database_says_so_and_how_to_recover() {
     );
 }
 
+/// The page number and size of `table`'s root in `db`, after moving the
+/// write-ahead log into the file.
+fn root_page(db: &Path, table: &str) -> (u64, u64) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    let page: u64 = conn
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let size: u64 = conn
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .unwrap();
+    (page, size)
+}
+
+/// A damaged page or a wrong value found by a query (not at open): the
+/// same one line, naming the database and how to recover.
+#[test]
+fn damage_found_mid_query_says_so_and_how_to_recover() {
+    let assert_damaged = |s: &Scene, args: &[&str]| {
+        let run = s.run(args);
+        assert!(!run.status.success(), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        let db = s.db.display().to_string();
+        for want in [
+            "optout: error: the optout database",
+            &db,
+            "is damaged",
+            "PRAGMA integrity_check",
+            "backup copy",
+        ] {
+            assert!(run.stderr.contains(want), "no '{want}' in {}", run.stderr);
+        }
+        eprintln!("{args:?}: {}", run.stderr.trim());
+    };
+
+    // The messages table's root page overwritten: the header and schema
+    // are intact, so the file opens; the first query over messages fails.
+    let s = Scene::new();
+    let (page, size) = root_page(&s.db, "messages");
+    let mut bytes = fs::read(&s.db).unwrap();
+    let start = usize::try_from((page - 1) * size).unwrap();
+    for b in bytes
+        .iter_mut()
+        .skip(start)
+        .take(usize::try_from(size).unwrap())
+    {
+        *b = 0xA5;
+    }
+    fs::write(&s.db, &bytes).unwrap();
+    assert_damaged(&s, &["senders"]);
+    assert_damaged(&s, &["lines"]);
+
+    // A value of the wrong type in our own table (a blob where the kind
+    // is text), as a damaged or hand-edited file may hold.
+    let s = Scene::new();
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    conn.execute("UPDATE messages SET kind = x'00ff'", [])
+        .unwrap();
+    drop(conn);
+    assert_damaged(&s, &["senders"]);
+}
+
 #[test]
 fn a_table_without_rowid_never_prints_sql() {
     let s = Scene::new();
