@@ -432,6 +432,12 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         crate::tui::open_database(&settings)?;
         return Ok(ExitCode::SUCCESS);
     };
+    crate::store::on_wait(Some(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "optout: warning: waiting for another optout process to finish…"
+        );
+    }));
     match command {
         Command::Import {
             files,

@@ -18,8 +18,12 @@ mod records;
 mod scan;
 mod writer;
 
+use std::cell::Cell;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -52,8 +56,47 @@ impl std::fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
+impl StoreError {
+    /// The optout database is damaged: says so, names it, and says how to
+    /// check and recover, with the cause `SQLite` gave in brackets.
+    pub fn damaged(path: Option<&Path>, cause: &str) -> StoreError {
+        let message = match path {
+            Some(path) => format!(
+                "the optout database {} is damaged ({cause}): check it with sqlite3 '{}' 'PRAGMA integrity_check', then restore a backup copy of it, or move it aside and import your exports again",
+                path.display(),
+                path.display()
+            ),
+            None => format!(
+                "the optout database is damaged ({cause}): check it with 'PRAGMA integrity_check', then restore a backup copy of it, or move it aside and import your exports again"
+            ),
+        };
+        StoreError { message }
+    }
+
+    /// Whether this says the database is damaged.
+    pub fn is_damaged(&self) -> bool {
+        self.message.starts_with("the optout database ") && self.message.contains(" is damaged (")
+    }
+}
+
+/// The optout database this process opened last: named in a "damaged"
+/// error raised far from [`Store::open`] (a `?` deep in a query knows no
+/// path). One process works on one database; in tests a wrong name here
+/// would only be a wrong name in a message.
+static OPENED: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+fn damaged_here(cause: &str) -> StoreError {
+    let path = OPENED.lock().ok().and_then(|p| p.clone());
+    StoreError::damaged(path.as_deref(), cause)
+}
+
 impl From<rusqlite::types::FromSqlError> for StoreError {
     fn from(e: rusqlite::types::FromSqlError) -> Self {
+        // Our own tables hold what our migrations made: a value of the
+        // wrong type there means the file was damaged or edited.
+        if let rusqlite::types::FromSqlError::InvalidType = e {
+            return damaged_here(&format!("a value of the wrong type: {e}"));
+        }
         StoreError {
             message: format!("database error: {e}"),
         }
@@ -62,10 +105,75 @@ impl From<rusqlite::types::FromSqlError> for StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+        if matches!(e.sqlite_error_code(), Some(DatabaseCorrupt | NotADatabase)) {
+            return damaged_here(&e.to_string());
+        }
+        if let rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::FromSqlConversionFailure(..) = e
+        {
+            return damaged_here(&format!("a value of the wrong type: {e}"));
+        }
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+            return StoreError {
+                message: format!(
+                    "another optout process has kept the database busy for {} minutes; try again when it has finished",
+                    GIVE_UP_AFTER.as_secs() / 60
+                ),
+            };
+        }
         StoreError {
             message: format!("database error: {e}"),
         }
     }
+}
+
+/// How long a writer waits for another optout's write lock (an import
+/// holds it until its file is in) before giving up.
+const GIVE_UP_AFTER: Duration = Duration::from_secs(600);
+/// A wait longer than this is announced, once per process.
+const ANNOUNCE_AFTER: Duration = Duration::from_secs(1);
+
+static WAIT_NOTICE: Mutex<Option<fn()>> = Mutex::new(None);
+static ANNOUNCED: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    static WAIT_STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// What to do, once, when this process has to wait more than a second for
+/// another optout process's write lock: the command line prints a line;
+/// the interface (whose screen a line would garble) sets nothing.
+pub fn on_wait(notice: Option<fn()>) {
+    if let Ok(mut slot) = WAIT_NOTICE.lock() {
+        *slot = notice;
+    }
+}
+
+/// `SQLite`'s busy handler: called with how many times it has been called
+/// for this lock; `true` tries again.
+fn wait_for_lock(count: i32) -> bool {
+    let now = Instant::now();
+    let started = WAIT_STARTED.with(|s| {
+        if count == 0 || s.get().is_none() {
+            s.set(Some(now));
+        }
+        s.get().unwrap_or(now)
+    });
+    let waited = now.duration_since(started);
+    if waited >= GIVE_UP_AFTER {
+        return false;
+    }
+    if waited >= ANNOUNCE_AFTER && !ANNOUNCED.swap(true, Ordering::Relaxed) {
+        let notice = WAIT_NOTICE.lock().ok().and_then(|n| *n);
+        if let Some(notice) = notice {
+            notice();
+        }
+    }
+    // Quick retries first (a short commit), then every 20 ms.
+    let step = u64::try_from(count).unwrap_or(0).clamp(1, 20);
+    std::thread::sleep(Duration::from_millis(step));
+    true
 }
 
 pub(crate) fn store_err(message: impl Into<String>) -> StoreError {
@@ -97,12 +205,15 @@ impl Store {
         }
         let conn = Connection::open(path)
             .map_err(|e| store_err(format!("cannot open database {}: {e}", path.display())))?;
+        if let Ok(mut opened) = OPENED.lock() {
+            *opened = Some(path.to_path_buf());
+        }
         let mut store = Store {
             conn,
             path: Some(path.to_path_buf()),
         };
-        store.configure().map_err(|e| damaged(path, e))?;
-        store.migrate().map_err(|e| damaged(path, e))?;
+        store.configure()?;
+        store.migrate()?;
         Ok(store)
     }
 
@@ -133,19 +244,21 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<(), StoreError> {
-        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Another optout writing (an import holds the lock until its file
+        // is in): wait for it, saying so after a second, rather than fail.
+        self.conn.busy_handler(Some(wait_for_lock))?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         if self.path.is_some() {
             // Switching a new database to WAL needs it to itself for a moment;
             // a second optout starting at the same time waits its turn.
-            let started = std::time::Instant::now();
+            let started = Instant::now();
             loop {
                 match self.conn.pragma_update(None, "journal_mode", "WAL") {
                     Err(rusqlite::Error::SqliteFailure(e, _))
                         if e.code == rusqlite::ErrorCode::DatabaseBusy
-                            && started.elapsed() < std::time::Duration::from_secs(5) =>
+                            && started.elapsed() < GIVE_UP_AFTER =>
                     {
-                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        std::thread::sleep(Duration::from_millis(20));
                     }
                     other => break other?,
                 }
@@ -185,8 +298,15 @@ impl Store {
             if now > i as i64 {
                 continue;
             }
-            tx.execute_batch(sql)
-                .map_err(|e| store_err(format!("migration {} failed: {e}", i + 1)))?;
+            tx.execute_batch(sql).map_err(|e| {
+                let text = e.to_string();
+                let err = StoreError::from(e);
+                if err.is_damaged() {
+                    err
+                } else {
+                    store_err(format!("migration {} failed: {text}", i + 1))
+                }
+            })?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
@@ -195,6 +315,15 @@ impl Store {
 
     fn migrate(&mut self) -> Result<(), StoreError> {
         self.migrate_to(MIGRATIONS.len())
+    }
+
+    /// `PRAGMA data_version`: changes when another connection (another
+    /// optout process) commits to the database, never for this one's own
+    /// writes. Cheap enough to read every second.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
@@ -207,21 +336,6 @@ impl Store {
     pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
         write_meta(&self.conn, key, value)
     }
-}
-
-/// Turns "file is not a database" or "malformed" from opening the store into
-/// a message that says it is damaged and how to recover; other errors pass.
-fn damaged(path: &Path, err: StoreError) -> StoreError {
-    let m = err.message.to_ascii_lowercase();
-    if m.contains("not a database") || m.contains("malformed") || m.contains("corrupt") {
-        return store_err(format!(
-            "the optout database {} is damaged ({}): check it with sqlite3 '{}' 'PRAGMA integrity_check', then restore a backup copy of it, or move it aside and import your exports again",
-            path.display(),
-            err.message,
-            path.display()
-        ));
-    }
-    err
 }
 
 /// Sets one `meta` value on `conn` (a transaction derefs to one).

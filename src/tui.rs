@@ -48,7 +48,7 @@ use strings::Lang;
 use theme::Theme;
 use views::Ui;
 
-pub use terminal::{EventSource, TerminalEvents, restore_terminal, run_in_terminal};
+pub use terminal::{EventSource, Next, TerminalEvents, restore_terminal, run_in_terminal};
 
 /// An error that ends the interface (the terminal, not the data: database
 /// errors are shown in the status line).
@@ -185,13 +185,24 @@ impl Session {
             self.draw(terminal)?;
         }
         while !self.app.quit {
-            let Some(event) = events.next_event()? else {
-                break;
-            };
-            self.handle(&event, terminal)?;
+            match events.next_or_idle()? {
+                terminal::Next::Event(event) => self.handle(&event, terminal)?,
+                terminal::Next::Idle => self.tick(terminal)?,
+                terminal::Next::End => break,
+            }
             self.draw(terminal)?;
         }
         Ok(())
+    }
+
+    /// The idle tick: reloads when another optout process has written to
+    /// the database since the report was read (`PRAGMA data_version`).
+    pub fn tick<B: Backend>(&mut self, terminal: &mut Terminal<B>) -> Result<(), TuiError> {
+        let Some(version) = self.store.as_ref().and_then(|s| s.data_version().ok()) else {
+            return Ok(());
+        };
+        let effects = self.app.update(Action::DataVersion(version));
+        self.perform_all(effects, terminal)
     }
 
     /// One terminal event through the key map, the app and the effects.
@@ -263,6 +274,8 @@ impl Session {
                 if let Err(e) = ingest::ensure_classified(store, &self.classifier) {
                     return Ok(failed(&e));
                 }
+                // Read before the report, so a commit during it is noticed.
+                let synced = store.data_version().ok().map(Action::Synced);
                 let lines = match store.lines() {
                     Ok(l) => l,
                     Err(e) => return Ok(failed(&e)),
@@ -297,7 +310,10 @@ impl Session {
                         if let Some((_, name)) = &self.line {
                             report.retain_line(name);
                         }
-                        vec![Action::Loaded(Box::new(report))]
+                        synced
+                            .into_iter()
+                            .chain([Action::Loaded(Box::new(report))])
+                            .collect()
                     }
                     Err(e) => failed(&e),
                 }

@@ -1,13 +1,18 @@
 //! Two optout processes at once on one database: the first use of a new
-//! database, and two imports of different files. Both must succeed, and the
-//! result must be the same as running them one after the other.
+//! database, two imports of different files, and an import while other
+//! commands write. Both must succeed (the later one waits for the write
+//! lock), and the result must be the same as running them one after the
+//! other.
 
 mod common;
 
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
 use common::{fixture, root};
 
-fn optout(db: &std::path::Path) -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_optout"));
+fn optout(db: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_optout"));
     cmd.env("OPTOUT_DB", db)
         .env("OPTOUT_TZ", "Asia/Shanghai")
         .env("OPTOUT_CONFIG", "/dev/null")
@@ -52,4 +57,307 @@ fn two_imports_on_a_new_database_both_succeed() {
         assert_eq!(messages("me"), "292", "round {round}");
         assert_eq!(messages("bo"), "3", "round {round}");
     }
+}
+
+/// An SMS Backup & Restore export of `n` marketing messages from 500
+/// senders, written as a stream: big enough that its import takes a while.
+fn big_export(path: &std::path::Path, n: u32) {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(
+        w,
+        "<?xml version='1.0' encoding='UTF-8'?>\n<smses count=\"{n}\">"
+    )
+    .unwrap();
+    for i in 0..n {
+        writeln!(
+            w,
+            r#"  <sms address="1069{:08}" date="{}" type="1" body="【某店{}】第{i}期优惠，回T退订" />"#,
+            i % 500,
+            1_700_000_000_000_i64 + i64::from(i) * 1000,
+            i % 50
+        )
+        .unwrap();
+    }
+    writeln!(w, "</smses>").unwrap();
+    w.flush().unwrap();
+}
+
+fn ok(out: &Output, what: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{what} failed: {stderr}");
+    stderr
+}
+
+/// What a user sees of the database: every sender's status and the manual
+/// records.
+fn outcome(db: &std::path::Path) -> String {
+    let senders = optout(db)
+        .args(["senders", "--all", "--json"])
+        .output()
+        .unwrap();
+    ok(&senders, "senders");
+    let manual = optout(db).arg("manual").output().unwrap();
+    ok(&manual, "manual");
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&senders.stdout),
+        String::from_utf8_lossy(&manual.stdout)
+    )
+}
+
+const IGNORE: &[&str] = &["ignore", "95528"];
+const RECORD: &[&str] = &[
+    "record-optout",
+    "106903278812",
+    "--at",
+    "2024-01-02 10:00",
+    "--channel",
+    "app",
+];
+
+#[test]
+fn ignore_and_record_optout_wait_for_an_import_and_equal_running_them_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.xml");
+    big_export(&big, 20_000);
+    let seed = |db: &std::path::Path| {
+        let out = optout(db)
+            .arg("import")
+            .arg(root().join("assets/demo-sms.xml"))
+            .output()
+            .unwrap();
+        ok(&out, "seed import");
+    };
+
+    // One after the other.
+    let sequential = dir.path().join("sequential.sqlite3");
+    seed(&sequential);
+    ok(
+        &optout(&sequential)
+            .arg("import")
+            .arg(&big)
+            .output()
+            .unwrap(),
+        "import",
+    );
+    ok(
+        &optout(&sequential).args(IGNORE).output().unwrap(),
+        "ignore",
+    );
+    ok(
+        &optout(&sequential).args(RECORD).output().unwrap(),
+        "record-optout",
+    );
+
+    // At once: both writers start while the import holds the write lock
+    // (most likely; either order must give the same result).
+    let together = dir.path().join("together.sqlite3");
+    seed(&together);
+    let import = optout(&together)
+        .arg("import")
+        .arg(&big)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let ignore = optout(&together)
+        .args(IGNORE)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let record = optout(&together)
+        .args(RECORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let import_err = ok(&import.wait_with_output().unwrap(), "import");
+    assert!(
+        import_err.contains("imported 20,000 new messages"),
+        "{import_err}"
+    );
+    let ignore_err = ok(&ignore.wait_with_output().unwrap(), "ignore");
+    let record_err = ok(&record.wait_with_output().unwrap(), "record-optout");
+    eprintln!("while importing, ignore said: {ignore_err:?}; record-optout: {record_err:?}");
+    for err in [&ignore_err, &record_err] {
+        assert!(!err.contains("locked"), "{err}");
+    }
+    assert_eq!(outcome(&together), outcome(&sequential));
+}
+
+#[test]
+fn a_writer_kept_waiting_says_so_once_and_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let seed = optout(&db)
+        .arg("import")
+        .arg(root().join("assets/demo-sms.xml"))
+        .output()
+        .unwrap();
+    ok(&seed, "seed import");
+    // Another process holds the write lock (as an import does) until both
+    // writers have said they wait: no timing in the test.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let first_line = |child: &mut std::process::Child| {
+        let mut line = String::new();
+        let stderr = child.stderr.as_mut().unwrap();
+        let mut byte = [0u8; 1];
+        while std::io::Read::read(stderr, &mut byte).unwrap() == 1 && byte[0] != b'\n' {
+            line.push(char::from(byte[0]));
+        }
+        line
+    };
+    let mut ignore = optout(&db)
+        .args(IGNORE)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // reclassify used to fail at once: its transaction read before writing.
+    let mut reclassify = optout(&db)
+        .arg("reclassify")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let said = [first_line(&mut ignore), first_line(&mut reclassify)];
+    conn.execute_batch("COMMIT").unwrap();
+    for line in &said {
+        // Bytes of UTF-8 read one by one: compare the ASCII part.
+        assert!(
+            line.starts_with("optout: warning: waiting for another optout process to finish"),
+            "{line}"
+        );
+    }
+    let rest = ok(&reclassify.wait_with_output().unwrap(), "reclassify");
+    assert!(!rest.contains("waiting"), "said twice: {rest}");
+    let out = ignore.wait_with_output().unwrap();
+    let rest = ok(&out, "ignore");
+    assert!(rest.is_empty(), "more on stderr: {rest}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("ignoring sender 95528"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// The interface on `db`, its report loaded, drawn to a test terminal.
+fn interface(
+    db: &std::path::Path,
+) -> (
+    optout::tui::Session,
+    ratatui::Terminal<ratatui::backend::TestBackend>,
+) {
+    use optout::classify::Region;
+    use optout::track::Policy;
+    let zone = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    let options = optout::tui::Options {
+        lang: optout::tui::strings::Lang::En,
+        zone: zone.clone(),
+        policy: Policy {
+            zone,
+            ..Policy::default()
+        },
+        region: Region::default(),
+        db_path: Some(db.to_path_buf()),
+        colour: false,
+        now_ms: Some(1_774_238_400_000),
+        demo: false,
+        export_dir: None,
+        line: None,
+    };
+    let store = optout::store::Store::open(db).unwrap();
+    let mut session = optout::tui::Session::new(Some(store), options);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    session
+        .perform_all(vec![optout::tui::app::Effect::Reload], &mut terminal)
+        .unwrap();
+    (session, terminal)
+}
+
+/// Another optout (here: a second connection, as another process has)
+/// imports one new marketing sender, newer than every other message, so
+/// it sorts first and moves every row down.
+fn import_elsewhere(db: &std::path::Path, dir: &std::path::Path, sender: &str) {
+    let file = dir.join(format!("{sender}.xml"));
+    std::fs::write(
+        &file,
+        format!(
+            r#"<?xml version='1.0' encoding='UTF-8'?><smses count="1"><sms address="{sender}" date="1777200000000" type="1" body="【新店】春季大促，全场五折，回T退订" /></smses>"#
+        ),
+    )
+    .unwrap();
+    let mut other = optout::store::Store::open(db).unwrap();
+    optout::ingest::import_file(
+        &mut other,
+        &file,
+        optout::import::Format::AndroidXml,
+        &optout::import::ImportOptions::default(),
+        &optout::classify::Classifier::builtin(),
+        &optout::classify::Region::default(),
+        &(),
+    )
+    .unwrap();
+}
+
+fn shows(session: &optout::tui::Session, sender: &str) -> bool {
+    session.app.report.senders.iter().any(|s| s.key == sender)
+}
+
+fn press(
+    session: &mut optout::tui::Session,
+    terminal: &mut ratatui::Terminal<ratatui::backend::TestBackend>,
+    c: char,
+) {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let key = Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    session.handle(&key, terminal).unwrap();
+}
+
+#[test]
+fn the_interface_notices_another_process_import_and_keeps_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let seed = optout(&db)
+        .arg("import")
+        .arg(root().join("assets/demo-sms.xml"))
+        .output()
+        .unwrap();
+    ok(&seed, "seed import");
+    let (mut session, mut terminal) = interface(&db);
+    // All senders, newest first.
+    press(&mut session, &mut terminal, 'a');
+    for _ in 0..3 {
+        press(&mut session, &mut terminal, 'j');
+    }
+    let selected = session.app.selected_target();
+    let row = session.app.selected;
+    assert!(selected.is_some());
+    // Nothing changed: an idle tick does nothing.
+    session.tick(&mut terminal).unwrap();
+    assert_eq!(session.app.selected, row);
+
+    import_elsewhere(&db, dir.path(), "10690000777");
+    assert!(!shows(&session, "10690000777"));
+    session.tick(&mut terminal).unwrap();
+    assert!(shows(&session, "10690000777"), "not reloaded");
+    assert_eq!(session.app.selected_target(), selected, "selection moved");
+    assert_eq!(session.app.selected, row + 1, "the new sender sorts first");
+    let status = session.app.status.as_ref().map(|s| s.text.clone());
+    assert!(
+        status
+            .as_deref()
+            .unwrap_or("")
+            .contains("Another optout process changed the database"),
+        "{status:?}"
+    );
+
+    // `R` reloads by hand, the selection kept too.
+    import_elsewhere(&db, dir.path(), "10690000888");
+    press(&mut session, &mut terminal, 'R');
+    assert!(shows(&session, "10690000888"), "R did not reload");
+    assert_eq!(session.app.selected_target(), selected);
 }

@@ -268,37 +268,110 @@ fn a_huge_record_is_skipped_with_its_position_in_bounded_memory() {
         assert!(kb < 64 * 1024, "peak {kb} kB");
     }
     s.assert_tmp_empty();
+}
 
-    // JSON and CSV: the record is skipped by number or line, not the file.
-    let body = "B".repeat(optout::import::MAX_RECORD_TEXT + 1);
-    let json = s.path("huge.json");
-    fs::write(
-        &json,
-        format!(
-            r#"[{{"address":"10690004","date":"1700000003000","type":"1","body":"ok"}},
-{{"address":"10690005","date":"1700000004000","type":"1","body":"{body}"}}]"#
-        ),
-    )
-    .unwrap();
-    let run = s.run(&["import", json.to_str().unwrap()]);
+/// Writes `head`, then `mb` MiB of `unit` repeated, then `tail`: a huge
+/// field streamed to disk, never built in memory.
+fn write_huge(path: &Path, head: &str, unit: &[u8], mb: usize, tail: &str) {
+    let mut w = std::io::BufWriter::new(fs::File::create(path).unwrap());
+    w.write_all(head.as_bytes()).unwrap();
+    let block = unit.repeat((1 << 20) / unit.len());
+    for _ in 0..mb {
+        w.write_all(&block).unwrap();
+    }
+    w.write_all(tail.as_bytes()).unwrap();
+    w.flush().unwrap();
+}
+
+/// Imports `file` expecting success with `imported` and every one of
+/// `warnings` on stderr, in under 64 MB when GNU time can tell.
+fn imports_bounded(s: &Scene, file: &Path, imported: &str, warnings: &[&str]) {
+    let run = s.run(&["import", file.to_str().unwrap()]);
     assert!(run.status.success(), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("record 2") && run.stderr.contains("over the 1048576"),
-        "{}",
-        run.stderr
+    assert!(run.stderr.contains(imported), "{}", run.stderr);
+    for w in warnings {
+        assert!(run.stderr.contains(w), "no '{w}' in {}", run.stderr);
+    }
+    let size = fs::metadata(file).unwrap().len();
+    eprintln!(
+        "{}: {:.0} MB with one huge field in {:.2} s, peak {:?} kB",
+        file.display(),
+        size as f64 / 1e6,
+        run.elapsed.as_secs_f64(),
+        run.peak_kb
     );
+    if let Some(kb) = run.peak_kb {
+        assert!(kb < 64 * 1024, "peak {kb} kB");
+    }
+    s.assert_tmp_empty();
+}
+
+#[test]
+fn a_huge_json_string_is_skipped_by_record_in_bounded_memory() {
+    let s = Scene::new();
+    let json = s.path("huge.json");
+    write_huge(
+        &json,
+        r#"[{"address":"10690004","date":"1700000003000","type":"1","body":"ok"},
+{"address":"10690005","date":"1700000004000","type":"1","body":""#,
+        &[&[b'B'; 1015][..], br"\n\u00e9"].concat(),
+        128,
+        r#""},
+{"address":"10690006","date":"1700000005000","type":"1","body":"after"}]"#,
+    );
+    imports_bounded(
+        &s,
+        &json,
+        "imported 2 new messages",
+        &[
+            "record 2",
+            "'body' field is longer than the 1048576 bytes a record may hold",
+        ],
+    );
+    // JSON Lines: the line is skipped unread.
+    let lines = s.path("huge.jsonl");
+    write_huge(
+        &lines,
+        "{\"sender\":\"10690007\",\"timestamp\":\"1700000006000\",\"text\":\"ok\"}\n{\"sender\":\"10690008\",\"timestamp\":\"1700000007000\",\"text\":\"",
+        b"C",
+        64,
+        "\"}\n{\"sender\":\"10690009\",\"timestamp\":\"1700000008000\",\"text\":\"after\"}\n",
+    );
+    imports_bounded(
+        &s,
+        &lines,
+        "imported 2 new messages",
+        &["line 2", "longer than 1 MiB"],
+    );
+}
+
+#[test]
+fn a_huge_csv_field_is_skipped_by_line_in_bounded_memory() {
+    let s = Scene::new();
     let csv = s.path("huge.csv");
-    fs::write(
+    // 64 MiB of quoted text, a newline every 1 KiB: the rows after it keep
+    // their line numbers in the file.
+    let mut unit = vec![b'D'; 1023];
+    unit.push(b'\n');
+    let newlines = 64 * 1024;
+    let after = 3 + newlines + 1;
+    write_huge(
         &csv,
-        format!("address,date,type,body\n10690006,1700000005000,1,\"{body}\"\n10690007,1700000006000,1,ok\n"),
-    )
-    .unwrap();
-    let run = s.run(&["import", csv.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("line 2") && run.stderr.contains("over the 1048576"),
-        "{}",
-        run.stderr
+        "address,date,type,body\n10690010,1700000010000,1,ok\n10690011,1700000011000,1,\"",
+        &unit,
+        64,
+        "\"\"quoted\"\"\"\n10690012,not-a-date,1,x\n10690013,1700000013000,1,after\n",
+    );
+    imports_bounded(
+        &s,
+        &csv,
+        "imported 2 new messages",
+        &[
+            "line 3",
+            "row with a field longer than the 1048576 bytes a record may hold",
+            &format!("line {after}"),
+            "bad date 'not-a-date'",
+        ],
     );
 }
 
@@ -467,6 +540,73 @@ fn a_damaged_optout_database_says_so_and_how_to_recover() {
         bytes,
         "the damaged file was changed"
     );
+}
+
+/// The page number and size of `table`'s root in `db`, after moving the
+/// write-ahead log into the file.
+fn root_page(db: &Path, table: &str) -> (u64, u64) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    let page: u64 = conn
+        .query_row(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?1",
+            [table],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let size: u64 = conn
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .unwrap();
+    (page, size)
+}
+
+/// A damaged page or a wrong value found by a query (not at open): the
+/// same one line, naming the database and how to recover.
+#[test]
+fn damage_found_mid_query_says_so_and_how_to_recover() {
+    let assert_damaged = |s: &Scene, args: &[&str]| {
+        let run = s.run(args);
+        assert!(!run.status.success(), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        let db = s.db.display().to_string();
+        for want in [
+            "optout: error: the optout database",
+            &db,
+            "is damaged",
+            "PRAGMA integrity_check",
+            "backup copy",
+        ] {
+            assert!(run.stderr.contains(want), "no '{want}' in {}", run.stderr);
+        }
+        eprintln!("{args:?}: {}", run.stderr.trim());
+    };
+
+    // The messages table's root page overwritten: the header and schema
+    // are intact, so the file opens; the first query over messages fails.
+    let s = Scene::new();
+    let (page, size) = root_page(&s.db, "messages");
+    let mut bytes = fs::read(&s.db).unwrap();
+    let start = usize::try_from((page - 1) * size).unwrap();
+    for b in bytes
+        .iter_mut()
+        .skip(start)
+        .take(usize::try_from(size).unwrap())
+    {
+        *b = 0xA5;
+    }
+    fs::write(&s.db, &bytes).unwrap();
+    assert_damaged(&s, &["senders"]);
+    assert_damaged(&s, &["lines"]);
+
+    // A value of the wrong type in our own table (a blob where the kind
+    // is text), as a damaged or hand-edited file may hold.
+    let s = Scene::new();
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    conn.execute("UPDATE messages SET kind = x'00ff'", [])
+        .unwrap();
+    drop(conn);
+    assert_damaged(&s, &["senders"]);
 }
 
 #[test]

@@ -16,6 +16,7 @@ use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
 mod columns;
+mod guard;
 #[cfg(test)]
 mod tests;
 
@@ -202,13 +203,21 @@ pub fn read(
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(reader);
+        .from_reader(guard::Guard::new(reader, delimiter));
     let header: Vec<String> = rows
         .byte_headers()
         .map_err(|e| csv_error(path, &e))?
         .iter()
         .map(|f| String::from_utf8_lossy(f).into_owned())
         .collect();
+    let header_end = rows.position().byte();
+    if let Some(cut) = rows.get_mut().take_cuts_before(header_end).pop() {
+        return Err(
+            ImportError::new(path, format!("the header line has {}", cut.why))
+                .at(Position::Line { line: 1, column: 1 })
+                .hint("this is not a message export optout can read; nothing was imported"),
+        );
+    }
     let columns = map_columns(&header, options.csv_map.as_deref()).map_err(|why| {
         ImportError::new(path, why)
             .at(Position::Line { line: 1, column: 1 })
@@ -224,13 +233,20 @@ pub fn read(
             Ok(false) => break,
             Err(e) => return Err(csv_error(path, &e)),
         }
-        let line = record.position().map_or(0, ::csv::Position::line);
+        let (start, line) = record.position().map_or((0, 0), |p| (p.byte(), p.line()));
+        let line = rows.get_ref().original_line(start, line);
+        let end = rows.position().byte();
+        let cut = rows.get_mut().take_cuts_before(end).pop();
         state.rows += 1;
         if state.rows.is_multiple_of(PROGRESS_EVERY) {
             progress.set_position(bytes.get());
         }
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             state.rows -= 1;
+            continue;
+        }
+        if let Some(cut) = cut {
+            state.reject(sink, line, format!("row with {}", cut.why));
             continue;
         }
         row(&record, line, &columns, options, &mut state, sink)?;

@@ -55,7 +55,7 @@ pub fn read(
             progress.set_position(bytes.get());
         }
         let pos = Some(Position::Record(n));
-        match json_stream::parse_object(raw.get()) {
+        match json_stream::object_of(raw) {
             Ok(map) => record(&map, pos, options, &mut used_zone, sink),
             Err(why) => {
                 sink.rejected(pos, why);

@@ -3,10 +3,13 @@
 //! which the format's importer parses on its own. A broken element (a lone
 //! surrogate, a wrong type) is then that record's problem, not the file's;
 //! a syntax error or a truncated file stops the import with its line and
-//! column.
+//! column. A [`guard::Guard`] in front of serde cuts an element's
+//! oversized strings while they stream, so an element costs at most a few
+//! MiB whatever the file holds; such an element reaches the importer as
+//! `Err(why)`, to be skipped with its number.
 
 use std::fmt;
-use std::io::Read;
+use std::io::BufRead;
 use std::path::Path;
 
 use serde::de::{self, Deserializer as _, MapAccess, SeqAccess, Visitor};
@@ -14,7 +17,13 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::fields::scrub_lone_surrogates;
-use super::{ImportError, Position};
+use super::{ImportError, Position, line_column};
+
+mod guard;
+
+/// One element as the importer receives it: its raw JSON text, or why it
+/// was cut short and must be skipped.
+pub type Element<'a> = Result<&'a RawValue, String>;
 
 /// What the top level of the file turned out to be.
 pub enum TopLevel {
@@ -26,23 +35,41 @@ pub enum TopLevel {
 
 /// Calls `each(record_number, element)` for every element of the top-level
 /// array in `reader`, in order; record numbers start at 1.
-pub fn for_each_element<R: Read>(
+pub fn for_each_element<R: BufRead>(
     path: &Path,
     reader: R,
-    each: &mut dyn FnMut(u64, &RawValue) -> Result<(), ImportError>,
+    each: &mut dyn FnMut(u64, Element<'_>) -> Result<(), ImportError>,
 ) -> Result<TopLevel, ImportError> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let (guarded, findings) = guard::Guard::new(reader);
+    let mut de = serde_json::Deserializer::from_reader(guarded);
     let mut stopped: Option<ImportError> = None;
     let result = (&mut de).deserialize_any(TopVisitor {
         each,
+        findings: &findings,
         stopped: &mut stopped,
     });
     if let Some(err) = stopped {
         return Err(err);
     }
-    let top = result.map_err(|e| json_error(path, &e))?;
-    de.end().map_err(|e| json_error(path, &e))?;
+    let refused = || {
+        let findings = findings.borrow();
+        let (at, why) = findings.refused.as_ref()?;
+        Some(
+            ImportError::new(path, format!("refused: {why}"))
+                .at(line_column(path, *at))
+                .hint("this is not a message export optout can read; nothing was imported"),
+        )
+    };
+    let top = result.map_err(|e| refused().unwrap_or_else(|| json_error(path, &e)))?;
+    de.end()
+        .map_err(|e| refused().unwrap_or_else(|| json_error(path, &e)))?;
     Ok(top)
+}
+
+/// Parses an element as a JSON object (see [`parse_object`]), or passes on
+/// why it was cut short.
+pub fn object_of(element: Element<'_>) -> Result<Map<String, Value>, String> {
+    element.and_then(|raw| parse_object(raw.get()))
 }
 
 /// Steps over a UTF-8 byte-order mark (Windows tools write one before JSON,
@@ -123,7 +150,8 @@ fn kind(v: &Value) -> &'static str {
 }
 
 struct TopVisitor<'a> {
-    each: &'a mut dyn FnMut(u64, &RawValue) -> Result<(), ImportError>,
+    each: &'a mut dyn FnMut(u64, Element<'_>) -> Result<(), ImportError>,
+    findings: &'a std::cell::RefCell<guard::Findings>,
     stopped: &'a mut Option<ImportError>,
 }
 
@@ -138,7 +166,25 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
         let mut n = 0u64;
         while let Some(element) = seq.next_element::<Box<RawValue>>()? {
             n += 1;
-            if let Err(err) = (self.each)(n, &element) {
+            // The guard has read past this element: its cut, if any, is known.
+            let cut = {
+                let mut findings = self.findings.borrow_mut();
+                let before = findings
+                    .oversized
+                    .iter()
+                    .take_while(|(e, _)| *e <= n)
+                    .count();
+                findings
+                    .oversized
+                    .drain(..before)
+                    .find(|(e, _)| *e == n)
+                    .map(|(_, why)| why)
+            };
+            let element = match cut {
+                Some(why) => Err(why),
+                None => Ok(&*element),
+            };
+            if let Err(err) = (self.each)(n, element) {
                 *self.stopped = Some(err);
                 return Err(de::Error::custom("stopped by the importer"));
             }
@@ -162,7 +208,7 @@ mod tests {
     fn collect(json: &str) -> Result<(TopLevel, Vec<String>), ImportError> {
         let mut seen = Vec::new();
         let top = for_each_element(Path::new("x.json"), json.as_bytes(), &mut |_, raw| {
-            seen.push(raw.get().to_string());
+            seen.push(raw.unwrap().get().to_string());
             Ok(())
         })?;
         Ok((top, seen))

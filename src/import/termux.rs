@@ -34,7 +34,7 @@ pub fn read(
             progress.set_position(bytes.get());
         }
         let pos = Some(Position::Record(n));
-        match json_stream::parse_object(raw.get()) {
+        match json_stream::object_of(raw) {
             Ok(map) => record(&map, pos, options, sink),
             Err(why) => {
                 sink.rejected(pos, why);

@@ -180,7 +180,9 @@ impl Store {
                 "no line called '{name}': see `optout lines`"
             )));
         };
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let messages = tx.execute("DELETE FROM messages WHERE line_id = ?1", [id])?;
         tx.execute("DELETE FROM manual_optouts WHERE line_id = ?1", [id])?;
         tx.execute("DELETE FROM imports WHERE line_id = ?1", [id])?;

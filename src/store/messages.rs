@@ -251,7 +251,10 @@ impl Store {
         rules_version: &str,
         mut label: impl FnMut(&RelabelRow<'_>) -> Relabel,
     ) -> Result<u64, StoreError> {
-        let tx = self.conn.transaction()?;
+        // The write lock up front, so another optout's import is waited for.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut changed = 0u64;
         {
             let mut select = tx.prepare(

@@ -23,6 +23,7 @@ mod manual;
 mod mapping;
 mod navigation;
 mod prompts;
+mod refresh;
 mod senders;
 mod state;
 mod timeline;
@@ -94,6 +95,8 @@ pub struct App {
     /// The folder the export prompt starts in (the loop sets it).
     pub export_dir: String,
     pub quit: bool,
+    /// The database's `data_version` when the report was last read.
+    pub data_version: Option<i64>,
 }
 
 impl App {
@@ -145,6 +148,7 @@ impl App {
             offender: 0,
             export_dir: String::new(),
             quit: false,
+            data_version: None,
         }
     }
 

@@ -137,6 +137,7 @@ fn normal_key(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('e') => Action::Export,
         KeyCode::Char('I') => Action::Import,
         KeyCode::Char('r') => Action::ToggleRules,
+        KeyCode::Char('R') => Action::Refresh,
         _ => return None,
     })
 }

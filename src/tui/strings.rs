@@ -242,6 +242,9 @@ pub struct Strings {
     pub confirm_keys: &'static str,
     pub nothing_changed: &'static str,
     pub nothing_to_undo: &'static str,
+    /// `R`, and a reload after another optout process changed the database.
+    pub refreshed: &'static str,
+    pub refreshed_auto: &'static str,
     pub undo_hint: &'static str,
     pub undone: fn(&str) -> String,
     /// (brand?, name, removed?)

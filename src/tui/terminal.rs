@@ -30,7 +30,25 @@ use super::{Session, TuiError};
 pub trait EventSource {
     /// The next event; `None` ends the loop.
     fn next_event(&mut self) -> io::Result<Option<Event>>;
+
+    /// Like [`EventSource::next_event`], but may answer [`Next::Idle`] when
+    /// nothing happened for a while (the loop then looks for other
+    /// processes' changes). By default it never does.
+    fn next_or_idle(&mut self) -> io::Result<Next> {
+        Ok(self.next_event()?.map_or(Next::End, Next::Event))
+    }
 }
+
+/// What [`EventSource::next_or_idle`] found.
+pub enum Next {
+    Event(Event),
+    /// No input for [`IDLE`].
+    Idle,
+    End,
+}
+
+/// How long without input counts as idle.
+pub const IDLE: Duration = Duration::from_secs(1);
 
 /// Reads from the real terminal, ending the loop when the process is asked
 /// to stop (SIGTERM, SIGHUP, SIGINT from outside, SIGQUIT), so the terminal
@@ -52,12 +70,27 @@ impl TerminalEvents {
 impl EventSource for TerminalEvents {
     fn next_event(&mut self) -> io::Result<Option<Event>> {
         loop {
+            if let Next::Event(e) = self.next_or_idle()? {
+                return Ok(Some(e));
+            }
             if self.stop.load(Ordering::Relaxed) {
                 return Ok(None);
             }
+        }
+    }
+
+    fn next_or_idle(&mut self) -> io::Result<Next> {
+        let started = std::time::Instant::now();
+        loop {
+            if self.stop.load(Ordering::Relaxed) {
+                return Ok(Next::End);
+            }
             // Wake up now and then to notice a signal.
             if event::poll(Duration::from_millis(100))? {
-                return event::read().map(Some);
+                return event::read().map(Next::Event);
+            }
+            if started.elapsed() >= IDLE {
+                return Ok(Next::Idle);
             }
         }
     }

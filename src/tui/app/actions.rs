@@ -152,6 +152,12 @@ pub enum Action {
     Outcome(Outcome),
     /// The clock, set by the loop before each event (fixed in tests).
     Now(i64),
+    /// `R`: reload the report from the database.
+    Refresh,
+    /// The database's `data_version`, read by the loop when idle.
+    DataVersion(i64),
+    /// The `data_version` a reload read the report at.
+    Synced(i64),
 }
 
 /// Work for the loop: everything that touches the database or the disk.

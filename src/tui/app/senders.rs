@@ -52,7 +52,12 @@ impl App {
     /// Recomputes the visible rows from the filter, search, sort and
     /// grouping, keeping the selection on the same sender or brand.
     pub fn rebuild_rows(&mut self) {
-        let keep = self.selected_target();
+        self.rebuild_rows_keeping(self.selected_target());
+    }
+
+    /// [`App::rebuild_rows`], selecting `keep` (taken before a new report
+    /// replaced the one the rows pointed into).
+    pub(super) fn rebuild_rows_keeping(&mut self, keep: Option<Target>) {
         let mut idx: Vec<usize> = (0..self.report.senders.len())
             .filter(|&i| {
                 let s = &self.report.senders[i];

@@ -28,6 +28,9 @@ impl App {
                 Vec::new()
             }
             Action::Loaded(report) => self.loaded(*report),
+            Action::Refresh => self.refresh(),
+            Action::DataVersion(v) => self.data_version_seen(v),
+            Action::Synced(v) => self.synced(v),
             Action::TimelineLoaded {
                 sender_ids,
                 total,
@@ -198,6 +201,8 @@ impl App {
         if self.screen == Screen::Welcome {
             self.screen = Screen::Senders;
         }
+        // The rows point into the old report: the selection by key, first.
+        let keep = self.selected_target();
         self.report = report;
         self.counts = Counts::of(&self.report);
         self.brand_index = self
@@ -207,7 +212,7 @@ impl App {
             .enumerate()
             .map(|(i, b)| (b.brand.clone(), i))
             .collect();
-        self.rebuild_rows();
+        self.rebuild_rows_keeping(keep);
         if first && self.status.is_none() {
             self.say(self.strings.first_run.to_string());
         }

@@ -95,6 +95,10 @@ pub static EN: Strings = Strings {
         ("e", "write the evidence export"),
         ("I", "import an export file"),
         ("r", "show the rule that classified each message"),
+        (
+            "R",
+            "reload from the database (also by itself when another optout writes)",
+        ),
         ("mouse", "wheel scrolls; click selects; click again opens"),
         ("?", "this help"),
         ("q Ctrl-C", "quit"),
@@ -376,6 +380,8 @@ pub static EN: Strings = Strings {
     confirm_keys: "y: yes · n or Esc: no",
     nothing_changed: "Nothing changed.",
     nothing_to_undo: "Nothing to undo.",
+    refreshed: "Reloaded from the database.",
+    refreshed_auto: "Another optout process changed the database: reloaded.",
     undo_hint: "(U undoes)",
     undone: |l| format!("Undone: {l}"),
     manual_removed: |brand, name, removed| {

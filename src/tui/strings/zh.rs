@@ -84,6 +84,7 @@ pub static ZH: Strings = Strings {
         ("e", "导出证据"),
         ("I", "导入短信备份文件"),
         ("r", "显示每条短信的分类规则"),
+        ("R", "从数据库重新载入（其他 optout 写入后也会自动载入）"),
         ("鼠标", "滚轮滚动；单击选中；再次单击打开"),
         ("?", "本帮助"),
         ("q Ctrl-C", "退出"),
@@ -328,6 +329,8 @@ pub static ZH: Strings = Strings {
     confirm_keys: "y：是 · n 或 Esc：否",
     nothing_changed: "未做更改。",
     nothing_to_undo: "没有可撤销的操作。",
+    refreshed: "已从数据库重新载入。",
+    refreshed_auto: "另一个 optout 进程修改了数据库：已重新载入。",
     undo_hint: "（按 U 撤销）",
     undone: |l| format!("已撤销：{l}"),
     manual_removed: |brand, name, removed| {
