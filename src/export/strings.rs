@@ -229,6 +229,14 @@ impl Strings {
             ("other-phone", false) => "from another phone",
             ("other-phone", true) => "用另一部手机",
             ("other", true) => "其他方式",
+            ("kdeconnect", false) => "text sent from this phone via KDE Connect (optout send)",
+            ("kdeconnect", true) => "经 KDE Connect 从本机发送的短信（optout send）",
+            ("termux", false) => "text sent on this phone via Termux (optout send)",
+            ("termux", true) => "经 Termux 在本机发送的短信（optout send）",
+            ("messages", false) => "text sent from this iPhone via macOS Messages (optout send)",
+            ("messages", true) => "经 macOS 信息从本机发送的短信（optout send）",
+            ("adb", false) => "text sent from this phone's composer, opened over adb (optout send)",
+            ("adb", true) => "经 adb 打开本机短信界面发送（optout send）",
             (c, _) => c,
         }
     }
