@@ -146,13 +146,12 @@ pub fn notes(store: &Store, report: &Report) -> Result<HashMap<(i64, String), St
         else {
             continue;
         };
-        let last = match latest.get(&s.line_id) {
-            Some(l) => *l,
-            None => {
-                let l = store.latest_message_ms(s.line_id)?;
-                latest.insert(s.line_id, l);
-                l
-            }
+        let last = if let Some(l) = latest.get(&s.line_id) {
+            *l
+        } else {
+            let l = store.latest_message_ms(s.line_id)?;
+            latest.insert(s.line_id, l);
+            l
         };
         let note = if last.is_some_and(|l| l > o.ts_ms + SEND_SEEN_BEFORE_MS) {
             format!("sent via {driver}; send not seen in your export")

@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use common::{dump, fixture, optout};
@@ -138,7 +139,11 @@ impl Phone {
     }
 
     fn senders(&self) -> Vec<Value> {
-        let out = self.cmd().args(["senders", "--all", "--json"]).output().unwrap();
+        let out = self
+            .cmd()
+            .args(["senders", "--all", "--json"])
+            .output()
+            .unwrap();
         assert!(out.status.success());
         serde_json::from_slice::<Value>(&out.stdout)
             .unwrap()
@@ -156,7 +161,7 @@ impl Phone {
 }
 
 fn strs(v: &[&str]) -> Vec<String> {
-    v.iter().map(|s| s.to_string()).collect()
+    v.iter().map(ToString::to_string).collect()
 }
 
 /// The plan of `send/phone.xml`, in the order of the findings (last seen first).
@@ -182,7 +187,11 @@ fn the_dry_run_plans_one_send_per_brand_and_lists_every_refusal() {
         .args(["--sender", "106900004001", "--sender", "106900008001"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(plan["driver"], "kdeconnect");
     assert_eq!(plan["dry_run"], true);
@@ -211,7 +220,10 @@ fn the_dry_run_plans_one_send_per_brand_and_lists_every_refusal() {
         .iter()
         .find(|s| s["brand"] == "晨曦优选")
         .unwrap();
-    assert_eq!(brand["covers"], serde_json::json!(["10659000100188", "106900001001"]));
+    assert_eq!(
+        brand["covers"],
+        serde_json::json!(["10659000100188", "106900001001"])
+    );
     let refused: Vec<(String, String)> = plan["refused"]
         .as_array()
         .unwrap()
@@ -246,9 +258,15 @@ fn the_default_plan_refuses_transactional_and_suggested_only_senders() {
     let out = phone.cmd().args(["send", "--dry-run"]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("from line 'me' via print (the first available)\nplan: 4 opt-out(s)\n"), "{text}");
+    assert!(
+        text.starts_with("from line 'me' via print (the first available)\nplan: 4 opt-out(s)\n"),
+        "{text}"
+    );
     for (k, t) in PLANNED {
-        assert!(text.contains(&format!("{k} → {t}")), "{k} → {t} missing: {text}");
+        assert!(
+            text.contains(&format!("{k} → {t}")),
+            "{k} → {t} missing: {text}"
+        );
     }
     for line in [
         "95588 (工商银行)   transactional (alerts, codes): name it with --sender to send its instruction",
@@ -271,8 +289,15 @@ fn kdeconnect_sends_the_exact_command_lines_records_them_and_never_twice() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("via kdeconnect (the first available)"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("via kdeconnect (the first available)"),
+        "{stdout}"
+    );
     let expected: Vec<Vec<String>> = PLANNED
         .iter()
         .map(|(k, t)| {
@@ -321,15 +346,25 @@ fn kdeconnect_sends_the_exact_command_lines_records_them_and_never_twice() {
     for key in ["38294", "106900001001", "10659000100188"] {
         let s = phone.sender(key);
         assert_eq!(s["status"], "opted_out", "{s}");
-        assert_eq!(s["send"], "sent via kdeconnect, awaiting confirmation", "{s}");
+        assert_eq!(
+            s["send"], "sent via kdeconnect, awaiting confirmation",
+            "{s}"
+        );
     }
     let table = phone.cmd().arg("senders").output().unwrap();
     let table = String::from_utf8(table.stdout).unwrap();
     assert!(table.contains("(sent via kdeconnect)"), "{table}");
-    assert!(table.contains("38294: sent via kdeconnect, awaiting confirmation"), "{table}");
+    assert!(
+        table.contains("38294: sent via kdeconnect, awaiting confirmation"),
+        "{table}"
+    );
 
     // A rerun sends nothing: every one is opted out now.
-    let again = phone.cmd().args(["send", "--yes", "--pause", "0"]).output().unwrap();
+    let again = phone
+        .cmd()
+        .args(["send", "--yes", "--pause", "0"])
+        .output()
+        .unwrap();
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to send"));
     assert_eq!(phone.sends().len(), 4);
@@ -358,7 +393,15 @@ fn several_devices_need_device_and_none_is_not_available() {
         .success();
     assert_eq!(
         phone.sends(),
-        vec![strs(&["kdeconnect-cli", "--device", "tabletB", "--destination", "38294", "--send-sms", "STOP"])]
+        vec![strs(&[
+            "kdeconnect-cli",
+            "--device",
+            "tabletB",
+            "--destination",
+            "38294",
+            "--send-sms",
+            "STOP"
+        ])]
     );
     phone.set("devices", "");
     phone
@@ -366,7 +409,9 @@ fn several_devices_need_device_and_none_is_not_available() {
         .args(["send", "--yes", "--via", "kdeconnect"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("kdeconnect: no device is available"));
+        .stderr(predicate::str::contains(
+            "kdeconnect: no device is available",
+        ));
 }
 
 #[test]
@@ -381,10 +426,19 @@ fn the_first_failure_stops_the_run_and_leaves_an_exact_record() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stdout.contains("via termux (the first available)"), "{stdout}");
-    assert!(stdout.contains("sent       STOP → 38294 (send #1)"), "{stdout}");
+    assert!(
+        stdout.contains("via termux (the first available)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("sent       STOP → 38294 (send #1)"),
+        "{stdout}"
+    );
     assert!(stdout.contains("FAILED     N → 106900003001: termux-sms-send failed (exit status 3): stub: the phone refused"), "{stdout}");
-    assert!(stdout.contains("not sent   退订 → 106900002001"), "{stdout}");
+    assert!(
+        stdout.contains("not sent   退订 → 106900002001"),
+        "{stdout}"
+    );
     assert_eq!(
         stderr.trim_end(),
         "optout: error: sending N to 106900003001 failed: termux-sms-send failed (exit status 3): stub: the phone refused; sent 1, not sent 3 (this one and 2 after it)"
@@ -429,7 +483,16 @@ fn messages_passes_the_number_and_text_as_arguments_and_says_when_there_is_no_sm
     let phone = Phone::new(&["osascript"]);
     phone
         .cmd()
-        .args(["send", "--yes", "--pause", "0", "--via", "messages", "--sender", "106900002001"])
+        .args([
+            "send",
+            "--yes",
+            "--pause",
+            "0",
+            "--via",
+            "messages",
+            "--sender",
+            "106900002001",
+        ])
         .assert()
         .success();
     let calls = phone.sends();
@@ -470,8 +533,32 @@ fn adb_opens_the_composer_quoted_and_records_only_what_the_user_confirms() {
     assert_eq!(
         phone.sends(),
         vec![
-            strs(&["adb", "shell", "am", "start", "-a", "android.intent.action.SENDTO", "-d", "'sms:38294'", "--es", "sms_body", "'STOP'"]),
-            strs(&["adb", "shell", "am", "start", "-a", "android.intent.action.SENDTO", "-d", "'sms:106900002001'", "--es", "sms_body", "'退订'"]),
+            strs(&[
+                "adb",
+                "shell",
+                "am",
+                "start",
+                "-a",
+                "android.intent.action.SENDTO",
+                "-d",
+                "'sms:38294'",
+                "--es",
+                "sms_body",
+                "'STOP'"
+            ]),
+            strs(&[
+                "adb",
+                "shell",
+                "am",
+                "start",
+                "-a",
+                "android.intent.action.SENDTO",
+                "-d",
+                "'sms:106900002001'",
+                "--es",
+                "sms_body",
+                "'退订'"
+            ]),
         ]
     );
     assert_eq!(
@@ -484,10 +571,17 @@ fn adb_opens_the_composer_quoted_and_records_only_what_the_user_confirms() {
 fn print_sends_nothing_and_prints_links() {
     let phone = Phone::new(&[]);
     let before = dump(&phone.db);
-    let out = phone.cmd().args(["send", "--via", "print"]).output().unwrap();
+    let out = phone
+        .cmd()
+        .args(["send", "--via", "print"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("STOP → 38294   sms:38294?body=STOP"), "{text}");
+    assert!(
+        text.contains("STOP → 38294   sms:38294?body=STOP"),
+        "{text}"
+    );
     assert!(
         text.contains("退订 → 106900002001   sms:106900002001?body=%E9%80%80%E8%AE%A2"),
         "{text}"
@@ -497,11 +591,13 @@ fn print_sends_nothing_and_prints_links() {
 
 /// An SMS Backup & Restore file with one outgoing message to `to`.
 fn export_with(dir: &Path, name: &str, rows: &[(&str, i64, u8, &str)]) -> PathBuf {
-    let mut xml = String::from("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n");
+    let mut xml =
+        String::from("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n");
     for (address, ms, kind, body) in rows {
-        xml.push_str(&format!(
-            "<sms protocol=\"0\" address=\"{address}\" date=\"{ms}\" type=\"{kind}\" body=\"{body}\" read=\"1\" status=\"-1\" date_sent=\"0\" contact_name=\"(Unknown)\" />\n"
-        ));
+        let _ = writeln!(
+            xml,
+            "<sms protocol=\"0\" address=\"{address}\" date=\"{ms}\" type=\"{kind}\" body=\"{body}\" read=\"1\" status=\"-1\" date_sent=\"0\" contact_name=\"(Unknown)\" />"
+        );
     }
     xml.push_str("</smses>\n");
     let path = dir.join(name);
@@ -515,10 +611,20 @@ fn the_imported_outgoing_message_and_the_send_are_one_optout() {
     phone.set("devices", "p\n");
     phone
         .cmd()
-        .args(["send", "--yes", "--pause", "0", "--sender", "晨曦优选", "--sender", "38294"])
+        .args([
+            "send",
+            "--yes",
+            "--pause",
+            "0",
+            "--sender",
+            "晨曦优选",
+            "--sender",
+            "38294",
+        ])
         .assert()
         .success();
-    let sent: i64 = phone.query("SELECT finished_at_ms FROM sends WHERE target = '10659000100188'")[0][0]
+    let sent: i64 = phone.query("SELECT finished_at_ms FROM sends WHERE target = '10659000100188'")
+        [0][0]
         .parse()
         .unwrap();
     let before = phone.sender("106900001001");
@@ -530,8 +636,18 @@ fn the_imported_outgoing_message_and_the_send_are_one_optout() {
         "next.xml",
         &[
             ("10659000100188", sent + 4_000, 2, "T"),
-            ("10659000100188", sent + 30_000, 1, "【晨曦优选】您已成功退订营销短信"),
-            ("106900001001", sent + 2 * 3_600_000, 1, "【晨曦优选】您的订单已发货"),
+            (
+                "10659000100188",
+                sent + 30_000,
+                1,
+                "【晨曦优选】您已成功退订营销短信",
+            ),
+            (
+                "106900001001",
+                sent + 2 * 3_600_000,
+                1,
+                "【晨曦优选】您的订单已发货",
+            ),
         ],
     );
     phone.cmd().arg("import").arg(&next).assert().success();
@@ -555,7 +671,10 @@ fn the_imported_outgoing_message_and_the_send_are_one_optout() {
     assert_eq!(b["status"], "confirmed");
     // 38294's send is not in that export, which covers the time after it.
     let s = phone.sender("38294");
-    assert_eq!(s["send"], "sent via kdeconnect; send not seen in your export", "{s}");
+    assert_eq!(
+        s["send"], "sent via kdeconnect; send not seen in your export",
+        "{s}"
+    );
     assert_eq!(s["status"], "opted_out");
 }
 
@@ -567,15 +686,32 @@ fn a_send_counts_from_its_time_and_marketing_after_the_grace_is_a_violation() {
         .args(["send", "--yes", "--pause", "0", "--sender", "106900003001"])
         .assert()
         .success();
-    let sent: i64 = phone.query("SELECT finished_at_ms FROM sends")[0][0].parse().unwrap();
+    let sent: i64 = phone.query("SELECT finished_at_ms FROM sends")[0][0]
+        .parse()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let next = export_with(
         dir.path(),
         "later.xml",
         &[
-            ("106900003001", sent - 60_000, 1, "【山野户外】清仓最后一天，退订回N"),
-            ("106900003001", sent + 3_600_000, 1, "【山野户外】新品到店，退订回N"),
-            ("106900003001", sent + 3 * 86_400_000, 1, "【山野户外】会员日，退订回N"),
+            (
+                "106900003001",
+                sent - 60_000,
+                1,
+                "【山野户外】清仓最后一天，退订回N",
+            ),
+            (
+                "106900003001",
+                sent + 3_600_000,
+                1,
+                "【山野户外】新品到店，退订回N",
+            ),
+            (
+                "106900003001",
+                sent + 3 * 86_400_000,
+                1,
+                "【山野户外】会员日，退订回N",
+            ),
         ],
     );
     phone.cmd().arg("import").arg(&next).assert().success();
@@ -604,17 +740,50 @@ fn report_texts_12321_and_7726_and_at_most_once_a_day() {
     assert_eq!(
         phone.sends(),
         vec![
-            strs(&["kdeconnect-cli", "--device", "p", "--destination", "7726", "--send-sms", uk]),
-            strs(&["kdeconnect-cli", "--device", "p", "--destination", "7726", "--send-sms", "+447700900123"]),
-            strs(&["kdeconnect-cli", "--device", "p", "--destination", "12321", "--send-sms",
-                "13800001111*【工商银行】您的账户存在异常，将于今日冻结，请立即点击 http://icbc-verify.top 验证，回T退订"]),
+            strs(&[
+                "kdeconnect-cli",
+                "--device",
+                "p",
+                "--destination",
+                "7726",
+                "--send-sms",
+                uk
+            ]),
+            strs(&[
+                "kdeconnect-cli",
+                "--device",
+                "p",
+                "--destination",
+                "7726",
+                "--send-sms",
+                "+447700900123"
+            ]),
+            strs(&[
+                "kdeconnect-cli",
+                "--device",
+                "p",
+                "--destination",
+                "12321",
+                "--send-sms",
+                "13800001111*【工商银行】您的账户存在异常，将于今日冻结，请立即点击 http://icbc-verify.top 验证，回T退订"
+            ]),
         ]
     );
     // Reports are not opt-outs.
-    assert_eq!(phone.query("SELECT COUNT(*) FROM manual_optouts"), vec![strs(&["0"])]);
-    let again = phone.cmd().args(["report", "--yes", "--pause", "0"]).output().unwrap();
+    assert_eq!(
+        phone.query("SELECT COUNT(*) FROM manual_optouts"),
+        vec![strs(&["0"])]
+    );
+    let again = phone
+        .cmd()
+        .args(["report", "--yes", "--pause", "0"])
+        .output()
+        .unwrap();
     let again = String::from_utf8(again.stdout).unwrap();
-    assert!(again.contains("already reported in the last 24 hours"), "{again}");
+    assert!(
+        again.contains("already reported in the last 24 hours"),
+        "{again}"
+    );
     assert_eq!(phone.sends().len(), 3);
 }
 
@@ -624,10 +793,21 @@ fn the_7726_number_waits_for_the_first_part() {
     phone.set("fail-at-termux-sms-send", "1");
     phone
         .cmd()
-        .args(["report", "--yes", "--pause", "0", "--sender", "+447700900123"])
+        .args([
+            "report",
+            "--yes",
+            "--pause",
+            "0",
+            "--sender",
+            "+447700900123",
+        ])
         .assert()
         .code(1);
-    assert_eq!(phone.sends().len(), 1, "the number is sent only after the text");
+    assert_eq!(
+        phone.sends().len(),
+        1,
+        "the number is sent only after the text"
+    );
     assert_eq!(
         phone.query("SELECT purpose, target, status FROM sends"),
         vec![strs(&["report", "7726", "failed"])]

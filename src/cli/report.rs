@@ -113,7 +113,7 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitCode, Cl
             via: args.via.as_deref(),
             device: args.device.as_deref(),
         },
-        Box::new(|q| super::send::ask(q)),
+        Box::new(super::send::ask),
     )
     .map_err(CliError)?;
     let jobs: Vec<Job> = complaints.into_iter().flat_map(|c| c.jobs).collect();
@@ -150,6 +150,6 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitCode, Cl
         driver.as_mut(),
         pause,
         true,
-    )?;
+    );
     finish(&jobs, &steps)
 }

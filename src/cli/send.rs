@@ -13,6 +13,7 @@ use crate::store::Store;
 use crate::text;
 
 #[derive(Debug, Clone, clap::Args)]
+#[allow(clippy::struct_excessive_bools)] // clap flags, each independent
 pub struct SendArgs {
     /// Only these senders (keys or numbers) or brands; repeatable. Naming a
     /// sender also allows a transactional sender's stated instruction and
@@ -110,7 +111,7 @@ pub(super) fn run(settings: &Settings, args: &SendArgs) -> Result<ExitCode, CliE
             via: args.via.as_deref(),
             device: args.device.as_deref(),
         },
-        Box::new(|q| ask(q)),
+        Box::new(ask),
     );
     let mut out = std::io::stdout().lock();
     if args.dry_run || plan.sends.is_empty() {
@@ -162,7 +163,7 @@ pub(super) fn run(settings: &Settings, args: &SendArgs) -> Result<ExitCode, CliE
         driver.as_mut(),
         pause,
         !args.json,
-    )?;
+    );
     if args.json {
         print_json(&mut out, &line, Some(driver.name()), false, &plan, &steps)?;
     }
@@ -178,7 +179,7 @@ pub(super) fn execute(
     driver: &mut dyn Driver,
     pause: Duration,
     show: bool,
-) -> Result<Vec<Step>, CliError> {
+) -> Vec<Step> {
     let mut journal = StoreJournal { store, line_id };
     let mut clock = SystemClock {
         zone: settings.zone.clone(),
@@ -188,14 +189,7 @@ pub(super) fn execute(
             println!("{}", step_line(&jobs[i], step));
         }
     };
-    Ok(send::run(
-        jobs,
-        driver,
-        &mut journal,
-        &mut clock,
-        pause,
-        &mut progress,
-    ))
+    send::run(jobs, driver, &mut journal, &mut clock, pause, &mut progress)
 }
 
 fn step_line(job: &Job, step: &Step) -> String {

@@ -261,6 +261,9 @@ fn judge(
     Some(Ok((keyword, target, suggested)))
 }
 
+/// A sender going into a send: its keyword, target and whether suggested.
+type Member<'a> = (&'a SenderReport, String, String, bool);
+
 /// The plan for `senders` (one line's findings), in their order.
 /// `pending`: (target, keyword) → the id of a send an earlier run left pending.
 pub fn plan(
@@ -271,7 +274,7 @@ pub fn plan(
 ) -> Plan {
     let mut out = Plan::default();
     // One opt-out per brand (or lone sender), then one per target and keyword.
-    let mut groups: Vec<(Option<String>, Vec<(&SenderReport, String, String, bool)>)> = Vec::new();
+    let mut groups: Vec<(Option<String>, Vec<Member<'_>>)> = Vec::new();
     for s in senders {
         if !opts.named.is_empty() && !is_named(s, &opts.named) {
             continue;

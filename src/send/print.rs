@@ -1,6 +1,8 @@
 //! `print`: sends nothing; prints each "TEXT → NUMBER" with an
 //! `sms:NUMBER?body=TEXT` link any phone can open. Always available.
 
+use std::fmt::Write;
+
 use super::driver::{Delivery, Driver};
 use crate::text;
 
@@ -13,7 +15,7 @@ pub fn percent_encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         }
     }
     out

@@ -61,6 +61,7 @@ pub fn offending_message(s: &SenderReport) -> Option<i64> {
 /// The reports for `senders` (one line's findings): `messages` holds the
 /// offending messages by id, `last_report` the time of each sender's last
 /// report sent; `second_part`: send 7726's second text (`--yes`).
+#[allow(clippy::implicit_hasher)]
 pub fn complaints(
     senders: &[&SenderReport],
     messages: &HashMap<i64, StoredMessage>,

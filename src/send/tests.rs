@@ -46,7 +46,7 @@ fn plan_of(senders: &[SenderReport], named: &[&str]) -> Plan {
     plan(
         senders,
         &PlanOptions {
-            named: named.iter().map(|s| s.to_string()).collect(),
+            named: named.iter().map(ToString::to_string).collect(),
             again: false,
         },
         &Region::default(),
