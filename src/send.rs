@@ -164,3 +164,50 @@ pub fn notes(store: &Store, report: &Report) -> Result<HashMap<(i64, String), St
     }
     Ok(out)
 }
+
+/// Sends one job now (the interface's "send now"): the first available of
+/// kdeconnect, termux and messages, journalled like `optout send`. The
+/// sentence to show, or why nothing was sent.
+pub fn send_one(
+    store: &Store,
+    line_id: i64,
+    job: &Job,
+    zone: &jiff::tz::TimeZone,
+) -> Result<String, String> {
+    let mut driver = choose(
+        &Choice {
+            via: None,
+            device: None,
+        },
+        Box::new(|_| false),
+    )?;
+    if !driver.sends() {
+        return Err(
+            "no phone link found (kdeconnect, termux, messages): press y to copy it and send it by hand"
+                .into(),
+        );
+    }
+    let mut journal = StoreJournal { store, line_id };
+    let mut clock = SystemClock { zone: zone.clone() };
+    let steps = run(
+        std::slice::from_ref(job),
+        driver.as_mut(),
+        &mut journal,
+        &mut clock,
+        std::time::Duration::ZERO,
+        &mut |_, _| {},
+    );
+    let what = format!(
+        "{} → {}",
+        crate::text::sanitize(&job.body),
+        crate::text::sanitize(&job.target)
+    );
+    match steps.first() {
+        Some(Step::Sent { id }) => Ok(format!(
+            "sent {what} via {} (send #{id}), awaiting confirmation",
+            driver.name()
+        )),
+        Some(Step::Failed { error, .. }) => Err(format!("sending {what} failed: {error}")),
+        _ => Err(format!("{what} was not sent")),
+    }
+}

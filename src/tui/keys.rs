@@ -53,6 +53,8 @@ fn key_action(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
             // The keys the window names.
             KeyCode::Char('e') => Some(Action::Export),
             KeyCode::Char('m') => Some(Action::ManualOptOut),
+            KeyCode::Char('y') => Some(Action::Copy),
+            KeyCode::Char('s') => Some(Action::SendNow),
             _ => None,
         },
         Overlay::None => normal_key(app, ui, key),
@@ -106,6 +108,7 @@ fn normal_key(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('L') => Action::Log,
         KeyCode::Char('m') => Action::ManualOptOut,
         KeyCode::Char('u') => Action::Unsubscribe,
+        KeyCode::Char('y') => Action::Copy,
         KeyCode::Char('e') => Action::Export,
         KeyCode::Char('I') => Action::Import,
         KeyCode::Char('r') => Action::ToggleRules,

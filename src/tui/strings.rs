@@ -157,6 +157,8 @@ pub struct Strings {
     pub advice_send: &'static str,
     pub advice_to: &'static str,
     pub advice_as_stated: &'static str,
+    /// `y` copies, `s` sends now (optout send).
+    pub advice_copy_send: &'static str,
     /// Already opted out and it kept sending: (opt-out date, messages since).
     pub advice_already_violating: fn(&str, u64) -> String,
     pub advice_suggestion: &'static str,

@@ -43,6 +43,8 @@ pub enum Outcome {
     },
     ImportFailed(String),
     Failed(String),
+    /// Done, in a sentence already made safe (copied, sent via …).
+    Done(String),
 }
 
 /// Everything that can happen to the interface.
@@ -83,6 +85,10 @@ pub enum Action {
     No,
     ManualOptOut,
     Unsubscribe,
+    /// `y`: the keyword and the target to the clipboard.
+    Copy,
+    /// `s` in the unsubscribe window: send it now from the phone.
+    SendNow,
     Export,
     Import,
     Help,
@@ -172,6 +178,15 @@ pub enum Effect {
     Import {
         path: String,
     },
+    /// Put `text` on the clipboard (OSC 52, written by the loop).
+    Copy {
+        text: String,
+    },
+    /// Send one opt-out now through the phone, recorded on `line_id`.
+    SendNow {
+        job: crate::send::Job,
+        line_id: i64,
+    },
 }
 
 impl Effect {
@@ -183,6 +198,7 @@ impl Effect {
                 | Effect::RecordManualOptOut { .. }
                 | Effect::RemoveManualOptOut { .. }
                 | Effect::Import { .. }
+                | Effect::SendNow { .. }
         )
     }
 
@@ -194,9 +210,14 @@ impl Effect {
             Effect::Search { .. } => Slow::Search,
             Effect::LoadOverview => Slow::Overview,
             Effect::SetIgnored { .. } => Slow::Ignore,
-            Effect::RecordManualOptOut { .. } | Effect::RemoveManualOptOut { .. } => Slow::Manual,
+            Effect::RecordManualOptOut { .. }
+            | Effect::RemoveManualOptOut { .. }
+            | Effect::SendNow { .. } => Slow::Manual,
             Effect::WriteExport { .. } => Slow::Export,
-            Effect::LoadTimeline { .. } | Effect::CompletePath { .. } | Effect::Import { .. } => {
+            Effect::LoadTimeline { .. }
+            | Effect::CompletePath { .. }
+            | Effect::Import { .. }
+            | Effect::Copy { .. } => {
                 return None;
             }
         })

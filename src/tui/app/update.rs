@@ -117,6 +117,8 @@ impl App {
                             self.overlay = Overlay::None;
                             self.navigate(&other)
                         }
+                        Action::Copy => self.copy_advice(),
+                        Action::SendNow => self.offer_send(),
                         Action::Back | Action::Help | Action::Submit | Action::Unsubscribe => {
                             self.overlay = Overlay::None;
                             Vec::new()
@@ -247,6 +249,7 @@ impl App {
                 ignored,
             }],
             Confirm::Overwrite(effect) => vec![effect],
+            Confirm::Send { job, line_id, .. } => vec![Effect::SendNow { job, line_id }],
         }
     }
 
@@ -342,6 +345,7 @@ impl App {
                 self.complain((s.import_failed)(&text::sanitize(&e)));
             }
             Outcome::Failed(e) => self.complain(text::sanitize_multiline(&e)),
+            Outcome::Done(line) => self.say(line),
         }
         Vec::new()
     }

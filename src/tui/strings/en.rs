@@ -261,6 +261,7 @@ pub static EN: Strings = Strings {
     advice_send: "Send",
     advice_to: "to",
     advice_as_stated: "This is what its own messages say.",
+    advice_copy_send: "y: copy it   s: send it now from your phone",
     advice_already_violating: |at, n| {
         format!(
             "You already opted out on {at}, and it sent {n} marketing message(s) since. Replying again rarely helps: press e to write the evidence for a complaint (12321, FCC/FTC, or forward to 7726)."

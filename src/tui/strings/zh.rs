@@ -220,6 +220,7 @@ pub static ZH: Strings = Strings {
     advice_send: "发送",
     advice_to: "到",
     advice_as_stated: "这是它自己短信里写的退订方式。",
+    advice_copy_send: "y：复制   s：现在用你的手机发送",
     advice_already_violating: |at, n| {
         format!(
             "你已于 {at} 退订，之后它仍发来 {n} 条营销短信。再回复退订往往无用：按 e 导出证据，向 12321 举报。"
