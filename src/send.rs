@@ -157,8 +157,10 @@ pub fn notes(store: &Store, report: &Report) -> Result<HashMap<(i64, String), St
             format!("sent via {driver}; send not seen in your export")
         } else if s.findings.confirmed.is_some() {
             format!("sent via {driver}, confirmed")
-        } else {
+        } else if s.status == crate::track::Status::OptedOut {
             format!("sent via {driver}, awaiting confirmation")
+        } else {
+            format!("sent via {driver}")
         };
         out.insert((s.line_id, s.key.clone()), note);
     }
