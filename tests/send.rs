@@ -813,3 +813,74 @@ fn the_7726_number_waits_for_the_first_part() {
         vec![strs(&["report", "7726", "failed"])]
     );
 }
+
+#[test]
+fn a_send_left_pending_by_a_crash_is_not_repeated_until_again() {
+    let phone = Phone::new(&["termux-sms-send"]);
+    let conn = rusqlite::Connection::open(&phone.db).unwrap();
+    conn.execute(
+        "INSERT INTO sends(line_id, purpose, sender, target, body, driver, status, started_at_ms)
+         VALUES (1, 'optout', '38294', '38294', 'STOP', 'termux', 'pending', 1)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let out = phone
+        .cmd()
+        .args(["send", "--dry-run", "--json", "--sender", "38294"])
+        .output()
+        .unwrap();
+    let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["sends"], serde_json::json!([]));
+    assert_eq!(plan["refused"][0]["reason"], "pending");
+    assert!(
+        plan["refused"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("send #1 of an earlier run never finished")
+    );
+    phone
+        .cmd()
+        .args([
+            "send", "--yes", "--again", "--pause", "0", "--sender", "38294",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        phone.sends(),
+        vec![strs(&["termux-sms-send", "-n", "38294", "STOP"])]
+    );
+}
+
+#[test]
+fn with_several_lines_the_phone_to_send_from_must_be_named() {
+    let phone = Phone::new(&["termux-sms-send"]);
+    phone
+        .cmd()
+        .args(["import", "--line", "work"])
+        .arg(fixture("lines/second-phone.xml"))
+        .assert()
+        .success();
+    let before = dump(&phone.db);
+    phone
+        .cmd()
+        .args(["send", "--yes"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "several lines (me, work): say which with --line NAME",
+        ));
+    assert!(phone.sends().is_empty());
+    assert_eq!(dump(&phone.db), before);
+    phone
+        .cmd()
+        .args([
+            "send", "--yes", "--pause", "0", "--line", "me", "--sender", "38294",
+        ])
+        .assert()
+        .success();
+    assert_eq!(
+        phone.query("SELECT s.line_id, l.name FROM sends s JOIN lines l ON l.id = s.line_id"),
+        vec![strs(&["1", "me"])]
+    );
+}
