@@ -420,16 +420,8 @@ impl Session {
                     Err(e) => vec![Action::Outcome(Outcome::ExportFailed(e))],
                 }
             }
-            Effect::Copy { text } => vec![Action::Outcome(crate::tui::terminal::write_clipboard(
-                &text,
-            ))],
-            Effect::SendNow { job, line_id } => {
-                vec![Action::Outcome(
-                    match crate::send::send_one(store, line_id, &job, &self.options.zone) {
-                        Ok(done) => Outcome::Done(done),
-                        Err(e) => Outcome::Failed(e),
-                    },
-                )]
+            Effect::Copy { .. } | Effect::SendNow { .. } | Effect::SendNext { .. } => {
+                files::perform_outside(store, effect, &self.options.zone)
             }
             Effect::Import { .. } | Effect::CompletePath { .. } => Vec::new(),
         })

@@ -29,7 +29,7 @@ mod update;
 
 pub use actions::{Action, Effect, Outcome, Slow};
 pub use advice::{Advice, advice};
-pub use send::osc52;
+pub use send::{SEND_PAUSE_S, osc52};
 pub use senders::Offender;
 pub use state::{
     Change, Confirm, Counts, ExportField, ExportScope, Filter, Group, ImportProgress, LogEntry,

@@ -109,6 +109,7 @@ fn normal_key(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('m') => Action::ManualOptOut,
         KeyCode::Char('u') => Action::Unsubscribe,
         KeyCode::Char('y') => Action::Copy,
+        KeyCode::Char('S') => Action::SendAll,
         KeyCode::Char('e') => Action::Export,
         KeyCode::Char('I') => Action::Import,
         KeyCode::Char('r') => Action::ToggleRules,

@@ -119,24 +119,3 @@ pub fn run_in_terminal(session: &mut Session) -> Result<(), TuiError> {
     let mut events = TerminalEvents::new()?;
     session.run(&mut terminal, &mut events)
 }
-
-/// Puts `text` on the clipboard with an OSC 52 sequence optout writes itself
-/// (the text base64-encoded: nothing of it reaches the terminal raw), when
-/// standard output is the terminal.
-pub fn write_clipboard(text: &str) -> super::app::Outcome {
-    use std::io::Write;
-    let mut out = io::stdout();
-    if !out.is_terminal() {
-        return super::app::Outcome::Failed("no terminal to copy with".into());
-    }
-    match out
-        .write_all(super::app::osc52(text).as_bytes())
-        .and_then(|()| out.flush())
-    {
-        Ok(()) => super::app::Outcome::Done(format!(
-            "copied {} (where the terminal allows OSC 52)",
-            crate::text::sanitize(text)
-        )),
-        Err(e) => super::app::Outcome::Failed(format!("could not copy: {e}")),
-    }
-}

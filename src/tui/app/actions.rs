@@ -45,6 +45,13 @@ pub enum Outcome {
     Failed(String),
     /// Done, in a sentence already made safe (copied, sent via …).
     Done(String),
+    /// Step `next` of a bulk send: what it did, or why it failed.
+    SendStep {
+        jobs: Vec<crate::send::Job>,
+        line_id: i64,
+        next: usize,
+        result: Result<String, String>,
+    },
 }
 
 /// Everything that can happen to the interface.
@@ -89,6 +96,8 @@ pub enum Action {
     Copy,
     /// `s` in the unsubscribe window: send it now from the phone.
     SendNow,
+    /// `S`: send every opt-out of the to-do list.
+    SendAll,
     Export,
     Import,
     Help,
@@ -187,6 +196,12 @@ pub enum Effect {
         job: crate::send::Job,
         line_id: i64,
     },
+    /// Step `next` of a bulk send (after a pause when it is not the first).
+    SendNext {
+        jobs: Vec<crate::send::Job>,
+        line_id: i64,
+        next: usize,
+    },
 }
 
 impl Effect {
@@ -212,7 +227,8 @@ impl Effect {
             Effect::SetIgnored { .. } => Slow::Ignore,
             Effect::RecordManualOptOut { .. }
             | Effect::RemoveManualOptOut { .. }
-            | Effect::SendNow { .. } => Slow::Manual,
+            | Effect::SendNow { .. }
+            | Effect::SendNext { .. } => Slow::Manual,
             Effect::WriteExport { .. } => Slow::Export,
             Effect::LoadTimeline { .. }
             | Effect::CompletePath { .. }

@@ -135,6 +135,7 @@ impl App {
                 Vec::new()
             }
             Action::Copy => self.copy_advice(),
+            Action::SendAll => self.offer_send_all(),
             _ => Vec::new(),
         }
     }

@@ -36,6 +36,9 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Seconds between two messages of a bulk send.
+pub const SEND_PAUSE_S: u64 = 3;
+
 impl App {
     fn the_target(&self) -> Option<Target> {
         match &self.overlay {
@@ -46,9 +49,9 @@ impl App {
 
     /// `y`: the keyword and the target, to the clipboard.
     pub(super) fn copy_advice(&mut self) -> Vec<Effect> {
-        let zh = self.strings.is_zh;
+        let s = self.strings;
         let Some(target) = self.the_target() else {
-            self.complain(self.strings.nothing_selected.to_string());
+            self.complain(s.nothing_selected.to_string());
             return Vec::new();
         };
         match advice(self, &target) {
@@ -56,75 +59,53 @@ impl App {
                 text: format!("{keyword} → {to}"),
             }],
             Advice::DoNotReply { .. } => {
-                self.complain(
-                    if zh {
-                        "疑似诈骗：不要回复，请举报（optout report）。"
-                    } else {
-                        "Looks like fraud: do not reply; report it (optout report)."
-                    }
-                    .into(),
-                );
+                self.complain(s.copy_suspicious.to_string());
                 Vec::new()
             }
             _ => {
-                self.complain(
-                    if zh {
-                        "它没有写明退订词：没有可复制的内容。"
-                    } else {
-                        "It states no opt-out keyword: nothing to copy."
-                    }
-                    .into(),
-                );
+                self.complain(s.copy_nothing.to_string());
                 Vec::new()
             }
         }
     }
 
-    /// `s` in the unsubscribe window: the plan's one send for this sender
-    /// or brand, asked first; or why it is not sent.
-    pub(super) fn offer_send(&mut self) -> Vec<Effect> {
-        let zh = self.strings.is_zh;
-        let Some(target) = self.the_target() else {
-            self.complain(self.strings.nothing_selected.to_string());
-            return Vec::new();
-        };
-        let name = match &target {
-            Target::Sender(k) | Target::Brand(k) => k.clone(),
-        };
-        let line_id = match &target {
-            Target::Sender(k) => self.sender(k).map(|s| s.line_id),
-            Target::Brand(b) => self.members(b).next().map(|s| s.line_id),
-        };
-        let Some(line_id) = line_id else {
-            self.complain(self.strings.nothing_selected.to_string());
-            return Vec::new();
-        };
-        let senders: Vec<_> = self
-            .report
-            .senders
-            .iter()
-            .filter(|s| s.line_id == line_id)
-            .cloned()
-            .collect();
+    /// The plan (`optout send`'s rules) for this line's senders, `named`
+    /// only when given; and the line.
+    fn plan_for(&self, named: Option<String>) -> Option<(send::Plan, i64)> {
+        let line_id = self.report.senders.first()?.line_id;
         let plan = send::plan(
-            &senders,
+            &self.report.senders,
             &PlanOptions {
-                named: vec![name],
+                named: named.into_iter().collect(),
                 again: false,
             },
             &crate::classify::Region::default(),
             &std::collections::BTreeMap::new(),
         );
+        Some((plan, line_id))
+    }
+
+    /// `s` in the unsubscribe window: the plan's one send for this sender
+    /// or brand, asked first; or why it is not sent.
+    pub(super) fn offer_send(&mut self) -> Vec<Effect> {
+        let s = self.strings;
+        let Some(target) = self.the_target() else {
+            self.complain(s.nothing_selected.to_string());
+            return Vec::new();
+        };
+        let name = match &target {
+            Target::Sender(k) | Target::Brand(k) => k.clone(),
+        };
+        let Some((plan, line_id)) = self.plan_for(Some(name)) else {
+            self.complain(s.nothing_selected.to_string());
+            return Vec::new();
+        };
         let Some(job) = send::jobs_of(&plan).into_iter().next() else {
-            let why = plan
-                .refused
-                .first()
-                .map_or_else(|| "no opt-out keyword".to_string(), |r| r.refusal.reason());
-            self.complain(format!(
-                "{}{}",
-                if zh { "不发送：" } else { "Not sent: " },
-                text::sanitize(&why)
-            ));
+            let why = plan.refused.first().map_or_else(
+                || send::Refusal::NoInstruction.reason(),
+                |r| r.refusal.reason(),
+            );
+            self.complain((s.send_refused)(&text::sanitize(&why)));
             return Vec::new();
         };
         let what = format!(
@@ -132,19 +113,63 @@ impl App {
             text::sanitize(&job.body),
             text::sanitize(&job.target)
         );
-        let question = if zh {
-            format!("现在从你的手机发送 {what}？（依次尝试 kdeconnect、termux、messages）")
-        } else {
-            format!(
-                "Send {what} now from your phone (the first available of kdeconnect, termux, messages)?"
-            )
-        };
         self.overlay = Overlay::Confirm(Confirm::Send {
-            question,
+            question: (s.send_now_question)(&what),
             job,
             line_id,
         });
         Vec::new()
+    }
+
+    /// `S`: every sender of the to-do list that can be opted out, one
+    /// question, then one at a time with a pause, each step in the log.
+    pub(super) fn offer_send_all(&mut self) -> Vec<Effect> {
+        let s = self.strings;
+        let Some((plan, line_id)) = self.plan_for(None) else {
+            self.complain((s.send_all_nothing)(0));
+            return Vec::new();
+        };
+        let jobs = send::jobs_of(&plan);
+        if jobs.is_empty() {
+            self.complain((s.send_all_nothing)(plan.refused.len()));
+            return Vec::new();
+        }
+        self.overlay = Overlay::Confirm(Confirm::SendAll {
+            question: (s.send_all_question)(jobs.len(), SEND_PAUSE_S, plan.refused.len()),
+            jobs,
+            line_id,
+        });
+        Vec::new()
+    }
+
+    /// One step of a bulk send done: say it, then the next, or stop at
+    /// the first failure; the report is recomputed at the end.
+    pub(super) fn send_step(
+        &mut self,
+        jobs: Vec<send::Job>,
+        line_id: i64,
+        next: usize,
+        result: Result<String, String>,
+    ) -> Vec<Effect> {
+        let s = self.strings;
+        let n = jobs.len();
+        match result {
+            Ok(done) => {
+                self.say((s.send_step)(next + 1, n, &done));
+                if next + 1 < n {
+                    return vec![Effect::SendNext {
+                        jobs,
+                        line_id,
+                        next: next + 1,
+                    }];
+                }
+            }
+            Err(e) => {
+                let line = (s.send_step)(next + 1, n, &text::sanitize(&e));
+                self.complain(format!("{line} {}", (s.send_stopped)(next, n - next)));
+            }
+        }
+        vec![Effect::Reload]
     }
 }
 
@@ -152,7 +177,7 @@ impl App {
 mod tests {
     use jiff::tz::TimeZone;
 
-    use super::super::{Action, Filter};
+    use super::super::{Action, Filter, Outcome};
     use super::*;
     use crate::model::{Moment, SenderClass, SenderKind, Status};
     use crate::track::{Findings, Jurisdiction, Report, SenderReport};
@@ -243,6 +268,63 @@ mod tests {
             ("TD", "106900002001")
         );
         assert_eq!(job.scopes, [(false, "106900002001".to_string())]);
+    }
+
+    #[test]
+    fn bulk_send_asks_once_then_goes_step_by_step_and_stops_at_a_failure() {
+        let mut scam = sender("+8613800001111", SenderKind::Suspicious, Some("T"));
+        scam.brand = None;
+        let mut a = app(vec![
+            sender("106900002001", SenderKind::Marketing, Some("TD")),
+            sender("106900003001", SenderKind::Marketing, Some("N")),
+            sender("106900004001", SenderKind::Marketing, Some("T")),
+            scam,
+        ]);
+        assert!(a.update(Action::SendAll).is_empty());
+        let Overlay::Confirm(Confirm::SendAll { question, jobs, .. }) = &a.overlay else {
+            panic!("{:?}", a.overlay);
+        };
+        assert!(
+            question.starts_with("Opt out of 3 sender(s) now"),
+            "{question}"
+        );
+        assert!(question.contains("(1 left out"), "{question}");
+        let jobs = jobs.clone();
+        let effects = a.update(Action::Yes);
+        assert_eq!(
+            effects,
+            [Effect::SendNext {
+                jobs: jobs.clone(),
+                line_id: 1,
+                next: 0
+            }]
+        );
+        let step = |next, result| {
+            Action::Outcome(Outcome::SendStep {
+                jobs: jobs.clone(),
+                line_id: 1,
+                next,
+                result,
+            })
+        };
+        assert_eq!(
+            a.update(step(0, Ok("sent TD → 106900002001".into()))),
+            [Effect::SendNext {
+                jobs: jobs.clone(),
+                line_id: 1,
+                next: 1
+            }]
+        );
+        assert_eq!(
+            a.update(step(1, Err("phone unreachable".into()))),
+            [Effect::Reload]
+        );
+        let status = a.status.as_ref().unwrap();
+        assert!(status.error);
+        assert_eq!(
+            status.text,
+            "2/3: phone unreachable Stopped at the first failure: 1 sent, 2 not sent."
+        );
     }
 
     #[test]

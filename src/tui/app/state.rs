@@ -366,6 +366,12 @@ pub enum Confirm {
         job: crate::send::Job,
         line_id: i64,
     },
+    /// Send every opt-out of the to-do list now?
+    SendAll {
+        question: String,
+        jobs: Vec<crate::send::Job>,
+        line_id: i64,
+    },
 }
 
 /// A change to the user's records that `U` can reverse.

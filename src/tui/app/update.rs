@@ -250,6 +250,11 @@ impl App {
             }],
             Confirm::Overwrite(effect) => vec![effect],
             Confirm::Send { job, line_id, .. } => vec![Effect::SendNow { job, line_id }],
+            Confirm::SendAll { jobs, line_id, .. } => vec![Effect::SendNext {
+                jobs,
+                line_id,
+                next: 0,
+            }],
         }
     }
 
@@ -346,6 +351,12 @@ impl App {
             }
             Outcome::Failed(e) => self.complain(text::sanitize_multiline(&e)),
             Outcome::Done(line) => self.say(line),
+            Outcome::SendStep {
+                jobs,
+                line_id,
+                next,
+                result,
+            } => return self.send_step(jobs, line_id, next, result),
         }
         Vec::new()
     }

@@ -221,6 +221,24 @@ pub static ZH: Strings = Strings {
     advice_to: "到",
     advice_as_stated: "这是它自己短信里写的退订方式。",
     advice_copy_send: "y：复制   s：现在用你的手机发送",
+    copy_suspicious: "疑似诈骗：不要回复，请举报（optout report）。",
+    copy_nothing: "它没有写明退订词：没有可复制的内容。",
+    send_refused: |why| format!("不发送：{why}"),
+    send_now_question: |what| {
+        format!("现在从你的手机发送 {what}？（依次尝试 kdeconnect、termux、messages）")
+    },
+    send_all_question: |n, pause, left| {
+        format!(
+            "现在从你的手机退订 {n} 个发送方，每 {pause} 秒一条？（另有 {left} 个不发送：见 optout send --dry-run）"
+        )
+    },
+    send_all_nothing: |left| {
+        format!("此列表中没有可发送的退订（{left} 个不发送：见 optout send --dry-run）。")
+    },
+    send_step: |i, n, what| format!("{i}/{n}：{what}"),
+    send_stopped: |sent, left| {
+        format!("遇到第一次失败即停止：已发送 {sent} 条，未发送 {left} 条。")
+    },
     advice_already_violating: |at, n| {
         format!(
             "你已于 {at} 退订，之后它仍发来 {n} 条营销短信。再回复退订往往无用：按 e 导出证据，向 12321 举报。"

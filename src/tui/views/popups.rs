@@ -190,7 +190,7 @@ impl Widget for &Question<'_> {
                 (s.export_exists)(&text::sanitize(path))
             }
             Confirm::Overwrite(_) => String::new(),
-            Confirm::Send { question, .. } => question.clone(),
+            Confirm::Send { question, .. } | Confirm::SendAll { question, .. } => question.clone(),
         };
         let lines = vec![
             Line::styled(text, app.theme.warning()),
