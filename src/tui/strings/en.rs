@@ -80,7 +80,9 @@ pub static EN: Strings = Strings {
             "sort: last seen, status, marketing, after opt-out, brand, sender",
         ),
         ("b", "group senders by brand"),
-        ("u", "what to send to unsubscribe"),
+        ("u", "what to send to unsubscribe (s there: send it now)"),
+        ("y", "copy the keyword and number to the clipboard"),
+        ("S", "send every opt-out of the list from your phone, after y/n"),
         (
             "m",
             "record an opt-out made elsewhere (call, app, other phone)",
