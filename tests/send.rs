@@ -224,6 +224,7 @@ fn the_dry_run_plans_one_send_per_brand_and_lists_every_refusal() {
         brand["covers"],
         serde_json::json!(["10659000100188", "106900001001"])
     );
+    assert_eq!(brand["link"], "sms:10659000100188?body=T");
     let refused: Vec<(String, String)> = plan["refused"]
         .as_array()
         .unwrap()

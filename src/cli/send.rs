@@ -308,6 +308,8 @@ struct SendJson<'a> {
     result: Option<&'static str>,
     send_id: Option<i64>,
     error: Option<&'a str>,
+    /// `sms:NUMBER?body=TEXT`, for sending by hand.
+    link: String,
 }
 
 #[derive(serde::Serialize)]
@@ -348,6 +350,7 @@ fn print_json(
                     result,
                     send_id,
                     error,
+                    link: send::sms_link(&p.target, &p.keyword),
                 }
             })
             .collect(),

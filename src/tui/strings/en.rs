@@ -82,7 +82,10 @@ pub static EN: Strings = Strings {
         ("b", "group senders by brand"),
         ("u", "what to send to unsubscribe (s there: send it now)"),
         ("y", "copy the keyword and number to the clipboard"),
-        ("S", "send every opt-out of the list from your phone, after y/n"),
+        (
+            "S",
+            "send every opt-out of the list from your phone, after y/n",
+        ),
         (
             "m",
             "record an opt-out made elsewhere (call, app, other phone)",
