@@ -21,6 +21,8 @@ mod manual;
 mod offenders;
 mod reclassify;
 mod record_optout;
+mod report;
+mod send;
 mod settings;
 mod table;
 
@@ -195,6 +197,10 @@ pub enum Command {
     },
     /// Recompute every stored message's classification with the current rules
     Reclassify,
+    /// Send the opt-outs through your own phone (kdeconnect, termux, messages, adb) or print them
+    Send(send::SendArgs),
+    /// Report violating and suspicious senders by text to 12321 or 7726
+    Report(report::ReportArgs),
     /// Write the evidence for a complaint: every violating sender by default
     ///
     /// Formats: html (printable, self-contained), csv (one row per message,
@@ -481,6 +487,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             undo,
         } => ignore::run(&settings, sender.as_deref(), brand.as_deref(), *undo),
         Command::Reclassify => reclassify::run(&settings),
+        Command::Send(args) => send::run(&settings, args),
+        Command::Report(args) => report::run(&settings, args),
         Command::Export(args) => export::run(&settings, args),
         Command::Demo { no_tui } => demo::run(settings, *no_tui),
         Command::Completions { .. } | Command::Man => unreachable!("handled above"),

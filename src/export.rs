@@ -43,7 +43,7 @@ use jiff::tz::TimeZone;
 use crate::store::StoreError;
 use crate::track::{Policy, Status};
 
-pub use build::{grace_str, is_financial, time_record};
+pub use build::{complaint_to, grace_str, is_financial, time_record};
 pub use model::{
     CANONICAL_FORM, Counts, EVIDENCE_VERSION, Evidence, EvidenceMessage, ImportProvenance,
     Instruction, Integrity, Listed, Offender, OptOutRecord, PolicyRecord, SelectionRecord,

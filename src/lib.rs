@@ -16,6 +16,8 @@
 //!   [`track::Report`] out.
 //! - [`findings`]: streams the store into the tracker.
 //! - [`export`]: evidence for a complaint: HTML, CSV, JSON, complaint text.
+//! - [`send`]: the opt-outs (and SMS reports) sent through the user's own
+//!   phone, one driver per phone-link program.
 //! - [`tui`]: the terminal interface.
 //! - [`cli`]: the command line, on top of everything.
 //! - [`text`] (safe text, times) and [`config`] (settings) are shared helpers.
@@ -29,6 +31,7 @@ pub mod findings;
 pub mod import;
 pub mod ingest;
 pub mod model;
+pub mod send;
 pub mod store;
 pub mod text;
 pub mod track;

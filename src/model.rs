@@ -15,7 +15,9 @@ pub use message::{
     BrandSource, Channel, Direction, ImportedMessage, MessageKind, OptOutInstruction, Position,
     StoredMessage,
 };
-pub use sender::{DEFAULT_LINE, Line, ManualOptOut, Moment, SenderClass, SenderKind, Status};
+pub use sender::{
+    DEFAULT_LINE, Line, ManualOptOut, Moment, SEND_CHANNELS, SenderClass, SenderKind, Status,
+};
 
 /// Now, in milliseconds since the Unix epoch (UTC).
 pub fn now_ms() -> i64 {

@@ -8,7 +8,8 @@
 //!   counts) and relabelling them after a rules change;
 //! - `records.rs`: imports' provenance, the user's manual opt-outs and ignores;
 //! - `lines.rs`: lines (whose phone a message reached) and brand aliases;
-//! - `scan.rs`: the streams the findings are computed from.
+//! - `scan.rs`: the streams the findings are computed from;
+//! - `sends.rs`: what `optout send` and `optout report` sent, attempt by attempt.
 //!
 //! Nothing here classifies, tracks or draws: rows in, rows out.
 
@@ -16,6 +17,7 @@ mod lines;
 mod messages;
 mod records;
 mod scan;
+mod sends;
 mod writer;
 
 use std::cell::Cell;
@@ -31,6 +33,7 @@ pub use crate::model::StoredMessage;
 pub use lines::LineStats;
 pub use messages::{Relabel, RelabelRow};
 pub use records::ImportRecord;
+pub use sends::{NewSend, SendRecord, SendStatus};
 pub use writer::{ImportSummary, ImportTx, MessageWriter, NewMessage, SourceImport};
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` is the
@@ -40,6 +43,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0002_classification_tracking.sql"),
     include_str!("store/migrations/0003_dedupe_by_time.sql"),
     include_str!("store/migrations/0004_lines.sql"),
+    include_str!("store/migrations/0005_sends.sql"),
 ];
 
 /// A database error, with what to do next where we know.

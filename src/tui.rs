@@ -440,6 +440,9 @@ impl Session {
             e @ (Effect::LoadManual
             | Effect::DeleteManualOptOut { .. }
             | Effect::RestoreManualOptOut { .. }) => records::perform(store, e),
+            Effect::Copy { .. } | Effect::SendNow { .. } | Effect::SendNext { .. } => {
+                files::perform_outside(store, effect, &self.options.zone)
+            }
             Effect::Import { .. } | Effect::CompletePath { .. } => Vec::new(),
         })
     }

@@ -24,17 +24,23 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["model", "text", "classify", "store", "track", "findings"],
     ),
     (
+        "send",
+        &[
+            "model", "text", "classify", "store", "track", "findings", "export",
+        ],
+    ),
+    (
         "tui",
         &[
             "model", "text", "import", "classify", "ingest", "store", "track", "findings",
-            "config", "export",
+            "config", "export", "send",
         ],
     ),
     (
         "cli",
         &[
             "model", "text", "import", "classify", "ingest", "store", "track", "findings",
-            "config", "export", "tui",
+            "config", "export", "send", "tui",
         ],
     ),
 ];

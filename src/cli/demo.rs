@@ -55,6 +55,7 @@ pub(super) fn run(settings: Settings, no_tui: bool) -> Result<ExitCode, CliError
         },
         &settings.zone,
         settings.colour,
+        &std::collections::HashMap::new(),
     )?;
     Ok(ExitCode::SUCCESS)
 }

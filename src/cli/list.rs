@@ -11,7 +11,8 @@ use crate::track::Report;
 pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
     let report = on_line(&store, findings::compute(&store, &settings.policy)?, args)?;
-    table::print_senders(&report, args, &settings.zone, settings.colour)?;
+    let notes = crate::send::notes(&store, &report)?;
+    table::print_senders(&report, args, &settings.zone, settings.colour, &notes)?;
     Ok(ExitCode::SUCCESS)
 }
 

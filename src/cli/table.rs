@@ -2,6 +2,7 @@
 //! `--color` says: by default on a terminal unless `NO_COLOR` is set) and
 //! stable JSON for scripts.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 
 use jiff::tz::TimeZone;
@@ -121,6 +122,7 @@ pub fn print_senders(
     args: &ListArgs,
     zone: &TimeZone,
     colour: Option<bool>,
+    notes: &HashMap<(i64, String), String>,
 ) -> Result<(), CliError> {
     let f = filter(args)?;
     let mut rows: Vec<&SenderReport> = report
@@ -131,7 +133,14 @@ pub fn print_senders(
     sort_senders(&mut rows, &args.sort)?;
     let mut out = std::io::stdout().lock();
     if args.json {
-        let json: Vec<_> = rows.iter().map(|s| s.to_json(zone)).collect();
+        let json: Vec<_> = rows
+            .iter()
+            .map(|s| {
+                let mut j = s.to_json(zone);
+                j.send = notes.get(&(s.line_id, s.key.clone())).cloned();
+                j
+            })
+            .collect();
         crate::text::write_json_pretty(&mut out, &json)?;
         writeln!(out)?;
         return Ok(());
@@ -174,6 +183,11 @@ pub fn print_senders(
                 _ => "-".into(),
             }));
         opted.cells.push(match &s.findings.optout {
+            Some(o) if notes.contains_key(&(s.line_id, s.key.clone())) => format!(
+                "{} (sent via {})",
+                date(Some(o.moment()), zone),
+                text::sanitize(o.manual.as_deref().unwrap_or_default())
+            ),
             Some(o) if o.manual.is_some() => format!("{} (manual)", date(Some(o.moment()), zone)),
             Some(o) => date(Some(o.moment()), zone),
             None => "-".into(),
@@ -193,6 +207,11 @@ pub fn print_senders(
     print_table(&mut out, &columns, &statuses, use_colour(colour))?;
     if rows.is_empty() {
         writeln!(out, "(no senders match)")?;
+    }
+    for s in &rows {
+        if let Some(note) = notes.get(&(s.line_id, s.key.clone())) {
+            writeln!(out, "{}: {note}", text::sanitize(&s.key))?;
+        }
     }
     Ok(())
 }

@@ -479,7 +479,7 @@ pub(super) fn offender<'a>(
 
 /// Where a complaint about this number goes: the country its number (or
 /// class, or advertised keywords) belongs to.
-fn complaint_to(s: &SenderReport) -> &'static str {
+pub fn complaint_to(s: &SenderReport) -> &'static str {
     let key = s.key.as_str();
     if key.starts_with("+44") {
         return "7726";

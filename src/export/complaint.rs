@@ -55,6 +55,15 @@ pub fn render(evidence: &Evidence, lang: Lang, inline: Option<usize>) -> String 
         out.push('\n');
         out.push_str(&offender_text(o, t, inline));
     }
+    let by_sms = evidence
+        .offenders
+        .iter()
+        .flat_map(authorities)
+        .any(|a| matches!(a, "12321" | "7726" | "fcc_ftc"));
+    if by_sms {
+        out.push('\n');
+        let _ = writeln!(out, "{}", t.complaint_by_sms);
+    }
     out
 }
 

@@ -139,6 +139,18 @@ pub struct ManualOptOut {
     pub note: Option<String>,
 }
 
+/// The channels of manual records `optout send` makes: the drivers that
+/// send through the user's phone.
+pub const SEND_CHANNELS: [&str; 4] = ["kdeconnect", "termux", "messages", "adb"];
+
+impl ManualOptOut {
+    /// It was made by `optout send`: the phone's outgoing message, once
+    /// imported, is the same opt-out.
+    pub fn is_send(&self) -> bool {
+        SEND_CHANNELS.contains(&self.channel.as_str())
+    }
+}
+
 /// A line: the phone (or person) whose messages an import holds. Opt-outs
 /// and violations are computed per line and sender.
 #[derive(Debug, Clone, PartialEq, Eq)]

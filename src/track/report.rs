@@ -197,6 +197,10 @@ pub struct SenderJson {
     pub kind_reason: Option<KindReason>,
     /// The brand a suspicious sender claims (then `brand` is null).
     pub claimed_brand: Option<String>,
+    /// An opt-out `optout send` made: "sent via kdeconnect, awaiting
+    /// confirmation", or "…; send not seen in your export" (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send: Option<String>,
 }
 
 fn at(m: Option<Moment>, zone: &TimeZone) -> Option<String> {
@@ -239,6 +243,7 @@ impl SenderReport {
             line: self.line.clone(),
             kind_reason: self.kind_reason.clone(),
             claimed_brand: self.claimed_brand.clone(),
+            send: None,
         }
     }
 }

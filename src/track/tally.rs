@@ -426,6 +426,18 @@ impl Timelines {
                 v
             };
             for i in targets {
+                // A send's own outgoing message, once imported, is the same
+                // opt-out: the message is the evidence, the record yields.
+                if m.is_send()
+                    && self.events[i].iter().any(|e| {
+                        e.message_id.is_some()
+                            && matches!(e.what, EventKind::OptOut { .. })
+                            && e.ts_ms >= m.at_ms - SEND_SEEN_BEFORE_MS
+                            && e.ts_ms <= m.at_ms + SEND_SEEN_AFTER_MS
+                    })
+                {
+                    continue;
+                }
                 self.events[i].push(Event {
                     ts_ms: m.at_ms,
                     utc_offset_s: m.utc_offset_s,
@@ -525,6 +537,13 @@ impl Timelines {
         }
     }
 }
+
+/// How far before a send's recorded time its outgoing message may be
+/// stamped (the phone's clock) and still be that send.
+pub const SEND_SEEN_BEFORE_MS: i64 = 10 * 60_000;
+/// How long after: the phone may send late (adb waits for the user's tap,
+/// a phone offline sends when it is back).
+pub const SEND_SEEN_AFTER_MS: i64 = 24 * 3_600_000;
 
 /// Trailing punctuation and quotes people add to a one-word reply.
 fn is_reply_noise(c: char) -> bool {

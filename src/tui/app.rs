@@ -24,6 +24,7 @@ mod mapping;
 mod navigation;
 mod prompts;
 mod refresh;
+mod send;
 mod senders;
 mod state;
 mod timeline;
@@ -33,6 +34,7 @@ pub use actions::{Action, Effect, Outcome, Slow};
 pub use advice::{Advice, advice};
 pub use manual::ManualList;
 pub use mapping::{ColumnsPrompt, MapField};
+pub use send::{SEND_PAUSE_S, osc52};
 pub use senders::Offender;
 pub use state::{
     Change, Confirm, Counts, ExportField, ExportScope, Filter, Group, ImportProgress, LogEntry,

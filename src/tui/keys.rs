@@ -60,6 +60,8 @@ fn key_action(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
             // The keys the window names.
             KeyCode::Char('e') => Some(Action::Export),
             KeyCode::Char('m') => Some(Action::ManualOptOut),
+            KeyCode::Char('y') => Some(Action::Copy),
+            KeyCode::Char('s') => Some(Action::SendNow),
             _ => None,
         },
         Overlay::Manual(list) => manual_list_key(list.confirm, ui, key),
@@ -134,6 +136,8 @@ fn normal_key(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('m') => Action::ManualOptOut,
         KeyCode::Char('M') => Action::ManualList,
         KeyCode::Char('u') => Action::Unsubscribe,
+        KeyCode::Char('y') => Action::Copy,
+        KeyCode::Char('S') => Action::SendAll,
         KeyCode::Char('e') => Action::Export,
         KeyCode::Char('I') => Action::Import,
         KeyCode::Char('r') => Action::ToggleRules,

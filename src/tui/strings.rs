@@ -157,6 +157,24 @@ pub struct Strings {
     pub advice_send: &'static str,
     pub advice_to: &'static str,
     pub advice_as_stated: &'static str,
+    /// `y` copies, `s` sends now (optout send).
+    pub advice_copy_send: &'static str,
+    /// `y` on a suspicious sender.
+    pub copy_suspicious: &'static str,
+    /// `y` where no keyword is stated.
+    pub copy_nothing: &'static str,
+    /// "Not sent: {reason}".
+    pub send_refused: fn(&str) -> String,
+    /// Send "{keyword → number}" now?
+    pub send_now_question: fn(&str) -> String,
+    /// Send {n} opt-outs now, {pause} s apart? ({left} left out)
+    pub send_all_question: fn(usize, u64, usize) -> String,
+    /// Nothing on the to-do list can be sent ({left} left out).
+    pub send_all_nothing: fn(usize) -> String,
+    /// "{i}/{n}: {what it did}".
+    pub send_step: fn(usize, usize, &str) -> String,
+    /// Stopped at the first failure: {sent} sent, {left} not sent.
+    pub send_stopped: fn(usize, usize) -> String,
     /// Already opted out and it kept sending: (opt-out date, messages since).
     pub advice_already_violating: fn(&str, u64) -> String,
     pub advice_suggestion: &'static str,

@@ -54,6 +54,15 @@ pub enum Outcome {
     },
     ImportFailed(String),
     Failed(String),
+    /// Done, in a sentence already made safe (copied, sent via …).
+    Done(String),
+    /// Step `next` of a bulk send: what it did, or why it failed.
+    SendStep {
+        jobs: Vec<crate::send::Job>,
+        line_id: i64,
+        next: usize,
+        result: Result<String, String>,
+    },
 }
 
 /// Everything that can happen to the interface.
@@ -98,6 +107,12 @@ pub enum Action {
     /// `d` in that list: remove the selected record (asks first).
     RemoveRecord,
     Unsubscribe,
+    /// `y`: the keyword and the target to the clipboard.
+    Copy,
+    /// `s` in the unsubscribe window: send it now from the phone.
+    SendNow,
+    /// `S`: send every opt-out of the to-do list.
+    SendAll,
     Export,
     Import,
     Help,
@@ -219,6 +234,21 @@ pub enum Effect {
         /// The CSV column mapping, as `--map` takes it.
         csv_map: Option<String>,
     },
+    /// Put `text` on the clipboard (OSC 52, written by the loop).
+    Copy {
+        text: String,
+    },
+    /// Send one opt-out now through the phone, recorded on `line_id`.
+    SendNow {
+        job: crate::send::Job,
+        line_id: i64,
+    },
+    /// Step `next` of a bulk send (after a pause when it is not the first).
+    SendNext {
+        jobs: Vec<crate::send::Job>,
+        line_id: i64,
+        next: usize,
+    },
 }
 
 impl Effect {
@@ -232,6 +262,7 @@ impl Effect {
                 | Effect::DeleteManualOptOut { .. }
                 | Effect::RestoreManualOptOut { .. }
                 | Effect::Import { .. }
+                | Effect::SendNow { .. }
         )
     }
 
@@ -246,12 +277,15 @@ impl Effect {
             Effect::RecordManualOptOut { .. }
             | Effect::RemoveManualOptOut { .. }
             | Effect::DeleteManualOptOut { .. }
-            | Effect::RestoreManualOptOut { .. } => Slow::Manual,
+            | Effect::RestoreManualOptOut { .. }
+            | Effect::SendNow { .. }
+            | Effect::SendNext { .. } => Slow::Manual,
             Effect::WriteExport { .. } => Slow::Export,
             Effect::LoadTimeline { .. }
             | Effect::LoadManual
             | Effect::CompletePath { .. }
-            | Effect::Import { .. } => {
+            | Effect::Import { .. }
+            | Effect::Copy { .. } => {
                 return None;
             }
         })

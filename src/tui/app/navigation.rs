@@ -135,13 +135,15 @@ impl App {
                 });
                 Vec::new()
             }
+            Action::Copy => self.copy_advice(),
+            Action::SendAll => self.offer_send_all(),
             _ => Vec::new(),
         }
     }
 
     /// The sender or brand an action applies to: the timeline's on the
     /// timeline, the selected row elsewhere.
-    fn acting_target(&self) -> Option<Target> {
+    pub(super) fn acting_target(&self) -> Option<Target> {
         match (&self.timeline, self.screen) {
             (Some(tl), Screen::Timeline) => Some(tl.target.clone()),
             _ => self.selected_target(),

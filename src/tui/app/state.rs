@@ -362,6 +362,18 @@ pub enum Confirm {
     },
     /// The file exists: write over it?
     Overwrite(super::Effect),
+    /// Send this opt-out now from the phone? (`question` is sanitised.)
+    Send {
+        question: String,
+        job: crate::send::Job,
+        line_id: i64,
+    },
+    /// Send every opt-out of the to-do list now?
+    SendAll {
+        question: String,
+        jobs: Vec<crate::send::Job>,
+        line_id: i64,
+    },
 }
 
 /// A change to the user's records that `U` can reverse.

@@ -133,6 +133,8 @@ impl App {
                             self.overlay = Overlay::None;
                             self.navigate(&other)
                         }
+                        Action::Copy => self.copy_advice(),
+                        Action::SendNow => self.offer_send(),
                         Action::Back | Action::Help | Action::Submit | Action::Unsubscribe => {
                             self.overlay = Overlay::None;
                             Vec::new()
@@ -265,6 +267,12 @@ impl App {
                 ignored,
             }],
             Confirm::Overwrite(effect) => vec![effect],
+            Confirm::Send { job, line_id, .. } => vec![Effect::SendNow { job, line_id }],
+            Confirm::SendAll { jobs, line_id, .. } => vec![Effect::SendNext {
+                jobs,
+                line_id,
+                next: 0,
+            }],
         }
     }
 
@@ -365,6 +373,13 @@ impl App {
                 self.complain((s.import_failed)(&text::sanitize(&e)));
             }
             Outcome::Failed(e) => self.complain(text::sanitize_multiline(&e)),
+            Outcome::Done(line) => self.say(line),
+            Outcome::SendStep {
+                jobs,
+                line_id,
+                next,
+                result,
+            } => return self.send_step(jobs, line_id, next, result),
         }
         Vec::new()
     }

@@ -80,7 +80,12 @@ pub static EN: Strings = Strings {
             "sort: last seen, status, marketing, after opt-out, brand, sender",
         ),
         ("b", "group senders by brand"),
-        ("u", "what to send to unsubscribe"),
+        ("u", "what to send to unsubscribe (s there: send it now)"),
+        ("y", "copy the keyword and number to the clipboard"),
+        (
+            "S",
+            "send every opt-out of the list from your phone, after y/n",
+        ),
         (
             "m",
             "record an opt-out made elsewhere (call, app, other phone)",
@@ -269,6 +274,27 @@ pub static EN: Strings = Strings {
     advice_send: "Send",
     advice_to: "to",
     advice_as_stated: "This is what its own messages say.",
+    advice_copy_send: "y: copy it   s: send it now from your phone",
+    copy_suspicious: "Looks like fraud: do not reply; report it (optout report).",
+    copy_nothing: "It states no opt-out keyword: nothing to copy.",
+    send_refused: |why| format!("Not sent: {why}"),
+    send_now_question: |what| {
+        format!(
+            "Send {what} now from your phone (the first available of kdeconnect, termux, messages)?"
+        )
+    },
+    send_all_question: |n, pause, left| {
+        format!(
+            "Opt out of {n} sender(s) now from your phone, one message every {pause} s? ({left} left out: see optout send --dry-run)"
+        )
+    },
+    send_all_nothing: |left| {
+        format!("Nothing on this list can be sent ({left} left out: see optout send --dry-run).")
+    },
+    send_step: |i, n, what| format!("{i}/{n}: {what}"),
+    send_stopped: |sent, left| {
+        format!("Stopped at the first failure: {sent} sent, {left} not sent.")
+    },
     advice_already_violating: |at, n| {
         format!(
             "You already opted out on {at}, and it sent {n} marketing message(s) since. Replying again rarely helps: press e to write the evidence for a complaint (12321, FCC/FTC, or forward to 7726)."

@@ -75,7 +75,9 @@ pub static ZH: Strings = Strings {
         ),
         ("s", "排序：最近、状态、营销数、退订后、品牌、号码"),
         ("b", "按品牌分组"),
-        ("u", "退订该发什么"),
+        ("u", "退订该发什么（在其中按 s：立即发送）"),
+        ("y", "复制退订词和号码到剪贴板"),
+        ("S", "确认后用你的手机发送列表中所有退订"),
         ("m", "记录在别处完成的退订（电话、App、另一部手机）"),
         ("M", "手动退订记录列表：按 d 删除一条（需按 y 确认）"),
         ("i", "忽略 / 取消忽略，需按 y 确认（分组时作用于品牌）"),
@@ -222,6 +224,25 @@ pub static ZH: Strings = Strings {
     advice_send: "发送",
     advice_to: "到",
     advice_as_stated: "这是它自己短信里写的退订方式。",
+    advice_copy_send: "y：复制   s：现在用你的手机发送",
+    copy_suspicious: "疑似诈骗：不要回复，请举报（optout report）。",
+    copy_nothing: "它没有写明退订词：没有可复制的内容。",
+    send_refused: |why| format!("不发送：{why}"),
+    send_now_question: |what| {
+        format!("现在从你的手机发送 {what}？（依次尝试 kdeconnect、termux、messages）")
+    },
+    send_all_question: |n, pause, left| {
+        format!(
+            "现在从你的手机退订 {n} 个发送方，每 {pause} 秒一条？（另有 {left} 个不发送：见 optout send --dry-run）"
+        )
+    },
+    send_all_nothing: |left| {
+        format!("此列表中没有可发送的退订（{left} 个不发送：见 optout send --dry-run）。")
+    },
+    send_step: |i, n, what| format!("{i}/{n}：{what}"),
+    send_stopped: |sent, left| {
+        format!("遇到第一次失败即停止：已发送 {sent} 条，未发送 {left} 条。")
+    },
     advice_already_violating: |at, n| {
         format!(
             "你已于 {at} 退订，之后它仍发来 {n} 条营销短信。再回复退订往往无用：按 e 导出证据，向 12321 举报。"

@@ -190,6 +190,7 @@ impl Widget for &Question<'_> {
                 (s.export_exists)(&text::sanitize(path))
             }
             Confirm::Overwrite(_) => String::new(),
+            Confirm::Send { question, .. } | Confirm::SendAll { question, .. } => question.clone(),
         };
         let lines = vec![
             Line::styled(text, app.theme.warning()),
@@ -275,6 +276,7 @@ impl Widget for &Unsubscribe<'_> {
                 ]));
                 lines.push(Line::raw(""));
                 lines.push(Line::styled(s.advice_as_stated, app.theme.dim()));
+                lines.push(Line::styled(s.advice_copy_send, app.theme.key()));
             }
             Advice::Suggest { keyword, to } => {
                 lines.push(Line::from(vec![

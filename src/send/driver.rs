@@ -1,0 +1,140 @@
+//! The one trait every driver implements, running the user's own
+//! programs (never a shell: each argument is passed as is), and the
+//! choice of driver.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::{adb, kdeconnect, messages, print, termux};
+use crate::text;
+
+/// What a driver did with one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    /// The phone sent it (or, for adb, the user says they pressed send).
+    Sent,
+    /// Nothing was sent: a line for the user to send by hand.
+    Shown(String),
+}
+
+/// One way to get a text onto the user's phone.
+pub trait Driver {
+    /// Its name: `--via`, and the channel of the opt-outs it records.
+    fn name(&self) -> &'static str;
+    /// Whether a success means a message left the phone (`print`: no).
+    fn sends(&self) -> bool {
+        true
+    }
+    /// Sends `text` to `to`; an error is one line saying what failed.
+    fn send(&mut self, to: &str, text: &str) -> Result<Delivery, String>;
+}
+
+/// The drivers, in the order `--via` lists them.
+pub const DRIVERS: [&str; 5] = ["kdeconnect", "termux", "messages", "adb", "print"];
+
+/// A program and its arguments: what a driver runs, testable without running it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub program: &'static str,
+    pub args: Vec<String>,
+}
+
+impl Invocation {
+    /// Runs it with no standard input; its standard output, or one line
+    /// naming the program, its exit status and the first line it printed.
+    pub fn run(&self) -> Result<String, String> {
+        let out = Command::new(self.program)
+            .args(&self.args)
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    format!("{} is not installed (not on PATH)", self.program)
+                }
+                _ => format!("could not run {}: {e}", self.program),
+            })?;
+        if out.status.success() {
+            return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
+        }
+        let said = String::from_utf8_lossy(&out.stderr);
+        let said = said
+            .lines()
+            .chain(String::from_utf8_lossy(&out.stdout).lines())
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(|l| format!(": {}", text::sanitize(l)))
+            .unwrap_or_default();
+        let status = out
+            .status
+            .code()
+            .map_or_else(|| "a signal".to_string(), |c| format!("status {c}"));
+        Err(format!("{} failed (exit {status}){said}", self.program))
+    }
+}
+
+/// The file `program` would run from, on `PATH`.
+pub fn on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        p.is_file()
+    }
+}
+
+/// How the user asked to send.
+pub struct Choice<'a> {
+    /// `--via`, or none for the first available.
+    pub via: Option<&'a str>,
+    /// `--device`: the KDE Connect device id or the adb serial.
+    pub device: Option<&'a str>,
+}
+
+/// The driver `choice` names, or the first available of kdeconnect,
+/// termux and messages, else print. `ask` is what adb asks the user
+/// after opening the composer ("did you press send?").
+pub fn choose(
+    choice: &Choice<'_>,
+    ask: Box<dyn FnMut(&str) -> bool>,
+) -> Result<Box<dyn Driver>, String> {
+    match choice.via {
+        Some("kdeconnect") => Ok(Box::new(kdeconnect::KdeConnect::new(choice.device)?)),
+        Some("termux") => Ok(Box::new(termux::Termux)),
+        Some("messages") => Ok(Box::new(messages::Messages)),
+        Some("adb") => Ok(Box::new(adb::Adb::new(choice.device, ask))),
+        Some("print") => Ok(Box::new(print::Print)),
+        Some(other) => Err(format!(
+            "--via: '{}' is not one of {}",
+            text::sanitize(other),
+            DRIVERS.join(", ")
+        )),
+        None => {
+            if on_path(kdeconnect::PROGRAM).is_some() {
+                match kdeconnect::KdeConnect::new(choice.device) {
+                    Ok(d) => return Ok(Box::new(d)),
+                    // Several phones and no --device: the user must choose.
+                    Err(e) if e.contains("--device") => return Err(e),
+                    Err(_) => {}
+                }
+            }
+            if termux::available() {
+                return Ok(Box::new(termux::Termux));
+            }
+            if messages::available() {
+                return Ok(Box::new(messages::Messages));
+            }
+            Ok(Box::new(print::Print))
+        }
+    }
+}
