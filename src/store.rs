@@ -8,7 +8,8 @@
 //!   counts) and relabelling them after a rules change;
 //! - `records.rs`: imports' provenance, the user's manual opt-outs and ignores;
 //! - `lines.rs`: lines (whose phone a message reached) and brand aliases;
-//! - `scan.rs`: the streams the findings are computed from.
+//! - `scan.rs`: the streams the findings are computed from;
+//! - `search.rs`: text search through the FTS5 trigram index (migration 6).
 //!
 //! Nothing here classifies, tracks or draws: rows in, rows out.
 
@@ -16,6 +17,7 @@ mod lines;
 mod messages;
 mod records;
 mod scan;
+mod search;
 mod writer;
 
 use std::fs;
@@ -27,6 +29,9 @@ pub use crate::model::StoredMessage;
 pub use lines::LineStats;
 pub use messages::{Relabel, RelabelRow};
 pub use records::ImportRecord;
+pub use search::{
+    MIN_INDEXED_CHARS, SCAN_BOUND, SearchHits, SearchMode, SearchQuery, fts_phrase, uses_index,
+};
 pub use writer::{ImportSummary, ImportTx, MessageWriter, NewMessage, SourceImport};
 
 /// Forward-only migrations, applied in order; `PRAGMA user_version` is the
@@ -36,6 +41,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0002_classification_tracking.sql"),
     include_str!("store/migrations/0003_dedupe_by_time.sql"),
     include_str!("store/migrations/0004_lines.sql"),
+    // 0005 (the send helper's) goes here when the branches merge.
+    include_str!("store/migrations/0006_search.sql"),
 ];
 
 /// A database error, with what to do next where we know.

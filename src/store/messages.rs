@@ -6,11 +6,12 @@ use rusqlite::{OptionalExtension, params};
 use super::{Store, StoreError, write_meta};
 use crate::model::{Direction, StoredMessage};
 
-const MESSAGE_COLUMNS: &str = "m.id, m.sender_id, s.key, m.direction, m.address, m.ts_ms,
+pub(super) const MESSAGE_COLUMNS: &str =
+    "m.id, m.sender_id, s.key, m.direction, m.address, m.ts_ms,
     m.utc_offset_s, m.body, m.channel, m.contact_name, m.kind, m.rule_id, m.brand,
     m.optout_keyword, m.optout_target, m.import_id";
 
-fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
+pub(super) fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
     Ok(StoredMessage {
         id: r.get(0)?,
         sender_id: r.get(1)?,
