@@ -4,8 +4,8 @@
 //!
 //! - `writer.rs`: the one transaction an import writes in ([`ImportTx`],
 //!   [`MessageWriter`]);
-//! - `messages.rs`: reading messages back (timelines, evidence, search,
-//!   counts) and relabelling them after a rules change;
+//! - `messages.rs`: reading messages back (timelines, evidence, counts) and
+//!   relabelling them after a rules change;
 //! - `records.rs`: imports' provenance, the user's manual opt-outs and ignores;
 //! - `lines.rs`: lines (whose phone a message reached) and brand aliases;
 //! - `scan.rs`: the streams the findings are computed from;

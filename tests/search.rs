@@ -5,6 +5,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use common::{fixture, optout, root};
@@ -24,11 +25,12 @@ fn export(dir: &Path, name: &str, messages: &[(&str, i64, &str)]) -> PathBuf {
         messages.len()
     );
     for (address, ms, body) in messages {
-        xml.push_str(&format!(
-            "  <sms protocol=\"0\" address=\"{}\" date=\"{ms}\" type=\"1\" subject=\"null\" body=\"{}\" read=\"1\" status=\"-1\" date_sent=\"{ms}\" contact_name=\"(Unknown)\" />\n",
+        let _ = writeln!(
+            xml,
+            "  <sms protocol=\"0\" address=\"{}\" date=\"{ms}\" type=\"1\" subject=\"null\" body=\"{}\" read=\"1\" status=\"-1\" date_sent=\"{ms}\" contact_name=\"(Unknown)\" />",
             esc(address),
             esc(body)
-        ));
+        );
     }
     xml.push_str("</smses>\n");
     let path = dir.join(name);
@@ -100,7 +102,7 @@ fn bodies(v: &Value) -> Vec<String> {
         .collect()
 }
 
-/// SQLite's own check that the index agrees with the messages it indexes.
+/// `SQLite`'s own check that the index agrees with the messages it indexes.
 fn index_consistent(db: &Path) {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.execute(
@@ -465,4 +467,156 @@ fn json_shape_and_table_text_are_safe() {
     );
     assert!(table.contains("控制␛[31m字符␇测试"), "{table}");
     assert!(table.starts_with("DATE"), "{table}");
+}
+
+mod tui {
+    //! `/` in the interface: the same index, the short-query note, and a
+    //! timeline opened from a search that starts on the match even when it
+    //! is far outside the window loaded first.
+
+    use std::collections::VecDeque;
+    use std::path::Path;
+
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use jiff::tz::TimeZone;
+    use optout::classify::{Classifier, Region};
+    use optout::import::{Format, ImportOptions};
+    use optout::store::Store;
+    use optout::track::Policy;
+    use optout::tui::app::TIMELINE_WINDOW;
+    use optout::tui::strings::Lang;
+    use optout::tui::{Options, Session};
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn zone() -> TimeZone {
+        TimeZone::get("Asia/Shanghai").unwrap()
+    }
+
+    fn store_of(path: &Path) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let options = ImportOptions {
+            zone: zone(),
+            ..ImportOptions::default()
+        };
+        optout::ingest::import_file(
+            &mut store,
+            path,
+            Format::AndroidXml,
+            &options,
+            &Classifier::builtin(),
+            &Region::default(),
+            &(),
+        )
+        .unwrap();
+        store
+    }
+
+    fn key(code: KeyCode) -> Event {
+        Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn run(store: Store, events: Vec<Event>) -> (Session, Terminal<TestBackend>) {
+        let options = Options {
+            lang: Lang::En,
+            zone: zone(),
+            policy: Policy {
+                zone: zone(),
+                ..Policy::default()
+            },
+            region: Region::default(),
+            db_path: None,
+            colour: false,
+            now_ms: Some(super::T0 + 1000 * super::DAY),
+            demo: false,
+            export_dir: None,
+            line: None,
+        };
+        let mut session = Session::new(Some(store), options);
+        let mut terminal = Terminal::new(TestBackend::new(110, 30)).unwrap();
+        let mut events: VecDeque<Event> = events.into();
+        session.run(&mut terminal, &mut events).unwrap();
+        terminal.clear().unwrap();
+        terminal
+            .draw(|f| optout::tui::views::draw(f, &session.app, &mut session.ui))
+            .unwrap();
+        (session, terminal)
+    }
+
+    fn screen(t: &Terminal<TestBackend>) -> String {
+        let buf = t.backend().buffer();
+        let mut out = String::new();
+        for y in 0..buf.area.height {
+            for x in 0..buf.area.width {
+                out.push_str(buf[(x, y)].symbol());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// `/query`, Enter, then `a` (every sender) and Enter on the first row.
+    fn search_then_open(query: &str) -> Vec<Event> {
+        let mut events = vec![key(KeyCode::Char('/'))];
+        events.extend(query.chars().map(|c| key(KeyCode::Char(c))));
+        events.push(key(KeyCode::Enter));
+        events.push(key(KeyCode::Enter));
+        events
+    }
+
+    #[test]
+    fn a_timeline_opened_from_a_search_starts_on_the_match_beyond_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        // 500 promotions from one sender; number 37, far before the last
+        // window, is the only one with the phrase.
+        let bodies: Vec<String> = (0..500)
+            .map(|i| {
+                if i == 37 {
+                    format!("【星幕影城】第{i}条：会员日半价观影，回T退订")
+                } else {
+                    format!("【星幕影城】第{i}条：新片上映，回T退订")
+                }
+            })
+            .collect();
+        let messages: Vec<(&str, i64, &str)> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| ("10690201977", super::T0 + i as i64 * 3_600_000, b.as_str()))
+            .collect();
+        let path = super::export(dir.path(), "long.xml", &messages);
+        let (session, t) = run(store_of(&path), search_then_open("会员日半价"));
+        let tl = session.app.timeline.as_ref().expect("the timeline is open");
+        assert_eq!(tl.total, Some(500));
+        assert_eq!(tl.cursor, 37, "on the match, not on the last message");
+        assert!(tl.start <= 37 && 37 < tl.start + tl.messages.len() as u64);
+        // The match is outside the window a timeline opens on.
+        assert!(!(500 - TIMELINE_WINDOW..500).contains(&37));
+        let m = tl.current().unwrap();
+        assert!(m.body.contains("会员日半价"), "{}", m.body);
+        assert_eq!(tl.found, Some(m.id));
+        let shown = screen(&t);
+        assert!(shown.contains("⌕ matches the search"), "{shown}");
+        assert!(shown.contains("38/500"), "{shown}");
+    }
+
+    #[test]
+    fn a_short_search_in_the_interface_says_it_scanned() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = super::sample(dir.path());
+        let mut events = vec![key(KeyCode::Char('/'))];
+        events.extend("分期".chars().map(|c| key(KeyCode::Char(c))));
+        events.push(key(KeyCode::Enter));
+        let (session, _) = run(store_of(&path), events);
+        let status = session.app.status.as_ref().unwrap().text.clone();
+        assert_eq!(
+            status,
+            "search “分期”: 1 sender (1 by message text) · under 3 characters: searched without the index"
+        );
+        let mut events = vec![key(KeyCode::Char('/'))];
+        events.extend("分期手续".chars().map(|c| key(KeyCode::Char(c))));
+        events.push(key(KeyCode::Enter));
+        let (session, _) = run(store_of(&path), events);
+        let status = session.app.status.as_ref().unwrap().text.clone();
+        assert_eq!(status, "search “分期手续”: 1 sender (1 by message text)");
+    }
 }

@@ -21,6 +21,7 @@ mod actions;
 mod advice;
 mod navigation;
 mod prompts;
+mod search;
 mod senders;
 mod state;
 mod timeline;
@@ -28,6 +29,7 @@ mod update;
 
 pub use actions::{Action, Effect, Outcome, Slow};
 pub use advice::{Advice, advice};
+pub use search::{timeline_at, window_around};
 pub use senders::Offender;
 pub use state::{
     Change, Confirm, Counts, ExportField, ExportScope, Filter, Group, ImportProgress, LogEntry,

@@ -3,7 +3,7 @@
 //! the [`Outcome`]s the loop reports back.
 
 use super::{Overview, Screen};
-use crate::store::StoredMessage;
+use crate::store::{SearchMode, StoredMessage};
 use crate::track::Report;
 
 /// What a performed effect did, for the status line.
@@ -105,6 +105,16 @@ pub enum Action {
     SearchDone {
         query: String,
         sender_ids: Vec<i64>,
+        mode: SearchMode,
+    },
+    /// A timeline window around the newest message matching a search:
+    /// `found` is its index in the timeline and its id.
+    TimelineFound {
+        sender_ids: Vec<i64>,
+        total: u64,
+        start: u64,
+        messages: Vec<StoredMessage>,
+        found: Option<(u64, i64)>,
     },
     OverviewLoaded(Overview),
     /// Tab in a path: the paths that start with `path`.
@@ -135,9 +145,16 @@ pub enum Effect {
         start: Option<u64>,
         limit: u64,
     },
-    /// Senders whose message text contains `query` (SQL `LIKE`, limited).
+    /// Senders whose message text contains `query` (`Store::senders_matching`).
     Search {
         query: String,
+    },
+    /// The window of a timeline around its newest message containing
+    /// `query` (opened from a search).
+    LoadTimelineAt {
+        sender_ids: Vec<i64>,
+        query: String,
+        limit: u64,
     },
     LoadOverview,
     SetIgnored {
@@ -191,7 +208,7 @@ impl Effect {
     pub fn slow(&self) -> Option<Slow> {
         Some(match self {
             Effect::Reload => Slow::Recompute,
-            Effect::Search { .. } => Slow::Search,
+            Effect::Search { .. } | Effect::LoadTimelineAt { .. } => Slow::Search,
             Effect::LoadOverview => Slow::Overview,
             Effect::SetIgnored { .. } => Slow::Ignore,
             Effect::RecordManualOptOut { .. } | Effect::RemoveManualOptOut { .. } => Slow::Manual,
