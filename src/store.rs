@@ -30,7 +30,7 @@ pub use lines::LineStats;
 pub use messages::{Relabel, RelabelRow};
 pub use records::ImportRecord;
 pub use search::{
-    MIN_INDEXED_CHARS, SCAN_BOUND, SearchHits, SearchMode, SearchQuery, fts_phrase, uses_index,
+    MIN_INDEXED_CHARS, SCAN_BOUND, SearchHits, SearchMode, SearchQuery, fts_query, uses_index,
 };
 pub use writer::{ImportSummary, ImportTx, MessageWriter, NewMessage, SourceImport};
 

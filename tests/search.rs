@@ -112,12 +112,33 @@ fn index_consistent(db: &Path) {
     .expect("the search index agrees with the messages");
 }
 
+/// How many messages (of three characters or more) the index holds: each
+/// message's own first trigram must find it.
 fn indexed_rows(db: &Path) -> i64 {
     let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row("SELECT count(*) FROM messages_fts_docsize", [], |r| {
-        r.get(0)
-    })
-    .unwrap()
+    let mut stmt = conn.prepare("SELECT id, body FROM messages").unwrap();
+    let rows: Vec<(i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut found = 0;
+    for (id, body) in rows {
+        let first: String = body.chars().take(3).collect();
+        if first.chars().count() < 3 {
+            continue;
+        }
+        let q = format!("\"{}\"", first.replace('"', "\"\""));
+        let hit: Option<i64> = conn
+            .query_row(
+                "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid = ?2",
+                rusqlite::params![q, id],
+                |r| r.get(0),
+            )
+            .ok();
+        found += i64::from(hit.is_some());
+    }
+    found
 }
 
 #[test]
@@ -382,7 +403,11 @@ fn an_old_database_gets_its_index_built_on_open() {
     index_consistent(&db);
     let conn = rusqlite::Connection::open(&db).unwrap();
     let messages: i64 = conn
-        .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM messages WHERE length(body) >= 3",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert!(messages > 0);
     assert_eq!(indexed_rows(&db), messages);
@@ -417,7 +442,8 @@ fn a_database_one_migration_short_of_search_is_backfilled() {
     assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
     drop(store);
     index_consistent(&db);
-    assert_eq!(indexed_rows(&db), 292);
+    // The demo's 292 messages, less 13 replies too short to have a trigram.
+    assert_eq!(indexed_rows(&db), 279);
     assert!(search(&db, &["退订回N"]).is_some());
 }
 

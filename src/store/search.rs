@@ -1,9 +1,13 @@
 //! Text search over message bodies. A query of three characters or more is
-//! looked up in the FTS5 trigram index (`messages_fts`, migration 6) as one
-//! quoted phrase, so any substring matches, Chinese included, and nothing the
-//! user types is read as FTS syntax. A shorter query has no trigram to look
-//! up: it scans the newest [`SCAN_BOUND`] messages with `LIKE` instead, and
-//! the result says so. Both are case-blind for ASCII letters.
+//! looked up in the FTS5 trigram index (`messages_fts`, migration 6): every
+//! three-character piece of it, each a quoted FTS5 string (so nothing the
+//! user types is read as FTS syntax), finds the candidates, and `LIKE` on
+//! the body keeps those that hold the whole text. So any substring matches,
+//! Chinese included. (The index keeps no positions, `detail=none`, which
+//! halves its size and its cost at import; the `LIKE` is what a phrase query
+//! would have checked.) A shorter query has no trigram to look up: it scans
+//! the newest [`SCAN_BOUND`] messages with `LIKE` instead, and the result
+//! says so. Both are case-blind for ASCII letters only, as `LIKE` is.
 
 use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 
@@ -58,11 +62,31 @@ pub fn uses_index(text: &str) -> bool {
     text.chars().count() >= MIN_INDEXED_CHARS
 }
 
-/// `text` as one FTS5 string: inside double quotes every character is
-/// literal (`*`, `OR`, `NEAR`, `:`, parentheses), and a double quote is
-/// written twice.
-pub fn fts_phrase(text: &str) -> String {
-    format!("\"{}\"", text.replace('"', "\"\""))
+/// At most this many trigrams of a long query are looked up (spread over
+/// it); `LIKE` checks the rest.
+const MAX_TRIGRAMS: usize = 16;
+
+/// The FTS5 query finding the candidates for `text` (three characters or
+/// more): its trigrams, each one FTS5 string (inside double quotes every
+/// character is literal: `*`, `OR`, `NEAR`, `:`, parentheses; a double quote
+/// is written twice), all required.
+pub fn fts_query(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len().saturating_sub(2);
+    let step = n.div_ceil(MAX_TRIGRAMS).max(1);
+    let mut starts: Vec<usize> = (0..n).step_by(step).collect();
+    if n > 0 && starts.last() != Some(&(n - 1)) {
+        starts.push(n - 1);
+    }
+    let mut terms: Vec<String> = Vec::new();
+    for i in starts {
+        let t: String = chars[i..i + 3].iter().collect();
+        let t = format!("\"{}\"", t.replace('"', "\"\""));
+        if !terms.contains(&t) {
+            terms.push(t);
+        }
+    }
+    terms.join(" AND ")
 }
 
 /// `text` as a `LIKE` pattern matching it anywhere (with `ESCAPE '\'`).
@@ -97,12 +121,14 @@ impl Store {
         let limit = q.limit.min(i64::MAX as u64) as i64;
         let offset = q.offset.min(i64::MAX as u64) as i64;
         if uses_index(q.text) {
-            let mut params = vec![Value::Text(fts_phrase(q.text))];
+            let mut params = vec![Value::Text(fts_query(q.text))];
+            let filters = filters(q, &mut params);
+            params.push(Value::Text(like_pattern(q.text)));
             let sql = format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN senders s ON s.id = m.sender_id
-                 WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?){}
-                 ORDER BY m.ts_ms DESC, m.id DESC LIMIT {limit} OFFSET {offset}",
-                filters(q, &mut params)
+                 WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?){filters}
+                   AND m.body LIKE ? ESCAPE '\\'
+                 ORDER BY m.ts_ms DESC, m.id DESC LIMIT {limit} OFFSET {offset}"
             );
             let mut stmt = self.conn.prepare(&sql)?;
             let rows = stmt.query_map(params_from_iter(params), stored_message)?;
@@ -168,12 +194,14 @@ impl Store {
         };
         let limit = limit.min(i64::MAX as u64) as i64;
         if uses_index(text) {
-            let mut params = vec![Value::Text(fts_phrase(text))];
+            let mut params = vec![Value::Text(fts_query(text))];
+            let filters = filters(&q, &mut params);
+            params.push(Value::Text(like_pattern(text)));
             let sql = format!(
                 "SELECT DISTINCT m.sender_id FROM messages m
-                 WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?){}
-                 LIMIT {limit}",
-                filters(&q, &mut params)
+                 WHERE m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?){filters}
+                   AND m.body LIKE ? ESCAPE '\\'
+                 LIMIT {limit}"
             );
             let mut stmt = self.conn.prepare(&sql)?;
             let rows = stmt.query_map(params_from_iter(params), |r| r.get(0))?;
