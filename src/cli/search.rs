@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::columns::{self, Column, Give};
-use super::{CliError, Settings, classifier, open_existing, resolve_target};
-use crate::store::{SCAN_BOUND, SearchMode, SearchQuery, StoredMessage};
+use super::{CliError, Settings, resolve_target};
+use crate::store::{SCAN_BOUND, SearchMode, SearchQuery, Store, StoredMessage};
 use crate::text::{self, group_digits};
 
 /// What `optout search` was asked.
@@ -67,7 +67,15 @@ fn search(settings: &Settings, args: &Args<'_>) -> Result<ExitCode, CliError> {
     if args.text.is_empty() {
         return Err(CliError("search: the text to find is empty".into()));
     }
-    let store = open_existing(settings, &classifier(&settings.region))?;
+    // No classifier: compiling the rules would cost more than the search,
+    // and the labels shown are those stored (any other command relabels
+    // after a rules change).
+    let Some(store) = Store::open_existing(&settings.db)? else {
+        return Err(CliError(format!(
+            "no database at {} yet: import an export first (optout import FILE)",
+            settings.db.display()
+        )));
+    };
     let line = match args.line {
         Some(name) => Some(store.line_id(name)?.ok_or_else(|| {
             CliError(format!(
