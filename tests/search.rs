@@ -432,7 +432,7 @@ fn a_database_one_migration_short_of_search_is_backfilled() {
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
-            "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete;
+            "DROP TRIGGER messages_fts_delete;
              DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;",
         )
         .unwrap();

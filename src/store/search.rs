@@ -284,6 +284,17 @@ impl Store {
     }
 }
 
+/// Adds the messages from id `first` on to the search index (an import's
+/// new messages, before it commits). One statement: FTS5 keeps the terms in
+/// memory and writes them out in large segments.
+pub(super) fn index_from(conn: &rusqlite::Connection, first: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO messages_fts(rowid, body) SELECT id, body FROM messages WHERE id >= ?1",
+        [first],
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// The id of the sender with this key.
     pub fn sender_id(&self, key: &str) -> Result<Option<i64>, StoreError> {
