@@ -47,7 +47,7 @@ search_bench() {
     echo "building $db for the search figures …"
     OPTOUT_DB="$db" OPTOUT_TZ=UTC "$bin" import "$file" >/dev/null
   fi
-  echo "search on $(OPTOUT_DB="$db" "$bin" lines | awk 'NR==2{print $2}') messages ($(du -h "$db" | cut -f1) database):"
+  echo "search on $(OPTOUT_DB="$db" "$bin" lines | awk 'NR==2{print $2}') messages ($(du -hL "$db" | cut -f1) database):"
   local term
   for term in 视频会员退订 分期手续费 "package came" "miss you" 退订; do
     local times=() i s e hits
