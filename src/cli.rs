@@ -22,6 +22,7 @@ mod offenders;
 mod reclassify;
 mod record_optout;
 mod report;
+mod search;
 mod send;
 mod settings;
 mod table;
@@ -140,6 +141,25 @@ pub enum Command {
         /// Take the alias back
         #[arg(long)]
         undo: bool,
+    },
+    /// Find the messages containing a text (any part of a word, Chinese included), newest first
+    #[command(after_help = search::AFTER_HELP)]
+    Search {
+        /// The text to find
+        #[arg(value_name = "TEXT")]
+        text: String,
+        /// Only this sender's messages (the key or raw number, as 'optout senders' shows it)
+        #[arg(long, value_name = "KEY")]
+        sender: Option<String>,
+        /// Only the messages received on this line
+        #[arg(long, value_name = "NAME")]
+        line: Option<String>,
+        /// Show at most N messages
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        limit: u64,
+        /// Print JSON for scripts instead of a table
+        #[arg(long)]
+        json: bool,
     },
     /// List senders with their opt-out status
     Senders(ListArgs),
@@ -460,6 +480,22 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
         Command::BrandAlias { alias, name, undo } => {
             lines::brand_alias(&settings, alias, name.as_deref(), *undo)
         }
+        Command::Search {
+            text,
+            sender,
+            line,
+            limit,
+            json,
+        } => search::run(
+            &settings,
+            &search::Args {
+                text,
+                sender: sender.as_deref(),
+                line: line.as_deref(),
+                limit: *limit,
+                json: *json,
+            },
+        ),
         Command::Senders(args) => list::senders(&settings, args),
         Command::Brands(args) => list::brands(&settings, args),
         Command::RecordOptout {

@@ -4,12 +4,13 @@
 //!
 //! - `writer.rs`: the one transaction an import writes in ([`ImportTx`],
 //!   [`MessageWriter`]);
-//! - `messages.rs`: reading messages back (timelines, evidence, search,
-//!   counts) and relabelling them after a rules change;
+//! - `messages.rs`: reading messages back (timelines, evidence, counts) and
+//!   relabelling them after a rules change;
 //! - `records.rs`: imports' provenance, the user's manual opt-outs and ignores;
 //! - `lines.rs`: lines (whose phone a message reached) and brand aliases;
 //! - `scan.rs`: the streams the findings are computed from;
 //! - `sends.rs`: what `optout send` and `optout report` sent, attempt by attempt.
+//! - `search.rs`: text search through the FTS5 trigram index (migration 6).
 //!
 //! Nothing here classifies, tracks or draws: rows in, rows out.
 
@@ -17,6 +18,7 @@ mod lines;
 mod messages;
 mod records;
 mod scan;
+mod search;
 mod sends;
 mod writer;
 
@@ -33,6 +35,9 @@ pub use crate::model::StoredMessage;
 pub use lines::LineStats;
 pub use messages::{Relabel, RelabelRow};
 pub use records::ImportRecord;
+pub use search::{
+    MIN_INDEXED_CHARS, SCAN_BOUND, SearchHits, SearchMode, SearchQuery, fts_query, uses_index,
+};
 pub use sends::{NewSend, SendRecord, SendStatus};
 pub use writer::{ImportSummary, ImportTx, MessageWriter, NewMessage, SourceImport};
 
@@ -44,6 +49,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0003_dedupe_by_time.sql"),
     include_str!("store/migrations/0004_lines.sql"),
     include_str!("store/migrations/0005_sends.sql"),
+    include_str!("store/migrations/0006_search.sql"),
 ];
 
 /// A database error, with what to do next where we know.

@@ -344,13 +344,34 @@ impl Session {
                     Err(e) => failed(&e),
                 }
             }
-            Effect::Search { query } => match store.senders_with_text(&query, app::SEARCH_LIMIT) {
-                Ok(ids) => vec![Action::SearchDone {
-                    query,
-                    sender_ids: ids,
-                }],
-                Err(e) => failed(&e),
-            },
+            Effect::Search { query } => {
+                let line = self.line.as_ref().map(|(id, _)| *id);
+                match store.senders_matching(&query, line, app::SEARCH_LIMIT) {
+                    Ok((ids, mode)) => vec![Action::SearchDone {
+                        query,
+                        sender_ids: ids,
+                        mode,
+                    }],
+                    Err(e) => failed(&e),
+                }
+            }
+            Effect::LoadTimelineAt {
+                sender_ids,
+                query,
+                limit,
+            } => {
+                let line = self.line.as_ref().map(|(id, _)| *id);
+                match app::timeline_at(store, line, &sender_ids, &query, limit) {
+                    Ok((total, start, messages, found)) => vec![Action::TimelineFound {
+                        sender_ids,
+                        total,
+                        start,
+                        messages,
+                        found,
+                    }],
+                    Err(e) => failed(&e),
+                }
+            }
             Effect::LoadOverview => {
                 let offset = text::zoned(self.app.now_ms, None, &self.options.zone)
                     .offset()

@@ -1,16 +1,17 @@
 //! Reading messages back: timelines a page at a time, evidence lookups,
-//! text search, counts; and relabelling every message after a rules change.
+//! counts (text search is `search.rs`); and relabelling every message after a rules change.
 
 use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError, write_meta};
 use crate::model::{Direction, StoredMessage};
 
-const MESSAGE_COLUMNS: &str = "m.id, m.sender_id, s.key, m.direction, m.address, m.ts_ms,
+pub(super) const MESSAGE_COLUMNS: &str =
+    "m.id, m.sender_id, s.key, m.direction, m.address, m.ts_ms,
     m.utc_offset_s, m.body, m.channel, m.contact_name, m.kind, m.rule_id, m.brand,
     m.optout_keyword, m.optout_target, m.import_id";
 
-fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
+pub(super) fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
     Ok(StoredMessage {
         id: r.get(0)?,
         sender_id: r.get(1)?,
@@ -182,20 +183,6 @@ impl Store {
 // --- TUI queries ---
 
 impl Store {
-    /// Senders with a message containing `text` (SQL `LIKE`, so case-blind
-    /// for ASCII only), at most `limit` of them.
-    pub fn senders_with_text(&self, text: &str, limit: u64) -> Result<Vec<i64>, StoreError> {
-        let escaped = text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT sender_id FROM messages WHERE body LIKE ?1 ESCAPE '\\' LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![format!("%{escaped}%"), limit as i64], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     /// Incoming marketing (and suspicious) messages per month, oldest first,
     /// as `("2026-03", n)`. Months are local to each message's own offset,
     /// or `default_offset_s` when it has none.

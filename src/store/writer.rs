@@ -71,6 +71,9 @@ pub struct ImportTx<'a> {
     tx: Transaction<'a>,
     import_id: i64,
     line_id: i64,
+    /// Messages from this id on are this import's: the search index gets
+    /// them when it commits.
+    first_message_id: i64,
 }
 
 impl Store {
@@ -105,10 +108,15 @@ impl Store {
             ],
         )?;
         let import_id = tx.last_insert_rowid();
+        let first_message_id: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM messages", [], |r| {
+                r.get(0)
+            })?;
         Ok(ImportTx {
             tx,
             import_id,
             line_id,
+            first_message_id,
         })
     }
 }
@@ -269,6 +277,8 @@ impl ImportTx<'_> {
             ],
         )?;
         write_meta(&self.tx, "rules_version", s.rules_version)?;
+        // The new messages into the search index, in the same transaction.
+        super::search::index_from(&self.tx, self.first_message_id)?;
         self.tx.commit()?;
         Ok(())
     }

@@ -24,6 +24,7 @@ mod mapping;
 mod navigation;
 mod prompts;
 mod refresh;
+mod search;
 mod send;
 mod senders;
 mod state;
@@ -34,6 +35,7 @@ pub use actions::{Action, Effect, Outcome, Slow};
 pub use advice::{Advice, advice};
 pub use manual::ManualList;
 pub use mapping::{ColumnsPrompt, MapField};
+pub use search::{timeline_at, window_around};
 pub use send::{SEND_PAUSE_S, osc52};
 pub use senders::Offender;
 pub use state::{

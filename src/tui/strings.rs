@@ -275,6 +275,11 @@ pub struct Strings {
     pub grouped_on: &'static str,
     pub grouped_off: &'static str,
     pub searched: fn(&str, usize, usize) -> String,
+    /// After `searched` for a query under three characters: scanned, not
+    /// looked up (how many messages; whether older ones were left out).
+    pub searched_short: fn(u64, bool) -> String,
+    /// Beside the message a search opened the timeline on.
+    pub search_match: &'static str,
     pub filter_set: fn(&str, usize) -> String,
     pub sort_set: fn(&str) -> String,
     /// (brand?, name, now ignored?, changed?)

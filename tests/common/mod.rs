@@ -66,7 +66,8 @@ pub fn optout(db: &Path) -> Command {
     cmd
 }
 
-/// Every row of every table, as text: equal dumps mean equal databases.
+/// Every row of every table (but the search index), as text: equal dumps
+/// mean equal databases.
 pub fn dump(db: &Path) -> String {
     if !db.exists() {
         return "<no database>".into();
@@ -81,6 +82,12 @@ pub fn dump(db: &Path) -> String {
         .map(Result::unwrap)
         .collect();
     for t in tables {
+        // The search index is derived from `messages`; its pages hold the
+        // same terms in a different layout after an add and a remove
+        // (tests/search.rs checks it against the messages instead).
+        if t.starts_with("messages_fts") {
+            continue;
+        }
         let _ = writeln!(out, "## {t}");
         let mut stmt = conn
             .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1"))

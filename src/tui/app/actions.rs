@@ -4,7 +4,7 @@
 
 use super::{Overview, Screen};
 use crate::model::ManualOptOut;
-use crate::store::StoredMessage;
+use crate::store::{SearchMode, StoredMessage};
 use crate::track::Report;
 
 /// What a performed effect did, for the status line.
@@ -138,6 +138,16 @@ pub enum Action {
     SearchDone {
         query: String,
         sender_ids: Vec<i64>,
+        mode: SearchMode,
+    },
+    /// A timeline window around the newest message matching a search:
+    /// `found` is its index in the timeline and its id.
+    TimelineFound {
+        sender_ids: Vec<i64>,
+        total: u64,
+        start: u64,
+        messages: Vec<StoredMessage>,
+        found: Option<(u64, i64)>,
     },
     OverviewLoaded(Overview),
     /// The manual records, and the lines' names (id, name).
@@ -186,9 +196,16 @@ pub enum Effect {
         start: Option<u64>,
         limit: u64,
     },
-    /// Senders whose message text contains `query` (SQL `LIKE`, limited).
+    /// Senders whose message text contains `query` (`Store::senders_matching`).
     Search {
         query: String,
+    },
+    /// The window of a timeline around its newest message containing
+    /// `query` (opened from a search).
+    LoadTimelineAt {
+        sender_ids: Vec<i64>,
+        query: String,
+        limit: u64,
     },
     LoadOverview,
     SetIgnored {
@@ -271,7 +288,7 @@ impl Effect {
     pub fn slow(&self) -> Option<Slow> {
         Some(match self {
             Effect::Reload => Slow::Recompute,
-            Effect::Search { .. } => Slow::Search,
+            Effect::Search { .. } | Effect::LoadTimelineAt { .. } => Slow::Search,
             Effect::LoadOverview => Slow::Overview,
             Effect::SetIgnored { .. } => Slow::Ignore,
             Effect::RecordManualOptOut { .. }

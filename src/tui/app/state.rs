@@ -244,8 +244,11 @@ pub struct Timeline {
     pub cursor: u64,
     /// Put the cursor on the last message when the count arrives.
     pub cursor_to_end: bool,
-    /// Opened from a text search: put the cursor on a message with it.
+    /// Opened from a text search: load the window around the newest
+    /// message with this text.
     pub find: Option<String>,
+    /// The message a search found, marked in the timeline.
+    pub found: Option<i64>,
 }
 
 impl Timeline {

@@ -691,6 +691,7 @@ fn search_filters_names_while_typing_and_message_text_on_enter() {
     a.update(Action::SearchDone {
         query: "red envelope".into(),
         sender_ids: vec![3],
+        mode: crate::store::SearchMode::Index,
     });
     assert_eq!(selected_key(&a), "1065502010");
     assert_eq!(

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{App, Effect, Mark, Screen, TIMELINE_WINDOW, Target, Timeline};
+use super::{App, Effect, Mark, Screen, Target, Timeline};
 use crate::track::SenderReport;
 
 impl App {
@@ -32,11 +32,7 @@ impl App {
             .as_ref()
             .filter(|s| s.by_text.is_some())
             .map(|s| s.query.clone());
-        let effect = Effect::LoadTimeline {
-            sender_ids: tl.sender_ids.clone(),
-            start: None,
-            limit: TIMELINE_WINDOW,
-        };
+        let effect = Self::first_window(&tl);
         self.timeline = Some(tl);
         self.screen = Screen::Timeline;
         vec![effect]
@@ -146,6 +142,7 @@ impl App {
             cursor: 0,
             cursor_to_end: true,
             find: None,
+            found: None,
         }
     }
 }

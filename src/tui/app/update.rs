@@ -2,8 +2,6 @@
 //! coming back (a reloaded report, an outcome for the status line and the
 //! message log, the change `U` can reverse).
 
-use std::collections::HashSet;
-
 use super::{
     Action, App, Change, Confirm, Counts, Effect, ImportProgress, LogEntry, Outcome, Overlay,
     Prompt, Screen, StatusLine, TIMELINE_WINDOW,
@@ -40,17 +38,22 @@ impl App {
                 self.timeline_loaded(&sender_ids, total, start, messages);
                 Vec::new()
             }
-            Action::SearchDone { query, sender_ids } => {
-                if let Some(search) = self.search.as_mut()
-                    && search.query == query
-                {
-                    let by_text: HashSet<i64> = sender_ids.into_iter().collect();
-                    let n_text = by_text.len();
-                    search.by_text = Some(by_text);
-                    self.rebuild_rows();
-                    let n = self.sender_rows();
-                    self.say((self.strings.searched)(&text::sanitize(&query), n, n_text));
-                }
+            Action::SearchDone {
+                query,
+                sender_ids,
+                mode,
+            } => {
+                self.search_done(&query, sender_ids, mode);
+                Vec::new()
+            }
+            Action::TimelineFound {
+                sender_ids,
+                total,
+                start,
+                messages,
+                found,
+            } => {
+                self.timeline_found(&sender_ids, total, start, messages, found);
                 Vec::new()
             }
             Action::OverviewLoaded(o) => {
@@ -165,7 +168,7 @@ impl App {
         self.status = Some(StatusLine { text, error });
     }
 
-    fn timeline_loaded(
+    pub(super) fn timeline_loaded(
         &mut self,
         sender_ids: &[i64],
         total: u64,
@@ -181,17 +184,6 @@ impl App {
             if tl.cursor_to_end {
                 tl.cursor = total.saturating_sub(1);
                 tl.cursor_to_end = false;
-                // Opened from a search: on the latest message that matches.
-                if let Some(q) = tl.find.take() {
-                    let q = q.to_lowercase();
-                    if let Some(i) = tl
-                        .messages
-                        .iter()
-                        .rposition(|m| m.body.to_lowercase().contains(&q))
-                    {
-                        tl.cursor = start + i as u64;
-                    }
-                }
             }
             tl.cursor = tl.cursor.min(total.saturating_sub(1));
         }
@@ -227,6 +219,7 @@ impl App {
             let mut tl = self.timeline_for(&old.target);
             tl.cursor = old.cursor;
             tl.start = old.start;
+            tl.found = old.found;
             effects.push(Effect::LoadTimeline {
                 sender_ids: tl.sender_ids.clone(),
                 start: Some(old.start),

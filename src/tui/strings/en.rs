@@ -436,6 +436,17 @@ pub static EN: Strings = Strings {
     grouped_on: "Grouped by brand: i now ignores the whole brand.",
     grouped_off: "One row per sender.",
     searched: |q, n, t| format!("search “{q}”: {} ({t} by message text)", senders(n)),
+    searched_short: |n, bounded| {
+        if bounded {
+            format!(
+                " · under 3 characters: only the newest {} messages searched",
+                crate::text::group_digits(n)
+            )
+        } else {
+            " · under 3 characters: searched without the index".to_string()
+        }
+    },
+    search_match: "⌕ matches the search",
     filter_set: |f, n| format!("filter: {f} ({})", senders(n)),
     sort_set: |s| format!("sorted by {s}"),
     ignored_status: |brand, name, ignored, changed| {

@@ -380,6 +380,17 @@ pub static ZH: Strings = Strings {
     grouped_on: "已按品牌分组：i 将忽略整个品牌。",
     grouped_off: "每个号码一行。",
     searched: |q, n, t| format!("搜索“{q}”：{n} 个发送方（{t} 个按短信内容）"),
+    searched_short: |n, bounded| {
+        if bounded {
+            format!(
+                " · 少于 3 个字：只搜索了最新的 {} 条短信",
+                crate::text::group_digits(n)
+            )
+        } else {
+            " · 少于 3 个字：未使用索引，逐条搜索".to_string()
+        }
+    },
+    search_match: "⌕ 与搜索匹配",
     filter_set: |f, n| format!("筛选：{f}（{n} 个发送方）"),
     sort_set: |s| format!("按{s}排序"),
     ignored_status: |brand, name, ignored, changed| {

@@ -244,6 +244,9 @@ fn heading(app: &App, tl: &Timeline, m: &StoredMessage, width: usize) -> Vec<Lin
             theme.dim(),
         ));
     }
+    if tl.found == Some(m.id) {
+        spans.push(Span::styled(format!("  {}", s.search_match), theme.key()));
+    }
     let mut lines = vec![Line::from(spans)];
     for mark in &marks {
         let sp = mark_span(app, mark);
