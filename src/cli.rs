@@ -286,7 +286,9 @@ pub struct ListArgs {
     pub line: Option<String>,
 }
 
-/// The flags of `optout export`: nine of them, too many to pass one by one.
+/// The flags of `optout export`: too many to pass one by one.
+// Each bool is one independent command-line switch.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
     /// Only this sender (key or number as 'optout senders' shows it); repeat for more
@@ -305,9 +307,9 @@ pub struct ExportArgs {
     /// List only violations received on or after this date ('2026-03-01' or RFC 3339)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
-    /// Output format
-    #[arg(long, value_enum, default_value = "html")]
-    pub format: ExportFormat,
+    /// Output format [default: html; with --offenders, from the --out extension, else html]
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
     /// Output file or directory, or - for standard output (not for html) [default: optout-evidence-….EXT in the current directory]
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
@@ -326,6 +328,15 @@ pub struct ExportArgs {
     /// In the HTML and complaint text, list every message instead of the first and last 20 of each list (the CSV and JSON always list all)
     #[arg(long)]
     pub all_messages: bool,
+    /// Export the repeat-offender ranking across lines (what 'optout offenders' shows) instead of one line's evidence
+    #[arg(long, conflicts_with_all = ["senders", "brands", "statuses", "redact", "line", "all_messages"])]
+    pub offenders: bool,
+    /// With --offenders: name the lines instead of showing their pseudonymous reporter ids (do not publish such a copy)
+    #[arg(long, requires = "offenders")]
+    pub name_lines: bool,
+    /// With --offenders: hide offenders reported by fewer than K lines (publish with K ≥ 3)
+    #[arg(long, value_name = "K", default_value_t = 1, requires = "offenders")]
+    pub min_lines: u64,
 }
 
 /// An error that ends the command: printed as one line, exit status 1.
