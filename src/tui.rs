@@ -293,10 +293,15 @@ impl Session {
                 }
                 match findings::compute(store, &self.options.policy) {
                     Ok(mut report) => {
+                        // The offenders screen ranks every line.
+                        let ranked = Action::Ranked {
+                            offenders: crate::track::rank(&report, &self.options.policy, None, 1),
+                            lines: lines.iter().map(|l| (l.id, l.name.clone())).collect(),
+                        };
                         if let Some((_, name)) = &self.line {
                             report.retain_line(name);
                         }
-                        vec![Action::Loaded(Box::new(report))]
+                        vec![ranked, Action::Loaded(Box::new(report))]
                     }
                     Err(e) => failed(&e),
                 }

@@ -20,6 +20,7 @@ use crate::track::Report;
 mod actions;
 mod advice;
 mod navigation;
+mod offenders;
 mod prompts;
 mod senders;
 mod state;
@@ -28,6 +29,7 @@ mod update;
 
 pub use actions::{Action, Effect, Outcome, Slow};
 pub use advice::{Advice, advice};
+pub use offenders::Ranked;
 pub use senders::Offender;
 pub use state::{
     Change, Confirm, Counts, ExportField, ExportScope, Filter, Group, ImportProgress, LogEntry,
@@ -87,6 +89,8 @@ pub struct App {
     pub offender: usize,
     /// The folder the export prompt starts in (the loop sets it).
     pub export_dir: String,
+    /// The offenders screen: the ranking across lines.
+    pub ranked: Ranked,
     pub quit: bool,
 }
 
@@ -137,6 +141,7 @@ impl App {
             scroll: 0,
             offender: 0,
             export_dir: String::new(),
+            ranked: Ranked::default(),
             quit: false,
         }
     }

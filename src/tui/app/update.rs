@@ -54,6 +54,10 @@ impl App {
                 self.overview = Some(o);
                 Vec::new()
             }
+            Action::Ranked { offenders, lines } => {
+                self.ranked(offenders, lines);
+                Vec::new()
+            }
             Action::Completed { path, candidates } => {
                 if let Overlay::Prompt(Prompt::Import {
                     path: typed,
