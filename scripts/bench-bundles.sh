@@ -54,7 +54,8 @@ measure() {
   wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log" |
     awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }')
   rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
-  printf '%-34s %8.2f s   peak RSS %6.1f MB\n' "$label" "$wall" "$(awk "BEGIN{print $rss/1024}")"
+  cpu=$(sed -n 's/.*\(User\|System\) time (seconds): //p' "$log" | awk '{ s += $1 } END { print s }')
+  printf '%-34s %8.2f s (CPU %7.2f s)   peak RSS %6.1f MB\n' "$label" "$wall" "$cpu" "$(awk "BEGIN{print $rss/1024}")"
   rm -f "$log"
 }
 

@@ -260,15 +260,16 @@ fn chart(out: &mut String, offenders: &[OffenderRow]) {
         .unwrap_or(1)
         .max(1);
     let (label_w, width, row_h, bar_h) = (150.0_f64, 700.0_f64, 44.0_f64, 30.0_f64);
-    let axis_h = 28.0;
+    // Room above the first bar for its count, and below the last for the months.
+    let (top_h, axis_h) = (12.0, 28.0);
     let slot = (width - label_w - 10.0) / months.len() as f64;
-    let height = row_h * rows.len() as f64 + axis_h;
+    let height = top_h + row_h * rows.len() as f64 + axis_h;
     let _ = writeln!(
         out,
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\">"
     );
     for (i, o) in rows.iter().enumerate() {
-        let top = row_h * i as f64;
+        let top = top_h + row_h * i as f64;
         let base = top + bar_h + 4.0;
         let name: String = o.ranking.offender.chars().take(18).collect();
         let _ = writeln!(
@@ -305,7 +306,7 @@ fn chart(out: &mut String, offenders: &[OffenderRow]) {
     }
     // Month labels: every one when they fit, else every n-th.
     let every = (months.len() / 12).max(1);
-    let y = row_h * rows.len() as f64 + 12.0;
+    let y = top_h + row_h * rows.len() as f64 + 12.0;
     for (k, month) in months.iter().enumerate() {
         if k % every != 0 {
             continue;
@@ -342,4 +343,75 @@ fn lines(out: &mut String, doc: &OffendersReport, t: &Words) {
         );
     }
     out.push_str("</ol>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::offenders::{LineIds, MonthCount};
+    use crate::track::OffenderJson;
+
+    fn row(rank: u64, name: &str, months: &[(&str, u64)]) -> OffenderRow {
+        OffenderRow {
+            rank,
+            ranking: OffenderJson {
+                offender: name.into(),
+                scope: "brand",
+                lines_violating: 3,
+                lines_opted_out: 3,
+                lines_affected: 4,
+                violations: months.iter().map(|m| m.1).sum(),
+                first_violation: None,
+                last_violation: None,
+                median_days_past_grace: None,
+                numbers: vec!["10690000101".into()],
+                optout_keyword: Some("T".into()),
+            },
+            message_type: "text",
+            lines: LineIds {
+                violating: Vec::new(),
+                opted_out: Vec::new(),
+                affected: Vec::new(),
+            },
+            violations_per_month: months
+                .iter()
+                .map(|(m, n)| MonthCount {
+                    month: (*m).into(),
+                    violations: *n,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_month_axis_spans_every_month_across_a_year_end() {
+        let a = row(1, "甲", &[("2025-11", 2), ("2026-02", 5)]);
+        let b = row(2, "乙", &[("2025-12", 1)]);
+        assert_eq!(
+            month_axis(&[&a, &b]),
+            ["2025-11", "2025-12", "2026-01", "2026-02"]
+        );
+        let long = row(1, "丙", &[("2020-01", 1), ("2026-12", 1)]);
+        let axis = month_axis(&[&long]);
+        assert_eq!(axis.len(), CHART_MONTHS);
+        assert_eq!(axis.last().map(String::as_str), Some("2026-12"));
+    }
+
+    #[test]
+    fn the_chart_escapes_names_and_keeps_every_bar_inside() {
+        let mut out = String::new();
+        chart(
+            &mut out,
+            &[row(1, "<b>&甲", &[("2026-01", 9), ("2026-03", 3)])],
+        );
+        assert!(out.contains("&lt;b&gt;&amp;甲"), "{out}");
+        assert!(!out.contains("<b>"), "{out}");
+        assert_eq!(out.matches("<rect").count(), 2);
+        // Every text's baseline leaves its 9px glyphs inside the view box
+        // (the count above the tallest bar too).
+        for y in out.split(" y=\"").skip(1) {
+            let y: f64 = y.split('"').next().unwrap().parse().unwrap();
+            assert!(y >= 9.0, "{out}");
+        }
+    }
 }
