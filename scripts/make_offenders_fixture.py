@@ -176,16 +176,51 @@ def build(since: int | None = None):
             }
         )
     ranking.sort(key=lambda r: (-r["lines_violating"], -r["violations"], r["offender"]))
-    return exports, ranking
+    return exports, ranking, acc
+
+
+def export_named(ranking, acc):
+    """`optout export --offenders --name-lines --format json`'s offenders:
+    the ranking plus rank, message type, the lines by name and the
+    violations per month (in +08:00, the tests' zone)."""
+    out = []
+    for i, r in enumerate(ranking):
+        a = acc[r["offender"]]
+        months: dict[str, int] = {}
+        for ts, _ in a["v"]:
+            import datetime
+
+            m = (
+                datetime.datetime.fromtimestamp(ts / 1000, datetime.timezone.utc)
+                .astimezone(datetime.timezone(datetime.timedelta(hours=8)))
+                .strftime("%Y-%m")
+            )
+            months[m] = months.get(m, 0) + 1
+        row = {"rank": i + 1}
+        row.update(r)
+        row["message_type"] = "text"
+        row["lines"] = {
+            "violating": sorted(a["violating"]),
+            "opted_out": sorted(a["opted"]),
+            "affected": sorted(a["affected"]),
+        }
+        row["violations_per_month"] = [
+            {"month": m, "violations": n} for m, n in sorted(months.items())
+        ]
+        out.append(row)
+    return out
 
 
 def render():
-    exports, ranking = build()
-    _, since = build(SINCE)
+    exports, ranking, acc = build()
+    _, since, _ = build(SINCE)
     files = {f"{line}.xml": xml for line, xml in exports.items()}
     files["expected.json"] = json.dumps(ranking, ensure_ascii=False, indent=2) + "\n"
     files["expected-since-2026-03-10.json"] = (
         json.dumps(since, ensure_ascii=False, indent=2) + "\n"
+    )
+    files["expected-export-named.json"] = (
+        json.dumps(export_named(ranking, acc), ensure_ascii=False, indent=2) + "\n"
     )
     return files
 

@@ -28,6 +28,8 @@ pub mod csv;
 pub mod html;
 pub mod json;
 mod model;
+pub mod offenders;
+mod offenders_html;
 mod plan;
 mod redact;
 mod stream;
@@ -48,6 +50,9 @@ pub use model::{
     CANONICAL_FORM, Counts, EVIDENCE_VERSION, Evidence, EvidenceMessage, ImportProvenance,
     Instruction, Integrity, Listed, Offender, OptOutRecord, PolicyRecord, SelectionRecord,
     SenderIdentity, Summary, TimeRecord, canonical_json, integrity_sha256, offender_messages,
+};
+pub use offenders::{
+    OffendersOptions, OffendersReport, OffendersWritten, build_offenders, export_offenders,
 };
 pub use plan::build_evidence;
 pub use stream::{INLINE_MESSAGES, window};

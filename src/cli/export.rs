@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::{BROKEN_PIPE, CliError, ExportArgs, Settings, classifier, open_existing};
-use crate::export::{self, ExportError, ExportOptions, Lang, Selection};
+use crate::export::{self, ExportError, ExportFormat, ExportOptions, Lang, Selection};
 use crate::findings;
 use crate::text;
 use crate::track::Status;
@@ -22,7 +22,14 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
         force,
         line,
         all_messages,
+        offenders,
+        name_lines,
+        min_lines,
     } = args;
+    if *offenders {
+        return run_offenders(settings, args, *name_lines, *min_lines);
+    }
+    let format = &format.unwrap_or(ExportFormat::Html);
     let store = open_existing(settings, &classifier(&settings.region))?;
     // One document is one line's evidence: with several lines, say which.
     let (_, line_name) = super::lines::resolve_line(&store, line.as_deref())?;
@@ -101,5 +108,71 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
         plural(written.messages)
     );
     eprintln!("evidence SHA-256: {}", written.sha256);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `export --offenders`: the cross-line ranking as HTML, CSV or JSON.
+fn run_offenders(
+    settings: &Settings,
+    args: &ExportArgs,
+    name_lines: bool,
+    min_lines: u64,
+) -> Result<ExitCode, CliError> {
+    use crate::export::offenders::{default_offenders_file_name, format_of_path};
+    let format = args
+        .format
+        .or_else(|| args.out.as_deref().and_then(format_of_path))
+        .unwrap_or(ExportFormat::Html);
+    if format == ExportFormat::Complaint {
+        return Err(CliError(
+            "--offenders is written as html, csv or json, not as complaint text".into(),
+        ));
+    }
+    let store = open_existing(settings, &classifier(&settings.region))?;
+    let since_ms = args
+        .since
+        .as_deref()
+        .map(|s| text::parse_user_time(s, &settings.zone).map(|t| t.0))
+        .transpose()
+        .map_err(|e| CliError(format!("--since: {e}")))?;
+    let report = findings::compute(&store, &settings.policy)?;
+    let now_ms = crate::model::now_ms();
+    let options = export::OffendersOptions {
+        format,
+        lang: args
+            .lang
+            .or_else(|| settings.lang.as_deref().and_then(Lang::parse))
+            .unwrap_or_default(),
+        name_lines,
+        since_ms,
+        min_lines,
+        zone: settings.zone.clone(),
+        now_ms,
+        force: args.force,
+        policy: settings.policy.clone(),
+    };
+    let out = args.out.clone().unwrap_or_else(|| {
+        PathBuf::from(default_offenders_file_name(
+            format,
+            export::today(now_ms, &settings.zone),
+        ))
+    });
+    let written = match export::export_offenders(&store, &report, &out, &options) {
+        Err(ExportError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            return Err(CliError(BROKEN_PIPE.into()));
+        }
+        result => result?,
+    };
+    eprintln!(
+        "wrote {} ({} offender{}{})",
+        text::sanitize(&written.path.display().to_string()),
+        written.offenders,
+        if written.offenders == 1 { "" } else { "s" },
+        if name_lines {
+            ", lines named: do not publish this copy"
+        } else {
+            ", lines as pseudonymous ids"
+        }
+    );
     Ok(ExitCode::SUCCESS)
 }

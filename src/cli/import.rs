@@ -96,6 +96,14 @@ fn import_into(
         Some(f) => f,
         None => import::detect_with(file, options)?,
     };
+    // Where the export records whose phone it is, offer that line; never
+    // chosen without the user saying so, and asked again for each file.
+    let offered = if line.is_none() {
+        offer_line(file, format)
+    } else {
+        None
+    };
+    let line = line.or(offered.as_deref());
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
     let bar = progress_bar(size, file);
     let result = if format == Format::EvidenceBundle {
@@ -133,6 +141,62 @@ fn import_into(
     }
     eprintln!("{}", text::sanitize(&summary_line(&report, file, format)));
     Ok(report)
+}
+
+/// What the export says of its owner's phone, for a file imported without
+/// `--line`: an iPhone's or Mac's own number is offered as the line (on a
+/// terminal, imported there if the user says yes; otherwise a note and the
+/// line `me`); several numbers, or an Android database with messages of
+/// several SIMs, get a note that one line will hold them all.
+fn offer_line(file: &Path, format: Format) -> Option<String> {
+    match format {
+        Format::IosDb => {
+            let numbers = import::ios_db::own_numbers(file);
+            match numbers.as_slice() {
+                [] => None,
+                [one] => {
+                    let one = text::sanitize(one);
+                    let question =
+                        format!("this export belongs to {one}; import with --line {one} ?");
+                    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+                        eprint!("{question} [y/N] ");
+                        let mut answer = String::new();
+                        let _ = std::io::stdin().read_line(&mut answer);
+                        if matches!(answer.trim(), "y" | "Y" | "yes") {
+                            return Some(one);
+                        }
+                    } else {
+                        eprintln!(
+                            "optout: note: {question} (this time it goes on the line '{DEFAULT_LINE}')"
+                        );
+                    }
+                    None
+                }
+                many => {
+                    let list: Vec<String> = many.iter().map(|n| text::sanitize(n)).collect();
+                    eprintln!(
+                        "optout: note: this export records {} own numbers ({}); it goes on one line, '{DEFAULT_LINE}' (--line NAME names it)",
+                        many.len(),
+                        list.join(", ")
+                    );
+                    None
+                }
+            }
+        }
+        Format::AndroidDb => {
+            let sims = import::android_db::sim_ids(file);
+            if sims.len() > 1 {
+                let list: Vec<String> = sims.iter().map(ToString::to_string).collect();
+                eprintln!(
+                    "optout: note: this export holds messages of {} SIMs (sub_id {}); they go on one line, '{DEFAULT_LINE}', so an opt-out sent from one SIM counts for the other's messages too",
+                    sims.len(),
+                    list.join(", ")
+                );
+            }
+            None
+        }
+        _ => None,
+    }
 }
 
 /// `imported 12,345 new messages (0 already stored, 3 skipped drafts) from FILE in 1.2 s`

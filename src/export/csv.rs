@@ -118,7 +118,7 @@ where
 }
 
 /// The byte-order mark that makes Excel read UTF-8.
-const BOM: &str = "\u{FEFF}";
+pub(super) const BOM: &str = "\u{FEFF}";
 
 /// The evidence as CSV bytes.
 pub fn render(evidence: &Evidence) -> Vec<u8> {

@@ -163,7 +163,7 @@ pub(super) fn build_plan<'a>(
 }
 
 /// 128 random bits in hex: a reporter id made from nothing personal.
-fn fresh_reporter_id() -> String {
+pub(super) fn fresh_reporter_id() -> String {
     use std::io::Read as _;
     let mut bytes = [0u8; 16];
     let urandom = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));

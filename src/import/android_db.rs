@@ -93,6 +93,28 @@ pub fn read(
     })
 }
 
+/// The SIM subscriptions (`sms.sub_id`, Android 5.1 and later) the
+/// messages came through, most messages first; -1 (none recorded) is left
+/// out. The database holds no phone number, only these ids. Best effort:
+/// a database that cannot say gives none.
+pub fn sim_ids(path: &Path) -> Vec<i64> {
+    let Ok(snapshot) = sqlite::open_snapshot(path) else {
+        return Vec::new();
+    };
+    let conn = &snapshot.conn;
+    if !sqlite::columns(path, conn, "sms").is_ok_and(|c| c.has("sub_id")) {
+        return Vec::new();
+    }
+    let Ok(mut stmt) = conn.prepare(
+        "SELECT sub_id, count(*) AS n FROM sms WHERE sub_id IS NOT NULL AND sub_id >= 0 GROUP BY 1 ORDER BY n DESC",
+    ) else {
+        return Vec::new();
+    };
+    stmt.query_map([], |r| r.get::<_, i64>(0))
+        .map(|rows| rows.flatten().collect())
+        .unwrap_or_default()
+}
+
 fn int(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<i64>, rusqlite::Error> {
     Ok(match row.get_ref(i)? {
         ValueRef::Integer(n) => Some(n),

@@ -469,6 +469,65 @@ fn emit(row: &Row, record: u64, sink: &mut dyn MessageSink) -> Result<(), Import
     )
 }
 
+/// The owner's own numbers as the database records them, most messages
+/// first: the phone-number `destination_caller_id`s of the messages (iOS 10
+/// and later, macOS), else the `account`s of the form `p:+8613…`. Email
+/// accounts (iMessage) are not numbers and are left out. Best effort: a
+/// database that cannot say gives none (the import reports real errors).
+pub fn own_numbers(path: &Path) -> Vec<String> {
+    let db_path = if path.is_dir() {
+        let Ok(p) = database_in_folder(path) else {
+            return Vec::new();
+        };
+        p
+    } else {
+        path.to_path_buf()
+    };
+    let Ok(snapshot) = sqlite::open_snapshot(&db_path) else {
+        return Vec::new();
+    };
+    let conn = &snapshot.conn;
+    let Ok(message) = sqlite::columns(&db_path, conn, "message") else {
+        return Vec::new();
+    };
+    for column in ["destination_caller_id", "account"]
+        .into_iter()
+        .filter(|c| message.has(c))
+    {
+        let sql = format!(
+            "SELECT {column}, count(*) AS n FROM message WHERE {column} IS NOT NULL AND {column} != '' GROUP BY 1 ORDER BY n DESC LIMIT 8"
+        );
+        let values: Vec<String> = conn.prepare(&sql).map_or_else(
+            |_| Vec::new(),
+            |mut stmt| {
+                stmt.query_map([], |r| r.get::<_, String>(0))
+                    .map(|rows| rows.flatten().collect())
+                    .unwrap_or_default()
+            },
+        );
+        let mut numbers: Vec<String> = Vec::new();
+        for v in &values {
+            let n = v
+                .trim()
+                .trim_start_matches(['p', 'P'])
+                .trim_start_matches(':');
+            if is_phone_number(n) && !numbers.iter().any(|x| x == n) {
+                numbers.push(n.to_string());
+            }
+        }
+        if !numbers.is_empty() {
+            return numbers;
+        }
+    }
+    Vec::new()
+}
+
+/// `+8613912345678` or `13912345678`: a plus or not, then 5 to 15 digits.
+fn is_phone_number(s: &str) -> bool {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    (5..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -158,25 +158,34 @@ fn refused(path: &Path, why: &str) -> ImportFailure {
 }
 
 /// The line a bundle goes to, or why it may not go where it was sent.
+/// Every look-up is by an index (never a scan of the messages), so the
+/// cost does not grow with the casebook.
 fn line_for(
     store: &Store,
     asked: Option<&str>,
     bundle: &Bundle,
     path: &Path,
 ) -> Result<String, ImportFailure> {
-    let lines = store.line_stats().map_err(ImportFailure::Store)?;
     let reporter = bundle.reporter_id.as_deref();
-    let of_reporter = reporter.and_then(|r| {
-        lines
-            .iter()
-            .find(|l| l.line.reporter_id.as_deref() == Some(r))
-    });
+    let of_reporter = match reporter {
+        Some(r) => store.line_of_reporter(r).map_err(ImportFailure::Store)?,
+        None => None,
+    };
     let name = match (asked, reporter) {
         (Some(name), _) => name.to_string(),
-        (None, Some(r)) => match of_reporter {
-            Some(l) => l.line.name.clone(),
-            None => short_name(r, |n| lines.iter().any(|l| l.line.name == n)),
-        },
+        (None, Some(r)) => {
+            if let Some(l) = &of_reporter {
+                l.name.clone()
+            } else {
+                let mut taken = Vec::new();
+                for n in [8, 12, 16, 24].into_iter().filter_map(|n| r.get(..n)) {
+                    if store.line_id(n).map_err(ImportFailure::Store)?.is_some() {
+                        taken.push(n.to_string());
+                    }
+                }
+                short_name(r, |n| taken.iter().any(|t| t == n))
+            }
+        }
         (None, None) => {
             return Err(refused(
                 path,
@@ -187,21 +196,26 @@ fn line_for(
             ));
         }
     };
-    if let (Some(r), Some(l)) = (reporter, of_reporter)
-        && l.line.name != name
+    if let (Some(r), Some(l)) = (reporter, &of_reporter)
+        && l.name != name
     {
         return Err(refused(
             path,
             &format!(
                 "the bundles of reporter {r} are on the line '{}': one person's messages belong to one line (import it with --line {}, or without --line)",
-                l.line.name, l.line.name
+                l.name, l.name
             ),
         ));
     }
-    let Some(target) = lines.iter().find(|l| l.line.name == name) else {
+    let Some(target) = store.line_by_name(&name).map_err(ImportFailure::Store)? else {
         return Ok(name);
     };
-    match (target.line.reporter_id.as_deref(), reporter) {
+    let has_messages = || {
+        store
+            .line_has_messages(target.id)
+            .map_err(ImportFailure::Store)
+    };
+    match (target.reporter_id.as_deref(), reporter) {
         (Some(held), Some(r)) if held != r => {
             return Err(refused(
                 path,
@@ -210,7 +224,7 @@ fn line_for(
                 ),
             ));
         }
-        (None, Some(_)) if target.messages > 0 => {
+        (None, Some(_)) if has_messages()? => {
             return Err(refused(
                 path,
                 &format!(
@@ -220,7 +234,7 @@ fn line_for(
         }
         _ => {}
     }
-    if target.messages > 0 && target.line.redacted != bundle.redacted {
+    if target.redacted != bundle.redacted && has_messages()? {
         let (this, held) = if bundle.redacted {
             ("redacted", "unredacted")
         } else {

@@ -36,17 +36,55 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The one line `column` (a UNIQUE column of `lines`) says is `value`:
+    /// an index look-up, so importing the 10,000th bundle costs what the
+    /// first did.
+    fn line_where(
+        &self,
+        column: &str,
+        value: &dyn rusqlite::ToSql,
+    ) -> Result<Option<Line>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT id, name, reporter_id, redacted FROM lines WHERE {column} = ?1"),
+                [value],
+                |r| {
+                    Ok(Line {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        reporter_id: r.get(2)?,
+                        redacted: r.get::<_, i64>(3)? != 0,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
     /// The line with this id.
     pub fn line_by_id(&self, id: i64) -> Result<Option<Line>, StoreError> {
-        Ok(self.lines()?.into_iter().find(|l| l.id == id))
+        self.line_where("id", &id)
+    }
+
+    /// The line called `name`.
+    pub fn line_by_name(&self, name: &str) -> Result<Option<Line>, StoreError> {
+        self.line_where("name", &name)
     }
 
     /// The line whose bundles carry `reporter_id`.
     pub fn line_of_reporter(&self, reporter_id: &str) -> Result<Option<Line>, StoreError> {
-        Ok(self
-            .lines()?
-            .into_iter()
-            .find(|l| l.reporter_id.as_deref() == Some(reporter_id)))
+        self.line_where("reporter_id", &reporter_id)
+    }
+
+    /// Whether an import put messages on the line (every message comes
+    /// from a finished import of its line; removing a line removes both).
+    pub fn line_has_messages(&self, line_id: i64) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM imports
+                 WHERE line_id = ?1 AND finished_at_ms IS NOT NULL AND new_messages > 0)",
+            [line_id],
+            |r| r.get(0),
+        )?)
     }
 
     /// The pseudonymous reporter id of a line: the one it already has, or

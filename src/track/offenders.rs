@@ -35,6 +35,18 @@ pub struct Offender {
     pub numbers: Vec<String>,
     /// The keyword it advertises (the latest instruction).
     pub optout_keyword: Option<String>,
+    /// Which lines: the ids behind the three counts above.
+    pub line_ids: OffenderLines,
+    /// Every counted violation, oldest first (the export charts them).
+    pub violation_times: Vec<Moment>,
+}
+
+/// The line ids behind an offender's counts, each sorted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OffenderLines {
+    pub violating: Vec<i64>,
+    pub opted_out: Vec<i64>,
+    pub affected: Vec<i64>,
 }
 
 /// When the grace period of `s`'s opt-out ends, if it opted out.
@@ -122,14 +134,9 @@ fn offender(
         .filter(|s| s.keyword.is_some())
         .max_by_key(|s| s.instruction.map(|m| m.ts_ms))
         .and_then(|s| s.keyword.clone());
-    let first = moments
-        .iter()
-        .copied()
-        .min_by_key(|m| (m.ts_ms, m.message_id));
-    let last = moments
-        .iter()
-        .copied()
-        .max_by_key(|m| (m.ts_ms, m.message_id));
+    moments.sort_by_key(|m| (m.ts_ms, m.message_id));
+    let first = moments.first().copied();
+    let last = moments.last().copied();
     Offender {
         name,
         is_brand,
@@ -142,6 +149,12 @@ fn offender(
         median_days_past_grace: median(&mut days).map(|m| (m * 10.0).round() / 10.0),
         numbers: numbers.into_iter().collect(),
         optout_keyword: keyword,
+        line_ids: OffenderLines {
+            violating: violating.into_iter().collect(),
+            opted_out: opted.into_iter().collect(),
+            affected: affected.into_iter().collect(),
+        },
+        violation_times: moments,
     }
 }
 

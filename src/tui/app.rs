@@ -22,6 +22,7 @@ mod advice;
 mod manual;
 mod mapping;
 mod navigation;
+mod offenders;
 mod prompts;
 mod refresh;
 mod search;
@@ -35,6 +36,7 @@ pub use actions::{Action, Effect, Outcome, Slow};
 pub use advice::{Advice, advice};
 pub use manual::ManualList;
 pub use mapping::{ColumnsPrompt, MapField};
+pub use offenders::Ranked;
 pub use search::{timeline_at, window_around};
 pub use send::{SEND_PAUSE_S, osc52};
 pub use senders::Offender;
@@ -98,6 +100,8 @@ pub struct App {
     pub offender: usize,
     /// The folder the export prompt starts in (the loop sets it).
     pub export_dir: String,
+    /// The offenders screen: the ranking across lines.
+    pub ranked: Ranked,
     pub quit: bool,
     /// The database's `data_version` when the report was last read.
     pub data_version: Option<i64>,
@@ -151,6 +155,7 @@ impl App {
             scroll: 0,
             offender: 0,
             export_dir: String::new(),
+            ranked: Ranked::default(),
             quit: false,
             data_version: None,
         }

@@ -124,6 +124,7 @@ fn normal_key(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('1') => Action::Show(Screen::Senders),
         KeyCode::Char('2') => Action::Show(Screen::Timeline),
         KeyCode::Char('3' | 'o') => Action::Show(Screen::Overview),
+        KeyCode::Char('O') => Action::Show(Screen::Offenders),
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('/') => Action::Search,
         KeyCode::Char('f') => Action::CycleFilter,

@@ -291,6 +291,36 @@ pub struct Strings {
     pub export_failed: fn(&str) -> String,
     pub imported: fn(&str, u64, u64) -> String,
     pub import_failed: fn(&str) -> String,
+    /// The offenders screen (`O`).
+    pub offenders: OffendersStrings,
+}
+
+/// The words of the offenders screen.
+#[derive(Debug)]
+pub struct OffendersStrings {
+    pub title: &'static str,
+    /// What the three line counts mean, under the table.
+    pub legend: &'static str,
+    pub col_rank: &'static str,
+    pub col_offender: &'static str,
+    pub col_lines: &'static str,
+    pub col_opted: &'static str,
+    pub col_reached: &'static str,
+    pub col_violations: &'static str,
+    pub col_first: &'static str,
+    pub col_last: &'static str,
+    pub col_median: &'static str,
+    pub col_keyword: &'static str,
+    pub none: &'static str,
+    pub numbers: &'static str,
+    pub lines_violating: &'static str,
+    pub lines_opted: &'static str,
+    pub lines_reached: &'static str,
+    pub per_month: &'static str,
+    pub detail_hint: &'static str,
+    pub hints: Hints,
+    pub status: fn(usize) -> String,
+    pub not_on_line: fn(&str) -> String,
 }
 
 impl Strings {

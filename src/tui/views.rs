@@ -5,6 +5,7 @@
 mod columns;
 mod manual;
 mod mapping;
+mod offenders;
 mod overview;
 mod popups;
 mod senders;
@@ -93,6 +94,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, ui: &mut Ui) {
             Screen::Senders => senders::render(app, ui, body, buf),
             Screen::Timeline => timeline::render(app, ui, body, buf),
             Screen::Overview => overview::OverviewView { app }.render(body, buf),
+            Screen::Offenders => offenders::OffendersView { app }.render(body, buf),
         }
     }
     StatusBar { app }.render(status, buf);
@@ -217,6 +219,7 @@ impl HintBar<'_> {
             (_, Screen::Senders) => s.hints_senders,
             (_, Screen::Timeline) => s.hints_timeline,
             (_, Screen::Overview) => s.hints_overview,
+            (_, Screen::Offenders) => s.offenders.hints,
         };
         let theme = self.app.theme;
         let mut lines = Vec::new();

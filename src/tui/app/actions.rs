@@ -155,6 +155,11 @@ pub enum Action {
         records: Vec<ManualOptOut>,
         lines: Vec<(i64, String)>,
     },
+    /// The repeat offenders across every line, and every line's id and name.
+    Ranked {
+        offenders: Vec<crate::track::Offender>,
+        lines: Vec<(i64, String)>,
+    },
     /// Tab in a path: the paths that start with `path`.
     Completed {
         path: String,

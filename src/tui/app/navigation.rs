@@ -19,6 +19,7 @@ impl App {
             Action::Bottom => self.move_to(u64::MAX),
             Action::Click(i) => self.click(i),
             Action::Open if self.screen == Screen::Overview => self.open_offender(),
+            Action::Open if self.screen == Screen::Offenders => self.open_ranked(),
             Action::Open => self.open_timeline(),
             Action::NextScreen => self.cycle_screen(true),
             Action::PrevScreen => self.cycle_screen(false),
@@ -181,6 +182,10 @@ impl App {
                     .min(last as u64) as usize;
                 Vec::new()
             }
+            Screen::Offenders => {
+                self.move_offender((self.ranked.selected as u64).saturating_add_signed(delta));
+                Vec::new()
+            }
             Screen::Welcome => Vec::new(),
         }
     }
@@ -217,6 +222,10 @@ impl App {
             Screen::Overview => {
                 let last = self.offenders().len().saturating_sub(1) as u64;
                 self.offender = to.min(last) as usize;
+                Vec::new()
+            }
+            Screen::Offenders => {
+                self.move_offender(to);
                 Vec::new()
             }
             Screen::Welcome => Vec::new(),
@@ -269,6 +278,7 @@ impl App {
                 self.screen = Screen::Senders;
                 Vec::new()
             }
+            Screen::Offenders => self.show_offenders(),
             Screen::Welcome => Vec::new(),
         }
     }
@@ -276,8 +286,13 @@ impl App {
     fn cycle_screen(&mut self, forward: bool) -> Vec<Effect> {
         let next = match (self.screen, forward) {
             (Screen::Senders, true) | (Screen::Overview, false) => Screen::Timeline,
-            (Screen::Timeline, true) | (Screen::Senders, false) => Screen::Overview,
-            (Screen::Overview, true) | (Screen::Timeline, false) => Screen::Senders,
+            // The offenders screen (`O`) is not a tab: Tab leaves it to its neighbours.
+            (Screen::Timeline, true) | (Screen::Senders | Screen::Offenders, false) => {
+                Screen::Overview
+            }
+            (Screen::Overview | Screen::Offenders, true) | (Screen::Timeline, false) => {
+                Screen::Senders
+            }
             (Screen::Welcome, _) => return Vec::new(),
         };
         self.show(next)
@@ -286,6 +301,7 @@ impl App {
     fn back(&mut self) -> Vec<Effect> {
         match self.screen {
             Screen::Timeline | Screen::Overview => self.screen = Screen::Senders,
+            Screen::Offenders => self.back_from_offenders(),
             Screen::Senders if self.search.is_some() => {
                 self.search = None;
                 self.rebuild_rows();

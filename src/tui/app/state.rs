@@ -14,6 +14,8 @@ pub enum Screen {
     Senders,
     Timeline,
     Overview,
+    /// The repeat offenders across lines (`O`).
+    Offenders,
 }
 
 /// The `f` filter, in cycling order.

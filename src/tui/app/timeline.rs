@@ -25,7 +25,7 @@ impl App {
         }
     }
 
-    fn open_timeline_of(&mut self, target: &Target) -> Vec<Effect> {
+    pub(super) fn open_timeline_of(&mut self, target: &Target) -> Vec<Effect> {
         let mut tl = self.timeline_for(target);
         tl.find = self
             .search

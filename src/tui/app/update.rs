@@ -64,6 +64,10 @@ impl App {
                 self.manual_loaded(records, lines);
                 Vec::new()
             }
+            Action::Ranked { offenders, lines } => {
+                self.ranked(offenders, lines);
+                Vec::new()
+            }
             Action::Completed { path, candidates } => {
                 if let Overlay::Prompt(Prompt::Import {
                     path: typed,

@@ -1,6 +1,6 @@
 //! The English text of the interface.
 
-use super::{Strings, grouped, senders};
+use super::{OffendersStrings, Strings, grouped, senders};
 use crate::tui::app::{Group, Slow};
 
 pub static EN: Strings = Strings {
@@ -68,6 +68,7 @@ pub static EN: Strings = Strings {
         ("Enter", "open the selected sender's timeline"),
         ("Tab ⇧Tab", "next / previous screen"),
         ("1 2 3 o", "senders, timeline, overview"),
+        ("O", "repeat offenders across lines"),
         ("Esc", "close; back; clear the search (never quits)"),
         ("a", "to-do view (what to do next) / all senders"),
         ("/", "search senders, brands and message text"),
@@ -477,4 +478,43 @@ pub static EN: Strings = Strings {
         )
     },
     import_failed: |e| format!("Import failed, nothing changed: {e}"),
+    offenders: OffendersStrings {
+        title: "Repeat offenders across lines",
+        legend: "Lines: with violations · Opted: opted out · Reached: got its marketing",
+        col_rank: "#",
+        col_offender: "Offender",
+        col_lines: "Lines",
+        col_opted: "Opted",
+        col_reached: "Reached",
+        col_violations: "Violations",
+        col_first: "First",
+        col_last: "Last",
+        col_median: "Days>grace",
+        col_keyword: "Keyword",
+        none: "No offender has violations after an opt-out on any line.",
+        numbers: "Numbers",
+        lines_violating: "Lines with violations",
+        lines_opted: "Lines that opted out",
+        lines_reached: "Lines it reached",
+        per_month: "Violations per month",
+        detail_hint: "Enter: its timeline on this line · Esc: back to the ranking",
+        hints: &[
+            ("?", "help"),
+            ("q", "quit"),
+            ("Esc", "back"),
+            ("↑↓", "offender"),
+            ("⏎", "detail"),
+        ],
+        status: |n| {
+            format!(
+                "{n} repeat offender{} across lines; Enter shows one (optout export --offenders writes the report).",
+                if n == 1 { "" } else { "s" }
+            )
+        },
+        not_on_line: |name| {
+            format!(
+                "{name} sent nothing to the line shown: start with --line NAME to see its messages."
+            )
+        },
+    },
 };

@@ -1,6 +1,6 @@
 //! The Simplified Chinese text of the interface.
 
-use super::{Strings, grouped};
+use super::{OffendersStrings, Strings, grouped};
 use crate::tui::app::{Group, Slow};
 
 pub static ZH: Strings = Strings {
@@ -66,6 +66,7 @@ pub static ZH: Strings = Strings {
         ("Enter", "打开所选发送方的时间线"),
         ("Tab ⇧Tab", "下一个 / 上一个页面"),
         ("1 2 3 o", "发送方、时间线、概览"),
+        ("O", "跨号码重复违规者"),
         ("Esc", "关闭；返回；清除搜索（不会退出）"),
         ("a", "待办视图（下一步做什么）/ 全部发送方"),
         ("/", "搜索号码、品牌和短信内容"),
@@ -417,4 +418,38 @@ pub static ZH: Strings = Strings {
         )
     },
     import_failed: |e| format!("导入失败，数据未改变：{e}"),
+    offenders: OffendersStrings {
+        title: "跨号码重复违规者",
+        legend: "号码：有违规的号码 · 退订：已退订的号码 · 收到：收到其营销的号码",
+        col_rank: "#",
+        col_offender: "违规者",
+        col_lines: "号码",
+        col_opted: "退订",
+        col_reached: "收到",
+        col_violations: "违规条数",
+        col_first: "首次",
+        col_last: "最近",
+        col_median: "超宽限天数",
+        col_keyword: "指令",
+        none: "没有任何号码在退订后收到违规营销。",
+        numbers: "发送号码",
+        lines_violating: "有违规的号码",
+        lines_opted: "已退订的号码",
+        lines_reached: "收到其营销的号码",
+        per_month: "每月违规条数",
+        detail_hint: "回车：在当前号码查看时间线 · Esc：返回排名",
+        hints: &[
+            ("?", "帮助"),
+            ("q", "退出"),
+            ("Esc", "返回"),
+            ("↑↓", "违规者"),
+            ("⏎", "详情"),
+        ],
+        status: |n| {
+            format!(
+                "跨号码共 {n} 个重复违规者；回车查看详情（optout export --offenders 导出报告）。"
+            )
+        },
+        not_on_line: |name| format!("{name} 没有发送到当前号码：用 --line 名称 启动以查看其短信。"),
+    },
 };
