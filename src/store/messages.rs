@@ -8,7 +8,7 @@ use crate::model::{Direction, StoredMessage};
 
 const MESSAGE_COLUMNS: &str = "m.id, m.sender_id, s.key, m.direction, m.address, m.ts_ms,
     m.utc_offset_s, m.body, m.channel, m.contact_name, m.kind, m.rule_id, m.brand,
-    m.optout_keyword, m.optout_target, m.import_id";
+    m.optout_keyword, m.optout_target, m.import_id, m.reason";
 
 fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
     Ok(StoredMessage {
@@ -28,6 +28,7 @@ fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
         optout_keyword: r.get(13)?,
         optout_target: r.get(14)?,
         import_id: r.get(15)?,
+        reason: r.get(16)?,
     })
 }
 

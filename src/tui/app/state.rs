@@ -395,6 +395,8 @@ pub enum Overlay {
     Confirm(Confirm),
     /// The message log.
     Log,
+    /// Why the selected message has its kind (`w`).
+    Reason,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

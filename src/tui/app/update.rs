@@ -93,7 +93,7 @@ impl App {
                 match self.overlay.clone() {
                     Overlay::Prompt(p) => self.prompt(p, &other),
                     Overlay::Confirm(c) => self.confirm(c, &other),
-                    Overlay::Help | Overlay::Log => {
+                    Overlay::Help | Overlay::Log | Overlay::Reason => {
                         match other {
                             Action::Up | Action::ScrollUp => {
                                 self.scroll = self.scroll.saturating_sub(1);
@@ -104,7 +104,11 @@ impl App {
                             Action::PageUp(n) => self.scroll = self.scroll.saturating_sub(n),
                             Action::PageDown(n) => self.scroll = self.scroll.saturating_add(n),
                             Action::Top => self.scroll = 0,
-                            Action::Back | Action::Help | Action::Log | Action::Submit => {
+                            Action::Back
+                            | Action::Help
+                            | Action::Log
+                            | Action::Reason
+                            | Action::Submit => {
                                 self.overlay = Overlay::None;
                             }
                             _ => {}

@@ -16,7 +16,7 @@ use crate::tui::app::{
 };
 
 /// A centred window of at most `width` × `height`, cleared.
-fn window(area: Rect, width: u16, height: u16, buf: &mut Buffer) -> Rect {
+pub(super) fn window(area: Rect, width: u16, height: u16, buf: &mut Buffer) -> Rect {
     let w = width.min(area.width.saturating_sub(2));
     let h = height.min(area.height.saturating_sub(2));
     let r = area.centered(Constraint::Length(w), Constraint::Length(h));
@@ -34,7 +34,7 @@ fn window(area: Rect, width: u16, height: u16, buf: &mut Buffer) -> Rect {
     r
 }
 
-fn titled(app: &App, title: &str) -> Block<'static> {
+pub(super) fn titled(app: &App, title: &str) -> Block<'static> {
     Block::bordered()
         .title(Span::styled(format!(" {title} "), app.theme.title()))
         .border_style(app.theme.key())
@@ -94,7 +94,7 @@ impl Widget for &Help<'_> {
 
 /// A window of lines (built for its inner width) that scrolls (↑↓,
 /// PgUp/PgDn) when taller than the screen; the bottom border says where.
-fn scrolled(
+pub(super) fn scrolled(
     app: &App,
     title: &str,
     natural: usize,
