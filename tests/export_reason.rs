@@ -98,7 +98,10 @@ fn each_violating_message_cites_its_rule_and_words_in_every_format() {
     let html_path = dir.path().join("e.html");
     export(&db, &html_path, "html");
     let html = std::fs::read_to_string(&html_path).unwrap();
-    assert!(html.contains("class=\"reason\""), "no reason line in the HTML");
+    assert!(
+        html.contains("class=\"reason\""),
+        "no reason line in the HTML"
+    );
     assert!(html.contains(&format!("<code>{first_rule}</code>")));
 }
 
@@ -141,7 +144,9 @@ fn version_3_and_version_2_bundles_verify_and_a_changed_reason_does_not() {
 
     // A reason changed after export (hash left as it was) is refused.
     let mut tampered = doc.clone();
-    let m = tampered["offenders"][0]["violations"][0].as_object_mut().unwrap();
+    let m = tampered["offenders"][0]["violations"][0]
+        .as_object_mut()
+        .unwrap();
     m["reason"]["rule"] = Value::from("user.says-so");
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, serde_json::to_string_pretty(&tampered).unwrap()).unwrap();

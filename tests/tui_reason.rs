@@ -135,9 +135,5 @@ fn reason_window_closes_with_w_and_esc() {
 #[test]
 fn reason_window_without_a_timeline_says_so() {
     let t = screen(Lang::En, vec![key(KeyCode::Char('w'))]);
-    assert!(
-        text(&t).contains("Open a timeline"),
-        "{}",
-        text(&t)
-    );
+    assert!(text(&t).contains("Open a timeline"), "{}", text(&t));
 }

@@ -218,10 +218,12 @@ fn message_row(
 
 /// `rule: words` (or the rule alone) for the message's kind.
 fn reason_cell(m: &EvidenceMessage) -> String {
-    m.reason.as_ref().map_or_else(String::new, |r| match &r.text {
-        Some(w) => format!("{}: {w}", r.rule),
-        None => r.rule.clone(),
-    })
+    m.reason
+        .as_ref()
+        .map_or_else(String::new, |r| match &r.text {
+            Some(w) => format!("{}: {w}", r.rule),
+            None => r.rule.clone(),
+        })
 }
 
 /// The rows of an offender's listed messages (all of them for an in-memory

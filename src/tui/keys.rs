@@ -14,11 +14,15 @@ pub fn action(app: &App, ui: &Ui, event: &Event) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => key_action(app, ui, key),
         Event::Mouse(m) if app.overlay == Overlay::None => mouse_action(app, ui, *m),
-        Event::Mouse(m) if matches!(app.overlay, Overlay::Help | Overlay::Log | Overlay::Reason) => match m.kind {
-            MouseEventKind::ScrollDown => Some(Action::ScrollDown),
-            MouseEventKind::ScrollUp => Some(Action::ScrollUp),
-            _ => None,
-        },
+        Event::Mouse(m)
+            if matches!(app.overlay, Overlay::Help | Overlay::Log | Overlay::Reason) =>
+        {
+            match m.kind {
+                MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+                MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

@@ -329,7 +329,11 @@ fn timeline_table(
 /// The small line under a violating (or in-flight) message naming why it is
 /// marketing: the rule and the words that fired. Empty for other roles.
 fn reason_line(t: &Strings, m: &EvidenceMessage) -> String {
-    let Some(r) = m.reason.as_ref().filter(|_| matches!(m.role, "violation" | "in_flight")) else {
+    let Some(r) = m
+        .reason
+        .as_ref()
+        .filter(|_| matches!(m.role, "violation" | "in_flight"))
+    else {
         return String::new();
     };
     let words = r

@@ -92,7 +92,10 @@ pub static EN: Strings = Strings {
         ("e", "write the evidence export"),
         ("I", "import an export file"),
         ("r", "show the rule that classified each message"),
-        ("w", "why: the selected message's kind, rule and the words that fired"),
+        (
+            "w",
+            "why: the selected message's kind, rule and the words that fired",
+        ),
         ("mouse", "wheel scrolls; click selects; click again opens"),
         ("?", "this help"),
         ("q Ctrl-C", "quit"),

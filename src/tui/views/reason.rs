@@ -138,13 +138,19 @@ mod tests {
             ]
         );
         // Words not in the body (a redacted or edited text): nothing lit.
-        assert_eq!(highlighted("hello", Some("x")), vec![("hello".into(), false)]);
+        assert_eq!(
+            highlighted("hello", Some("x")),
+            vec![("hello".into(), false)]
+        );
     }
 
     #[test]
     fn control_characters_never_reach_the_terminal() {
         let pieces = highlighted("a\u{1b}[31mb SALE", Some("SALE"));
-        assert!(pieces.iter().all(|(p, _)| !p.contains('\u{1b}')), "{pieces:?}");
+        assert!(
+            pieces.iter().all(|(p, _)| !p.contains('\u{1b}')),
+            "{pieces:?}"
+        );
     }
 
     #[test]
@@ -158,6 +164,9 @@ mod tests {
             .map(|s| s.content.as_ref())
             .collect();
         assert_eq!(lit, vec!["5折"]);
-        assert_eq!(text_of(&wrap_spans(&[("a\nb".into(), false)], 10)), vec!["a", "b"]);
+        assert_eq!(
+            text_of(&wrap_spans(&[("a\nb".into(), false)], 10)),
+            vec!["a", "b"]
+        );
     }
 }
