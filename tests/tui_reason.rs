@@ -100,7 +100,10 @@ fn highlighted(t: &Terminal<TestBackend>) -> String {
 
 fn text(t: &Terminal<TestBackend>) -> String {
     let buf = t.backend().buffer();
-    buf.content().iter().map(|c| c.symbol()).collect()
+    buf.content()
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect()
 }
 
 /// Enter opens the first sender's timeline; `w` the reason of its message.

@@ -112,6 +112,8 @@ pub(crate) enum Decider {
     Fixed(&'static str),
 }
 
+// Each flag is one fact the rules cannot see in the body alone.
+#[allow(clippy::struct_excessive_bools)]
 pub(crate) struct Facts<'a> {
     pub msg: &'a MessageFeatures<'a>,
     pub dlt_suffix: Option<char>,

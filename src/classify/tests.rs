@@ -1149,7 +1149,10 @@ fn notice_facts_and_ad_signals_of_round_3() {
         MessageKind::Marketing
     );
     assert_eq!(
-        kind(SenderClass::Port, "本周末社区举行免费义诊活动，拨打1234567预约"),
+        kind(
+            SenderClass::Port,
+            "本周末社区举行免费义诊活动，拨打1234567预约"
+        ),
         MessageKind::Marketing
     );
     // A code is not a phone number; a friend's number in English is not an

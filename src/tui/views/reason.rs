@@ -71,11 +71,11 @@ fn highlight() -> Style {
 /// words stand in it is highlighted. Line breaks are kept as `\n`.
 fn highlighted(body: &str, words: Option<&str>) -> Vec<(String, bool)> {
     let clean = |s: &str| text::sanitize_multiline(s);
-    match words.and_then(|w| body.find(w).map(|at| (at, w.len()))) {
-        Some((at, len)) => vec![
-            (clean(&body[..at]), false),
-            (clean(&body[at..at + len]), true),
-            (clean(&body[at + len..]), false),
+    match words.and_then(|w| body.split_once(w).map(|(before, after)| (before, w, after))) {
+        Some((before, w, after)) => vec![
+            (clean(before), false),
+            (clean(w), true),
+            (clean(after), false),
         ],
         None => vec![(clean(body), false)],
     }
