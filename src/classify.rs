@@ -286,6 +286,9 @@ impl Classifier {
                 && matches!(&brand, Some((name, BrandSource::Signature)) if self.is_bank_brand(name)),
             instruction: instruction.is_some(),
             lookalike: lookalike.is_some(),
+            unsigned_chinese: msg.sender_class == SenderClass::Port
+                && !matches!(&brand, Some((_, BrandSource::Signature)))
+                && body.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
         };
         let (kind, decider) = decide::decide(&self.rules, &hits, &facts);
         let (rule_id, span) = match decider {

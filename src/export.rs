@@ -48,7 +48,7 @@ use crate::track::{Policy, Status};
 pub use build::{complaint_to, grace_str, is_financial, time_record};
 pub use model::{
     CANONICAL_FORM, Counts, EVIDENCE_VERSION, Evidence, EvidenceMessage, ImportProvenance,
-    Instruction, Integrity, Listed, Offender, OptOutRecord, PolicyRecord, SelectionRecord,
+    Instruction, Integrity, Listed, Offender, OptOutRecord, PolicyRecord, Reason, SelectionRecord,
     SenderIdentity, Summary, TimeRecord, canonical_json, integrity_sha256, offender_messages,
 };
 pub use offenders::{

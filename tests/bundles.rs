@@ -97,7 +97,7 @@ fn a_bundle_finds_the_same_offenders_on_its_reporters_line() {
     let ana = reporter(dir.path());
     let file = dir.path().join("ana.json");
     let bundle = export(&ana, &file, &[]);
-    assert_eq!(bundle["evidence_version"], 2);
+    assert_eq!(bundle["evidence_version"], 3);
     let id = bundle["reporter_id"].as_str().unwrap();
     assert_eq!(id.len(), 32, "128 random bits in hex: {id}");
     assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));

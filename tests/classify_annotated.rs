@@ -312,15 +312,18 @@ fn zh_8a104_annotated() {
         whole.targets_right,
         whole.targets
     );
-    // Issue #12 asks for ≤ 5% and ≥ 90%; not reached yet (before #12: 25.2%,
-    // 72.2%; round 1: 10.9%, 85.2%; round 2: 8.85%, 89.5%). These hold what
-    // is reached so far.
+    // Issue #12 asks for ≤ 5% and ≥ 90%. AD is reached; TRANSACTION is not
+    // (before #12: 25.2%, 72.2%; round 1: 10.9%, 85.2%; round 2: 8.85%,
+    // 89.5%; round 3: 7.34% (dev 5.19%, held-out 9.42%), 90.24%): most of the
+    // rest are advertisements labelled TRANSACTION or carrier upsells with no
+    // fact of a notice, which no rule can tell from an ad without tuning to
+    // the examples. The floor holds what is reached.
     assert!(
-        txn_marketing <= 0.09,
+        txn_marketing <= 0.075,
         "8a104 TRANSACTION → marketing {txn_marketing:.3}"
     );
     assert!(
-        ad_marketing >= 0.89,
+        ad_marketing >= 0.90,
         "8a104 AD → marketing {ad_marketing:.3}"
     );
     // Issue #12's target, reached (before: 13.3%).
@@ -483,10 +486,10 @@ fn india_iiitd_annotated() {
     let ham_share = ham.share_line("IIIT-D", "ham called marketing", &[MessageKind::Marketing]);
     assert_eq!(ad.whole().messages, 889);
     assert_eq!(ham.whole().messages, 1000);
-    // Issue #12 asks for ≥ 80%; not reached (round 1: 19%, round 2: 74.6%):
-    // the rest are ads with no price, number or offer word (news, quotes,
-    // "Now watch … on www…"). Holds the level.
-    assert!(ad_share >= 0.74, "IIIT-D AD → marketing {ad_share:.3}");
+    // Issue #12's target, reached in round 3 (round 1: 19%, round 2: 74.6%,
+    // round 3: 82.5%). The rest are ads with no price, number or offer word
+    // (news, quotes, "Now watch … on www…").
+    assert!(ad_share >= 0.80, "IIIT-D AD → marketing {ad_share:.3}");
     assert!(ham_share <= 0.005, "IIIT-D ham → marketing {ham_share:.4}");
 }
 

@@ -14,7 +14,7 @@ const INSTRUCTION_WEIGHT: u32 = 2;
 const DECIDES: u32 = 2;
 /// How far promotion must outweigh a notice's facts to make it marketing: a
 /// balance notice with a promotional tail stays a notice.
-const FACTS_MARGIN: u32 = 1;
+const FACTS_MARGIN: u32 = 2;
 
 /// What the rule set found in one body: the first rule of each deciding
 /// kind, and for the weighed kinds their score and the heaviest rule.
@@ -29,6 +29,8 @@ pub(crate) struct Hits {
     pub bait: Option<usize>,
     pub link: Option<usize>,
     pub instruction: bool,
+    /// A marketing rule that gives a way to answer the advertiser matched.
+    pub reach: bool,
     /// Weak transactional rules: the facts of a notice.
     pub facts: Score,
     /// Marketing and bait rules.
@@ -78,6 +80,7 @@ impl Hits {
                 RuleKind::Suspicious if rule.weak => &mut hits.weak_suspicious,
                 RuleKind::Suspicious => &mut hits.suspicious,
                 RuleKind::Marketing => {
+                    hits.reach |= rule.reach;
                     hits.promo.add(i, rule.weight);
                     continue;
                 }
@@ -109,12 +112,17 @@ pub(crate) enum Decider {
     Fixed(&'static str),
 }
 
+// Each flag is one fact the rules cannot see in the body alone.
+#[allow(clippy::struct_excessive_bools)]
 pub(crate) struct Facts<'a> {
     pub msg: &'a MessageFeatures<'a>,
     pub dlt_suffix: Option<char>,
     pub bank_brand_from_mobile: bool,
     pub instruction: bool,
     pub lookalike: bool,
+    /// Chinese text from a 106 port with no 【签名】: a port's commercial SMS
+    /// must carry one.
+    pub unsigned_chinese: bool,
 }
 
 /// The kind, and what decided it.
@@ -186,7 +194,19 @@ pub(crate) fn decide(rules: &CompiledRules, hits: &Hits, f: &Facts<'_>) -> (Mess
         let i = hits.facts.rule().expect("facts have a rule");
         return (MessageKind::Transactional, Rule(i));
     }
-    if marketing >= DECIDES {
+    // Hints alone in an unsigned Chinese text from a 106 port (a news item
+    // that says 免费 and 活动; a port's commercial SMS carry a 【签名】) are
+    // not a campaign:
+    // without a way to answer (a number, a place, a link, a stated opt-out)
+    // promotion words of weight 1 need a third family.
+    let hints_only = promo.lead.is_some_and(|(_, w)| u32::from(w) < DECIDES);
+    let answerable = hits.reach || hits.link.is_some() || f.instruction;
+    let needed = if hints_only && !answerable && f.unsigned_chinese {
+        DECIDES + 1
+    } else {
+        DECIDES
+    };
+    if marketing >= needed {
         return match promo.lead {
             Some((i, w)) if u32::from(w) >= DECIDES || !f.instruction => {
                 (MessageKind::Marketing, Rule(i))

@@ -60,6 +60,8 @@ struct RuleDef {
     #[serde(default)]
     weight: Option<u8>,
     #[serde(default)]
+    reach: bool,
+    #[serde(default)]
     #[allow(dead_code)]
     description: Option<String>,
 }
@@ -74,6 +76,9 @@ pub(crate) struct Rule {
     /// How much a match counts towards its kind's score (weak transactional,
     /// marketing and bait rules): 1 is a hint, 2 decides on its own.
     pub weight: u8,
+    /// Marketing only: the words are a way to answer the advertiser (a
+    /// number to call, a place to visit, a code to dial).
+    pub reach: bool,
     /// Kept for instruction rules (captures) and bank-brand rules (matched
     /// against a brand, not the body).
     pub regexes: Vec<Regex>,
@@ -156,6 +161,7 @@ pub(crate) fn parse(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
             kind,
             weak: def.weak,
             weight: def.weight.unwrap_or(default_weight),
+            reach: def.reach,
             regexes,
         });
     }

@@ -1095,3 +1095,77 @@ fn evidence_names_the_span_that_fired() {
         assert!(!ev.text.is_empty(), "{body}");
     }
 }
+
+#[test]
+fn notice_facts_and_ad_signals_of_round_3() {
+    let c = Classifier::builtin();
+    let kind = |class, body| c.classify(&incoming(class, body)).kind;
+    // Notices: a purchase made through another app, a card named by its
+    // tail ("尾号为"), a service paused, a driver on the way, a reply to
+    // what the reader sent. Each carries promotion words too.
+    for body in [
+        "尊敬的客户，您已从某某商城成功购买20元流量包，24小时内生效。详询10010",
+        "尊敬的客户：您名下尾号为1234的信用卡额度已调整，如有疑问请咨询客服热线，谢谢",
+        "系统升级期间将暂停办理会员积分兑换业务，给您带来不便敬请谅解",
+        "您好，您预约的车辆已出发，司机电话13800000000，车牌号京A12345，请准备出行",
+        "您查询的积分余额为200分，更多活动请关注公众号",
+        "【某旅行】【回复0000可屏蔽】确认：5/1某某酒店1间大床房(会员价)，请准时入住",
+    ] {
+        assert_eq!(
+            kind(SenderClass::Port, body),
+            MessageKind::Transactional,
+            "{body}"
+        );
+    }
+    // A price per unit or a price word before an amount is an offer's
+    // price, not a charge: these ads are not notices.
+    for body in [
+        "新品上市，仅99.00元，全场包邮，详询4001234567",
+        "畅聊包资费为 10.00 元/月，限时特惠，回复Y立即订购",
+    ] {
+        assert_eq!(
+            kind(SenderClass::Port, body),
+            MessageKind::Marketing,
+            "{body}"
+        );
+    }
+    // English ads without a "call" before the number, premium services.
+    for body in [
+        "Spacious 3 BHK apartments near the expressway, easy loan available. Rahul 9876543210",
+        "Cricket scores live! Dial 55555 now, Rs 3/min",
+    ] {
+        assert_eq!(
+            kind(SenderClass::Other, body),
+            MessageKind::Marketing,
+            "{body}"
+        );
+    }
+    // Two weak hints from a 106 port without a 【签名】 and without a way to
+    // answer are not a campaign; signed, or with a number to call, they are.
+    let hints = "本周末社区举行免费义诊活动";
+    assert_ne!(kind(SenderClass::Port, hints), MessageKind::Marketing);
+    assert_eq!(
+        kind(SenderClass::Port, "【某某药房】本周末社区举行免费义诊活动"),
+        MessageKind::Marketing
+    );
+    assert_eq!(
+        kind(
+            SenderClass::Port,
+            "本周末社区举行免费义诊活动，拨打1234567预约"
+        ),
+        MessageKind::Marketing
+    );
+    // A code is not a phone number; a friend's number in English is not an
+    // advertiser's (the Chinese hotline rules do not read it).
+    assert_ne!(
+        kind(SenderClass::Port, "您的留言查询码为：3110434，请妥善保存"),
+        MessageKind::Marketing
+    );
+    assert_ne!(
+        kind(
+            SenderClass::Other,
+            "If you get any problem just give me a miss call on 09334703425"
+        ),
+        MessageKind::Marketing
+    );
+}

@@ -16,7 +16,7 @@ use crate::track::{
 use super::stream::{Lists, Source};
 use super::{
     Counts, EvidenceMessage, ExportError, ExportOptions, Instruction, Listed, Offender,
-    OptOutRecord, Selection, SenderIdentity, TimeRecord, offender_messages,
+    OptOutRecord, Reason, Selection, SenderIdentity, TimeRecord, offender_messages,
 };
 
 /// What one section covers.
@@ -156,6 +156,10 @@ impl Ctx<'_> {
             address: m.address.clone(),
             direction: m.direction.as_str(),
             kind: m.kind.clone(),
+            reason: m.rule_id.as_ref().map(|rule| Reason {
+                rule: rule.clone(),
+                text: m.reason.clone(),
+            }),
             channel: m.channel.clone(),
             time: self.time(m.ts_ms, m.utc_offset_s),
             text: m.body.clone(),

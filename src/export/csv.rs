@@ -11,7 +11,7 @@ use super::write::RenderError;
 use super::{Evidence, EvidenceMessage, Offender, TimeRecord, visible_controls};
 
 /// The header row: a stable interface, like the JSON field names.
-pub const HEADER: [&str; 18] = [
+pub const HEADER: [&str; 19] = [
     "offender",
     "sender",
     "address",
@@ -30,6 +30,7 @@ pub const HEADER: [&str; 18] = [
     "source_file",
     "source_sha256",
     "evidence_sha256",
+    "reason",
 ];
 
 /// Characters a spreadsheet reads as the start of a formula.
@@ -211,7 +212,18 @@ fn message_row(
         files.get(&m.import_id).cloned().unwrap_or_default(),
         m.source_sha256.clone(),
         sha.to_string(),
+        reason_cell(m),
     ]
+}
+
+/// `rule: words` (or the rule alone) for the message's kind.
+fn reason_cell(m: &EvidenceMessage) -> String {
+    m.reason
+        .as_ref()
+        .map_or_else(String::new, |r| match &r.text {
+            Some(w) => format!("{}: {w}", r.rule),
+            None => r.rule.clone(),
+        })
 }
 
 /// The rows of an offender's listed messages (all of them for an in-memory
@@ -264,6 +276,7 @@ fn manual_row(o: &Offender, at: &TimeRecord, x: &super::OptOutRecord, sha: &str)
         String::new(),
         String::new(),
         sha.to_string(),
+        String::new(),
     ]
 }
 

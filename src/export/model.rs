@@ -3,9 +3,15 @@
 use serde::Serialize;
 
 /// Version of the evidence model; bumped when a field changes meaning or is
-/// added. 2 added `reporter_id`; a version 1 document (without it) still
-/// verifies, since the hash is recomputed from the file's own fields.
-pub const EVIDENCE_VERSION: u32 = 2;
+/// added. 2 added `reporter_id`; 3 added each message's `reason` (the rule
+/// and the words that decided its kind). Older documents (without them)
+/// still verify, since the hash is recomputed from the file's own fields.
+///
+/// The reason is covered by the hash like every other field: it is derived
+/// (another rules version may decide differently, which is why
+/// `rules_version` is written alongside), but it is what this document
+/// states about each message, so changing it afterwards must show.
+pub const EVIDENCE_VERSION: u32 = 3;
 
 /// How the integrity hash is computed, as written into every export.
 pub const CANONICAL_FORM: &str = "sha256 of the compact JSON (no spaces) of this document with \"integrity\" set to null, keys in document order, non-ASCII characters as UTF-8 (not \\u-escaped, even those this file writes as \\u escapes)";
@@ -181,6 +187,9 @@ pub struct EvidenceMessage {
     /// `in` or `out`.
     pub direction: &'static str,
     pub kind: String,
+    /// Why the message has its kind: the rule and the words that fired, as
+    /// decided by `rules_version`. `None` for a message stored without one.
+    pub reason: Option<Reason>,
     pub channel: String,
     pub time: TimeRecord,
     pub text: String,
@@ -189,6 +198,15 @@ pub struct EvidenceMessage {
     pub business_days_since_optout: Option<i64>,
     pub import_id: i64,
     pub source_sha256: String,
+}
+
+/// The classifier's reason for a message's kind.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Reason {
+    /// The rule id (`zh.mkt.price`, `dlt.declared-promotional` …).
+    pub rule: String,
+    /// The words of the message that fired it, when a rule matched words.
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

@@ -104,6 +104,9 @@ impl Redactor {
                 r(&mut m.text);
                 r(&mut m.sender);
                 r(&mut m.address);
+                if let Some(w) = m.reason.as_mut().and_then(|x| x.text.as_mut()) {
+                    r(w);
+                }
             }
         }
     }
@@ -113,6 +116,9 @@ impl Redactor {
         m.text = self.text(&m.text);
         m.sender = self.text(&m.sender);
         m.address = self.text(&m.address);
+        if let Some(w) = m.reason.as_mut().and_then(|x| x.text.as_mut()) {
+            *w = self.text(w);
+        }
     }
 
     /// `s` with personal names and numbers masked.

@@ -21,7 +21,7 @@ use super::{
 };
 
 /// The newest evidence model this optout reads.
-pub const NEWEST_VERSION: u32 = 2;
+pub const NEWEST_VERSION: u32 = 3;
 
 /// The largest bundle read (it is verified whole, in memory): 128 MiB,
 /// about 150,000 messages.

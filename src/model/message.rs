@@ -167,6 +167,8 @@ pub struct StoredMessage {
     pub contact_name: Option<String>,
     pub kind: String,
     pub rule_id: Option<String>,
+    /// The words that fired `rule_id`, when a rule matched words.
+    pub reason: Option<String>,
     pub brand: Option<String>,
     pub optout_keyword: Option<String>,
     pub optout_target: Option<String>,

@@ -9,7 +9,7 @@ use crate::model::{Direction, StoredMessage};
 pub(super) const MESSAGE_COLUMNS: &str =
     "m.id, m.sender_id, s.key, m.direction, m.address, m.ts_ms,
     m.utc_offset_s, m.body, m.channel, m.contact_name, m.kind, m.rule_id, m.brand,
-    m.optout_keyword, m.optout_target, m.import_id";
+    m.optout_keyword, m.optout_target, m.import_id, m.reason";
 
 pub(super) fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMessage> {
     Ok(StoredMessage {
@@ -29,6 +29,7 @@ pub(super) fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMe
         optout_keyword: r.get(13)?,
         optout_target: r.get(14)?,
         import_id: r.get(15)?,
+        reason: r.get(16)?,
     })
 }
 

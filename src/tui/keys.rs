@@ -14,11 +14,15 @@ pub fn action(app: &App, ui: &Ui, event: &Event) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => key_action(app, ui, key),
         Event::Mouse(m) if app.overlay == Overlay::None => mouse_action(app, ui, *m),
-        Event::Mouse(m) if matches!(app.overlay, Overlay::Help | Overlay::Log) => match m.kind {
-            MouseEventKind::ScrollDown => Some(Action::ScrollDown),
-            MouseEventKind::ScrollUp => Some(Action::ScrollUp),
-            _ => None,
-        },
+        Event::Mouse(m)
+            if matches!(app.overlay, Overlay::Help | Overlay::Log | Overlay::Reason) =>
+        {
+            match m.kind {
+                MouseEventKind::ScrollDown => Some(Action::ScrollDown),
+                MouseEventKind::ScrollUp => Some(Action::ScrollUp),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -42,10 +46,11 @@ fn key_action(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
             KeyCode::Char('n' | 'N') | KeyCode::Esc => Some(Action::No),
             _ => None,
         },
-        Overlay::Help | Overlay::Log => match key.code {
+        Overlay::Help | Overlay::Log | Overlay::Reason => match key.code {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => Some(Action::Back),
             KeyCode::Char('?') => Some(Action::Help),
             KeyCode::Char('L') => Some(Action::Log),
+            KeyCode::Char('w') => Some(Action::Reason),
             KeyCode::Char('j') | KeyCode::Down => Some(Action::Down),
             KeyCode::Char('k') | KeyCode::Up => Some(Action::Up),
             KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown(ui.page_rows)),
@@ -143,6 +148,7 @@ fn normal_key(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('I') => Action::Import,
         KeyCode::Char('r') => Action::ToggleRules,
         KeyCode::Char('R') => Action::Refresh,
+        KeyCode::Char('w') => Action::Reason,
         _ => return None,
     })
 }

@@ -139,6 +139,13 @@ pub struct Strings {
     pub dir_in: &'static str,
     pub dir_out: &'static str,
     pub rule: &'static str,
+    /// The `w` window: why a message has its kind.
+    pub reason_title: &'static str,
+    pub reason_kind: &'static str,
+    pub reason_words: &'static str,
+    /// The rule matched no words (a fallback, a hint, the sender's class).
+    pub reason_no_words: &'static str,
+    pub reason_none: &'static str,
     pub mark_instruction: fn(&str, &str) -> String,
     pub mark_optout: fn(&str, &str) -> String,
     pub mark_confirmation: &'static str,

@@ -8,6 +8,7 @@ mod mapping;
 mod offenders;
 mod overview;
 mod popups;
+mod reason;
 mod senders;
 mod table;
 mod timeline;
@@ -104,6 +105,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, ui: &mut Ui) {
         Overlay::Help => popups::Help { app }.render(area, buf),
         Overlay::Log => popups::Log { app }.render(area, buf),
         Overlay::Manual(list) => manual::ManualRecords { app, list }.render(area, buf),
+        Overlay::Reason => reason::Reason { app }.render(area, buf),
         Overlay::Confirm(c) => popups::Question { app, confirm: c }.render(area, buf),
         Overlay::Unsubscribe(t) => popups::Unsubscribe { app, target: t }.render(area, buf),
         Overlay::Prompt(p) => {
@@ -213,7 +215,9 @@ impl HintBar<'_> {
         let hints: &[(&str, &str)] = match (&self.app.overlay, self.app.screen) {
             (Overlay::Prompt(_), _) => s.hints_prompt,
             (Overlay::Confirm(_), _) => &[("y", "✓"), ("n Esc", "✗")],
-            (Overlay::Help | Overlay::Log | Overlay::Unsubscribe(_), _) => s.hints_overlay,
+            (Overlay::Help | Overlay::Log | Overlay::Reason | Overlay::Unsubscribe(_), _) => {
+                s.hints_overlay
+            }
             (Overlay::Manual(_), _) => s.hints_manual_list,
             (_, Screen::Welcome) => s.hints_welcome,
             (_, Screen::Senders) => s.hints_senders,

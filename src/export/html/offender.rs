@@ -276,7 +276,7 @@ fn timeline_table(
         rows.push((
             (m.time.ts_ms, m.message_id, 0),
             format!(
-                "<tr class=\"role-{}\"><td class=\"num\">{}</td><td>{}</td><td class=\"role\">{}</td><td class=\"num\">{days}</td>{}<td class=\"text\">{}</td><td class=\"src\">{source}</td></tr>\n",
+                "<tr class=\"role-{}\"><td class=\"num\">{}</td><td>{}</td><td class=\"role\">{}</td><td class=\"num\">{days}</td>{}<td class=\"text\">{}{}</td><td class=\"src\">{source}</td></tr>\n",
                 escape(m.role),
                 m.message_id,
                 time(&m.time),
@@ -286,7 +286,8 @@ fn timeline_table(
                 } else {
                     String::new()
                 },
-                escape(&m.text)
+                escape(&m.text),
+                reason_line(t, m)
             ),
         ));
     }
@@ -323,4 +324,25 @@ fn timeline_table(
         out.push_str(&r);
     }
     out.push_str("</tbody>\n</table>\n");
+}
+
+/// The small line under a violating (or in-flight) message naming why it is
+/// marketing: the rule and the words that fired. Empty for other roles.
+fn reason_line(t: &Strings, m: &EvidenceMessage) -> String {
+    let Some(r) = m
+        .reason
+        .as_ref()
+        .filter(|_| matches!(m.role, "violation" | "in_flight"))
+    else {
+        return String::new();
+    };
+    let words = r
+        .text
+        .as_deref()
+        .map_or_else(String::new, |w| format!(" «{}»", escape(w)));
+    format!(
+        "<br><small class=\"reason\">{}: <code>{}</code>{words}</small>",
+        escape(t.reason),
+        escape(&r.rule)
+    )
 }

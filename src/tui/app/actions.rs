@@ -117,6 +117,8 @@ pub enum Action {
     Import,
     Help,
     ToggleRules,
+    /// `w`: why the selected message has its kind.
+    Reason,
     // Prompt editing.
     Input(char),
     Backspace,

@@ -89,6 +89,11 @@ impl App {
                 });
                 Vec::new()
             }
+            Action::Reason => {
+                self.scroll = 0;
+                self.overlay = Overlay::Reason;
+                Vec::new()
+            }
             Action::ToggleRules => {
                 self.show_rules = !self.show_rules;
                 Vec::new()

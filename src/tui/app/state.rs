@@ -418,6 +418,8 @@ pub enum Overlay {
     Log,
     /// `M`: the manual opt-out records.
     Manual(super::ManualList),
+    /// Why the selected message has its kind (`w`).
+    Reason,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -116,7 +116,7 @@ impl App {
                     Overlay::Prompt(p) => self.prompt(p, &other),
                     Overlay::Confirm(c) => self.confirm(c, &other),
                     Overlay::Manual(list) => self.manual_list_key(list, &other),
-                    Overlay::Help | Overlay::Log => {
+                    Overlay::Help | Overlay::Log | Overlay::Reason => {
                         match other {
                             Action::Up | Action::ScrollUp => {
                                 self.scroll = self.scroll.saturating_sub(1);
@@ -127,7 +127,11 @@ impl App {
                             Action::PageUp(n) => self.scroll = self.scroll.saturating_sub(n),
                             Action::PageDown(n) => self.scroll = self.scroll.saturating_add(n),
                             Action::Top => self.scroll = 0,
-                            Action::Back | Action::Help | Action::Log | Action::Submit => {
+                            Action::Back
+                            | Action::Help
+                            | Action::Log
+                            | Action::Reason
+                            | Action::Submit => {
                                 self.overlay = Overlay::None;
                             }
                             _ => {}

@@ -39,6 +39,7 @@ pub static EN: Strings = Strings {
         ("PgUp/PgDn", "page"),
         ("g/G", "first/last"),
         ("r", "rules"),
+        ("w", "why"),
         ("u", "unsubscribe"),
         ("e", "export"),
         ("m", "manual"),
@@ -104,6 +105,10 @@ pub static EN: Strings = Strings {
         (
             "R",
             "reload from the database (also by itself when another optout writes)",
+        ),
+        (
+            "w",
+            "why: the selected message's kind, rule and the words that fired",
         ),
         ("mouse", "wheel scrolls; click selects; click again opens"),
         ("?", "this help"),
@@ -244,6 +249,11 @@ pub static EN: Strings = Strings {
     dir_in: "← in ",
     dir_out: "→ out",
     rule: "rule",
+    reason_title: "Why this kind",
+    reason_kind: "kind",
+    reason_words: "words",
+    reason_no_words: "(no words: decided by the sender or a fallback)",
+    reason_none: "Open a timeline and select a message first.",
     mark_instruction: |k, t| format!("says: send {k} to {t}"),
     mark_optout: |k, t| {
         if k.is_empty() {

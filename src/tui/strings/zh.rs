@@ -37,6 +37,7 @@ pub static ZH: Strings = Strings {
         ("PgUp/PgDn", "翻页"),
         ("g/G", "首条/末条"),
         ("r", "规则"),
+        ("w", "依据"),
         ("u", "如何退订"),
         ("e", "导出"),
         ("m", "手动记录"),
@@ -88,6 +89,7 @@ pub static ZH: Strings = Strings {
         ("I", "导入短信备份文件"),
         ("r", "显示每条短信的分类规则"),
         ("R", "从数据库重新载入（其他 optout 写入后也会自动载入）"),
+        ("w", "分类依据：选中短信的类别、规则和命中的文字"),
         ("鼠标", "滚轮滚动；单击选中；再次单击打开"),
         ("?", "本帮助"),
         ("q Ctrl-C", "退出"),
@@ -194,6 +196,11 @@ pub static ZH: Strings = Strings {
     dir_in: "← 收",
     dir_out: "→ 发",
     rule: "规则",
+    reason_title: "分类依据",
+    reason_kind: "类别",
+    reason_words: "命中文字",
+    reason_no_words: "（无命中文字：由发送方类型或默认规则决定）",
+    reason_none: "请先打开时间线并选中一条短信。",
     mark_instruction: |k, t| format!("提示：发送 {k} 到 {t}"),
     mark_optout: |k, t| {
         if k.is_empty() {

@@ -94,7 +94,7 @@ impl Widget for &Help<'_> {
 
 /// A window of lines (built for its inner width) that scrolls (↑↓,
 /// PgUp/PgDn) when taller than the screen; the bottom border says where.
-fn scrolled(
+pub(super) fn scrolled(
     app: &App,
     title: &str,
     natural: usize,

@@ -1,0 +1,142 @@
+//! The `w` window on the timeline: the selected message's kind, the rule
+//! that decided it and the words that fired, highlighted in its text. Drawn
+//! to ratatui's `TestBackend` from the bundled demo export, classified by
+//! the built-in rules (so a rules change that changes the reason shows
+//! here). The zone is Asia/Shanghai and "now" is fixed.
+
+use std::collections::VecDeque;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use insta::assert_snapshot;
+use jiff::tz::TimeZone;
+use optout::classify::{Classifier, Region};
+use optout::import::{Format, ImportOptions};
+use optout::store::Store;
+use optout::track::Policy;
+use optout::tui::strings::Lang;
+use optout::tui::{Options, Session};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+
+/// 2026-03-23 12:00 in Shanghai.
+const NOW: i64 = 1_774_238_400_000;
+
+fn zone() -> TimeZone {
+    TimeZone::get("Asia/Shanghai").unwrap()
+}
+
+fn demo_store() -> Store {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo.xml");
+    std::fs::write(&path, optout::DEMO_EXPORT).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let options = ImportOptions {
+        zone: zone(),
+        ..ImportOptions::default()
+    };
+    optout::ingest::import_file(
+        &mut store,
+        &path,
+        Format::AndroidXml,
+        &options,
+        &Classifier::builtin(),
+        &Region::default(),
+        &(),
+    )
+    .unwrap();
+    store
+}
+
+fn options(lang: Lang) -> Options {
+    Options {
+        lang,
+        zone: zone(),
+        policy: Policy {
+            zone: zone(),
+            ..Policy::default()
+        },
+        region: Region::default(),
+        db_path: None,
+        colour: true,
+        now_ms: Some(NOW),
+        demo: false,
+        export_dir: None,
+        line: None,
+    }
+}
+
+fn key(code: KeyCode) -> Event {
+    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+
+fn screen(lang: Lang, events: Vec<Event>) -> Terminal<TestBackend> {
+    let mut session = Session::new(Some(demo_store()), options(lang));
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut events: VecDeque<Event> = events.into();
+    session.run(&mut terminal, &mut events).unwrap();
+    // A full redraw: TestBackend keeps what a new wide character covers.
+    terminal.clear().unwrap();
+    terminal
+        .draw(|f| optout::tui::views::draw(f, &session.app, &mut session.ui))
+        .unwrap();
+    terminal
+}
+
+/// The text of the cells drawn reversed (the highlighted words).
+fn highlighted(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            let cell = &buf[(x, y)];
+            if cell.modifier.contains(Modifier::REVERSED) {
+                out.push_str(cell.symbol());
+            }
+        }
+    }
+    out.replace(' ', "")
+}
+
+fn text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    buf.content()
+        .iter()
+        .map(ratatui::buffer::Cell::symbol)
+        .collect()
+}
+
+/// Enter opens the first sender's timeline; `w` the reason of its message.
+fn why() -> Vec<Event> {
+    vec![key(KeyCode::Enter), key(KeyCode::Char('w'))]
+}
+
+#[test]
+fn reason_window_names_the_rule_and_lights_the_words() {
+    let en = screen(Lang::En, why());
+    let all = text(&en);
+    assert!(all.contains("Why this kind"), "{all}");
+    assert!(all.contains("rule:"), "{all}");
+    // The words that fired are drawn reversed, in the window's words line
+    // and again inside the message text.
+    let lit = highlighted(&en);
+    assert!(!lit.is_empty(), "nothing highlighted:\n{all}");
+    assert_snapshot!("reason_window_en", en.backend());
+    assert_snapshot!("reason_window_zh", screen(Lang::Zh, why()).backend());
+}
+
+#[test]
+fn reason_window_closes_with_w_and_esc() {
+    let mut events = why();
+    events.push(key(KeyCode::Char('w')));
+    assert!(!text(&screen(Lang::En, events)).contains("Why this kind"));
+    let mut events = why();
+    events.push(key(KeyCode::Esc));
+    assert!(!text(&screen(Lang::En, events)).contains("Why this kind"));
+}
+
+#[test]
+fn reason_window_without_a_timeline_says_so() {
+    let t = screen(Lang::En, vec![key(KeyCode::Char('w'))]);
+    assert!(text(&t).contains("Open a timeline"), "{}", text(&t));
+}
