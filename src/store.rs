@@ -8,10 +8,13 @@
 //!   counts) and relabelling them after a rules change;
 //! - `records.rs`: imports' provenance, the user's manual opt-outs and ignores;
 //! - `lines.rs`: lines (whose phone a message reached) and brand aliases;
-//! - `scan.rs`: the streams the findings are computed from.
+//! - `scan.rs`: the streams the findings are computed from;
+//! - `cache.rs`: the findings cache's tables (derived rows, the dirty set
+//!   the triggers of migration 7 fill).
 //!
 //! Nothing here classifies, tracks or draws: rows in, rows out.
 
+mod cache;
 mod lines;
 mod messages;
 mod records;
@@ -24,6 +27,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub use crate::model::StoredMessage;
+pub use cache::{CacheRow, CacheTx, CachedLink, DirtyWork};
 pub use lines::LineStats;
 pub use messages::{Relabel, RelabelRow};
 pub use records::ImportRecord;
@@ -36,6 +40,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0002_classification_tracking.sql"),
     include_str!("store/migrations/0003_dedupe_by_time.sql"),
     include_str!("store/migrations/0004_lines.sql"),
+    include_str!("store/migrations/0007_findings_cache.sql"),
 ];
 
 /// A database error, with what to do next where we know.

@@ -291,7 +291,7 @@ impl Session {
                         lines.len()
                     ));
                 }
-                match findings::compute(store, &self.options.policy) {
+                match findings::report(store, &self.options.policy) {
                     Ok(mut report) => {
                         if let Some((_, name)) = &self.line {
                             report.retain_line(name);

@@ -1,4 +1,4 @@
-//! `optout senders` and `optout brands`: compute the statuses and hand them to `table`.
+//! `optout senders` and `optout brands`: the statuses from the findings cache, handed to `table`.
 
 use std::process::ExitCode;
 
@@ -10,14 +10,14 @@ use crate::track::Report;
 
 pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
-    let report = on_line(&store, findings::compute(&store, &settings.policy)?, args)?;
+    let report = on_line(&store, findings::report(&store, &settings.policy)?, args)?;
     table::print_senders(&report, args, &settings.zone, settings.colour)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub(super) fn brands(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
-    let report = on_line(&store, findings::compute(&store, &settings.policy)?, args)?;
+    let report = on_line(&store, findings::report(&store, &settings.policy)?, args)?;
     table::print_brands(&report, args, &settings.zone, settings.colour)?;
     Ok(ExitCode::SUCCESS)
 }
