@@ -43,7 +43,7 @@ pub fn refresh(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
         }
     }
     let tx = store.begin_findings_update()?;
-    if store.findings_state()? != want {
+    if store.findings_state()? != want || most_is_marked(store)? {
         let report = build(store, policy, &tx, &want)?;
         tx.commit()?;
         return Ok(report);
@@ -54,6 +54,11 @@ pub fn refresh(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
     Ok(report)
 }
 
+/// Whether the cache can answer at once (no rebuild, nothing marked).
+pub fn fresh(store: &Store, policy: &Policy) -> Result<bool, StoreError> {
+    Ok(store.findings_state()? == state(store, policy)? && store.findings_dirty_count()? == 0)
+}
+
 /// Throws the cache away and builds it again (`optout reclassify`).
 pub fn rebuild(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
     let want = state(store, policy)?;
@@ -61,6 +66,13 @@ pub fn rebuild(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
     let report = build(store, policy, &tx, &want)?;
     tx.commit()?;
     Ok(report)
+}
+
+/// When most pairs are marked (a first import), one pass over every
+/// message beats reading them sender by sender.
+fn most_is_marked(store: &Store) -> Result<bool, StoreError> {
+    let (marked, cached) = store.findings_sizes()?;
+    Ok(marked * 2 > cached.max(64))
 }
 
 /// What a cache must have been computed under to be used.

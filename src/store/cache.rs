@@ -108,6 +108,15 @@ impl Store {
         )?)
     }
 
+    /// (marked pairs, cached rows): how big the next update is.
+    pub fn findings_sizes(&self) -> Result<(u64, u64), StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM findings_dirty), (SELECT count(*) FROM findings_cache)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
     /// Every cached sender's links, with its targets.
     pub fn cached_links(&self) -> Result<Vec<CachedLink>, StoreError> {
         let mut targets: HashMap<(i64, i64), Vec<String>> = HashMap::new();

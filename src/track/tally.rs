@@ -319,6 +319,7 @@ impl Tally {
             })
             .collect();
         let events = vec![Vec::new(); senders.len()];
+        let promotions = vec![Vec::new(); senders.len()];
         Timelines {
             senders,
             index: self.index,
@@ -329,6 +330,7 @@ impl Tally {
             brand_group,
             brand_members,
             events,
+            promotions,
         }
     }
 }
@@ -346,7 +348,11 @@ pub struct Timelines {
     brand_group: Vec<Vec<usize>>,
     /// (line, brand) → its senders, for manual records by brand.
     brand_members: HashMap<(i64, String), Vec<usize>>,
+    /// Every event but the marketing messages, per sender.
     events: Vec<Vec<Event>>,
+    /// Per sender: its marketing messages (time, offset, id), the bulk of
+    /// the events, kept at a quarter of an [`Event`]'s size until its replay.
+    promotions: Vec<Vec<(i64, Option<i32>, i64)>>,
 }
 
 impl Timelines {
@@ -388,7 +394,7 @@ impl Timelines {
                 }
                 self.events[sender].push(base(EventKind::Confirmation));
             } else {
-                self.events[sender].push(base(EventKind::Marketing));
+                self.promotions[sender].push((r.ts_ms, r.utc_offset_s, r.id));
             }
             return;
         }
@@ -484,7 +490,16 @@ impl Timelines {
                 Jurisdiction::Us => policy.grace_us,
                 _ => policy.grace,
             };
-            let findings = replay(&self.events[i], grace, policy);
+            let mut events = std::mem::take(&mut self.events[i]);
+            events.extend(std::mem::take(&mut self.promotions[i]).into_iter().map(
+                |(ts_ms, utc_offset_s, id)| Event {
+                    ts_ms,
+                    utc_offset_s,
+                    message_id: Some(id),
+                    what: EventKind::Marketing,
+                },
+            ));
+            let findings = replay(&events, grace, policy);
             let kind = if s.suspicious > 0 {
                 SenderKind::Suspicious
             } else if s.marketing > 0 {
