@@ -17,8 +17,8 @@
 pub mod app;
 pub mod files;
 pub mod keys;
-pub mod strings;
 mod start;
+pub mod strings;
 mod terminal;
 pub mod theme;
 pub mod views;

@@ -59,19 +59,35 @@ fn body(rng: &mut Rng) -> (u8, String) {
     let brand = *rng.pick(BRANDS);
     match rng.below(9) {
         0 | 1 => (1, format!("【{brand}】限时特惠，全场5折，回TD退订")),
-        2 => (1, format!("【{brand}】会员日大促，满100减30，退订请发送TD到106901234567")),
+        2 => (
+            1,
+            format!("【{brand}】会员日大促，满100减30，退订请发送TD到106901234567"),
+        ),
         3 => (1, format!("【{brand}】新品秒杀低至1折，回T退订")),
-        4 => (1, format!("【{brand}】您已成功退订营销短信，业务通知不受影响。")),
-        5 => (1, format!("【{brand}】您的验证码是{}，5分钟内有效。", rng.below(900_000) + 100_000)),
+        4 => (
+            1,
+            format!("【{brand}】您已成功退订营销短信，业务通知不受影响。"),
+        ),
+        5 => (
+            1,
+            format!(
+                "【{brand}】您的验证码是{}，5分钟内有效。",
+                rng.below(900_000) + 100_000
+            ),
+        ),
         6 => (1, "晚上一起吃饭吗".to_string()),
-        7 => (2, rng.pick(&["TD", "T", "退订", "START", "好的"]).to_string()),
+        7 => (
+            2,
+            rng.pick(&["TD", "T", "退订", "START", "好的"]).to_string(),
+        ),
         _ => (2, "TD".to_string()),
     }
 }
 
 /// A small SMS Backup & Restore export of random messages.
 fn export(rng: &mut Rng, dir: &Path, n: usize) -> std::path::PathBuf {
-    let mut xml = String::from("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n");
+    let mut xml =
+        String::from("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n");
     for _ in 0..n {
         let address = *rng.pick(SENDERS);
         // Six weeks of 2026, to the hour: replies, grace and violations interleave.
@@ -116,8 +132,16 @@ fn policy(i: usize) -> Policy {
 }
 
 fn json(report: &Report) -> String {
-    let senders: Vec<_> = report.senders.iter().map(|s| s.to_json(&TimeZone::UTC)).collect();
-    let brands: Vec<_> = report.brands.iter().map(|b| b.to_json(&TimeZone::UTC)).collect();
+    let senders: Vec<_> = report
+        .senders
+        .iter()
+        .map(|s| s.to_json(&TimeZone::UTC))
+        .collect();
+    let brands: Vec<_> = report
+        .brands
+        .iter()
+        .map(|b| b.to_json(&TimeZone::UTC))
+        .collect();
     serde_json::to_string_pretty(&(senders, brands)).unwrap()
 }
 
@@ -125,11 +149,17 @@ fn assert_same(store: &Store, policy: &Policy, step: &str) {
     let cached = findings::refresh(store, policy).unwrap();
     let full = findings::compute(store, policy).unwrap();
     assert_eq!(json(&cached), json(&full), "--json differs after {step}");
-    assert_eq!(cached.senders, full.senders, "sender rows differ after {step}");
+    assert_eq!(
+        cached.senders, full.senders,
+        "sender rows differ after {step}"
+    );
     assert_eq!(cached.brands, full.brands, "brand rows differ after {step}");
     // Read again with nothing to do: the same answer from the rows alone.
     let again = findings::refresh(store, policy).unwrap();
-    assert_eq!(again.senders, full.senders, "second read differs after {step}");
+    assert_eq!(
+        again.senders, full.senders,
+        "second read differs after {step}"
+    );
 }
 
 fn run(seed: u64, steps: usize) {
@@ -162,7 +192,11 @@ fn run(seed: u64, steps: usize) {
             }
             5 => {
                 let brand = rng.below(2) == 0;
-                let name = if brand { *rng.pick(BRANDS) } else { *rng.pick(KEYS) };
+                let name = if brand {
+                    *rng.pick(BRANDS)
+                } else {
+                    *rng.pick(KEYS)
+                };
                 let on = rng.below(3) != 0;
                 store.set_ignored(brand, name, on).unwrap();
                 format!("ignore {name} = {on}")
@@ -173,9 +207,14 @@ fn run(seed: u64, steps: usize) {
                     store.remove_manual_optout(id).unwrap();
                     format!("remove manual record {id}")
                 } else {
-                    let line = store.ensure_line(*rng.pick(LINES)).unwrap();
+                    let name = LINES[rng.below(LINES.len())];
+                    let line = store.ensure_line(name).unwrap();
                     let brand = rng.below(2) == 0;
-                    let name = if brand { *rng.pick(BRANDS) } else { *rng.pick(KEYS) };
+                    let name = if brand {
+                        *rng.pick(BRANDS)
+                    } else {
+                        *rng.pick(KEYS)
+                    };
                     let at = 1_767_225_600_000_i64 + (rng.below(6 * 7 * 24) as i64) * 3_600_000;
                     let id = store
                         .add_manual_optout_on(line, brand, name, at, Some(28_800), "call", None)
@@ -185,7 +224,11 @@ fn run(seed: u64, steps: usize) {
                 }
             }
             8 => {
-                let (alias, name) = *rng.pick(&[("浦发", "浦发银行"), ("饭点外卖", "招商银行"), ("中国移动", "浦发")]);
+                let (alias, name) = *rng.pick(&[
+                    ("浦发", "浦发银行"),
+                    ("饭点外卖", "招商银行"),
+                    ("中国移动", "浦发"),
+                ]);
                 let set = rng.below(2) == 0;
                 store.set_brand_alias(alias, set.then_some(name)).unwrap();
                 format!("brand alias {alias} → {name} = {set}")
@@ -206,7 +249,11 @@ fn run(seed: u64, steps: usize) {
             }
         };
         let policy = policy(pol);
-        assert_same(&store, &policy, &format!("step {step} ({what}), seed {seed}"));
+        assert_same(
+            &store,
+            &policy,
+            &format!("step {step} ({what}), seed {seed}"),
+        );
         violating_seen |= findings::compute(&store, &policy)
             .unwrap()
             .senders
@@ -244,7 +291,10 @@ fn a_missing_or_stale_cache_is_rebuilt() {
     .unwrap();
     let policy = policy(0);
     let full = findings::compute(&store, &policy).unwrap();
-    assert_eq!(findings::refresh(&store, &policy).unwrap().senders, full.senders);
+    assert_eq!(
+        findings::refresh(&store, &policy).unwrap().senders,
+        full.senders
+    );
     // A damaged row: the strict read says so, the command falls back.
     drop(store);
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -256,10 +306,16 @@ fn a_missing_or_stale_cache_is_rebuilt() {
     let store = Store::open(&db).unwrap();
     let err = findings::refresh(&store, &policy).unwrap_err();
     assert!(err.message.contains("findings cache"), "{}", err.message);
-    assert_eq!(findings::report(&store, &policy).unwrap().senders, full.senders);
+    assert_eq!(
+        findings::report(&store, &policy).unwrap().senders,
+        full.senders
+    );
     // A rebuild (optout reclassify) makes it whole again.
     findings::rebuild(&store, &policy).unwrap();
-    assert_eq!(findings::refresh(&store, &policy).unwrap().senders, full.senders);
+    assert_eq!(
+        findings::refresh(&store, &policy).unwrap().senders,
+        full.senders
+    );
     // Emptied: rebuilt on first use.
     drop(store);
     let conn = rusqlite::Connection::open(&db).unwrap();
@@ -267,5 +323,8 @@ fn a_missing_or_stale_cache_is_rebuilt() {
         .unwrap();
     drop(conn);
     let store = Store::open(&db).unwrap();
-    assert_eq!(findings::refresh(&store, &policy).unwrap().senders, full.senders);
+    assert_eq!(
+        findings::refresh(&store, &policy).unwrap().senders,
+        full.senders
+    );
 }

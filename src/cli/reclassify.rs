@@ -4,9 +4,9 @@
 use std::process::ExitCode;
 
 use super::{CliError, Settings, classifier};
-use crate::{findings, ingest};
 use crate::store::Store;
 use crate::text::group_digits;
+use crate::{findings, ingest};
 
 pub(super) fn run(settings: &Settings) -> Result<ExitCode, CliError> {
     let classifier = classifier(&settings.region);

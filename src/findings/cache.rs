@@ -116,7 +116,11 @@ fn build(
     Ok(report)
 }
 
-fn put_all(tx: &CacheTx<'_>, senders: &[SenderReport], links: &[SenderLinks]) -> Result<(), StoreError> {
+fn put_all(
+    tx: &CacheTx<'_>,
+    senders: &[SenderReport],
+    links: &[SenderLinks],
+) -> Result<(), StoreError> {
     let links: HashMap<Pair, &SenderLinks> = links
         .iter()
         .map(|l| ((l.line_id, l.sender_id), l))
@@ -144,7 +148,12 @@ fn put_all(tx: &CacheTx<'_>, senders: &[SenderReport], links: &[SenderLinks]) ->
 /// Every cached row, with the store's current aliases and line names.
 fn load(store: &Store) -> Result<Report, StoreError> {
     let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
-    store.scan_aliases(|a| aliases.entry(a.sender_id).or_default().push(a.raw.to_string()))?;
+    store.scan_aliases(|a| {
+        aliases
+            .entry(a.sender_id)
+            .or_default()
+            .push(a.raw.to_string());
+    })?;
     let lines: HashMap<i64, String> = store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();
     let mut senders = Vec::new();
     store.scan_cached_findings(|line, sender, data| {
@@ -158,6 +167,7 @@ fn load(store: &Store) -> Result<Report, StoreError> {
 }
 
 /// The cached links of a set of lines, indexed the ways the closure looks.
+#[allow(clippy::struct_field_names)] // by pair, by key…: how each is looked up
 struct Graph<'a> {
     by_pair: HashMap<Pair, &'a CachedLink>,
     by_key: HashMap<(i64, &'a str), Pair>,
@@ -180,20 +190,36 @@ impl<'a> Graph<'a> {
             g.by_pair.insert(p, l);
             g.by_key.insert((l.line_id, l.key.as_str()), p);
             if let Some(b) = &l.group_brand {
-                g.by_brand.entry((l.line_id, b.as_str())).or_default().push(p);
+                g.by_brand
+                    .entry((l.line_id, b.as_str()))
+                    .or_default()
+                    .push(p);
             }
             if let Some(b) = &l.raw_brand {
-                g.by_raw_brand.entry((l.line_id, b.as_str())).or_default().push(p);
+                g.by_raw_brand
+                    .entry((l.line_id, b.as_str()))
+                    .or_default()
+                    .push(p);
             }
             for t in &l.targets {
-                g.by_target.entry((l.line_id, t.as_str())).or_default().push(p);
+                g.by_target
+                    .entry((l.line_id, t.as_str()))
+                    .or_default()
+                    .push(p);
             }
         }
         g
     }
 
     /// The cached senders `link` is tied to on its line.
-    fn neighbours(&self, line: i64, key: &str, brand: Option<&str>, targets: &[String], out: &mut Vec<Pair>) {
+    fn neighbours(
+        &self,
+        line: i64,
+        key: &str,
+        brand: Option<&str>,
+        targets: &[String],
+        out: &mut Vec<Pair>,
+    ) {
         if let Some(b) = brand {
             out.extend(self.by_brand.get(&(line, b)).into_iter().flatten());
         }
@@ -249,11 +275,23 @@ fn recompute(store: &Store, policy: &Policy, tx: &CacheTx<'_>) -> Result<(), Sto
         fed.extend(new);
         let mut reached = Vec::new();
         for l in tally.links(&brand_aliases) {
-            graph.neighbours(l.line_id, &l.key, l.group_brand.as_deref(), &l.targets, &mut reached);
+            graph.neighbours(
+                l.line_id,
+                &l.key,
+                l.group_brand.as_deref(),
+                &l.targets,
+                &mut reached,
+            );
         }
         for p in &set {
             if let Some(l) = graph.by_pair.get(p) {
-                graph.neighbours(l.line_id, &l.key, l.group_brand.as_deref(), &l.targets, &mut reached);
+                graph.neighbours(
+                    l.line_id,
+                    &l.key,
+                    l.group_brand.as_deref(),
+                    &l.targets,
+                    &mut reached,
+                );
             }
         }
         set.extend(reached);

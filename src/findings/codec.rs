@@ -12,8 +12,18 @@ use crate::track::{Findings, Jurisdiction, KindReason, OptOut, SenderReport};
 /// The version of this encoding, part of the cache's state.
 pub(super) const FORMAT: &str = "1";
 
-/// (ts_ms, utc_offset_s, message_id).
+/// (`ts_ms`, `utc_offset_s`, `message_id`).
 type M = (i64, Option<i32>, Option<i64>);
+
+/// (`ts_ms`, `utc_offset_s`, `message_id`, keyword, to, manual channel).
+type O = (
+    i64,
+    Option<i32>,
+    Option<i64>,
+    String,
+    String,
+    Option<String>,
+);
 
 #[derive(Serialize, Deserialize)]
 struct Row {
@@ -30,8 +40,7 @@ struct Row {
     target: Option<String>,
     instruction: Option<M>,
     jurisdiction: u8,
-    /// (ts_ms, utc_offset_s, message_id, keyword, to, manual channel).
-    optout: Option<(i64, Option<i32>, Option<i64>, String, String, Option<String>)>,
+    optout: Option<O>,
     confirmed: Option<M>,
     resubscribed: Option<M>,
     violations: Vec<M>,
@@ -132,16 +141,16 @@ pub(super) fn decode(line_id: i64, sender_id: i64, data: &str) -> Result<SenderR
             _ => Jurisdiction::Other,
         },
         findings: Findings {
-            optout: r
-                .optout
-                .map(|(ts_ms, utc_offset_s, message_id, keyword, to, manual)| OptOut {
+            optout: r.optout.map(
+                |(ts_ms, utc_offset_s, message_id, keyword, to, manual)| OptOut {
                     ts_ms,
                     utc_offset_s,
                     message_id,
                     keyword,
                     to,
                     manual,
-                }),
+                },
+            ),
             confirmed: r.confirmed.map(moment),
             resubscribed: r.resubscribed.map(moment),
             violations: r.violations.into_iter().map(moment).collect(),

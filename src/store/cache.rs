@@ -75,9 +75,7 @@ impl Store {
 
     /// What the cache was computed under; empty when there is no cache.
     pub fn findings_state(&self) -> Result<HashMap<String, String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT key, value FROM findings_state")?;
+        let mut stmt = self.conn.prepare("SELECT key, value FROM findings_state")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -145,7 +143,9 @@ impl Store {
         })?;
         let mut out: Vec<CachedLink> = rows.collect::<Result<_, _>>()?;
         for l in &mut out {
-            l.targets = targets.remove(&(l.line_id, l.sender_id)).unwrap_or_default();
+            l.targets = targets
+                .remove(&(l.line_id, l.sender_id))
+                .unwrap_or_default();
         }
         Ok(out)
     }

@@ -106,10 +106,7 @@ impl Report {
     }
 }
 
-fn brands(
-    senders: &[SenderReport],
-    ignored: &HashSet<(bool, String)>,
-) -> Vec<BrandReport> {
+fn brands(senders: &[SenderReport], ignored: &HashSet<(bool, String)>) -> Vec<BrandReport> {
     let mut by_brand: BTreeMap<(&str, &str), Vec<&SenderReport>> = BTreeMap::new();
     for s in senders {
         if let Some(b) = &s.brand {

@@ -12,8 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::replay::status_of;
 use super::{
-    Event, EventKind, Jurisdiction, Policy, RESUBSCRIBE_KEYWORDS, Report,
-    SenderReport, replay,
+    Event, EventKind, Jurisdiction, Policy, RESUBSCRIBE_KEYWORDS, Report, SenderReport, replay,
 };
 use crate::classify::{fold, resolve_sender_brand};
 use crate::model::{
