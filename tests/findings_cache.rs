@@ -266,8 +266,8 @@ fn run(seed: u64, steps: usize) {
 
 #[test]
 fn the_cache_equals_a_full_recomputation_after_random_sequences() {
-    for seed in [7, 42, 1_000_003, 0x5eed_cafe] {
-        run(seed, 60);
+    for seed in [7, 42, 0x5eed_cafe] {
+        run(seed, 45);
     }
 }
 
