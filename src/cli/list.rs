@@ -10,28 +10,37 @@ use crate::track::Report;
 
 pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
-    let report = on_line(&store, findings::report(&store, &settings.policy)?, args)?;
+    check_line(&store, args)?;
+    let report = on_line(findings::report(&store, &settings.policy)?, args);
     table::print_senders(&report, args, &settings.zone, settings.colour)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub(super) fn brands(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
-    let report = on_line(&store, findings::report(&store, &settings.policy)?, args)?;
+    check_line(&store, args)?;
+    let report = on_line(findings::report(&store, &settings.policy)?, args);
     table::print_brands(&report, args, &settings.zone, settings.colour)?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// Refuses a `--line` that is not there, before anything is read or cached.
+fn check_line(store: &Store, args: &ListArgs) -> Result<(), CliError> {
+    if let Some(line) = &args.line
+        && store.line_id(line)?.is_none()
+    {
+        return Err(CliError(format!(
+            "no line called '{}': see `optout lines`",
+            text::sanitize(line)
+        )));
+    }
+    Ok(())
+}
+
 /// The report restricted to `--line`, when given.
-fn on_line(store: &Store, mut report: Report, args: &ListArgs) -> Result<Report, CliError> {
+fn on_line(mut report: Report, args: &ListArgs) -> Report {
     if let Some(line) = &args.line {
-        if store.line_id(line)?.is_none() {
-            return Err(CliError(format!(
-                "no line called '{}': see `optout lines`",
-                text::sanitize(line)
-            )));
-        }
         report.retain_line(line);
     }
-    Ok(report)
+    report
 }
