@@ -8,20 +8,53 @@
 //! only the messages that can be events (marketing, confirmations, short
 //! replies). The result is derived, never stored as truth: it can always be
 //! computed again from the messages and the user's records.
+//!
+//! [`report`] answers from the findings cache (`findings/cache.rs`), which
+//! recomputes only the senders a change touched; [`compute`] is the full
+//! computation the cache must always equal.
+
+mod cache;
+mod codec;
 
 use std::collections::HashMap;
 
 use crate::store::{Store, StoreError};
-use crate::track::{KindReason, Policy, Report, Tally};
+use crate::track::{KindReason, Policy, Report, SenderLinks, Tally};
 
-/// Every sender and brand with its status, computed from `store` under `policy`.
+pub use cache::{fresh, rebuild, refresh, report};
+
+/// Every sender and brand with its status, computed from `store` under
+/// `policy` from scratch (no cache read or written).
 pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
+    Ok(compute_full(store, policy)?.0)
+}
+
+/// The full computation, with the links of every sender.
+fn compute_full(store: &Store, policy: &Policy) -> Result<(Report, Vec<SenderLinks>), StoreError> {
     let mut tally = Tally::new();
     store.scan_senders(|row| tally.sender(row))?;
     store.scan_aliases(|row| tally.alias(row))?;
     store.scan_message_facts(|row| tally.message(&row))?;
-    let mut timelines = tally.into_timelines(&store.brand_aliases()?);
-    store.scan_event_rows(|row| timelines.event(&row))?;
+    let aliases = store.brand_aliases()?;
+    let links = tally.links(&aliases);
+    let report = finish(store, policy, tally, &aliases, None)?;
+    Ok((report, links))
+}
+
+/// Pass 2 and the replay, over every event row or only those of `only`'s
+/// (line, sender) pairs (whose facts are all the tally was fed).
+fn finish(
+    store: &Store,
+    policy: &Policy,
+    tally: Tally,
+    brand_aliases: &HashMap<String, String>,
+    only: Option<&[(i64, i64)]>,
+) -> Result<Report, StoreError> {
+    let mut timelines = tally.into_timelines(brand_aliases);
+    match only {
+        None => store.scan_event_rows(|row| timelines.event(&row))?,
+        Some(pairs) => store.scan_event_rows_of(pairs, |row| timelines.event(&row))?,
+    }
     let manual = store.manual_optouts()?;
     let ignored = store.ignored()?;
     let lines: HashMap<i64, String> = store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();

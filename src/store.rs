@@ -11,9 +11,12 @@
 //! - `scan.rs`: the streams the findings are computed from;
 //! - `sends.rs`: what `optout send` and `optout report` sent, attempt by attempt.
 //! - `search.rs`: text search through the FTS5 trigram index (migration 6).
+//! - `cache.rs`: the findings cache's tables (derived rows, the dirty set
+//!   the triggers of migration 7 fill).
 //!
 //! Nothing here classifies, tracks or draws: rows in, rows out.
 
+mod cache;
 mod lines;
 mod messages;
 mod records;
@@ -32,6 +35,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub use crate::model::StoredMessage;
+pub use cache::{CacheRow, CacheTx, CachedLink, DirtyWork};
 pub use lines::LineStats;
 pub use messages::{Relabel, RelabelRow};
 pub use records::ImportRecord;
@@ -50,6 +54,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0004_lines.sql"),
     include_str!("store/migrations/0005_sends.sql"),
     include_str!("store/migrations/0006_search.sql"),
+    include_str!("store/migrations/0007_findings_cache.sql"),
 ];
 
 /// A database error, with what to do next where we know.

@@ -28,7 +28,7 @@ pub use jurisdiction::{CN_KEYWORDS, Jurisdiction, RESUBSCRIBE_KEYWORDS, US_KEYWO
 pub use offenders::{Offender, OffenderJson, OffenderLines, rank};
 pub use replay::{Event, EventKind, Findings, OptOut, replay};
 pub use report::{BrandJson, BrandReport, KindReason, Report, SenderJson, SenderReport};
-pub use tally::{SEND_SEEN_AFTER_MS, SEND_SEEN_BEFORE_MS, Tally, Timelines};
+pub use tally::{SEND_SEEN_AFTER_MS, SEND_SEEN_BEFORE_MS, SenderLinks, Tally, Timelines};
 
 pub use crate::model::{ManualOptOut, Moment, SenderKind, Status};
 

@@ -7,9 +7,11 @@
 //! [`Backend`] (tests draw to `TestBackend`), performs the effects against
 //! the [`Store`], and recomputes the [`Report`] after every data change.
 //!
-//! The report is computed once per data change, never per frame: at start
-//! the first frame says "loading…" and the report (about a second for a
-//! million messages) is computed right after it. Timelines are read a
+//! The report is read from the findings cache once per data change, never
+//! per frame: at start a fresh cache fills the first frame (milliseconds at
+//! a million messages); a cache to rebuild gets a "loading…" frame first,
+//! and after `i`, `m` or an import only the touched senders are recomputed.
+//! Timelines are read a
 //! window at a time with indexed queries, so no view ever holds all
 //! messages.
 
@@ -18,6 +20,7 @@ pub mod files;
 mod importing;
 pub mod keys;
 mod records;
+mod start;
 pub mod strings;
 mod terminal;
 pub mod theme;
@@ -32,7 +35,7 @@ use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use crate::classify::{Classifier, Region};
+use crate::classify::Region;
 use crate::config::Settings;
 use crate::findings;
 use crate::ingest;
@@ -117,7 +120,7 @@ pub struct Session {
     pub ui: Ui,
     store: Option<Store>,
     options: Options,
-    classifier: Classifier,
+    classifier: start::Rules,
     /// The line shown, once the database has more than one.
     line: Option<(i64, String)>,
 }
@@ -149,7 +152,7 @@ impl Session {
             ui: Ui::default(),
             store,
             options,
-            classifier: Classifier::builtin(),
+            classifier: start::Rules::start(),
             line: None,
         }
     }
@@ -177,7 +180,9 @@ impl Session {
         terminal: &mut Terminal<B>,
         events: &mut dyn EventSource,
     ) -> Result<(), TuiError> {
-        self.draw(terminal)?;
+        if !self.first_frame_from_cache(terminal)? {
+            self.draw(terminal)?;
+        }
         if self.app.loading {
             self.perform_all(vec![Effect::Reload], terminal)?;
             self.draw(terminal)?;
@@ -229,7 +234,9 @@ impl Session {
         while let Some(effect) = queue.pop_front() {
             let changes = effect.changes_data();
             // A frame that says "working…" before anything that may be slow.
-            let slow = effect.slow();
+            let slow = effect
+                .slow()
+                .filter(|_| effect != Effect::Reload || !self.cache_is_fresh());
             if slow.is_some() {
                 self.app.update(Action::Working(slow));
                 self.draw(terminal)?;
@@ -249,6 +256,67 @@ impl Session {
         Ok(())
     }
 
+    /// Reads the lines and the report (from the findings cache), after
+    /// checking the labels against the rules when `classify`.
+    fn reload(&mut self, classify: bool) -> Vec<Action> {
+        let failed =
+            |e: &dyn std::fmt::Display| vec![Action::Outcome(Outcome::Failed(e.to_string()))];
+        let Some(store) = self.store.as_mut() else {
+            return Vec::new();
+        };
+        if classify && let Err(e) = ingest::ensure_classified(store, self.classifier.get()) {
+            return failed(&e);
+        }
+        // Read before the report, so a commit during it is noticed.
+        let synced = store.data_version().ok().map(Action::Synced);
+        let lines = match store.lines() {
+            Ok(l) => l,
+            Err(e) => return failed(&e),
+        };
+        let chosen = match &self.options.line {
+            Some(name) => match lines.iter().find(|l| &l.name == name) {
+                Some(l) => Some(l),
+                None => {
+                    return failed(&format!(
+                        "no line called '{}' in this database",
+                        text::sanitize(name)
+                    ));
+                }
+            },
+            None if lines.len() > 1 => lines.first(),
+            None => None,
+        };
+        self.line = chosen.map(|l| (l.id, l.name.clone()));
+        if let Some((_, name)) = &self.line {
+            let base = self
+                .options
+                .db_path
+                .as_ref()
+                .map_or_else(String::new, |p| format!("{} · ", p.display()));
+            self.app.db_path = Some(format!(
+                "{base}line {name} of {} (optout --line NAME)",
+                lines.len()
+            ));
+        }
+        match findings::report(store, &self.options.policy) {
+            Ok(mut report) => {
+                // The offenders screen ranks every line.
+                let ranked = Action::Ranked {
+                    offenders: crate::track::rank(&report, &self.options.policy, None, 1),
+                    lines: lines.iter().map(|l| (l.id, l.name.clone())).collect(),
+                };
+                if let Some((_, name)) = &self.line {
+                    report.retain_line(name);
+                }
+                synced
+                    .into_iter()
+                    .chain([ranked, Action::Loaded(Box::new(report))])
+                    .collect()
+            }
+            Err(e) => failed(&e),
+        }
+    }
+
     /// Does one effect; database problems become a status line, never an exit.
     fn perform<B: Backend>(
         &mut self,
@@ -264,63 +332,14 @@ impl Session {
             let candidates = complete_path(&path);
             return Ok(vec![Action::Completed { path, candidates }]);
         }
+        if effect == Effect::Reload {
+            return Ok(self.reload(true));
+        }
         let Some(store) = self.store.as_mut() else {
             return Ok(Vec::new());
         };
         Ok(match effect {
-            Effect::Reload => {
-                if let Err(e) = ingest::ensure_classified(store, &self.classifier) {
-                    return Ok(failed(&e));
-                }
-                // Read before the report, so a commit during it is noticed.
-                let synced = store.data_version().ok().map(Action::Synced);
-                let lines = match store.lines() {
-                    Ok(l) => l,
-                    Err(e) => return Ok(failed(&e)),
-                };
-                let chosen = match &self.options.line {
-                    Some(name) => match lines.iter().find(|l| &l.name == name) {
-                        Some(l) => Some(l),
-                        None => {
-                            return Ok(failed(&format!(
-                                "no line called '{}' in this database",
-                                text::sanitize(name)
-                            )));
-                        }
-                    },
-                    None if lines.len() > 1 => lines.first(),
-                    None => None,
-                };
-                self.line = chosen.map(|l| (l.id, l.name.clone()));
-                if let Some((_, name)) = &self.line {
-                    let base = self
-                        .options
-                        .db_path
-                        .as_ref()
-                        .map_or_else(String::new, |p| format!("{} · ", p.display()));
-                    self.app.db_path = Some(format!(
-                        "{base}line {name} of {} (optout --line NAME)",
-                        lines.len()
-                    ));
-                }
-                match findings::compute(store, &self.options.policy) {
-                    Ok(mut report) => {
-                        // The offenders screen ranks every line.
-                        let ranked = Action::Ranked {
-                            offenders: crate::track::rank(&report, &self.options.policy, None, 1),
-                            lines: lines.iter().map(|l| (l.id, l.name.clone())).collect(),
-                        };
-                        if let Some((_, name)) = &self.line {
-                            report.retain_line(name);
-                        }
-                        synced
-                            .into_iter()
-                            .chain([ranked, Action::Loaded(Box::new(report))])
-                            .collect()
-                    }
-                    Err(e) => failed(&e),
-                }
-            }
+            Effect::Reload => unreachable!("handled above"),
             Effect::LoadTimeline {
                 sender_ids,
                 start,

@@ -1,4 +1,4 @@
-//! `optout senders` and `optout brands`: compute the statuses and hand them to `table`.
+//! `optout senders` and `optout brands`: the statuses from the findings cache, handed to `table`.
 
 use std::process::ExitCode;
 
@@ -10,7 +10,8 @@ use crate::track::Report;
 
 pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
-    let report = on_line(&store, findings::compute(&store, &settings.policy)?, args)?;
+    check_line(&store, args)?;
+    let report = on_line(findings::report(&store, &settings.policy)?, args);
     let notes = crate::send::notes(&store, &report)?;
     table::print_senders(&report, args, &settings.zone, settings.colour, &notes)?;
     Ok(ExitCode::SUCCESS)
@@ -18,21 +19,29 @@ pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, 
 
 pub(super) fn brands(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
-    let report = on_line(&store, findings::compute(&store, &settings.policy)?, args)?;
+    check_line(&store, args)?;
+    let report = on_line(findings::report(&store, &settings.policy)?, args);
     table::print_brands(&report, args, &settings.zone, settings.colour)?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// Refuses a `--line` that is not there, before anything is read or cached.
+fn check_line(store: &Store, args: &ListArgs) -> Result<(), CliError> {
+    if let Some(line) = &args.line
+        && store.line_id(line)?.is_none()
+    {
+        return Err(CliError(format!(
+            "no line called '{}': see `optout lines`",
+            text::sanitize(line)
+        )));
+    }
+    Ok(())
+}
+
 /// The report restricted to `--line`, when given.
-fn on_line(store: &Store, mut report: Report, args: &ListArgs) -> Result<Report, CliError> {
+fn on_line(mut report: Report, args: &ListArgs) -> Report {
     if let Some(line) = &args.line {
-        if store.line_id(line)?.is_none() {
-            return Err(CliError(format!(
-                "no line called '{}': see `optout lines`",
-                text::sanitize(line)
-            )));
-        }
         report.retain_line(line);
     }
-    Ok(report)
+    report
 }

@@ -1,11 +1,12 @@
-//! `optout reclassify`: recomputes every stored message's classification with the current rules.
+//! `optout reclassify`: recomputes every stored message's classification with
+//! the current rules, then rebuilds the findings cache from scratch.
 
 use std::process::ExitCode;
 
 use super::{CliError, Settings, classifier};
-use crate::ingest;
 use crate::store::Store;
 use crate::text::group_digits;
+use crate::{findings, ingest};
 
 pub(super) fn run(settings: &Settings) -> Result<ExitCode, CliError> {
     let classifier = classifier(&settings.region);
@@ -16,6 +17,7 @@ pub(super) fn run(settings: &Settings) -> Result<ExitCode, CliError> {
         )));
     };
     let changed = ingest::reclassify(&mut store, &classifier)?;
+    findings::rebuild(&store, &settings.policy)?;
     eprintln!(
         "reclassified {} messages ({changed} changed kind) with rules {}",
         group_digits(store.message_count()?),

@@ -85,6 +85,20 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report of these senders: sorted (latest first) with their
+    /// brands. One function for a full computation and for cached rows.
+    pub fn assemble(mut senders: Vec<SenderReport>, ignored: &HashSet<(bool, String)>) -> Report {
+        senders.sort_by(|a, b| {
+            b.last_seen
+                .map(|m| m.ts_ms)
+                .cmp(&a.last_seen.map(|m| m.ts_ms))
+                .then_with(|| a.key.cmp(&b.key))
+                .then_with(|| a.line.cmp(&b.line))
+        });
+        let brands = brands(&senders, ignored);
+        Report { senders, brands }
+    }
+
     /// Keeps only the findings on the line called `line`.
     pub fn retain_line(&mut self, line: &str) {
         self.senders.retain(|s| s.line == line);
@@ -92,10 +106,7 @@ impl Report {
     }
 }
 
-pub(super) fn brands(
-    senders: &[SenderReport],
-    ignored: &HashSet<(bool, String)>,
-) -> Vec<BrandReport> {
+fn brands(senders: &[SenderReport], ignored: &HashSet<(bool, String)>) -> Vec<BrandReport> {
     let mut by_brand: BTreeMap<(&str, &str), Vec<&SenderReport>> = BTreeMap::new();
     for s in senders {
         if let Some(b) = &s.brand {

@@ -12,8 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::replay::status_of;
 use super::{
-    BrandReport, Event, EventKind, Jurisdiction, Policy, RESUBSCRIBE_KEYWORDS, Report,
-    SenderReport, replay,
+    Event, EventKind, Jurisdiction, Policy, RESUBSCRIBE_KEYWORDS, Report, SenderReport, replay,
 };
 use crate::classify::{fold, resolve_sender_brand};
 use crate::model::{
@@ -55,6 +54,37 @@ const LATEST_TRANSACTIONAL: usize = 2;
 /// The earlier of two moments (ties by message id), for first/last seen.
 fn earlier(a: Moment, b: Moment) -> bool {
     (a.ts_ms, a.message_id) < (b.ts_ms, b.message_id)
+}
+
+/// The brand a sender's messages name, before the user's brand aliases.
+fn raw_brand(s: &SenderAcc) -> Option<String> {
+    let candidates: Vec<(String, BrandSource, u64)> = s
+        .brands
+        .iter()
+        .map(|((name, prefix), n)| {
+            let src = if *prefix {
+                BrandSource::Prefix
+            } else {
+                BrandSource::Signature
+            };
+            (name.clone(), src, *n)
+        })
+        .collect();
+    resolve_sender_brand(&candidates, s.received)
+}
+
+/// How one sender on a line is tied to others (see [`Tally::links`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SenderLinks {
+    pub line_id: i64,
+    pub sender_id: i64,
+    pub key: String,
+    /// The brand its numbers are grouped by (aliases applied).
+    pub group_brand: Option<String>,
+    /// The brand its messages name, before aliases.
+    pub raw_brand: Option<String>,
+    /// Every number it named as where to send the keyword.
+    pub targets: Vec<String>,
 }
 
 /// A stored sender as pass 1 first sees it.
@@ -209,28 +239,35 @@ impl Tally {
         }
     }
 
+    /// What ties each sender seen so far to others of its line: its brand
+    /// group and the numbers it names as opt-out targets. Findings of a
+    /// sender depend only on senders reachable through these links.
+    pub fn links(&self, brand_aliases: &HashMap<String, String>) -> Vec<SenderLinks> {
+        self.senders
+            .iter()
+            .map(|s| {
+                let raw = raw_brand(s);
+                SenderLinks {
+                    line_id: s.line_id,
+                    sender_id: s.id,
+                    key: s.key.clone(),
+                    group_brand: raw
+                        .as_ref()
+                        .map(|b| brand_aliases.get(b).cloned().unwrap_or_else(|| b.clone())),
+                    raw_brand: raw,
+                    targets: s.targets.clone(),
+                }
+            })
+            .collect()
+    }
+
     /// Ends pass 1: decides brands (spellings merged by `brand_aliases`),
     /// jurisdictions and who targets whom, each within its line.
     pub fn into_timelines(self, brand_aliases: &HashMap<String, String>) -> Timelines {
         let senders = self.senders;
         let brand_of: Vec<Option<String>> = senders
             .iter()
-            .map(|s| {
-                let candidates: Vec<(String, BrandSource, u64)> = s
-                    .brands
-                    .iter()
-                    .map(|((name, prefix), n)| {
-                        let src = if *prefix {
-                            BrandSource::Prefix
-                        } else {
-                            BrandSource::Signature
-                        };
-                        (name.clone(), src, *n)
-                    })
-                    .collect();
-                resolve_sender_brand(&candidates, s.received)
-                    .map(|b| brand_aliases.get(&b).cloned().unwrap_or(b))
-            })
+            .map(|s| raw_brand(s).map(|b| brand_aliases.get(&b).cloned().unwrap_or(b)))
             .collect();
         let jurisdiction: Vec<Jurisdiction> = senders
             .iter()
@@ -281,6 +318,7 @@ impl Tally {
             })
             .collect();
         let events = vec![Vec::new(); senders.len()];
+        let promotions = vec![Vec::new(); senders.len()];
         Timelines {
             senders,
             index: self.index,
@@ -291,6 +329,7 @@ impl Tally {
             brand_group,
             brand_members,
             events,
+            promotions,
         }
     }
 }
@@ -308,7 +347,11 @@ pub struct Timelines {
     brand_group: Vec<Vec<usize>>,
     /// (line, brand) → its senders, for manual records by brand.
     brand_members: HashMap<(i64, String), Vec<usize>>,
+    /// Every event but the marketing messages, per sender.
     events: Vec<Vec<Event>>,
+    /// Per sender: its marketing messages (time, offset, id), the bulk of
+    /// the events, kept at a quarter of an [`Event`]'s size until its replay.
+    promotions: Vec<Vec<(i64, Option<i32>, i64)>>,
 }
 
 impl Timelines {
@@ -350,7 +393,7 @@ impl Timelines {
                 }
                 self.events[sender].push(base(EventKind::Confirmation));
             } else {
-                self.events[sender].push(base(EventKind::Marketing));
+                self.promotions[sender].push((r.ts_ms, r.utc_offset_s, r.id));
             }
             return;
         }
@@ -458,7 +501,16 @@ impl Timelines {
                 Jurisdiction::Us => policy.grace_us,
                 _ => policy.grace,
             };
-            let findings = replay(&self.events[i], grace, policy);
+            let mut events = std::mem::take(&mut self.events[i]);
+            events.extend(std::mem::take(&mut self.promotions[i]).into_iter().map(
+                |(ts_ms, utc_offset_s, id)| Event {
+                    ts_ms,
+                    utc_offset_s,
+                    message_id: Some(id),
+                    what: EventKind::Marketing,
+                },
+            ));
+            let findings = replay(&events, grace, policy);
             let kind = if s.suspicious > 0 {
                 SenderKind::Suspicious
             } else if s.marketing > 0 {
@@ -523,18 +575,7 @@ impl Timelines {
                 contact_name: s.contact_name.map(|(_, n)| n),
             });
         }
-        out.sort_by(|a, b| {
-            b.last_seen
-                .map(|m| m.ts_ms)
-                .cmp(&a.last_seen.map(|m| m.ts_ms))
-                .then_with(|| a.key.cmp(&b.key))
-                .then_with(|| a.line.cmp(&b.line))
-        });
-        let brands: Vec<BrandReport> = super::report::brands(&out, ignored);
-        Report {
-            senders: out,
-            brands,
-        }
+        Report::assemble(out, ignored)
     }
 }
 

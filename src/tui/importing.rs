@@ -71,7 +71,7 @@ impl Session {
         let Some(store) = self.store.as_mut() else {
             return Ok(Vec::new());
         };
-        if let Err(e) = ingest::ensure_classified(store, &self.classifier) {
+        if let Err(e) = ingest::ensure_classified(store, self.classifier.get()) {
             return fail(e.to_string());
         }
         let progress = Redraw {
@@ -96,7 +96,7 @@ impl Session {
             &file,
             format,
             &options,
-            &self.classifier,
+            self.classifier.get(),
             &self.options.region,
             &progress,
         );

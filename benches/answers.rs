@@ -1,0 +1,279 @@
+//! How fast optout answers on an imported database, for `scripts/bench.sh`:
+//!
+//! ```sh
+//! cargo bench --bench answers -- DB            # every figure, one line each
+//! cargo bench --bench answers -- DB tui-start  # just start the TUI (for /usr/bin/time -v)
+//! cargo bench --bench answers -- DB keys       # only `i` and `m`
+//! ```
+//!
+//! Every figure is the median of a few runs, drawn through ratatui's
+//! `TestBackend` (120×40) like `benches/tui.rs`:
+//! - `tui_first_frame_cached`: open, the first frame (filled from the cache);
+//! - `tui_start_to_list_cached`: to the end of start-up (rules compiled, checked);
+//! - `tui_first_frame_cold`: the same with the cache emptied (rebuilt: what
+//!   every start cost before the cache);
+//! - `report_full`: the full computation alone (`findings::compute`);
+//! - `tui_ignore`, `tui_manual`: `i` on the first sender (and `i` back),
+//!   `m` + Enter (and `u` to undo), each with its recompute and redraw.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use jiff::tz::TimeZone;
+use optout::classify::Region;
+use optout::store::Store;
+use optout::track::Policy;
+use optout::tui::strings::Lang;
+use optout::tui::{Options, Session};
+use ratatui::Terminal;
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let Some(db) = args.first().map(PathBuf::from) else {
+        eprintln!("usage: answers DB [tui-start]");
+        std::process::exit(2);
+    };
+    if args.get(1).map(String::as_str) == Some("tui-start") {
+        let (first, all) = start(&db);
+        println!(
+            "tui_first_frame {:.1} ms, filled list {:.1} ms",
+            ms(first),
+            ms(all)
+        );
+        return;
+    }
+    let keys_only = args.get(1).map(String::as_str) == Some("keys");
+    // Warm the cache (and the page cache) once.
+    start(&db);
+    if !keys_only {
+        figures(&db);
+    }
+    keys(&db);
+}
+
+/// The start-up figures and the full computation.
+fn figures(db: &Path) {
+    let db = db.to_path_buf();
+    let runs: Vec<(Duration, Duration)> = (0..5).map(|_| start(&db)).collect();
+    let first = median(5, runs.iter().map(|r| r.0));
+    let all = median(5, runs.iter().map(|r| r.1));
+    println!("tui_first_frame_cached {:.1} ms", ms(first));
+    println!("tui_start_to_list_cached {:.1} ms", ms(all));
+    let policy = policy();
+    let full = median(
+        3,
+        (0..3).map(|_| {
+            let store = Store::open(&db).unwrap();
+            let t = Instant::now();
+            optout::findings::compute(&store, &policy).unwrap();
+            t.elapsed()
+        }),
+    );
+    println!("report_full {:.1} ms", ms(full));
+    let cold = median(
+        3,
+        (0..3).map(|_| {
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            conn.execute_batch("DELETE FROM findings_state").unwrap();
+            drop(conn);
+            start(&db).1
+        }),
+    );
+    println!("tui_start_to_list_rebuilding_cache {:.1} ms", ms(cold));
+}
+
+/// `i` and `m` on the first sender of the list.
+fn keys(db: &Path) {
+    let db = db.to_path_buf();
+    let mut s = session(&db);
+    let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    s.run(&mut t, &mut VecDeque::new()).unwrap();
+    // `i` asks (no work), `y` ignores; the same again takes it back.
+    let ignore = median(
+        5,
+        (0..5).map(|_| {
+            timed(&mut s, &mut t, &[key('i')]);
+            let a = timed(&mut s, &mut t, &[key('y')]);
+            said(&s, "ignore");
+            timed(&mut s, &mut t, &[key('i')]);
+            let b = timed(&mut s, &mut t, &[key('y')]);
+            (a + b) / 2
+        }),
+    );
+    println!("tui_ignore {:.1} ms", ms(ignore));
+    // `m` opens the prompt (no work), Enter records now, `U` takes it back.
+    let manual = median(
+        5,
+        (0..5).map(|_| {
+            timed(&mut s, &mut t, &[key('m')]);
+            let a = timed(&mut s, &mut t, &[enter()]);
+            said(&s, "manual");
+            let b = timed(&mut s, &mut t, &[key('U')]);
+            said(&s, "undo");
+            (a + b) / 2
+        }),
+    );
+    println!("tui_manual {:.1} ms", ms(manual));
+}
+
+/// What the status line says after a step (on stderr, once per kind).
+fn said(s: &Session, what: &str) {
+    static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut seen = SEEN.lock().unwrap();
+    if !seen.iter().any(|w| w == what) {
+        seen.push(what.to_string());
+        eprintln!("{what}: {:?}", s.app.status.as_ref().map(|st| &st.text));
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn median(n: usize, runs: impl Iterator<Item = Duration>) -> Duration {
+    let mut v: Vec<Duration> = runs.collect();
+    assert_eq!(v.len(), n);
+    v.sort();
+    v[n / 2]
+}
+
+/// Open the database and run the interface: (to the first frame, when it
+/// shows the filled list; to the end of start-up).
+fn start(db: &Path) -> (Duration, Duration) {
+    let t = Instant::now();
+    let mut s = session(db);
+    let mut term = Terminal::new(Clocked {
+        inner: TestBackend::new(120, 40),
+        started: t,
+        first: None,
+    })
+    .unwrap();
+    s.run(&mut term, &mut VecDeque::new()).unwrap();
+    let all = t.elapsed();
+    assert!(!s.app.loading, "the report never came");
+    let (first, filled) = term.backend().first.unwrap();
+    // With a cold cache the first frame says "loading…": count the list.
+    (if filled { first } else { all }, all)
+}
+
+/// A `TestBackend` that notes when the first frame was flushed and whether
+/// it was the list rather than "loading…".
+struct Clocked {
+    inner: TestBackend,
+    started: Instant,
+    first: Option<(Duration, bool)>,
+}
+
+impl Backend for Clocked {
+    type Error = <TestBackend as Backend>::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.inner.draw(content)
+    }
+
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.hide_cursor()
+    }
+
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.show_cursor()
+    }
+
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.inner.get_cursor_position()
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        self.inner.set_cursor_position(position)
+    }
+
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.inner.clear()
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.inner.clear_region(clear_type)
+    }
+
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.inner.size()
+    }
+
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.inner.window_size()
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.inner.flush()?;
+        if self.first.is_none() {
+            let text: String = self
+                .inner
+                .buffer()
+                .content()
+                .iter()
+                .map(Cell::symbol)
+                .collect();
+            self.first = Some((self.started.elapsed(), !text.contains("loading")));
+        }
+        Ok(())
+    }
+}
+
+fn timed(s: &mut Session, t: &mut Terminal<TestBackend>, keys: &[Event]) -> Duration {
+    let started = Instant::now();
+    for k in keys {
+        s.handle(k, t).unwrap();
+    }
+    t.draw(|f| optout::tui::views::draw(f, &s.app, &mut s.ui))
+        .unwrap();
+    started.elapsed()
+}
+
+fn zone() -> TimeZone {
+    TimeZone::get("Asia/Shanghai").unwrap()
+}
+
+fn policy() -> Policy {
+    Policy {
+        zone: zone(),
+        ..Policy::default()
+    }
+}
+
+fn session(db: &Path) -> Session {
+    let store = Store::open(db).unwrap();
+    Session::new(
+        Some(store),
+        Options {
+            lang: Lang::En,
+            zone: zone(),
+            policy: policy(),
+            region: Region::default(),
+            db_path: Some(db.to_path_buf()),
+            colour: true,
+            now_ms: Some(1_774_238_400_000),
+            demo: false,
+            export_dir: None,
+            line: None,
+        },
+    )
+}
+
+fn key(c: char) -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+}
+
+fn enter() -> Event {
+    Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+}

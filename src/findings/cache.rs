@@ -1,0 +1,307 @@
+//! The findings cache: every line and sender's finding kept in the
+//! database (`store/cache.rs`), read back in a few milliseconds, and kept
+//! equal to [`super::compute`] by recomputing only what a change touched.
+//!
+//! Triggers (migration 7) mark the (line, sender) pairs whose messages
+//! changed and the keys and brands named by manual records, ignores and
+//! brand aliases, in the same transaction as the change. Before answering,
+//! the marked pairs grow to everything their findings can depend on: a
+//! sender's brand group on its line, the numbers it names as opt-out
+//! targets and the senders naming it, before and after the change, until
+//! nothing more is reached. A set closed that way has the same findings
+//! alone as in the whole computation, so only its messages are read.
+//!
+//! The cache is never the truth: other rules, another policy, a new
+//! encoding or a damaged row rebuild it from scratch.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use super::codec::{self, FORMAT};
+use super::{compute, compute_full, finish};
+use crate::store::{CacheRow, CacheTx, CachedLink, Store, StoreError};
+use crate::track::{Policy, Report, SenderLinks, SenderReport, Tally};
+
+type Pair = (i64, i64);
+
+/// The report, from the cache brought up to date first. Falls back to the
+/// full computation when the cache cannot be written (a read-only file, a
+/// lock held too long).
+pub fn report(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
+    refresh(store, policy).or_else(|_| compute(store, policy))
+}
+
+/// The report from the cache, after recomputing what the triggers marked
+/// (or everything, when the cache is missing or stale).
+pub fn refresh(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
+    let want = state(store, policy)?;
+    {
+        let read = store.begin_findings_read()?;
+        if store.findings_state()? == want && store.findings_dirty_count()? == 0 {
+            let report = load(store)?;
+            read.commit()?;
+            return Ok(report);
+        }
+    }
+    let tx = store.begin_findings_update()?;
+    if store.findings_state()? != want || most_is_marked(store)? {
+        let report = build(store, policy, &tx, &want)?;
+        tx.commit()?;
+        return Ok(report);
+    }
+    recompute(store, policy, &tx)?;
+    let report = load(store)?;
+    tx.commit()?;
+    Ok(report)
+}
+
+/// Whether the cache can answer at once (no rebuild, nothing marked).
+pub fn fresh(store: &Store, policy: &Policy) -> Result<bool, StoreError> {
+    Ok(store.findings_state()? == state(store, policy)? && store.findings_dirty_count()? == 0)
+}
+
+/// Throws the cache away and builds it again (`optout reclassify`).
+pub fn rebuild(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
+    let want = state(store, policy)?;
+    let tx = store.begin_findings_update()?;
+    let report = build(store, policy, &tx, &want)?;
+    tx.commit()?;
+    Ok(report)
+}
+
+/// When most pairs are marked (a first import), one pass over every
+/// message beats reading them sender by sender.
+fn most_is_marked(store: &Store) -> Result<bool, StoreError> {
+    let (marked, cached) = store.findings_sizes()?;
+    Ok(marked * 2 > cached.max(64))
+}
+
+/// What a cache must have been computed under to be used.
+fn state(store: &Store, policy: &Policy) -> Result<HashMap<String, String>, StoreError> {
+    Ok(HashMap::from([
+        ("format".to_string(), FORMAT.to_string()),
+        (
+            "rules".to_string(),
+            store.meta("rules_version")?.unwrap_or_default(),
+        ),
+        (
+            "policy".to_string(),
+            format!(
+                "{:?} {:?} {} {}",
+                policy.grace,
+                policy.grace_us,
+                policy.confirmation_window_ms,
+                policy
+                    .zone
+                    .iana_name()
+                    .map_or_else(|| format!("{:?}", policy.zone), str::to_string)
+            ),
+        ),
+    ]))
+}
+
+/// The full computation, written as the new cache.
+fn build(
+    store: &Store,
+    policy: &Policy,
+    tx: &CacheTx<'_>,
+    want: &HashMap<String, String>,
+) -> Result<Report, StoreError> {
+    let (report, links) = compute_full(store, policy)?;
+    tx.clear()?;
+    put_all(tx, &report.senders, &links)?;
+    tx.clear_dirty()?;
+    for (k, v) in want {
+        tx.set_state(k, v)?;
+    }
+    Ok(report)
+}
+
+fn put_all(
+    tx: &CacheTx<'_>,
+    senders: &[SenderReport],
+    links: &[SenderLinks],
+) -> Result<(), StoreError> {
+    let links: HashMap<Pair, &SenderLinks> = links
+        .iter()
+        .map(|l| ((l.line_id, l.sender_id), l))
+        .collect();
+    for s in senders {
+        let link = links.get(&(s.line_id, s.sender_id));
+        tx.put(&CacheRow {
+            line_id: s.line_id,
+            sender_id: s.sender_id,
+            key: s.key.clone(),
+            group_brand: link.and_then(|l| l.group_brand.clone()),
+            raw_brand: link.and_then(|l| l.raw_brand.clone()),
+            status: s.status.as_str(),
+            received: s.received,
+            marketing: s.marketing,
+            after_optout: s.after_optout(),
+            last_seen_ms: s.last_seen.map(|m| m.ts_ms),
+            targets: link.map(|l| l.targets.clone()).unwrap_or_default(),
+            data: codec::encode(s),
+        })?;
+    }
+    Ok(())
+}
+
+/// Every cached row, with the store's current aliases and line names.
+fn load(store: &Store) -> Result<Report, StoreError> {
+    let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
+    store.scan_aliases(|a| {
+        aliases
+            .entry(a.sender_id)
+            .or_default()
+            .push(a.raw.to_string());
+    })?;
+    let lines: HashMap<i64, String> = store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();
+    let mut senders = Vec::new();
+    store.scan_cached_findings(|line, sender, data| {
+        let mut s = codec::decode(line, sender, data)?;
+        s.aliases = aliases.get(&sender).cloned().unwrap_or_default();
+        s.line = lines.get(&line).cloned().unwrap_or_default();
+        senders.push(s);
+        Ok(())
+    })?;
+    Ok(Report::assemble(senders, &store.ignored()?))
+}
+
+/// The cached links of a set of lines, indexed the ways the closure looks.
+#[allow(clippy::struct_field_names)] // by pair, by key…: how each is looked up
+struct Graph<'a> {
+    by_pair: HashMap<Pair, &'a CachedLink>,
+    by_key: HashMap<(i64, &'a str), Pair>,
+    by_brand: HashMap<(i64, &'a str), Vec<Pair>>,
+    by_raw_brand: HashMap<(i64, &'a str), Vec<Pair>>,
+    by_target: HashMap<(i64, &'a str), Vec<Pair>>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(links: &'a [CachedLink]) -> Graph<'a> {
+        let mut g = Graph {
+            by_pair: HashMap::new(),
+            by_key: HashMap::new(),
+            by_brand: HashMap::new(),
+            by_raw_brand: HashMap::new(),
+            by_target: HashMap::new(),
+        };
+        for l in links {
+            let p = (l.line_id, l.sender_id);
+            g.by_pair.insert(p, l);
+            g.by_key.insert((l.line_id, l.key.as_str()), p);
+            if let Some(b) = &l.group_brand {
+                g.by_brand
+                    .entry((l.line_id, b.as_str()))
+                    .or_default()
+                    .push(p);
+            }
+            if let Some(b) = &l.raw_brand {
+                g.by_raw_brand
+                    .entry((l.line_id, b.as_str()))
+                    .or_default()
+                    .push(p);
+            }
+            for t in &l.targets {
+                g.by_target
+                    .entry((l.line_id, t.as_str()))
+                    .or_default()
+                    .push(p);
+            }
+        }
+        g
+    }
+
+    /// The cached senders `link` is tied to on its line.
+    fn neighbours(
+        &self,
+        line: i64,
+        key: &str,
+        brand: Option<&str>,
+        targets: &[String],
+        out: &mut Vec<Pair>,
+    ) {
+        if let Some(b) = brand {
+            out.extend(self.by_brand.get(&(line, b)).into_iter().flatten());
+        }
+        for t in targets {
+            out.extend(self.by_key.get(&(line, t.as_str())));
+        }
+        out.extend(self.by_target.get(&(line, key)).into_iter().flatten());
+    }
+}
+
+/// Recomputes the marked pairs and everything tied to them, in `tx`.
+fn recompute(store: &Store, policy: &Policy, tx: &CacheTx<'_>) -> Result<(), StoreError> {
+    let work = store.findings_dirty()?;
+    let cached = store.cached_links()?;
+    let graph = Graph::new(&cached);
+    let mut key_of: HashMap<i64, String> = HashMap::new();
+    let mut tally = Tally::new();
+    store.scan_senders(|row| {
+        key_of.insert(row.id, row.key.to_string());
+        tally.sender(row);
+    })?;
+    store.scan_aliases(|row| tally.alias(row))?;
+    let id_of: HashMap<&str, i64> = key_of.iter().map(|(id, k)| (k.as_str(), *id)).collect();
+
+    let mut set: BTreeSet<Pair> = work.pairs.iter().copied().collect();
+    for (brand, line, name) in &work.names {
+        let every_line = *line == 0;
+        if *brand {
+            for index in [&graph.by_brand, &graph.by_raw_brand] {
+                for (&(l, b), pairs) in index {
+                    if b == name && (every_line || l == *line) {
+                        set.extend(pairs);
+                    }
+                }
+            }
+        } else if let Some(&id) = id_of.get(name.as_str()) {
+            if every_line {
+                set.extend(graph.by_pair.keys().filter(|p| p.1 == id));
+            } else {
+                set.insert((*line, id));
+            }
+        }
+    }
+
+    let brand_aliases = store.brand_aliases()?;
+    let mut fed: HashSet<Pair> = HashSet::new();
+    loop {
+        let new: Vec<Pair> = set.iter().copied().filter(|p| !fed.contains(p)).collect();
+        if new.is_empty() {
+            break;
+        }
+        store.scan_message_facts_of(&new, |row| tally.message(&row))?;
+        fed.extend(new);
+        let mut reached = Vec::new();
+        for l in tally.links(&brand_aliases) {
+            graph.neighbours(
+                l.line_id,
+                &l.key,
+                l.group_brand.as_deref(),
+                &l.targets,
+                &mut reached,
+            );
+        }
+        for p in &set {
+            if let Some(l) = graph.by_pair.get(p) {
+                graph.neighbours(
+                    l.line_id,
+                    &l.key,
+                    l.group_brand.as_deref(),
+                    &l.targets,
+                    &mut reached,
+                );
+            }
+        }
+        set.extend(reached);
+    }
+
+    let pairs: Vec<Pair> = set.into_iter().collect();
+    let links = tally.links(&brand_aliases);
+    let report = finish(store, policy, tally, &brand_aliases, Some(&pairs))?;
+    tx.forget(&pairs)?;
+    put_all(tx, &report.senders, &links)?;
+    tx.clear_dirty()?;
+    Ok(())
+}

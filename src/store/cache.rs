@@ -1,0 +1,242 @@
+//! The findings cache's tables (migration 7): one derived row per line and
+//! sender, what it was computed under, and the work triggers left for the
+//! next read. The rows are opaque here: the findings layer encodes them.
+
+use std::collections::HashMap;
+
+use rusqlite::{Transaction, TransactionBehavior, params};
+
+use super::{Store, StoreError};
+
+/// One line and sender's cached findings, as the findings layer wrote it.
+#[derive(Debug, Clone)]
+pub struct CacheRow {
+    pub line_id: i64,
+    pub sender_id: i64,
+    pub key: String,
+    pub group_brand: Option<String>,
+    pub raw_brand: Option<String>,
+    pub status: &'static str,
+    pub received: u64,
+    pub marketing: u64,
+    pub after_optout: u64,
+    pub last_seen_ms: Option<i64>,
+    pub targets: Vec<String>,
+    /// The whole finding, encoded by the findings layer.
+    pub data: String,
+}
+
+/// What ties a cached sender to others of its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedLink {
+    pub line_id: i64,
+    pub sender_id: i64,
+    pub key: String,
+    pub group_brand: Option<String>,
+    pub raw_brand: Option<String>,
+    pub targets: Vec<String>,
+}
+
+/// The work the triggers left: (line, sender) pairs, and records named by
+/// sender key or brand (`line_id` 0 = every line).
+#[derive(Debug, Clone, Default)]
+pub struct DirtyWork {
+    pub pairs: Vec<(i64, i64)>,
+    /// (is a brand, line id or 0, key or brand).
+    pub names: Vec<(bool, i64, String)>,
+}
+
+impl DirtyWork {
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty() && self.names.is_empty()
+    }
+}
+
+/// The transaction a cache update is written in: it holds the write lock
+/// from the first read of the dirty set to the commit.
+pub struct CacheTx<'a> {
+    tx: Transaction<'a>,
+}
+
+impl Store {
+    /// A read transaction: the dirty set and the rows read inside it agree.
+    pub fn begin_findings_read(&self) -> Result<CacheTx<'_>, StoreError> {
+        Ok(CacheTx {
+            tx: Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred)?,
+        })
+    }
+
+    /// A write transaction for updating the cache (waits for the lock).
+    pub fn begin_findings_update(&self) -> Result<CacheTx<'_>, StoreError> {
+        Ok(CacheTx {
+            tx: Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?,
+        })
+    }
+
+    /// What the cache was computed under; empty when there is no cache.
+    pub fn findings_state(&self) -> Result<HashMap<String, String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT key, value FROM findings_state")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Everything the triggers marked since the last update.
+    pub fn findings_dirty(&self) -> Result<DirtyWork, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT line_id, sender_id FROM findings_dirty")?;
+        let pairs = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT scope = 'brand', line_id, name FROM findings_dirty_names")?;
+        let names = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(DirtyWork { pairs, names })
+    }
+
+    /// How many (line, sender) pairs are marked (a cheap look before work).
+    pub fn findings_dirty_count(&self) -> Result<u64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM findings_dirty) + (SELECT count(*) FROM findings_dirty_names)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// (marked pairs, cached rows): how big the next update is.
+    pub fn findings_sizes(&self) -> Result<(u64, u64), StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM findings_dirty), (SELECT count(*) FROM findings_cache)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+
+    /// Every cached sender's links, with its targets.
+    pub fn cached_links(&self) -> Result<Vec<CachedLink>, StoreError> {
+        let mut targets: HashMap<(i64, i64), Vec<String>> = HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT line_id, sender_id, target FROM findings_targets")?;
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            targets
+                .entry((r.get(0)?, r.get(1)?))
+                .or_default()
+                .push(r.get(2)?);
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT line_id, sender_id, key, group_brand, raw_brand FROM findings_cache",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(CachedLink {
+                line_id: r.get(0)?,
+                sender_id: r.get(1)?,
+                key: r.get(2)?,
+                group_brand: r.get(3)?,
+                raw_brand: r.get(4)?,
+                targets: Vec::new(),
+            })
+        })?;
+        let mut out: Vec<CachedLink> = rows.collect::<Result<_, _>>()?;
+        for l in &mut out {
+            l.targets = targets
+                .remove(&(l.line_id, l.sender_id))
+                .unwrap_or_default();
+        }
+        Ok(out)
+    }
+
+    /// Every cached row's encoded finding, lent to `f` one at a time.
+    pub fn scan_cached_findings(
+        &self,
+        mut f: impl FnMut(i64, i64, &str) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT line_id, sender_id, data FROM findings_cache")?;
+        let mut q = stmt.query([])?;
+        while let Some(r) = q.next()? {
+            f(r.get(0)?, r.get(1)?, r.get_ref(2)?.as_str()?)?;
+        }
+        Ok(())
+    }
+}
+
+impl CacheTx<'_> {
+    /// Empties the cache (before a full rebuild).
+    pub fn clear(&self) -> Result<(), StoreError> {
+        self.tx.execute_batch(
+            "DELETE FROM findings_cache; DELETE FROM findings_targets; DELETE FROM findings_state;",
+        )?;
+        Ok(())
+    }
+
+    /// Drops the rows of these pairs (to be written again or gone).
+    pub fn forget(&self, pairs: &[(i64, i64)]) -> Result<(), StoreError> {
+        let mut rows = self
+            .tx
+            .prepare_cached("DELETE FROM findings_cache WHERE line_id = ?1 AND sender_id = ?2")?;
+        let mut targets = self
+            .tx
+            .prepare_cached("DELETE FROM findings_targets WHERE line_id = ?1 AND sender_id = ?2")?;
+        for &(line, sender) in pairs {
+            rows.execute([line, sender])?;
+            targets.execute([line, sender])?;
+        }
+        Ok(())
+    }
+
+    /// Writes (or replaces) one row and its targets.
+    pub fn put(&self, row: &CacheRow) -> Result<(), StoreError> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO findings_cache(line_id, sender_id, key, group_brand, raw_brand,
+                status, received, marketing, after_optout, last_seen_ms, data)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        stmt.execute(params![
+            row.line_id,
+            row.sender_id,
+            row.key,
+            row.group_brand,
+            row.raw_brand,
+            row.status,
+            row.received as i64,
+            row.marketing as i64,
+            row.after_optout as i64,
+            row.last_seen_ms,
+            row.data,
+        ])?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR IGNORE INTO findings_targets(line_id, sender_id, target) VALUES (?1, ?2, ?3)",
+        )?;
+        for t in &row.targets {
+            stmt.execute(params![row.line_id, row.sender_id, t])?;
+        }
+        Ok(())
+    }
+
+    /// The work is done: the dirty set is empty again.
+    pub fn clear_dirty(&self) -> Result<(), StoreError> {
+        self.tx
+            .execute_batch("DELETE FROM findings_dirty; DELETE FROM findings_dirty_names;")?;
+        Ok(())
+    }
+
+    /// Records what the cache was computed under.
+    pub fn set_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO findings_state(key, value) VALUES (?1, ?2)",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,330 @@
+//! The findings cache is never the truth: after every step of seeded random
+//! sequences of imports (two lines), ignores, manual records, brand aliases,
+//! rule and policy changes, the cached report equals a full recomputation
+//! from scratch, row for row and in the `--json` shapes.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use jiff::tz::TimeZone;
+use optout::classify::{Classifier, Region};
+use optout::findings;
+use optout::import::{Format, ImportOptions};
+use optout::store::Store;
+use optout::track::{Grace, Policy, Report};
+
+/// xorshift64*: deterministic, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const LINES: &[&str] = &["me", "bo"];
+/// Numbers that market, confirm, get replies and name each other as targets.
+const SENDERS: &[&str] = &[
+    "95528",
+    "106901234567",
+    "1069055555",
+    "10086",
+    "95555",
+    "+8613800138000",
+    "+8613912345678",
+];
+const BRANDS: &[&str] = &["浦发银行", "浦发", "招商银行", "饭点外卖", "中国移动"];
+const KEYS: &[&str] = &[
+    "95528",
+    "106901234567",
+    "1069055555",
+    "10086",
+    "95555",
+    "+8613800138000",
+    "+8613912345678",
+];
+
+fn body(rng: &mut Rng) -> (u8, String) {
+    let brand = *rng.pick(BRANDS);
+    match rng.below(9) {
+        0 | 1 => (1, format!("【{brand}】限时特惠，全场5折，回TD退订")),
+        2 => (
+            1,
+            format!("【{brand}】会员日大促，满100减30，退订请发送TD到106901234567"),
+        ),
+        3 => (1, format!("【{brand}】新品秒杀低至1折，回T退订")),
+        4 => (
+            1,
+            format!("【{brand}】您已成功退订营销短信，业务通知不受影响。"),
+        ),
+        5 => (
+            1,
+            format!(
+                "【{brand}】您的验证码是{}，5分钟内有效。",
+                rng.below(900_000) + 100_000
+            ),
+        ),
+        6 => (1, "晚上一起吃饭吗".to_string()),
+        7 => (
+            2,
+            rng.pick(&["TD", "T", "退订", "START", "好的"]).to_string(),
+        ),
+        _ => (2, "TD".to_string()),
+    }
+}
+
+/// A small SMS Backup & Restore export of random messages.
+fn export(rng: &mut Rng, dir: &Path, n: usize) -> std::path::PathBuf {
+    let mut xml =
+        String::from("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n");
+    for _ in 0..n {
+        let address = *rng.pick(SENDERS);
+        // Six weeks of 2026, to the hour: replies, grace and violations interleave.
+        let ts = 1_767_225_600_000_i64 + (rng.below(6 * 7 * 24) as i64) * 3_600_000;
+        let (kind, text) = body(rng);
+        writeln!(
+            xml,
+            r#"  <sms protocol="0" address="{address}" date="{ts}" type="{kind}" body="{text}" read="1" status="-1" contact_name="(Unknown)" />"#
+        )
+        .unwrap();
+    }
+    xml.push_str("</smses>\n");
+    let path = dir.join(format!("export-{}.xml", rng.next()));
+    std::fs::write(&path, xml).unwrap();
+    path
+}
+
+const USER_RULES: &[&str] = &[
+    "",
+    "[[rule]]\nid = \"user.mkt.dinner\"\nlang = \"zh\"\nkind = \"marketing\"\nweight = 2\npatterns = ['''吃饭''']\n",
+    "[[rule]]\nid = \"user.confirm.code\"\nlang = \"zh\"\nkind = \"optout_confirmation\"\npatterns = ['''验证码''']\n",
+];
+
+fn classifier(rules: &str) -> Classifier {
+    if rules.is_empty() {
+        Classifier::builtin()
+    } else {
+        Classifier::with_user_rules_text(rules, "rules.toml").unwrap()
+    }
+}
+
+fn policy(i: usize) -> Policy {
+    let mut p = Policy {
+        zone: TimeZone::UTC,
+        ..Policy::default()
+    };
+    if i == 1 {
+        p.grace = Grace::Duration { ms: 3 * 86_400_000 };
+        p.confirmation_window_ms = 86_400_000;
+    }
+    p
+}
+
+fn json(report: &Report) -> String {
+    let senders: Vec<_> = report
+        .senders
+        .iter()
+        .map(|s| s.to_json(&TimeZone::UTC))
+        .collect();
+    let brands: Vec<_> = report
+        .brands
+        .iter()
+        .map(|b| b.to_json(&TimeZone::UTC))
+        .collect();
+    serde_json::to_string_pretty(&(senders, brands)).unwrap()
+}
+
+fn assert_same(store: &Store, policy: &Policy, step: &str) {
+    let cached = findings::refresh(store, policy).unwrap();
+    let full = findings::compute(store, policy).unwrap();
+    assert_eq!(json(&cached), json(&full), "--json differs after {step}");
+    assert_eq!(
+        cached.senders, full.senders,
+        "sender rows differ after {step}"
+    );
+    assert_eq!(cached.brands, full.brands, "brand rows differ after {step}");
+    // Read again with nothing to do: the same answer from the rows alone.
+    let again = findings::refresh(store, policy).unwrap();
+    assert_eq!(
+        again.senders, full.senders,
+        "second read differs after {step}"
+    );
+}
+
+fn run(seed: u64, steps: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    let mut rng = Rng(seed);
+    let mut rules = 0;
+    let mut classifier = classifier(USER_RULES[rules]);
+    let mut pol = 0;
+    let mut manual: Vec<i64> = Vec::new();
+    let mut violating_seen = false;
+    for step in 0..steps {
+        let what = match rng.below(12) {
+            0..=4 => {
+                let line = *rng.pick(LINES);
+                let n = 2 + rng.below(10);
+                let file = export(&mut rng, dir.path(), n);
+                optout::ingest::import_file_to_line(
+                    &mut store,
+                    line,
+                    &file,
+                    Format::AndroidXml,
+                    &ImportOptions::default(),
+                    &classifier,
+                    &Region::default(),
+                    &(),
+                )
+                .unwrap();
+                format!("import of {n} to {line}")
+            }
+            5 => {
+                let brand = rng.below(2) == 0;
+                let name = if brand {
+                    *rng.pick(BRANDS)
+                } else {
+                    *rng.pick(KEYS)
+                };
+                let on = rng.below(3) != 0;
+                store.set_ignored(brand, name, on).unwrap();
+                format!("ignore {name} = {on}")
+            }
+            6 | 7 => {
+                if !manual.is_empty() && rng.below(3) == 0 {
+                    let id = manual.swap_remove(rng.below(manual.len()));
+                    store.remove_manual_optout(id).unwrap();
+                    format!("remove manual record {id}")
+                } else {
+                    let name = LINES[rng.below(LINES.len())];
+                    let line = store.ensure_line(name).unwrap();
+                    let brand = rng.below(2) == 0;
+                    let name = if brand {
+                        *rng.pick(BRANDS)
+                    } else {
+                        *rng.pick(KEYS)
+                    };
+                    let at = 1_767_225_600_000_i64 + (rng.below(6 * 7 * 24) as i64) * 3_600_000;
+                    let id = store
+                        .add_manual_optout_on(line, brand, name, at, Some(28_800), "call", None)
+                        .unwrap();
+                    manual.push(id);
+                    format!("manual record {name} on line {line}")
+                }
+            }
+            8 => {
+                let (alias, name) = *rng.pick(&[
+                    ("浦发", "浦发银行"),
+                    ("饭点外卖", "招商银行"),
+                    ("中国移动", "浦发"),
+                ]);
+                let set = rng.below(2) == 0;
+                store.set_brand_alias(alias, set.then_some(name)).unwrap();
+                format!("brand alias {alias} → {name} = {set}")
+            }
+            9 => {
+                rules = (rules + 1 + rng.below(USER_RULES.len() - 1)) % USER_RULES.len();
+                classifier = self::classifier(USER_RULES[rules]);
+                optout::ingest::ensure_classified(&mut store, &classifier).unwrap();
+                format!("rules {rules}")
+            }
+            10 => {
+                pol = 1 - pol;
+                format!("policy {pol}")
+            }
+            _ => {
+                // Nothing changed: the cache answers alone.
+                "nothing".to_string()
+            }
+        };
+        let policy = policy(pol);
+        assert_same(
+            &store,
+            &policy,
+            &format!("step {step} ({what}), seed {seed}"),
+        );
+        violating_seen |= findings::compute(&store, &policy)
+            .unwrap()
+            .senders
+            .iter()
+            .any(|s| s.status == optout::track::Status::Violating);
+    }
+    // The sequences reach the states worth comparing.
+    assert!(violating_seen, "seed {seed} never made a violation");
+}
+
+#[test]
+fn the_cache_equals_a_full_recomputation_after_random_sequences() {
+    for seed in [7, 42, 0x5eed_cafe] {
+        run(seed, 45);
+    }
+}
+
+#[test]
+fn a_missing_or_stale_cache_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let mut store = Store::open(&db).unwrap();
+    let mut rng = Rng(99);
+    let file = export(&mut rng, dir.path(), 40);
+    let classifier = Classifier::builtin();
+    optout::ingest::import_file(
+        &mut store,
+        &file,
+        Format::AndroidXml,
+        &ImportOptions::default(),
+        &classifier,
+        &Region::default(),
+        &(),
+    )
+    .unwrap();
+    let policy = policy(0);
+    let full = findings::compute(&store, &policy).unwrap();
+    assert_eq!(
+        findings::refresh(&store, &policy).unwrap().senders,
+        full.senders
+    );
+    // A damaged row: the strict read says so, the command falls back.
+    drop(store);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let n = conn
+        .execute("UPDATE findings_cache SET data = 'not json'", [])
+        .unwrap();
+    assert!(n > 0);
+    drop(conn);
+    let store = Store::open(&db).unwrap();
+    let err = findings::refresh(&store, &policy).unwrap_err();
+    assert!(err.message.contains("findings cache"), "{}", err.message);
+    assert_eq!(
+        findings::report(&store, &policy).unwrap().senders,
+        full.senders
+    );
+    // A rebuild (optout reclassify) makes it whole again.
+    findings::rebuild(&store, &policy).unwrap();
+    assert_eq!(
+        findings::refresh(&store, &policy).unwrap().senders,
+        full.senders
+    );
+    // Emptied: rebuilt on first use.
+    drop(store);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("DELETE FROM findings_cache; DELETE FROM findings_state;")
+        .unwrap();
+    drop(conn);
+    let store = Store::open(&db).unwrap();
+    assert_eq!(
+        findings::refresh(&store, &policy).unwrap().senders,
+        full.senders
+    );
+}
