@@ -137,7 +137,7 @@ fn run_offenders(
         .map(|s| text::parse_user_time(s, &settings.zone).map(|t| t.0))
         .transpose()
         .map_err(|e| CliError(format!("--since: {e}")))?;
-    let report = findings::compute(&store, &settings.policy)?;
+    let report = findings::report(&store, &settings.policy)?;
     let now_ms = crate::model::now_ms();
     let options = export::OffendersOptions {
         format,

@@ -24,7 +24,7 @@ pub(super) fn run(
                 .map_err(|e| CliError(format!("--since: {e}")))
         })
         .transpose()?;
-    let report = findings::compute(&store, &settings.policy)?;
+    let report = findings::report(&store, &settings.policy)?;
     let ranking = track::rank(&report, &settings.policy, since_ms, min_lines);
     let mut out = std::io::stdout().lock();
     if json {
