@@ -187,6 +187,66 @@ fn ignore_and_record_optout_wait_for_an_import_and_equal_running_them_after_it()
     assert_eq!(outcome(&together), outcome(&sequential));
 }
 
+/// Issue 16's "20 times each" for an import and an `ignore` started
+/// together on one database (small files, so twenty rounds stay quick):
+/// both succeed every time and the result is the sequential one.
+#[test]
+fn an_import_and_an_ignore_started_together_both_succeed_twenty_times() {
+    let dir = tempfile::tempdir().unwrap();
+    // `ignore` needs a database: each one starts with a second phone's
+    // export on its own line.
+    let seed = |db: &std::path::Path| {
+        let out = optout(db)
+            .args(["import", "--line", "bo"])
+            .arg(fixture("lines/second-phone.xml"))
+            .output()
+            .unwrap();
+        ok(&out, "seed import");
+    };
+    let sequential = dir.path().join("sequential.sqlite3");
+    seed(&sequential);
+    ok(
+        &optout(&sequential)
+            .arg("import")
+            .arg(root().join("assets/demo-sms.xml"))
+            .output()
+            .unwrap(),
+        "import",
+    );
+    ok(
+        &optout(&sequential).args(IGNORE).output().unwrap(),
+        "ignore",
+    );
+    let expected = outcome(&sequential);
+    for round in 0..20 {
+        let db = dir.path().join(format!("together-{round}.sqlite3"));
+        seed(&db);
+        let import = optout(&db)
+            .arg("import")
+            .arg(root().join("assets/demo-sms.xml"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let ignore = optout(&db)
+            .args(IGNORE)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        ok(
+            &import.wait_with_output().unwrap(),
+            &format!("round {round}: import"),
+        );
+        let err = ok(
+            &ignore.wait_with_output().unwrap(),
+            &format!("round {round}: ignore"),
+        );
+        assert!(!err.contains("locked"), "round {round}: {err}");
+        assert_eq!(outcome(&db), expected, "round {round}");
+    }
+}
+
 #[test]
 fn a_writer_kept_waiting_says_so_once_and_completes() {
     let dir = tempfile::tempdir().unwrap();
