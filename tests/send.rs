@@ -29,6 +29,9 @@ fi
 n=$(cat "$STUB_DIR/count-$name" 2>/dev/null || echo 0)
 n=$((n + 1))
 echo "$n" > "$STUB_DIR/count-$name"
+if [ -f "$STUB_DIR/hang-$name" ]; then
+  exec sleep 30
+fi
 if [ -f "$STUB_DIR/fail-$name" ]; then
   cat "$STUB_DIR/fail-$name" >&2
   exit 1
@@ -463,6 +466,35 @@ fn the_first_failure_stops_the_run_and_leaves_an_exact_record() {
         vec![strs(&["38294", "termux"])]
     );
     assert_eq!(phone.sender("106900003001")["status"], "subscribed");
+}
+
+/// A phone link that never answers is stopped after the driver timeout
+/// (`OPTOUT_DRIVER_TIMEOUT`, 60 s by default) instead of hanging optout;
+/// the attempt is recorded as failed, with no opt-out made of it.
+#[test]
+fn a_driver_that_hangs_is_stopped_and_recorded_as_failed() {
+    let phone = Phone::new(&["termux-sms-send"]);
+    phone.set("hang-termux-sms-send", "");
+    let out = phone
+        .cmd()
+        .env("OPTOUT_DRIVER_TIMEOUT", "1")
+        .args(["send", "--yes", "--pause", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "termux-sms-send did not finish within 1 s and was stopped: check your phone"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(phone.sends().len(), 1, "the run stops at the first failure");
+    assert_eq!(
+        phone.query("SELECT status, manual_optout_id IS NULL FROM sends"),
+        vec![strs(&["failed", "1"])]
+    );
+    assert!(phone.query("SELECT id FROM manual_optouts").is_empty());
 }
 
 #[test]

@@ -42,17 +42,49 @@ pub struct Invocation {
 impl Invocation {
     /// Runs it with no standard input; its standard output, or one line
     /// naming the program, its exit status and the first line it printed.
+    /// A program that has not finished after [`timeout`] is stopped and the
+    /// send counts as failed (the message may or may not have left: the
+    /// error says to check the phone), so a hung phone link never hangs
+    /// optout.
     pub fn run(&self) -> Result<String, String> {
-        let out = Command::new(self.program)
+        let mut child = Command::new(self.program)
             .args(&self.args)
             .stdin(Stdio::null())
-            .output()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => {
                     format!("{} is not installed (not on PATH)", self.program)
                 }
                 _ => format!("could not run {}: {e}", self.program),
             })?;
+        let stdout = drain(child.stdout.take());
+        let stderr = drain(child.stderr.take());
+        let limit = timeout();
+        let started = std::time::Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if started.elapsed() >= limit => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(format!(
+                        "{} did not finish within {} s and was stopped: check your phone \
+                         for whether the message left before sending it again",
+                        self.program,
+                        limit.as_secs()
+                    ));
+                }
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+                Err(e) => return Err(format!("could not wait for {}: {e}", self.program)),
+            }
+        };
+        let out = std::process::Output {
+            status,
+            stdout: stdout.join().unwrap_or_default(),
+            stderr: stderr.join().unwrap_or_default(),
+        };
         if out.status.success() {
             return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
         }
@@ -70,6 +102,31 @@ impl Invocation {
             .map_or_else(|| "a signal".to_string(), |c| format!("status {c}"));
         Err(format!("{} failed (exit {status}){said}", self.program))
     }
+}
+
+/// Reads a child's pipe on its own thread (so a chatty program never
+/// blocks on a full pipe), keeping its first megabyte.
+fn drain<R: std::io::Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut p) = pipe {
+            let _ =
+                std::io::Read::read_to_end(&mut std::io::Read::take(&mut p, 1 << 20), &mut bytes);
+            let _ = std::io::copy(&mut p, &mut std::io::sink());
+        }
+        bytes
+    })
+}
+
+/// How long a driver's program may run before it is stopped: 60 s, or
+/// `OPTOUT_DRIVER_TIMEOUT` seconds.
+pub fn timeout() -> std::time::Duration {
+    let secs = std::env::var("OPTOUT_DRIVER_TIMEOUT")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&s| s > 0)
+        .unwrap_or(60);
+    std::time::Duration::from_secs(secs)
 }
 
 /// The file `program` would run from, on `PATH`.
