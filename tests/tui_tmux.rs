@@ -286,3 +286,47 @@ fn a_signal_to_the_interface_restores_the_terminal() {
         t.wait_for(&[&format!("after-{signal}-42")]);
     }
 }
+
+/// Closing the terminal itself (the tmux server killed: SIGHUP, and the
+/// tty at end of file) ends the interface. crossterm's reader spins on a
+/// tty at end of file, so without the signal thread's fallback the
+/// process stayed at 100% CPU forever.
+#[test]
+fn closing_the_terminal_ends_the_interface() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let Some(t) = Tmux::start("close", dir.path(), 100, 30) else {
+        return;
+    };
+    t.wait_for(&["test$"]);
+    let shell = t.display("#{pane_pid}");
+    t.text(&format!(
+        "OPTOUT_DB='{}' OPTOUT_TZ=Asia/Shanghai OPTOUT_CONFIG=/dev/null '{}'",
+        db.display(),
+        env!("CARGO_BIN_EXE_optout")
+    ));
+    t.keys(&["Enter"]);
+    t.wait_alternate(true);
+    t.wait_for(&["95528"]);
+    let out = Command::new("ps")
+        .args(["-o", "pid=", "--ppid", &shell])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "no optout process under the shell {shell}");
+    drop(t); // kill-server: the pane's terminal goes away
+    let alive = || Path::new(&format!("/proc/{pid}")).exists();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let still = alive();
+    if still {
+        // Never leave a spinning process behind a failed test.
+        let _ = Command::new("kill").args(["-9", &pid]).status();
+    }
+    assert!(
+        !still,
+        "optout {pid} kept running after its terminal closed"
+    );
+}

@@ -63,6 +63,7 @@ impl TerminalEvents {
         for signal in SIGNALS {
             signal_hook::flag::register(signal, Arc::clone(&stop))?;
         }
+        watch_for_a_stuck_loop(SIGNALS)?;
         Ok(TerminalEvents { stop })
     }
 }
@@ -94,6 +95,30 @@ impl EventSource for TerminalEvents {
             }
         }
     }
+}
+
+/// How long the loop has, after a stop signal, to notice it and leave.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
+/// The loop notices a stop signal within 100 ms, except when the terminal
+/// itself is gone (a closed tmux or ssh session: SIGHUP and a tty at end
+/// of file): crossterm's reader then spins inside its poll and never
+/// returns. A thread waits for the same signals and, if the process is
+/// still running [`STOP_GRACE`] later, restores what it can of the
+/// terminal and exits with the signal's status; the database rolls back anything
+/// left uncommitted, so nothing is half written.
+fn watch_for_a_stuck_loop(signals: impl IntoIterator<Item = i32>) -> io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new(signals)?;
+    std::thread::Builder::new()
+        .name("optout-signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                std::thread::sleep(STOP_GRACE);
+                restore_terminal();
+                std::process::exit(128 + signal);
+            }
+        })?;
+    Ok(())
 }
 
 /// A fixed list of events (tests, benchmarks).
