@@ -5,28 +5,18 @@
 
 mod common;
 
-use std::collections::VecDeque;
+use common::tui::{key, lines, options, run_with, zone};
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode};
 use insta::assert_snapshot;
-use jiff::tz::TimeZone;
 use optout::classify::{Classifier, Region};
 use optout::import::{Format, ImportOptions};
 use optout::store::Store;
-use optout::track::Policy;
+use optout::tui::Session;
 use optout::tui::app::Screen;
 use optout::tui::strings::Lang;
-use optout::tui::{Options, Session};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use unicode_width::UnicodeWidthStr;
-
-/// 2026-03-23 12:00 in Shanghai.
-const NOW: i64 = 1_774_238_400_000;
-
-fn zone() -> TimeZone {
-    TimeZone::get("Asia/Shanghai").unwrap()
-}
 
 fn store() -> Store {
     let mut store = Store::open_in_memory().unwrap();
@@ -50,59 +40,8 @@ fn store() -> Store {
     store
 }
 
-fn options(lang: Lang) -> Options {
-    Options {
-        lang,
-        zone: zone(),
-        policy: Policy {
-            zone: zone(),
-            ..Policy::default()
-        },
-        region: Region::default(),
-        db_path: None,
-        colour: true,
-        now_ms: Some(NOW),
-        demo: false,
-        export_dir: Some(std::path::PathBuf::from("/home/me/evidence")),
-        line: None,
-    }
-}
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn run(lang: Lang, (w, h): (u16, u16), events: Vec<Event>) -> (Session, Terminal<TestBackend>) {
-    let mut session = Session::new(Some(store()), options(lang));
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut events: VecDeque<Event> = events.into();
-    session.run(&mut terminal, &mut events).unwrap();
-    // A full redraw: TestBackend keeps what a new wide character covers.
-    terminal.clear().unwrap();
-    terminal
-        .draw(|f| optout::tui::views::draw(f, &session.app, &mut session.ui))
-        .unwrap();
-    (session, terminal)
-}
-
-fn lines(t: &Terminal<TestBackend>) -> Vec<String> {
-    let buf = t.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            let mut line = String::new();
-            let mut covered = 0;
-            for x in 0..buf.area.width {
-                if covered > 0 {
-                    covered -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                covered = sym.width().saturating_sub(1);
-                line.push_str(sym);
-            }
-            line
-        })
-        .collect()
+fn run(lang: Lang, size: (u16, u16), events: Vec<Event>) -> (Session, Terminal<TestBackend>) {
+    run_with(Some(store()), options(lang), size, events)
 }
 
 /// The row of the table that starts with rank `rank` and names `name`.

@@ -5,47 +5,21 @@
 
 mod common;
 
-use std::collections::VecDeque;
+use common::tui::{contains, import, key, keys, lines, options, run_with, zone};
+
 use std::fmt::Write;
 use std::path::Path;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode};
 use insta::assert_snapshot;
-use jiff::tz::TimeZone;
-use optout::classify::{Classifier, Region};
-use optout::import::{Format, ImportOptions};
 use optout::store::Store;
-use optout::track::{Policy, Status};
+use optout::track::Status;
+use optout::tui::Session;
 use optout::tui::app::{MapField, Overlay, Prompt};
 use optout::tui::strings::Lang;
-use optout::tui::{Options, Session};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use unicode_width::UnicodeWidthStr;
-
-/// 2026-03-23 12:00 in Shanghai.
-const NOW: i64 = 1_774_238_400_000;
-
-fn zone() -> TimeZone {
-    TimeZone::get("Asia/Shanghai").unwrap()
-}
-
-fn import(store: &mut Store, path: &Path) {
-    let options = ImportOptions {
-        zone: zone(),
-        ..ImportOptions::default()
-    };
-    optout::ingest::import_file(
-        store,
-        path,
-        Format::AndroidXml,
-        &options,
-        &Classifier::builtin(),
-        &Region::default(),
-        &(),
-    )
-    .unwrap();
-}
 
 fn at(text: &str) -> (i64, Option<i32>) {
     optout::text::parse_user_time(text, &zone()).unwrap()
@@ -87,49 +61,6 @@ fn records_store() -> Store {
     store
 }
 
-fn options(lang: Lang) -> Options {
-    Options {
-        lang,
-        zone: zone(),
-        policy: Policy {
-            zone: zone(),
-            ..Policy::default()
-        },
-        region: Region::default(),
-        db_path: None,
-        colour: true,
-        now_ms: Some(NOW),
-        demo: false,
-        export_dir: Some("/home/me/evidence".into()),
-        line: None,
-    }
-}
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn keys(text: &str) -> Vec<Event> {
-    text.chars().map(|c| key(KeyCode::Char(c))).collect()
-}
-
-fn run_with(
-    store: Option<Store>,
-    options: Options,
-    (w, h): (u16, u16),
-    events: Vec<Event>,
-) -> (Session, Terminal<TestBackend>) {
-    let mut session = Session::new(store, options);
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut events: VecDeque<Event> = events.into();
-    session.run(&mut terminal, &mut events).unwrap();
-    terminal.clear().unwrap();
-    terminal
-        .draw(|f| optout::tui::views::draw(f, &session.app, &mut session.ui))
-        .unwrap();
-    (session, terminal)
-}
-
 fn run(
     store: Store,
     lang: Lang,
@@ -137,30 +68,6 @@ fn run(
     events: Vec<Event>,
 ) -> (Session, Terminal<TestBackend>) {
     run_with(Some(store), options(lang), size, events)
-}
-
-fn lines(t: &Terminal<TestBackend>) -> Vec<String> {
-    let buf = t.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            let mut line = String::new();
-            let mut covered = 0;
-            for x in 0..buf.area.width {
-                if covered > 0 {
-                    covered -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                covered = sym.width().saturating_sub(1);
-                line.push_str(sym);
-            }
-            line
-        })
-        .collect()
-}
-
-fn contains(t: &Terminal<TestBackend>, text: &str) -> bool {
-    lines(t).iter().any(|l| l.contains(text))
 }
 
 fn status_of(session: &Session, key: &str) -> Status {

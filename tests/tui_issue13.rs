@@ -5,16 +5,13 @@
 
 mod common;
 
+use common::tui::{contains, import, key, keys, lines, options, redraw, run_with, zone};
+
 use std::collections::{HashSet, VecDeque};
 use std::fmt::Write;
-use std::path::Path;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use jiff::tz::TimeZone;
-use optout::classify::{Classifier, Region};
-use optout::import::{Format, ImportOptions};
+use crossterm::event::{Event, KeyCode};
 use optout::store::Store;
-use optout::track::Policy;
 use optout::tui::app::{Action, Outcome, Screen, Target};
 use optout::tui::strings::{EN, Lang, ZH};
 use optout::tui::{Options, Session};
@@ -22,32 +19,8 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
-use unicode_width::UnicodeWidthStr;
 
-/// 2026-03-23 12:00 in Shanghai.
-const NOW: i64 = 1_774_238_400_000;
 const SIZES: [(u16, u16); 3] = [(120, 40), (80, 24), (60, 15)];
-
-fn zone() -> TimeZone {
-    TimeZone::get("Asia/Shanghai").unwrap()
-}
-
-fn import(store: &mut Store, path: &Path) {
-    let options = ImportOptions {
-        zone: zone(),
-        ..ImportOptions::default()
-    };
-    optout::ingest::import_file(
-        store,
-        path,
-        Format::AndroidXml,
-        &options,
-        &Classifier::builtin(),
-        &Region::default(),
-        &(),
-    )
-    .unwrap();
-}
 
 fn fixture_store() -> Store {
     let mut store = Store::open_in_memory().unwrap();
@@ -99,46 +72,6 @@ fn long_numbers_store() -> Store {
     store
 }
 
-fn options(lang: Lang) -> Options {
-    Options {
-        lang,
-        zone: zone(),
-        policy: Policy {
-            zone: zone(),
-            ..Policy::default()
-        },
-        region: Region::default(),
-        db_path: None,
-        colour: true,
-        now_ms: Some(NOW),
-        demo: false,
-        export_dir: Some("/home/me/evidence".into()),
-        line: None,
-    }
-}
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn keys(text: &str) -> Vec<Event> {
-    text.chars().map(|c| key(KeyCode::Char(c))).collect()
-}
-
-fn run_with(
-    store: Option<Store>,
-    options: Options,
-    (w, h): (u16, u16),
-    events: Vec<Event>,
-) -> (Session, Terminal<TestBackend>) {
-    let mut session = Session::new(store, options);
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut events: VecDeque<Event> = events.into();
-    session.run(&mut terminal, &mut events).unwrap();
-    redraw(&mut session, &mut terminal);
-    (session, terminal)
-}
-
 fn run(
     store: Store,
     lang: Lang,
@@ -146,37 +79,6 @@ fn run(
     events: Vec<Event>,
 ) -> (Session, Terminal<TestBackend>) {
     run_with(Some(store), options(lang), size, events)
-}
-
-fn redraw(session: &mut Session, terminal: &mut Terminal<TestBackend>) {
-    terminal.clear().unwrap();
-    terminal
-        .draw(|f| optout::tui::views::draw(f, &session.app, &mut session.ui))
-        .unwrap();
-}
-
-fn lines(t: &Terminal<TestBackend>) -> Vec<String> {
-    let buf = t.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            let mut line = String::new();
-            let mut covered = 0;
-            for x in 0..buf.area.width {
-                if covered > 0 {
-                    covered -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                covered = sym.width().saturating_sub(1);
-                line.push_str(sym);
-            }
-            line
-        })
-        .collect()
-}
-
-fn contains(t: &Terminal<TestBackend>, text: &str) -> bool {
-    lines(t).iter().any(|l| l.contains(text))
 }
 
 /// Every run of five or more digits (with a leading +) on the screen.

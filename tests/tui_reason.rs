@@ -4,27 +4,20 @@
 //! the built-in rules (so a rules change that changes the reason shows
 //! here). The zone is Asia/Shanghai and "now" is fixed.
 
-use std::collections::VecDeque;
+mod common;
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use common::tui::{key, run_with, zone};
+
+use crossterm::event::{Event, KeyCode};
 use insta::assert_snapshot;
-use jiff::tz::TimeZone;
 use optout::classify::{Classifier, Region};
 use optout::import::{Format, ImportOptions};
 use optout::store::Store;
-use optout::track::Policy;
+use optout::tui::Options;
 use optout::tui::strings::Lang;
-use optout::tui::{Options, Session};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
-
-/// 2026-03-23 12:00 in Shanghai.
-const NOW: i64 = 1_774_238_400_000;
-
-fn zone() -> TimeZone {
-    TimeZone::get("Asia/Shanghai").unwrap()
-}
 
 fn demo_store() -> Store {
     let dir = tempfile::tempdir().unwrap();
@@ -48,39 +41,16 @@ fn demo_store() -> Store {
     store
 }
 
+/// The shared options, without an export directory.
 fn options(lang: Lang) -> Options {
     Options {
-        lang,
-        zone: zone(),
-        policy: Policy {
-            zone: zone(),
-            ..Policy::default()
-        },
-        region: Region::default(),
-        db_path: None,
-        colour: true,
-        now_ms: Some(NOW),
-        demo: false,
         export_dir: None,
-        line: None,
+        ..common::tui::options(lang)
     }
 }
 
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
 fn screen(lang: Lang, events: Vec<Event>) -> Terminal<TestBackend> {
-    let mut session = Session::new(Some(demo_store()), options(lang));
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    let mut events: VecDeque<Event> = events.into();
-    session.run(&mut terminal, &mut events).unwrap();
-    // A full redraw: TestBackend keeps what a new wide character covers.
-    terminal.clear().unwrap();
-    terminal
-        .draw(|f| optout::tui::views::draw(f, &session.app, &mut session.ui))
-        .unwrap();
-    terminal
+    run_with(Some(demo_store()), options(lang), (100, 30), events).1
 }
 
 /// The text of the cells drawn reversed (the highlighted words).

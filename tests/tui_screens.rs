@@ -9,48 +9,20 @@
 
 mod common;
 
+use common::tui::{contains, import, key, keys, lines, options, redraw, run_with, zone};
+
 use std::collections::VecDeque;
 use std::fmt::Write;
-use std::path::Path;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use insta::assert_snapshot;
-use jiff::tz::TimeZone;
-use optout::classify::{Classifier, Region};
-use optout::import::{Format, ImportOptions};
 use optout::store::Store;
-use optout::track::Policy;
 use optout::tui::app::Screen;
 use optout::tui::strings::Lang;
 use optout::tui::{Options, Session};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use unicode_width::UnicodeWidthStr;
-
-/// 2026-03-23 12:00 in Shanghai.
-const NOW: i64 = 1_774_238_400_000;
-
-fn zone() -> TimeZone {
-    TimeZone::get("Asia/Shanghai").unwrap()
-}
-
-fn import(store: &mut Store, path: &Path) {
-    let options = ImportOptions {
-        zone: zone(),
-        ..ImportOptions::default()
-    };
-    optout::ingest::import_file(
-        store,
-        path,
-        Format::AndroidXml,
-        &options,
-        &Classifier::builtin(),
-        &Region::default(),
-        &(),
-    )
-    .unwrap();
-}
 
 /// The bundled demo export.
 fn demo_store() -> Store {
@@ -76,91 +48,24 @@ fn fixture_store() -> Store {
     store
 }
 
-fn options(lang: Lang) -> Options {
-    Options {
-        lang,
-        zone: zone(),
-        policy: Policy {
-            zone: zone(),
-            ..Policy::default()
-        },
-        region: Region::default(),
-        db_path: None,
-        colour: true,
-        now_ms: Some(NOW),
-        demo: false,
-        export_dir: Some(std::path::PathBuf::from("/home/me/evidence")),
-        line: None,
-    }
-}
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn keys(text: &str) -> Vec<Event> {
-    text.chars().map(|c| key(KeyCode::Char(c))).collect()
-}
-
 /// Runs a session on `store` through `events` and returns the terminal.
 fn run(
     store: Option<Store>,
     lang: Lang,
-    (w, h): (u16, u16),
+    size: (u16, u16),
     events: Vec<Event>,
 ) -> (Session, Terminal<TestBackend>) {
-    let mut session = Session::new(store, options(lang));
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut events: VecDeque<Event> = events.into();
-    session.run(&mut terminal, &mut events).unwrap();
-    redraw(&mut session, &mut terminal);
-    (session, terminal)
-}
-
-/// Draws the whole screen again from scratch. `TestBackend` applies only
-/// the cells that changed and, unlike a terminal, keeps what a new wide
-/// character covers, so snapshots are taken from a full redraw.
-fn redraw(session: &mut Session, terminal: &mut Terminal<TestBackend>) {
-    terminal.clear().unwrap();
-    terminal
-        .draw(|f| optout::tui::views::draw(f, &session.app, &mut session.ui))
-        .unwrap();
+    run_with(store, options(lang), size, events)
 }
 
 fn screen(store: Store, lang: Lang, size: (u16, u16), events: Vec<Event>) -> Terminal<TestBackend> {
     run(Some(store), lang, size, events).1
 }
 
-/// Every line of the screen, as text.
-fn lines(t: &Terminal<TestBackend>) -> Vec<String> {
-    let buf = t.backend().buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            let mut line = String::new();
-            let mut covered = 0;
-            for x in 0..buf.area.width {
-                // The cell after a wide character is part of it.
-                if covered > 0 {
-                    covered -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                covered = sym.width().saturating_sub(1);
-                line.push_str(sym);
-            }
-            line
-        })
-        .collect()
-}
-
 /// From the default to-do view to every sender (`f` twice: all, then
 /// with personal and transactional, as `optout senders --all`).
 fn everything() -> Vec<Event> {
     keys("ff")
-}
-
-fn contains(t: &Terminal<TestBackend>, text: &str) -> bool {
-    lines(t).iter().any(|l| l.contains(text))
 }
 
 // --- the demo export ---

@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 use std::fmt::Write;
+
+pub mod tui;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
