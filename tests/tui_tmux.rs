@@ -108,6 +108,26 @@ impl Tmux {
     }
 
     /// Waits until the screen shows every one of `texts`.
+    /// Starts the interface on `db` from the pane's shell (pid `shell`),
+    /// waits for its list, and returns its pid (the shell's child).
+    fn start_interface(&self, db: &Path, shell: &str) -> String {
+        self.text(&format!(
+            "OPTOUT_DB='{}' OPTOUT_TZ=Asia/Shanghai OPTOUT_CONFIG=/dev/null '{}'",
+            db.display(),
+            env!("CARGO_BIN_EXE_optout")
+        ));
+        self.keys(&["Enter"]);
+        self.wait_alternate(true);
+        self.wait_for(&["95528"]);
+        let out = Command::new("ps")
+            .args(["-o", "pid=", "--ppid", shell])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "no optout process under the shell {shell}");
+        pid
+    }
+
     fn wait_for(&self, texts: &[&str]) -> String {
         let start = Instant::now();
         loop {
@@ -256,21 +276,7 @@ fn a_signal_to_the_interface_restores_the_terminal() {
     t.wait_for(&["test$"]);
     let shell = t.display("#{pane_pid}");
     for signal in ["TERM", "HUP"] {
-        t.text(&format!(
-            "OPTOUT_DB='{}' OPTOUT_TZ=Asia/Shanghai OPTOUT_CONFIG=/dev/null '{}'",
-            db.display(),
-            env!("CARGO_BIN_EXE_optout")
-        ));
-        t.keys(&["Enter"]);
-        t.wait_alternate(true);
-        t.wait_for(&["95528"]);
-        // The interface is the shell's child.
-        let out = Command::new("ps")
-            .args(["-o", "pid=", "--ppid", &shell])
-            .output()
-            .unwrap();
-        let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        assert!(!pid.is_empty(), "no optout process under the shell {shell}");
+        let pid = t.start_interface(&db, &shell);
         let ok = Command::new("kill")
             .arg(format!("-{signal}"))
             .arg(&pid)
@@ -300,20 +306,7 @@ fn closing_the_terminal_ends_the_interface() {
     };
     t.wait_for(&["test$"]);
     let shell = t.display("#{pane_pid}");
-    t.text(&format!(
-        "OPTOUT_DB='{}' OPTOUT_TZ=Asia/Shanghai OPTOUT_CONFIG=/dev/null '{}'",
-        db.display(),
-        env!("CARGO_BIN_EXE_optout")
-    ));
-    t.keys(&["Enter"]);
-    t.wait_alternate(true);
-    t.wait_for(&["95528"]);
-    let out = Command::new("ps")
-        .args(["-o", "pid=", "--ppid", &shell])
-        .output()
-        .unwrap();
-    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(!pid.is_empty(), "no optout process under the shell {shell}");
+    let pid = t.start_interface(&db, &shell);
     drop(t); // kill-server: the pane's terminal goes away
     let alive = || Path::new(&format!("/proc/{pid}")).exists();
     let deadline = Instant::now() + Duration::from_secs(15);
