@@ -11,7 +11,9 @@
 //!   `kdeconnect.rs`, `termux.rs`, `messages.rs`, `adb.rs`, `print.rs`.
 //! - `run.rs`: [`run`], one job at a time with a pause ([`Clock`] is
 //!   injected), each attempt journalled before and after, the first
-//!   failure stops the run.
+//!   failure stops the run; [`run_until`] also reports each move
+//!   ([`Progress`]) and stops between two sends when asked (the
+//!   interface's progress view).
 //! - `report.rs`: [`complaints`], the 12321 and 7726 reports.
 //!
 //! A successful opt-out is recorded as a manual opt-out (channel = the
@@ -33,13 +35,15 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap};
 
-pub use driver::{Choice, DRIVERS, Delivery, Driver, Invocation, choose, on_path};
+pub use driver::{
+    Choice, DRIVERS, Delivery, Driver, DriverError, Invocation, choose, on_path, set_search_path,
+};
 pub use plan::{Plan, PlanOptions, PlannedSend, Refusal, Refused, plan, report_route};
 pub use print::{percent_encode, sms_link};
 pub use report::{
     Complaint, NoReport, REPORT_EVERY_MS, REPORT_NUMBERS, complaints, offending_message, text_12321,
 };
-pub use run::{Clock, Job, Journal, Step, SystemClock, run};
+pub use run::{Clock, Job, Journal, Progress, Step, SystemClock, run, run_until};
 
 use crate::store::{NewSend, SendStatus, Store, StoreError};
 use crate::track::{Report, SEND_SEEN_BEFORE_MS};
@@ -165,51 +169,4 @@ pub fn notes(store: &Store, report: &Report) -> Result<HashMap<(i64, String), St
         out.insert((s.line_id, s.key.clone()), note);
     }
     Ok(out)
-}
-
-/// Sends one job now (the interface's "send now"): the first available of
-/// kdeconnect, termux and messages, journalled like `optout send`. The
-/// sentence to show, or why nothing was sent.
-pub fn send_one(
-    store: &Store,
-    line_id: i64,
-    job: &Job,
-    zone: &jiff::tz::TimeZone,
-) -> Result<String, String> {
-    let mut driver = choose(
-        &Choice {
-            via: None,
-            device: None,
-        },
-        Box::new(|_| false),
-    )?;
-    if !driver.sends() {
-        return Err(
-            "no phone link found (kdeconnect, termux, messages): press y to copy it and send it by hand"
-                .into(),
-        );
-    }
-    let mut journal = StoreJournal { store, line_id };
-    let mut clock = SystemClock { zone: zone.clone() };
-    let steps = run(
-        std::slice::from_ref(job),
-        driver.as_mut(),
-        &mut journal,
-        &mut clock,
-        std::time::Duration::ZERO,
-        &mut |_, _| {},
-    );
-    let what = format!(
-        "{} → {}",
-        crate::text::sanitize(&job.body),
-        crate::text::sanitize(&job.target)
-    );
-    match steps.first() {
-        Some(Step::Sent { id }) => Ok(format!(
-            "sent {what} via {} (send #{id}), awaiting confirmation",
-            driver.name()
-        )),
-        Some(Step::Failed { error, .. }) => Err(format!("sending {what} failed: {error}")),
-        _ => Err(format!("{what} was not sent")),
-    }
 }

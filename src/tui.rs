@@ -20,6 +20,7 @@ pub mod files;
 mod importing;
 pub mod keys;
 mod records;
+mod sending;
 mod start;
 pub mod strings;
 mod terminal;
@@ -49,6 +50,7 @@ use strings::Lang;
 use theme::Theme;
 use views::Ui;
 
+pub use sending::ClockMaker;
 pub use terminal::{EventSource, Next, TerminalEvents, restore_terminal, run_in_terminal};
 
 /// An error that ends the interface (the terminal, not the data: database
@@ -123,6 +125,10 @@ pub struct Session {
     classifier: start::Rules,
     /// The line shown, once the database has more than one.
     line: Option<(i64, String)>,
+    /// The sends running on their thread (`S`, `s`).
+    sending: Option<sending::Worker>,
+    send_clock: Option<ClockMaker>,
+    send_programs: Option<std::ffi::OsString>,
 }
 
 impl Session {
@@ -154,6 +160,9 @@ impl Session {
             options,
             classifier: start::Rules::start(),
             line: None,
+            sending: None,
+            send_clock: None,
+            send_programs: None,
         }
     }
 
@@ -188,12 +197,24 @@ impl Session {
             self.draw(terminal)?;
         }
         while !self.app.quit {
-            match events.next_or_idle()? {
+            // A send run's news is shown within a tenth of a second.
+            let next = if self.sending.is_some() {
+                events.next_within(std::time::Duration::from_millis(100))?
+            } else {
+                events.next_or_idle()?
+            };
+            match next {
                 terminal::Next::Event(event) => self.handle(&event, terminal)?,
                 terminal::Next::Idle => self.tick(terminal)?,
                 terminal::Next::End => break,
             }
+            self.pump_sends(terminal, false)?;
             self.draw(terminal)?;
+        }
+        if self.app.quit && self.sending.is_some() {
+            // Quit mid-run: the send in progress finishes and is recorded.
+            self.stop_sending();
+            self.pump_sends(terminal, true)?;
         }
         Ok(())
     }
@@ -334,6 +355,13 @@ impl Session {
         }
         if effect == Effect::Reload {
             return Ok(self.reload(true));
+        }
+        if let Effect::StartSend { jobs, line_id } = effect {
+            return Ok(self.start_sending(jobs, line_id));
+        }
+        if effect == Effect::StopSend {
+            self.stop_sending();
+            return Ok(Vec::new());
         }
         let Some(store) = self.store.as_mut() else {
             return Ok(Vec::new());
@@ -483,10 +511,11 @@ impl Session {
             e @ (Effect::LoadManual
             | Effect::DeleteManualOptOut { .. }
             | Effect::RestoreManualOptOut { .. }) => records::perform(store, e),
-            Effect::Copy { .. } | Effect::SendNow { .. } | Effect::SendNext { .. } => {
-                files::perform_outside(store, effect, &self.options.zone)
-            }
-            Effect::Import { .. } | Effect::CompletePath { .. } => Vec::new(),
+            Effect::Copy { text } => vec![files::write_clipboard(&text)],
+            Effect::Import { .. }
+            | Effect::CompletePath { .. }
+            | Effect::StartSend { .. }
+            | Effect::StopSend => Vec::new(),
         })
     }
 }
@@ -499,7 +528,9 @@ pub fn open_database(settings: &Settings) -> Result<(), TuiError> {
         store,
         Options::from_settings(settings, Some(settings.db.clone())),
     );
-    run_in_terminal(&mut session)
+    let result = run_in_terminal(&mut session);
+    session.finish_sending();
+    result
 }
 
 /// `optout demo`: the interface on an in-memory store.

@@ -115,7 +115,7 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitCode, Cl
         },
         Box::new(super::send::ask),
     )
-    .map_err(CliError)?;
+    .map_err(|e| CliError(e.to_string()))?;
     let jobs: Vec<Job> = complaints.into_iter().flat_map(|c| c.jobs).collect();
     // Never anywhere but the official short numbers.
     if let Some(j) = jobs

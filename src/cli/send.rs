@@ -115,7 +115,10 @@ pub(super) fn run(settings: &Settings, args: &SendArgs) -> Result<ExitCode, CliE
     );
     let mut out = std::io::stdout().lock();
     if args.dry_run || plan.sends.is_empty() {
-        let name = chosen.as_ref().map(|d| d.name()).map_err(Clone::clone);
+        let name = chosen
+            .as_ref()
+            .map(|d| d.name())
+            .map_err(ToString::to_string);
         if args.json {
             print_json(&mut out, &line, name.ok(), args.dry_run, &plan, &[])?;
         } else {
@@ -126,7 +129,7 @@ pub(super) fn run(settings: &Settings, args: &SendArgs) -> Result<ExitCode, CliE
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let mut driver = chosen.map_err(CliError)?;
+    let mut driver = chosen.map_err(|e| CliError(e.to_string()))?;
     if !args.json {
         print_plan(
             &mut out,
@@ -341,7 +344,9 @@ fn print_json(
                     None => (None, None, None),
                     Some(Step::Sent { id }) => (Some("sent"), Some(*id), None),
                     Some(Step::Shown(_)) => (Some("printed"), None, None),
-                    Some(Step::Failed { id, error }) => (Some("failed"), *id, Some(error.as_str())),
+                    Some(Step::Failed { id, error, .. }) => {
+                        (Some("failed"), *id, Some(error.as_str()))
+                    }
                     Some(Step::NotSent) => (Some("not_sent"), None, None),
                     Some(Step::Duplicate) => (Some("duplicate"), None, None),
                 };

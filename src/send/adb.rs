@@ -2,7 +2,7 @@
 //! and text filled in; the user presses send on the phone. Semi-automatic:
 //! optout only knows it was sent because the user says so.
 
-use super::driver::{Delivery, Driver, Invocation};
+use super::driver::{Delivery, Driver, DriverError, Invocation};
 
 pub const PROGRAM: &str = "adb";
 
@@ -59,14 +59,14 @@ impl Driver for Adb {
         "adb"
     }
 
-    fn send(&mut self, to: &str, body: &str) -> Result<Delivery, String> {
+    fn send(&mut self, to: &str, body: &str) -> Result<Delivery, DriverError> {
         command(self.serial.as_deref(), to, body).run()?;
         if (self.ask)(
             "the composer is open on the phone: press send there, then answer: sent? [y/N] ",
         ) {
             Ok(Delivery::Sent)
         } else {
-            Err("adb: not sent on the phone (the user did not confirm it)".into())
+            Err(DriverError::NotConfirmed)
         }
     }
 }

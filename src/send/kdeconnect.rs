@@ -2,7 +2,7 @@
 //! (`kdeconnect-cli --send-sms`). It can say the phone accepted the
 //! message, not that the network delivered it.
 
-use super::driver::{Delivery, Driver, Invocation};
+use super::driver::{Delivery, Driver, DriverError, Invocation};
 use crate::text;
 
 pub const PROGRAM: &str = "kdeconnect-cli";
@@ -27,7 +27,7 @@ pub fn command(device: &str, to: &str, body: &str) -> Invocation {
 }
 
 /// The reachable devices' ids (`kdeconnect-cli --list-available --id-only`).
-pub fn devices() -> Result<Vec<String>, String> {
+pub fn devices() -> Result<Vec<String>, DriverError> {
     let out = Invocation {
         program: PROGRAM,
         args: vec!["--list-available".into(), "--id-only".into()],
@@ -43,37 +43,20 @@ pub fn devices() -> Result<Vec<String>, String> {
 
 impl KdeConnect {
     /// The device `wanted` names, or the only one available.
-    pub fn new(wanted: Option<&str>) -> Result<KdeConnect, String> {
+    pub fn new(wanted: Option<&str>) -> Result<KdeConnect, DriverError> {
         let devices = devices()?;
-        let listed = || {
-            devices
-                .iter()
-                .map(|d| text::sanitize(d))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let listed = || devices.iter().map(|d| text::sanitize(d)).collect();
         let device = match (wanted, devices.as_slice()) {
-            (_, []) => {
-                return Err(
-                    "kdeconnect: no device is available: pair the phone in KDE Connect and keep it reachable"
-                        .into(),
-                );
-            }
+            (_, []) => return Err(DriverError::NoDevice),
             (Some(w), _) if devices.iter().any(|d| d == w) => w.to_string(),
             (Some(w), _) => {
-                return Err(format!(
-                    "kdeconnect: device '{}' is not available; available: {}",
-                    text::sanitize(w),
-                    listed()
-                ));
+                return Err(DriverError::DeviceNotAvailable {
+                    wanted: text::sanitize(w),
+                    available: listed(),
+                });
             }
             (None, [one]) => one.clone(),
-            (None, _) => {
-                return Err(format!(
-                    "kdeconnect: several devices are available; choose one with --device ID: {}",
-                    listed()
-                ));
-            }
+            (None, _) => return Err(DriverError::SeveralDevices(listed())),
         };
         Ok(KdeConnect { device })
     }
@@ -84,7 +67,7 @@ impl Driver for KdeConnect {
         "kdeconnect"
     }
 
-    fn send(&mut self, to: &str, body: &str) -> Result<Delivery, String> {
+    fn send(&mut self, to: &str, body: &str) -> Result<Delivery, DriverError> {
         command(&self.device, to, body)
             .run()
             .map(|_| Delivery::Sent)

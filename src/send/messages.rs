@@ -2,7 +2,7 @@
 //! driven by `osascript`. The number and the text are passed as the
 //! script's arguments, never written into the script.
 
-use super::driver::{Delivery, Driver, Invocation, on_path};
+use super::driver::{Delivery, Driver, DriverError, Invocation, on_path};
 
 pub const PROGRAM: &str = "osascript";
 
@@ -44,7 +44,7 @@ impl Driver for Messages {
         "messages"
     }
 
-    fn send(&mut self, to: &str, body: &str) -> Result<Delivery, String> {
+    fn send(&mut self, to: &str, body: &str) -> Result<Delivery, DriverError> {
         command(to, body).run().map(|_| Delivery::Sent)
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::driver::{Delivery, Driver};
+use super::driver::{Delivery, Driver, DriverError};
 use crate::text;
 
 pub struct Print;
@@ -50,7 +50,7 @@ impl Driver for Print {
         false
     }
 
-    fn send(&mut self, to: &str, body: &str) -> Result<Delivery, String> {
+    fn send(&mut self, to: &str, body: &str) -> Result<Delivery, DriverError> {
         Ok(Delivery::Shown(line(to, body)))
     }
 }

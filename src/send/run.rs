@@ -1,10 +1,11 @@
 //! One run: the jobs one at a time, a pause between them, each attempt
-//! written down before and after the driver, the first failure stops it.
+//! written down before and after the driver, the first failure stops it
+//! (and so does the user, between two sends: [`run_until`]).
 
 use std::collections::HashSet;
 use std::time::Duration;
 
-use super::driver::{Delivery, Driver};
+use super::driver::{Delivery, Driver, DriverError};
 
 /// One text to one number.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,12 +64,27 @@ pub enum Step {
     Shown(String),
     Failed {
         id: Option<i64>,
+        /// The whole reason, in English (what the journal keeps).
         error: String,
+        /// The driver's failure, when the driver is what failed (the
+        /// interface words it in its language).
+        cause: Option<DriverError>,
     },
-    /// Never tried: an earlier one failed.
+    /// Never tried: an earlier one failed, or the run was stopped.
     NotSent,
     /// The same text to the same number as an earlier job of this run.
     Duplicate,
+}
+
+/// Where a run is, for a progress view: told before the pause, before
+/// the driver runs, and when a job's step is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress<'a> {
+    /// Waiting `pause` before job `i`.
+    Pausing(usize, Duration),
+    /// Job `i` is being sent (its attempt is journalled as pending).
+    Sending(usize),
+    Done(usize, &'a Step),
 }
 
 /// Runs `jobs` through `driver`, `pause` apart; one [`Step`] per job, in
@@ -81,25 +97,53 @@ pub fn run(
     pause: Duration,
     progress: &mut dyn FnMut(usize, &Step),
 ) -> Vec<Step> {
+    let mut each = |p: Progress<'_>| {
+        if let Progress::Done(i, step) = p {
+            progress(i, step);
+        }
+    };
+    run_until(jobs, driver, journal, clock, pause, &mut each, &|| false)
+}
+
+/// [`run`], telling `progress` every move, and stopping before the next
+/// send (never during one) once `stop` says so: what is left is
+/// [`Step::NotSent`], and nothing of it was journalled.
+pub fn run_until(
+    jobs: &[Job],
+    driver: &mut dyn Driver,
+    journal: &mut dyn Journal,
+    clock: &mut dyn Clock,
+    pause: Duration,
+    progress: &mut dyn FnMut(Progress<'_>),
+    stop: &dyn Fn() -> bool,
+) -> Vec<Step> {
     let mut steps = Vec::with_capacity(jobs.len());
     let mut done: HashSet<(&str, &str)> = HashSet::new();
     let mut stopped = false;
     let mut tried = 0usize;
     for (i, job) in jobs.iter().enumerate() {
-        let step = if stopped {
+        let step = if stopped || stop() {
+            stopped = true;
             Step::NotSent
         } else if !done.insert((job.target.as_str(), job.body.as_str())) {
             Step::Duplicate
         } else {
             if tried > 0 && driver.sends() && !pause.is_zero() {
+                progress(Progress::Pausing(i, pause));
                 clock.sleep(pause);
             }
-            tried += 1;
-            let step = attempt(job, driver, journal, clock);
-            stopped = matches!(step, Step::Failed { .. });
-            step
+            if stop() {
+                stopped = true;
+                Step::NotSent
+            } else {
+                tried += 1;
+                progress(Progress::Sending(i));
+                let step = attempt(job, driver, journal, clock);
+                stopped = matches!(step, Step::Failed { .. });
+                step
+            }
         };
-        progress(i, &step);
+        progress(Progress::Done(i, &step));
         steps.push(step);
     }
     steps
@@ -115,12 +159,22 @@ fn attempt(
         return match driver.send(&job.target, &job.body) {
             Ok(Delivery::Shown(line)) => Step::Shown(line),
             Ok(Delivery::Sent) => Step::Shown(String::new()),
-            Err(error) => Step::Failed { id: None, error },
+            Err(error) => Step::Failed {
+                id: None,
+                error: error.to_string(),
+                cause: Some(error),
+            },
         };
     }
     let id = match journal.begin(job, driver.name(), clock.now()) {
         Ok(id) => id,
-        Err(error) => return Step::Failed { id: None, error },
+        Err(error) => {
+            return Step::Failed {
+                id: None,
+                error,
+                cause: None,
+            };
+        }
     };
     let result = driver.send(&job.target, &job.body);
     let at = clock.now();
@@ -130,9 +184,11 @@ fn attempt(
             Err(error) => Step::Failed {
                 id: Some(id),
                 error: format!("sent, but not recorded: {error}"),
+                cause: None,
             },
         },
-        Err(error) => {
+        Err(cause) => {
+            let error = cause.to_string();
             let recorded = journal.failed(id, at, &error);
             Step::Failed {
                 id: Some(id),
@@ -140,6 +196,7 @@ fn attempt(
                     Ok(()) => error,
                     Err(e) => format!("{error} (and not recorded: {e})"),
                 },
+                cause: Some(cause),
             }
         }
     }

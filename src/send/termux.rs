@@ -2,7 +2,7 @@
 //! (`termux-sms-send` from Termux:API). It can say Android took the
 //! message, not that it was delivered.
 
-use super::driver::{Delivery, Driver, Invocation, on_path};
+use super::driver::{Delivery, Driver, DriverError, Invocation, on_path};
 
 pub const PROGRAM: &str = "termux-sms-send";
 
@@ -26,7 +26,7 @@ impl Driver for Termux {
         "termux"
     }
 
-    fn send(&mut self, to: &str, body: &str) -> Result<Delivery, String> {
+    fn send(&mut self, to: &str, body: &str) -> Result<Delivery, DriverError> {
         command(to, body).run().map(|_| Delivery::Sent)
     }
 }

@@ -211,7 +211,7 @@ impl Driver for FakeDriver {
     fn name(&self) -> &'static str {
         "kdeconnect"
     }
-    fn send(&mut self, to: &str, text: &str) -> Result<Delivery, String> {
+    fn send(&mut self, to: &str, text: &str) -> Result<Delivery, DriverError> {
         self.sent.push((to.into(), text.into()));
         if self.fail_at == Some(self.sent.len()) {
             Err("phone unreachable".into())
@@ -322,7 +322,8 @@ fn the_first_failure_stops_the_run() {
             Step::Sent { id: 1 },
             Step::Failed {
                 id: Some(3),
-                error: "phone unreachable".into()
+                error: "phone unreachable".into(),
+                cause: Some("phone unreachable".into()),
             },
             Step::NotSent
         ]
@@ -418,4 +419,49 @@ fn the_12321_text_is_number_star_text() {
         text_12321("106900001001", "回T退订"),
         "106900001001*回T退订"
     );
+}
+
+#[test]
+fn run_until_tells_every_move_and_stops_between_two_sends() {
+    let jobs = [
+        job("10690001", "T"),
+        job("10690002", "TD"),
+        job("10690003", "N"),
+    ];
+    let mut driver = FakeDriver {
+        sent: Vec::new(),
+        fail_at: None,
+    };
+    let mut journal = FakeJournal::default();
+    let mut clock = FakeClock::default();
+    let stop = std::cell::Cell::new(false);
+    let mut moves = Vec::new();
+    let steps = run_until(
+        &jobs,
+        &mut driver,
+        &mut journal,
+        &mut clock,
+        Duration::from_secs(3),
+        &mut |p| {
+            moves.push(format!("{p:?}"));
+            // The user stops during the pause before the second send.
+            if matches!(p, Progress::Pausing(1, _)) {
+                stop.set(true);
+            }
+        },
+        &|| stop.get(),
+    );
+    assert_eq!(steps, [Step::Sent { id: 1 }, Step::NotSent, Step::NotSent]);
+    assert_eq!(
+        moves,
+        [
+            "Sending(0)",
+            "Done(0, Sent { id: 1 })",
+            "Pausing(1, 3s)",
+            "Done(1, NotSent)",
+            "Done(2, NotSent)",
+        ]
+    );
+    assert_eq!(driver.sent.len(), 1, "nothing sent after the stop");
+    assert_eq!(journal.log.len(), 2, "and nothing journalled for it");
 }

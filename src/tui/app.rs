@@ -38,7 +38,9 @@ pub use manual::ManualList;
 pub use mapping::{ColumnsPrompt, MapField};
 pub use offenders::Ranked;
 pub use search::{timeline_at, window_around};
-pub use send::{SEND_PAUSE_S, osc52};
+pub use send::{
+    NotStarted, SEND_PAUSE_S, SendEvent, SendRow, SendRun, SendState, osc52, send_what,
+};
 pub use senders::Offender;
 pub use state::{
     Change, Confirm, Counts, ExportField, ExportScope, Filter, Group, ImportProgress, LogEntry,
@@ -105,6 +107,8 @@ pub struct App {
     pub quit: bool,
     /// The database's `data_version` when the report was last read.
     pub data_version: Option<i64>,
+    /// The sends in progress (or just finished), for their view.
+    pub sending: Option<SendRun>,
 }
 
 impl App {
@@ -158,6 +162,7 @@ impl App {
             ranked: Ranked::default(),
             quit: false,
             data_version: None,
+            sending: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The disk side of the interface's effects: writing the evidence export,
-//! completing a typed path, `~` for the home folder; and the effects that
-//! leave optout: the clipboard (OSC 52) and sends through the phone.
+//! completing a typed path, `~` for the home folder; and the clipboard
+//! (OSC 52). Sends through the phone run on their own thread
+//! (`tui/sending.rs`).
 
 use std::path::{Path, PathBuf};
 
@@ -160,51 +161,14 @@ pub fn csv_columns(path: &Path) -> Option<(Vec<String>, Vec<String>)> {
     Some((header, sample))
 }
 
-/// Performs the effects that leave optout: `Copy` (an OSC 52 sequence
-/// written to the terminal, the text base64-encoded) and the sends through
-/// the phone (a bulk send's step after a pause unless it is the first).
-pub fn perform_outside(
-    store: &Store,
-    effect: super::app::Effect,
-    zone: &jiff::tz::TimeZone,
-) -> Vec<super::app::Action> {
-    use super::app::{Action, Effect, Outcome};
-    let outcome = match effect {
-        Effect::Copy { text } => write_clipboard(&text),
-        Effect::SendNow { job, line_id } => {
-            match crate::send::send_one(store, line_id, &job, zone) {
-                Ok(done) => Outcome::Done(done),
-                Err(e) => Outcome::Failed(e),
-            }
-        }
-        Effect::SendNext {
-            jobs,
-            line_id,
-            next,
-        } => {
-            let Some(job) = jobs.get(next) else {
-                return Vec::new();
-            };
-            if next > 0 {
-                std::thread::sleep(std::time::Duration::from_secs(super::app::SEND_PAUSE_S));
-            }
-            let result = crate::send::send_one(store, line_id, job, zone);
-            Outcome::SendStep {
-                jobs,
-                line_id,
-                next,
-                result,
-            }
-        }
-        _ => return Vec::new(),
-    };
-    vec![Action::Outcome(outcome)]
-}
-
 /// Puts `text` on the clipboard with an OSC 52 sequence optout writes
 /// itself (nothing of the text reaches the terminal raw), when standard
 /// output is the terminal.
-fn write_clipboard(text: &str) -> super::app::Outcome {
+pub fn write_clipboard(text: &str) -> super::app::Action {
+    super::app::Action::Outcome(clipboard(text))
+}
+
+fn clipboard(text: &str) -> super::app::Outcome {
     use super::app::Outcome;
     use std::io::{IsTerminal, Write};
     let mut out = std::io::stdout();

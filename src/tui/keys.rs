@@ -70,6 +70,11 @@ fn key_action(app: &App, ui: &Ui, key: &KeyEvent) -> Option<Action> {
             _ => None,
         },
         Overlay::Manual(list) => manual_list_key(list.confirm, ui, key),
+        // Esc stops the sends after the current one (closes once done).
+        Overlay::Sending => match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => Some(Action::Back),
+            _ => None,
+        },
         Overlay::None => normal_key(app, ui, key),
     }
 }

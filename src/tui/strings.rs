@@ -7,9 +7,11 @@ use crate::track::{SenderKind, Status};
 use crate::tui::app::{Filter, Group, Slow, Sort};
 
 mod en;
+mod send;
 mod zh;
 
 pub use en::EN;
+pub use send::SendStrings;
 pub use zh::ZH;
 
 /// The interface language.
@@ -300,6 +302,8 @@ pub struct Strings {
     pub import_failed: fn(&str) -> String,
     /// The offenders screen (`O`).
     pub offenders: OffendersStrings,
+    /// Sending from the interface and its progress view (`strings/send.rs`).
+    pub send: SendStrings,
 }
 
 /// The words of the offenders screen.

@@ -37,6 +37,14 @@ pub trait EventSource {
     fn next_or_idle(&mut self) -> io::Result<Next> {
         Ok(self.next_event()?.map_or(Next::End, Next::Event))
     }
+
+    /// Like [`EventSource::next_or_idle`], idle after `wait` rather than
+    /// [`IDLE`]: the loop has news of its own to show (a send run's
+    /// progress). By default the same as `next_or_idle`.
+    fn next_within(&mut self, wait: Duration) -> io::Result<Next> {
+        let _ = wait;
+        self.next_or_idle()
+    }
 }
 
 /// What [`EventSource::next_or_idle`] found.
@@ -94,6 +102,16 @@ impl EventSource for TerminalEvents {
                 return Ok(Next::Idle);
             }
         }
+    }
+
+    fn next_within(&mut self, wait: Duration) -> io::Result<Next> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Ok(Next::End);
+        }
+        if event::poll(wait.min(IDLE))? {
+            return event::read().map(Next::Event);
+        }
+        Ok(Next::Idle)
     }
 }
 

@@ -9,6 +9,7 @@ mod offenders;
 mod overview;
 mod popups;
 mod reason;
+mod send;
 mod senders;
 mod table;
 mod timeline;
@@ -106,6 +107,11 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, ui: &mut Ui) {
         Overlay::Log => popups::Log { app }.render(area, buf),
         Overlay::Manual(list) => manual::ManualRecords { app, list }.render(area, buf),
         Overlay::Reason => reason::Reason { app }.render(area, buf),
+        Overlay::Sending => {
+            if let Some(run) = &app.sending {
+                send::SendProgress { app, run }.render(area, buf);
+            }
+        }
         Overlay::Confirm(c) => popups::Question { app, confirm: c }.render(area, buf),
         Overlay::Unsubscribe(t) => popups::Unsubscribe { app, target: t }.render(area, buf),
         Overlay::Prompt(p) => {
@@ -219,6 +225,7 @@ impl HintBar<'_> {
                 s.hints_overlay
             }
             (Overlay::Manual(_), _) => s.hints_manual_list,
+            (Overlay::Sending, _) => s.send.hints,
             (_, Screen::Welcome) => s.hints_welcome,
             (_, Screen::Senders) => s.hints_senders,
             (_, Screen::Timeline) => s.hints_timeline,

@@ -54,15 +54,8 @@ pub enum Outcome {
     },
     ImportFailed(String),
     Failed(String),
-    /// Done, in a sentence already made safe (copied, sent via …).
+    /// Done, in a sentence already made safe (copied, …).
     Done(String),
-    /// Step `next` of a bulk send: what it did, or why it failed.
-    SendStep {
-        jobs: Vec<crate::send::Job>,
-        line_id: i64,
-        next: usize,
-        result: Result<String, String>,
-    },
 }
 
 /// Everything that can happen to the interface.
@@ -190,6 +183,8 @@ pub enum Action {
     DataVersion(i64),
     /// The `data_version` a reload read the report at.
     Synced(i64),
+    /// The send thread's news (`S`, or `s` in the unsubscribe window).
+    Send(super::SendEvent),
 }
 
 /// Work for the loop: everything that touches the database or the disk.
@@ -262,17 +257,15 @@ pub enum Effect {
     Copy {
         text: String,
     },
-    /// Send one opt-out now through the phone, recorded on `line_id`.
-    SendNow {
-        job: crate::send::Job,
-        line_id: i64,
-    },
-    /// Step `next` of a bulk send (after a pause when it is not the first).
-    SendNext {
+    /// Send these opt-outs through the phone, one at a time, recorded on
+    /// `line_id`: on a thread of their own, which reports each move back
+    /// as [`Action::Send`] while the interface keeps answering keys.
+    StartSend {
         jobs: Vec<crate::send::Job>,
         line_id: i64,
-        next: usize,
     },
+    /// Stop the send thread after the send in progress.
+    StopSend,
 }
 
 impl Effect {
@@ -286,7 +279,6 @@ impl Effect {
                 | Effect::DeleteManualOptOut { .. }
                 | Effect::RestoreManualOptOut { .. }
                 | Effect::Import { .. }
-                | Effect::SendNow { .. }
         )
     }
 
@@ -301,15 +293,15 @@ impl Effect {
             Effect::RecordManualOptOut { .. }
             | Effect::RemoveManualOptOut { .. }
             | Effect::DeleteManualOptOut { .. }
-            | Effect::RestoreManualOptOut { .. }
-            | Effect::SendNow { .. }
-            | Effect::SendNext { .. } => Slow::Manual,
+            | Effect::RestoreManualOptOut { .. } => Slow::Manual,
             Effect::WriteExport { .. } => Slow::Export,
             Effect::LoadTimeline { .. }
             | Effect::LoadManual
             | Effect::CompletePath { .. }
             | Effect::Import { .. }
-            | Effect::Copy { .. } => {
+            | Effect::Copy { .. }
+            | Effect::StartSend { .. }
+            | Effect::StopSend => {
                 return None;
             }
         })

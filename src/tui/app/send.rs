@@ -2,12 +2,99 @@
 //! clipboard (an OSC 52 sequence optout writes itself, the text base64
 //! encoded, so no message text ever reaches the terminal raw), and `s` in
 //! the unsubscribe window offers to send the opt-out now through the
-//! user's phone, after a y/n question. The plan's rules apply: a
-//! suspicious sender gets the report advice, never a send.
+//! user's phone, after a y/n question; `S` sends the whole to-do list
+//! after one. The plan's rules apply: a suspicious sender gets the report
+//! advice, never a send.
+//!
+//! The sends run on a thread of the loop's (`tui/sending.rs`), which
+//! reports each move as a [`SendEvent`]; [`SendRun`] is what the progress
+//! view (`views/send.rs`) draws: each planned send with its state. Esc
+//! stops the run after the send in progress.
+
+use std::time::Duration;
 
 use super::{Advice, App, Confirm, Effect, Overlay, Target, advice};
-use crate::send::{self, PlanOptions};
+use crate::send::{self, DriverError, Job, PlanOptions, Step};
 use crate::text;
+
+/// What the send thread reports, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendEvent {
+    /// The phone link it sends through.
+    Driver(&'static str),
+    /// Waiting before job `i` (one message at a time).
+    Pausing(usize, Duration),
+    /// Job `i` is being sent.
+    Sending(usize),
+    Done(usize, Step),
+    /// Nothing was sent: why.
+    NotStarted(NotStarted),
+    /// The thread is done.
+    Finished,
+}
+
+/// Why a run sent nothing at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotStarted {
+    /// No kdeconnect, termux or messages on this machine.
+    NoPhoneLink,
+    /// The phone link could not start (no device, several…).
+    Driver(DriverError),
+    /// The database is in memory (the demo) or could not be opened.
+    Database(Option<String>),
+}
+
+/// One planned send and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendRow {
+    pub job: Job,
+    pub state: SendState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendState {
+    Waiting,
+    Sending,
+    /// Sent; the journal's id.
+    Sent(i64),
+    /// Why, in the interface's language, made safe.
+    Failed(String),
+    /// Never tried: an earlier one failed, or the run was stopped.
+    NotSent,
+    /// The same text to the same number as an earlier row.
+    Duplicate,
+}
+
+/// A run of sends, as its view shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendRun {
+    pub line_id: i64,
+    pub rows: Vec<SendRow>,
+    /// The phone link, once the thread has chosen it.
+    pub driver: Option<&'static str>,
+    /// Waiting (seconds) before this row.
+    pub pausing: Option<(usize, u64)>,
+    /// Esc was pressed: no send after the current one.
+    pub stopping: bool,
+    /// Nothing was sent: why, in words.
+    pub not_started: Option<String>,
+    /// The thread is done; the view stays until closed.
+    pub finished: bool,
+}
+
+impl SendRun {
+    pub fn count(&self, f: impl Fn(&SendState) -> bool) -> usize {
+        self.rows.iter().filter(|r| f(&r.state)).count()
+    }
+
+    /// The row being sent, or waited for, if any.
+    pub fn current(&self) -> Option<usize> {
+        self.rows
+            .iter()
+            .position(|r| r.state == SendState::Sending)
+            .or(self.pausing.map(|(i, _)| i))
+    }
+}
 
 /// The OSC 52 sequence that puts `text` on the clipboard.
 pub fn osc52(text: &str) -> String {
@@ -89,6 +176,10 @@ impl App {
     /// or brand, asked first; or why it is not sent.
     pub(super) fn offer_send(&mut self) -> Vec<Effect> {
         let s = self.strings;
+        if self.demo {
+            self.complain(s.send.demo.to_string());
+            return Vec::new();
+        }
         let Some(target) = self.the_target() else {
             self.complain(s.nothing_selected.to_string());
             return Vec::new();
@@ -108,11 +199,7 @@ impl App {
             self.complain((s.send_refused)(&text::sanitize(&why)));
             return Vec::new();
         };
-        let what = format!(
-            "{} → {}",
-            text::sanitize(&job.body),
-            text::sanitize(&job.target)
-        );
+        let what = send_what(&job);
         self.overlay = Overlay::Confirm(Confirm::Send {
             question: (s.send_now_question)(&what),
             job,
@@ -122,9 +209,14 @@ impl App {
     }
 
     /// `S`: every sender of the to-do list that can be opted out, one
-    /// question, then one at a time with a pause, each step in the log.
+    /// question, then the progress view: one at a time with a pause, each
+    /// step in the log.
     pub(super) fn offer_send_all(&mut self) -> Vec<Effect> {
         let s = self.strings;
+        if self.demo {
+            self.complain(s.send.demo.to_string());
+            return Vec::new();
+        }
         let Some((plan, line_id)) = self.plan_for(None) else {
             self.complain((s.send_all_nothing)(0));
             return Vec::new();
@@ -142,231 +234,142 @@ impl App {
         Vec::new()
     }
 
-    /// One step of a bulk send done: say it, then the next, or stop at
-    /// the first failure; the report is recomputed at the end.
-    pub(super) fn send_step(
-        &mut self,
-        jobs: Vec<send::Job>,
-        line_id: i64,
-        next: usize,
-        result: Result<String, String>,
-    ) -> Vec<Effect> {
+    /// After the one confirmation: the progress view, and the thread.
+    pub(super) fn start_sending(&mut self, jobs: Vec<Job>, line_id: i64) -> Vec<Effect> {
+        self.sending = Some(SendRun {
+            line_id,
+            rows: jobs
+                .iter()
+                .map(|job| SendRow {
+                    job: job.clone(),
+                    state: SendState::Waiting,
+                })
+                .collect(),
+            driver: None,
+            pausing: None,
+            stopping: false,
+            not_started: None,
+            finished: false,
+        });
+        self.overlay = Overlay::Sending;
+        vec![Effect::StartSend { jobs, line_id }]
+    }
+
+    /// A key in the progress view: Esc stops after the current send, and
+    /// closes the view once the run is over.
+    pub(super) fn sending_key(&mut self, action: &super::Action) -> Vec<Effect> {
+        use super::Action;
+        if !matches!(action, Action::Back | Action::Submit) {
+            return Vec::new();
+        }
         let s = self.strings;
-        let n = jobs.len();
-        match result {
-            Ok(done) => {
-                self.say((s.send_step)(next + 1, n, &done));
-                if next + 1 < n {
-                    return vec![Effect::SendNext {
-                        jobs,
-                        line_id,
-                        next: next + 1,
-                    }];
+        match self.sending.as_mut() {
+            Some(run) if !run.finished => {
+                if run.stopping {
+                    return Vec::new();
                 }
+                run.stopping = true;
+                self.say(s.send.stopping.to_string());
+                vec![Effect::StopSend]
             }
-            Err(e) => {
-                let line = (s.send_step)(next + 1, n, &text::sanitize(&e));
-                self.complain(format!("{line} {}", (s.send_stopped)(next, n - next)));
+            _ => {
+                self.sending = None;
+                self.overlay = Overlay::None;
+                Vec::new()
             }
         }
-        vec![Effect::Reload]
     }
+
+    /// The send thread's news: the row's state, each result in the log,
+    /// and at the end a summary and the statuses recomputed.
+    pub(super) fn send_event(&mut self, event: SendEvent) -> Vec<Effect> {
+        let s = self.strings;
+        let Some(run) = self.sending.as_mut() else {
+            return Vec::new();
+        };
+        match event {
+            SendEvent::Driver(name) => run.driver = Some(name),
+            SendEvent::Pausing(i, pause) => run.pausing = Some((i, pause.as_secs())),
+            SendEvent::Sending(i) => {
+                run.pausing = None;
+                if let Some(r) = run.rows.get_mut(i) {
+                    r.state = SendState::Sending;
+                }
+            }
+            SendEvent::Done(i, step) => {
+                run.pausing = None;
+                let n = run.rows.len();
+                let Some(row) = run.rows.get_mut(i) else {
+                    return Vec::new();
+                };
+                row.state = match step {
+                    Step::Sent { id } => SendState::Sent(id),
+                    Step::Failed { error, cause, .. } => SendState::Failed(match cause {
+                        Some(c) => (s.send.driver_error)(&c),
+                        None => text::sanitize(&error),
+                    }),
+                    Step::NotSent | Step::Shown(_) => SendState::NotSent,
+                    Step::Duplicate => SendState::Duplicate,
+                };
+                let what = send_what(&row.job);
+                let line = match &row.state {
+                    SendState::Sent(id) => Some((s.send.step_sent)(&what, *id)),
+                    SendState::Failed(why) => Some(format!("{what}: {why}")),
+                    _ => None,
+                };
+                let failed = matches!(row.state, SendState::Failed(_));
+                if let Some(line) = line {
+                    let line = (s.send_step)(i + 1, n, &line);
+                    if failed {
+                        self.complain(line);
+                    } else {
+                        self.say(line);
+                    }
+                }
+            }
+            SendEvent::NotStarted(why) => {
+                let why = match why {
+                    NotStarted::NoPhoneLink => s.send.no_phone_link.to_string(),
+                    NotStarted::Driver(e) => (s.send.driver_error)(&e),
+                    NotStarted::Database(None) => s.send.in_memory.to_string(),
+                    NotStarted::Database(Some(e)) => text::sanitize(&e),
+                };
+                for r in &mut run.rows {
+                    r.state = SendState::NotSent;
+                }
+                run.not_started = Some(why.clone());
+                self.complain((s.send_refused)(&why));
+            }
+            SendEvent::Finished => {
+                run.finished = true;
+                run.pausing = None;
+                if run.not_started.is_some() {
+                    return Vec::new();
+                }
+                let sent = run.count(|st| matches!(st, SendState::Sent(_)));
+                let failed = run.count(|st| matches!(st, SendState::Failed(_)));
+                let not_sent = run.count(|st| *st == SendState::NotSent);
+                let line = (s.send.summary)(sent, failed, not_sent, run.driver.unwrap_or("?"));
+                if failed > 0 {
+                    self.complain(line);
+                } else {
+                    self.say(line);
+                }
+                return vec![Effect::Reload];
+            }
+        }
+        Vec::new()
+    }
+}
+
+/// "KEYWORD → NUMBER", made safe.
+pub fn send_what(job: &Job) -> String {
+    format!(
+        "{} → {}",
+        text::sanitize(&job.body),
+        text::sanitize(&job.target)
+    )
 }
 
 #[cfg(test)]
-mod tests {
-    use jiff::tz::TimeZone;
-
-    use super::super::{Action, Filter, Outcome};
-    use super::*;
-    use crate::model::{Moment, SenderClass, SenderKind, Status};
-    use crate::track::{Findings, Jurisdiction, Report, SenderReport};
-    use crate::tui::strings::EN;
-    use crate::tui::theme::Theme;
-
-    fn sender(key: &str, kind: SenderKind, keyword: Option<&str>) -> SenderReport {
-        SenderReport {
-            sender_id: 1,
-            line_id: 1,
-            line: "me".into(),
-            key: key.into(),
-            aliases: vec![key.into()],
-            class: SenderClass::Port,
-            brand: None,
-            claimed_brand: None,
-            kind,
-            kind_message: None,
-            kind_reason: None,
-            received: 2,
-            marketing: 2,
-            keyword: keyword.map(str::to_string),
-            target: keyword.map(|_| key.to_string()),
-            instruction: keyword.map(|_| Moment {
-                ts_ms: 1,
-                utc_offset_s: None,
-                message_id: Some(1),
-            }),
-            jurisdiction: Jurisdiction::Cn,
-            findings: Findings::default(),
-            status: Status::Subscribed,
-            ignored: false,
-            first_seen: None,
-            last_seen: None,
-            contact_name: None,
-        }
-    }
-
-    fn app(senders: Vec<SenderReport>) -> App {
-        let mut app = App::new(&EN, Theme::default(), TimeZone::UTC, 0, true, None);
-        app.update(Action::Loaded(Box::new(Report {
-            senders,
-            brands: Vec::new(),
-        })));
-        app.filter = Filter::Everything;
-        app.rebuild_rows();
-        app.selected = 0;
-        app
-    }
-
-    #[test]
-    fn y_copies_the_keyword_and_the_target() {
-        let mut a = app(vec![sender(
-            "106900002001",
-            SenderKind::Marketing,
-            Some("退订"),
-        )]);
-        assert_eq!(
-            a.update(Action::Copy),
-            [Effect::Copy {
-                text: "退订 → 106900002001".into()
-            }]
-        );
-    }
-
-    #[test]
-    fn s_asks_before_it_sends_and_yes_sends() {
-        let mut a = app(vec![sender(
-            "106900002001",
-            SenderKind::Marketing,
-            Some("TD"),
-        )]);
-        a.update(Action::Unsubscribe);
-        assert!(
-            a.update(Action::SendNow).is_empty(),
-            "nothing before the answer"
-        );
-        let Overlay::Confirm(Confirm::Send { question, .. }) = &a.overlay else {
-            panic!("no question: {:?}", a.overlay);
-        };
-        assert!(question.starts_with("Send TD → 106900002001 now from your phone"));
-        let effects = a.update(Action::Yes);
-        let [Effect::SendNow { job, line_id: 1 }] = effects.as_slice() else {
-            panic!("{effects:?}");
-        };
-        assert_eq!(
-            (job.body.as_str(), job.target.as_str()),
-            ("TD", "106900002001")
-        );
-        assert_eq!(job.scopes, [(false, "106900002001".to_string())]);
-    }
-
-    #[test]
-    fn bulk_send_asks_once_then_goes_step_by_step_and_stops_at_a_failure() {
-        let mut scam = sender("+8613800001111", SenderKind::Suspicious, Some("T"));
-        scam.brand = None;
-        let mut a = app(vec![
-            sender("106900002001", SenderKind::Marketing, Some("TD")),
-            sender("106900003001", SenderKind::Marketing, Some("N")),
-            sender("106900004001", SenderKind::Marketing, Some("T")),
-            scam,
-        ]);
-        assert!(a.update(Action::SendAll).is_empty());
-        let Overlay::Confirm(Confirm::SendAll { question, jobs, .. }) = &a.overlay else {
-            panic!("{:?}", a.overlay);
-        };
-        assert!(
-            question.starts_with("Opt out of 3 sender(s) now"),
-            "{question}"
-        );
-        assert!(question.contains("(1 left out"), "{question}");
-        let jobs = jobs.clone();
-        let effects = a.update(Action::Yes);
-        assert_eq!(
-            effects,
-            [Effect::SendNext {
-                jobs: jobs.clone(),
-                line_id: 1,
-                next: 0
-            }]
-        );
-        let step = |next, result| {
-            Action::Outcome(Outcome::SendStep {
-                jobs: jobs.clone(),
-                line_id: 1,
-                next,
-                result,
-            })
-        };
-        assert_eq!(
-            a.update(step(0, Ok("sent TD → 106900002001".into()))),
-            [Effect::SendNext {
-                jobs: jobs.clone(),
-                line_id: 1,
-                next: 1
-            }]
-        );
-        assert_eq!(
-            a.update(step(1, Err("phone unreachable".into()))),
-            [Effect::Reload]
-        );
-        let status = a.status.as_ref().unwrap();
-        assert!(status.error);
-        assert_eq!(
-            status.text,
-            "2/3: phone unreachable Stopped at the first failure: 1 sent, 2 not sent."
-        );
-    }
-
-    #[test]
-    fn a_suspicious_sender_gets_the_report_advice_never_a_send() {
-        let mut a = app(vec![sender(
-            "+8613800001111",
-            SenderKind::Suspicious,
-            Some("T"),
-        )]);
-        a.update(Action::Unsubscribe);
-        assert!(a.update(Action::SendNow).is_empty());
-        assert!(!matches!(a.overlay, Overlay::Confirm(_)));
-        assert!(a.update(Action::Copy).is_empty());
-        let status = a
-            .status
-            .as_ref()
-            .map(|s| s.text.clone())
-            .unwrap_or_default();
-        assert!(status.contains("do not reply"), "{status}");
-    }
-
-    #[test]
-    fn base64_matches_the_standard_alphabet_and_padding() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64("TD → 95528".as_bytes()), "VEQg4oaSIDk1NTI4");
-    }
-
-    #[test]
-    fn osc52_carries_no_raw_text() {
-        let seq = osc52("T\x1b]0;pwned\x07 → 1069");
-        assert!(seq.starts_with("\x1b]52;c;") && seq.ends_with('\x07'));
-        let body = seq
-            .strip_prefix("\x1b]52;c;")
-            .and_then(|b| b.strip_suffix('\x07'))
-            .unwrap();
-        assert_eq!(body, base64("T\x1b]0;pwned\x07 → 1069".as_bytes()));
-        assert!(
-            body.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
-        );
-    }
-}
+mod tests;

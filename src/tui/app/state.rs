@@ -420,6 +420,8 @@ pub enum Overlay {
     Manual(super::ManualList),
     /// Why the selected message has its kind (`w`).
     Reason,
+    /// The progress of the sends (`App::sending`).
+    Sending,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

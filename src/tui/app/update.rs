@@ -108,6 +108,7 @@ impl App {
                 Vec::new()
             }
             Action::Outcome(o) => self.outcome(o),
+            Action::Send(event) => self.send_event(event),
             other => {
                 if self.loading || self.import.is_some() {
                     return Vec::new();
@@ -116,6 +117,7 @@ impl App {
                     Overlay::Prompt(p) => self.prompt(p, &other),
                     Overlay::Confirm(c) => self.confirm(c, &other),
                     Overlay::Manual(list) => self.manual_list_key(list, &other),
+                    Overlay::Sending => self.sending_key(&other),
                     Overlay::Help | Overlay::Log | Overlay::Reason => {
                         match other {
                             Action::Up | Action::ScrollUp => {
@@ -268,12 +270,8 @@ impl App {
                 ignored,
             }],
             Confirm::Overwrite(effect) => vec![effect],
-            Confirm::Send { job, line_id, .. } => vec![Effect::SendNow { job, line_id }],
-            Confirm::SendAll { jobs, line_id, .. } => vec![Effect::SendNext {
-                jobs,
-                line_id,
-                next: 0,
-            }],
+            Confirm::Send { job, line_id, .. } => self.start_sending(vec![job], line_id),
+            Confirm::SendAll { jobs, line_id, .. } => self.start_sending(jobs, line_id),
         }
     }
 
@@ -375,12 +373,6 @@ impl App {
             }
             Outcome::Failed(e) => self.complain(text::sanitize_multiline(&e)),
             Outcome::Done(line) => self.say(line),
-            Outcome::SendStep {
-                jobs,
-                line_id,
-                next,
-                result,
-            } => return self.send_step(jobs, line_id, next, result),
         }
         Vec::new()
     }

@@ -527,4 +527,5 @@ pub static EN: Strings = Strings {
             )
         },
     },
+    send: super::send::EN,
 };

@@ -459,4 +459,5 @@ pub static ZH: Strings = Strings {
         },
         not_on_line: |name| format!("{name} 没有发送到当前号码：用 --line 名称 启动以查看其短信。"),
     },
+    send: super::send::ZH,
 };

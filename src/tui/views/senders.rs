@@ -174,6 +174,10 @@ fn optout_text(app: &App, o: Option<&crate::track::OptOut>) -> String {
         Some(o) => {
             let when = text::short(o.ts_ms, o.utc_offset_s, &app.zone);
             match &o.manual {
+                // An opt-out optout sent, until the phone's copy is imported.
+                Some(ch) if crate::model::SEND_CHANNELS.contains(&ch.as_str()) => {
+                    format!("{when} ({})", (s.send.sent_via)(ch))
+                }
                 Some(ch) => format!("{when} ({} · {})", s.manual, text::sanitize(ch)),
                 None => format!(
                     "{when} ({}→{})",
