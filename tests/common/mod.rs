@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+pub mod phone;
 pub mod tui;
 use std::path::{Path, PathBuf};
 

@@ -10,6 +10,8 @@ use crate::send::DriverError;
 pub struct SendStrings {
     /// The view's title: through which phone link (`None`: not chosen yet).
     pub title: fn(Option<&str>) -> String,
+    /// Its title when nothing could be sent.
+    pub title_not_sent: &'static str,
     /// The states of a row.
     pub waiting: &'static str,
     pub sending: &'static str,
@@ -17,7 +19,7 @@ pub struct SendStrings {
     pub failed: &'static str,
     pub not_sent: &'static str,
     pub duplicate: &'static str,
-    /// (done, planned, sent, failed)
+    /// (sent, planned, failed, not sent)
     pub count: fn(usize, usize, usize, usize) -> String,
     /// Waiting this many seconds before the next message.
     pub pausing: fn(u64) -> String,
@@ -45,14 +47,23 @@ pub const EN: SendStrings = SendStrings {
         Some(d) => format!("Sending the opt-outs via {d}"),
         None => "Sending the opt-outs: finding the phone link…".into(),
     },
+    title_not_sent: "Sending the opt-outs",
     waiting: "waiting",
     sending: "sending…",
     sent: "sent",
     failed: "FAILED",
     not_sent: "not sent",
     duplicate: "skipped (same as above)",
-    count: |done, n, sent, failed| {
-        format!("{done} of {n} done · {sent} sent · {failed} failed · one message at a time")
+    count: |sent, n, failed, not_sent| {
+        let mut line = format!("{sent} of {n} sent");
+        if failed > 0 {
+            let _ = write!(line, " · {failed} failed");
+        }
+        if not_sent > 0 {
+            let _ = write!(line, " · {not_sent} not sent");
+        }
+        line.push_str(" · one message at a time");
+        line
     },
     pausing: |secs| format!("waiting {secs} s before the next message"),
     stopping: "Stopping after the current send; what was sent stays recorded.",
@@ -61,12 +72,12 @@ pub const EN: SendStrings = SendStrings {
     summary: |sent, failed, not_sent, driver| {
         let mut line = format!("{sent} sent via {driver}, awaiting confirmation");
         if failed > 0 {
-            let _ = write!(line, "; {failed} failed (the run stopped there)");
+            let _ = write!(line, "; {failed} failed");
         }
         if not_sent > 0 {
             let _ = write!(line, "; {not_sent} not sent");
         }
-        line.push_str(". The next import of your phone's messages confirms them.");
+        line.push('.');
         line
     },
     step_sent: |what, id| format!("sent {what} (send #{id})"),
@@ -83,14 +94,23 @@ pub const ZH: SendStrings = SendStrings {
         Some(d) => format!("正在通过 {d} 发送退订"),
         None => "正在发送退订：查找手机连接…".into(),
     },
+    title_not_sent: "发送退订",
     waiting: "等待",
     sending: "发送中…",
     sent: "已发送",
     failed: "失败",
     not_sent: "未发送",
     duplicate: "跳过（与上面相同）",
-    count: |done, n, sent, failed| {
-        format!("已完成 {done}/{n} · 已发送 {sent} · 失败 {failed} · 一次一条")
+    count: |sent, n, failed, not_sent| {
+        let mut line = format!("已发送 {sent}/{n}");
+        if failed > 0 {
+            let _ = write!(line, " · 失败 {failed}");
+        }
+        if not_sent > 0 {
+            let _ = write!(line, " · 未发送 {not_sent}");
+        }
+        line.push_str(" · 一次一条");
+        line
     },
     pausing: |secs| format!("等待 {secs} 秒后发送下一条"),
     stopping: "当前这条发完后停止；已发送的都有记录。",
@@ -99,12 +119,12 @@ pub const ZH: SendStrings = SendStrings {
     summary: |sent, failed, not_sent, driver| {
         let mut line = format!("已通过 {driver} 发送 {sent} 条，等待确认");
         if failed > 0 {
-            let _ = write!(line, "；{failed} 条失败（发送在此停止）");
+            let _ = write!(line, "；{failed} 条失败");
         }
         if not_sent > 0 {
             let _ = write!(line, "；{not_sent} 条未发送");
         }
-        line.push_str("。下次导入手机短信时会得到确认。");
+        line.push('。');
         line
     },
     step_sent: |what, id| format!("已发送 {what}（发送 #{id}）"),

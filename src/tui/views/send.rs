@@ -21,16 +21,19 @@ pub struct SendProgress<'a> {
 }
 
 impl SendProgress<'_> {
-    fn state(&self, state: &SendState) -> (String, Style) {
+    /// A row's state in words, marked `▸` when it is the current one.
+    fn state(&self, state: &SendState, current: bool) -> (String, Style) {
         let (s, theme) = (&self.app.strings.send, self.app.theme);
-        match state {
-            SendState::Waiting => (format!("· {}", s.waiting), theme.dim()),
-            SendState::Sending => (format!("▸ {}", s.sending), theme.warning()),
-            SendState::Sent(id) => (format!("✓ {} #{id}", s.sent), theme.ok()),
-            SendState::Failed(_) => (format!("✗ {}", s.failed), theme.error()),
-            SendState::NotSent => (format!("– {}", s.not_sent), theme.dim()),
-            SendState::Duplicate => (format!("– {}", s.duplicate), theme.dim()),
-        }
+        let (mark, word, style) = match state {
+            SendState::Waiting => ("·", s.waiting.to_string(), theme.dim()),
+            SendState::Sending => ("▸", s.sending.to_string(), theme.warning()),
+            SendState::Sent(id) => ("✓", format!("{} #{id}", s.sent), theme.ok()),
+            SendState::Failed(_) => ("✗", s.failed.to_string(), theme.error()),
+            SendState::NotSent => ("–", s.not_sent.to_string(), theme.dim()),
+            SendState::Duplicate => ("–", s.duplicate.to_string(), theme.dim()),
+        };
+        let mark = if current { "▸" } else { mark };
+        (format!("{mark} {word}"), style)
     }
 }
 
@@ -39,19 +42,26 @@ impl Widget for &SendProgress<'_> {
         let (app, run) = (self.app, self.run);
         let s = &app.strings.send;
         let theme = app.theme;
-        let height = u16::try_from(run.rows.len() + 8).unwrap_or(u16::MAX);
-        let r = window(area, 96, height, buf);
-        let inner = usize::from(r.width.saturating_sub(2));
         let n = run.rows.len();
         let sent = run.count(|st| matches!(st, SendState::Sent(_)));
         let failed = run.count(|st| matches!(st, SendState::Failed(_)));
-        let done = run.count(|st| !matches!(st, SendState::Waiting | SendState::Sending));
-        let mut head = vec![Line::raw(format!(" {}", (s.count)(done, n, sent, failed)))];
-        head.push(match (&run.not_started, run.pausing, run.stopping) {
-            (Some(why), _, _) => Line::styled(format!(" {why}"), theme.error()),
+        let not_sent = run.count(|st| *st == SendState::NotSent);
+        let wide = usize::from(area.width.saturating_sub(2)).min(96);
+        let inner = wide.saturating_sub(2);
+        let mut head: Vec<Line<'_>> = match &run.not_started {
+            Some(why) => wrap(why, inner.saturating_sub(2))
+                .into_iter()
+                .map(|l| Line::styled(format!(" {l}"), theme.error()))
+                .collect(),
+            None => vec![Line::raw(format!(
+                " {}",
+                (s.count)(sent, n, failed, not_sent)
+            ))],
+        };
+        head.push(match (run.pausing, run.stopping) {
             _ if run.finished => Line::raw(""),
-            (None, _, true) => Line::styled(format!(" {}", s.stopping), theme.warning()),
-            (None, Some((_, secs)), false) => {
+            (_, true) => Line::styled(format!(" {}", s.stopping), theme.warning()),
+            (Some((_, secs)), false) => {
                 Line::styled(format!(" {}", (s.pausing)(secs)), theme.dim())
             }
             _ => Line::raw(""),
@@ -73,6 +83,13 @@ impl Widget for &SendProgress<'_> {
             s.how_to_stop
         };
         foot.push(Line::styled(format!(" {how}"), theme.key()));
+        let wanted = head.len() + n + 1 + foot.len() + 2;
+        let r = window(
+            area,
+            u16::try_from(wide).unwrap_or(96),
+            u16::try_from(wanted).unwrap_or(u16::MAX),
+            buf,
+        );
         // The rows that fit, the current one kept in view.
         let room = usize::from(r.height.saturating_sub(2))
             .saturating_sub(head.len() + foot.len() + 1)
@@ -81,7 +98,12 @@ impl Widget for &SendProgress<'_> {
         let first = current
             .map_or(0, |c| (c + 2).saturating_sub(room))
             .min(n.saturating_sub(room));
-        let labels: Vec<(String, Style)> = run.rows.iter().map(|r| self.state(&r.state)).collect();
+        let labels: Vec<(String, Style)> = run
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| self.state(&r.state, current == Some(i)))
+            .collect();
         let label_w = labels.iter().map(|(l, _)| l.width()).max().unwrap_or(0);
         let mut lines = head;
         for (i, row) in run.rows.iter().enumerate().skip(first).take(room) {
@@ -107,8 +129,12 @@ impl Widget for &SendProgress<'_> {
         }
         lines.push(Line::raw(""));
         lines.extend(foot);
+        let title = match (&run.not_started, run.driver) {
+            (Some(_), _) => s.title_not_sent.to_string(),
+            (None, d) => (s.title)(d),
+        };
         Paragraph::new(lines)
-            .block(titled(app, &(s.title)(run.driver)))
+            .block(titled(app, &title))
             .render(r, buf);
     }
 }
