@@ -26,8 +26,8 @@ use optout::tui::{ClockMaker, Session};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-/// A clock that never sleeps: it notes each pause, and with a gate it
-/// says "pausing" and waits for the test to let it go on.
+/// A clock that never sleeps: it notes each pause, and with a gate its
+/// first pause says "pausing" and waits for the test to let it go on.
 struct TestClock {
     now: AtomicI64,
     slept: Arc<Mutex<Vec<Duration>>>,
@@ -44,7 +44,8 @@ impl Clock for TestClock {
         self.slept.lock().unwrap().push(pause);
         self.now
             .fetch_add(pause.as_millis() as i64, Ordering::Relaxed);
-        if let Some((pausing, go_on)) = &self.gate {
+        // Only the first pause waits for the test.
+        if let Some((pausing, go_on)) = self.gate.take() {
             pausing.send(()).unwrap();
             go_on.recv().unwrap();
         }
