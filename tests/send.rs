@@ -1,52 +1,22 @@
 //! `optout send` and `optout report` through real processes (issue 15):
 //! stub executables named kdeconnect-cli, termux-sms-send, osascript and
-//! adb, first on PATH, record their argv and stdin and exit as told.
+//! adb (tests/common/phone.rs), first on PATH, record their argv and stdin
+//! and exit as told.
 
 mod common;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use common::phone::{PLANNED, Stubs, kdeconnect_send, strs};
 use common::{dump, fixture, optout};
 use predicates::prelude::*;
 use serde_json::Value;
 
-/// The stub: appends its name and argv (each NUL-terminated, the call
-/// ended by an RS byte) to `$STUB_DIR/calls`, its stdin to
-/// `$STUB_DIR/stdin-NAME`; prints `$STUB_DIR/devices` for
-/// `--list-available`; fails with status 3 on the call numbered in
-/// `$STUB_DIR/fail-at-NAME`, and always when `$STUB_DIR/fail-NAME` exists
-/// (printing its content to stderr).
-const STUB: &str = r#"#!/bin/sh
-name=$(basename "$0")
-printf '%s\0' "$name" "$@" >> "$STUB_DIR/calls"
-printf '\036\0' >> "$STUB_DIR/calls"
-cat >> "$STUB_DIR/stdin-$name"
-if [ "$1" = "--list-available" ]; then
-  cat "$STUB_DIR/devices" 2>/dev/null
-  exit 0
-fi
-n=$(cat "$STUB_DIR/count-$name" 2>/dev/null || echo 0)
-n=$((n + 1))
-echo "$n" > "$STUB_DIR/count-$name"
-if [ -f "$STUB_DIR/hang-$name" ]; then
-  exec sleep 30
-fi
-if [ -f "$STUB_DIR/fail-$name" ]; then
-  cat "$STUB_DIR/fail-$name" >&2
-  exit 1
-fi
-if [ -f "$STUB_DIR/fail-at-$name" ] && [ "$(cat "$STUB_DIR/fail-at-$name")" = "$n" ]; then
-  echo "stub: the phone refused" >&2
-  exit 3
-fi
-exit 0
-"#;
-
 struct Phone {
     _dir: tempfile::TempDir,
     db: PathBuf,
-    stubs: PathBuf,
+    stubs: Stubs,
 }
 
 impl Phone {
@@ -55,17 +25,7 @@ impl Phone {
     fn new(programs: &[&str]) -> Phone {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("db.sqlite3");
-        let stubs = dir.path().join("stubs");
-        std::fs::create_dir(&stubs).unwrap();
-        for p in programs {
-            let path = stubs.join(p);
-            std::fs::write(&path, STUB).unwrap();
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-            }
-        }
+        let stubs = Stubs::new(dir.path().join("stubs"), programs);
         let phone = Phone {
             _dir: dir,
             db,
@@ -87,58 +47,30 @@ impl Phone {
 
     fn cmd(&self) -> assert_cmd::Command {
         let mut c = optout(&self.db);
-        c.env("STUB_DIR", &self.stubs)
-            .env("PATH", format!("{}:/usr/bin:/bin", self.stubs.display()))
+        c.env("STUB_DIR", &self.stubs.dir)
+            .env("PATH", self.stubs.path())
             .env_remove("PREFIX");
         c
     }
 
-    fn set(&self, file: &str, content: &str) {
-        std::fs::write(self.stubs.join(file), content).unwrap();
+    /// `optout send --yes --pause 0 ARGS`: no question, no pause.
+    fn send(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd()
+            .args(["send", "--yes", "--pause", "0"])
+            .args(args)
+            .assert()
     }
 
-    /// Every call recorded: the program's name, then its arguments.
-    fn calls(&self) -> Vec<Vec<String>> {
-        let Ok(bytes) = std::fs::read(self.stubs.join("calls")) else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        let mut call = Vec::new();
-        for field in bytes.split(|b| *b == 0).filter(|f| !f.is_empty()) {
-            if field == b"\x1e" {
-                out.push(std::mem::take(&mut call));
-            } else {
-                call.push(String::from_utf8(field.to_vec()).unwrap());
-            }
-        }
-        out
-    }
-
-    /// The calls that sent something (not device listings).
-    fn sends(&self) -> Vec<Vec<String>> {
-        self.calls()
-            .into_iter()
-            .filter(|c| c.get(1).is_none_or(|a| a != "--list-available"))
-            .collect()
+    /// `optout report --yes --pause 0 ARGS`.
+    fn report(&self, args: &[&str]) -> assert_cmd::assert::Assert {
+        self.cmd()
+            .args(["report", "--yes", "--pause", "0"])
+            .args(args)
+            .assert()
     }
 
     fn query(&self, sql: &str) -> Vec<Vec<String>> {
-        let conn = rusqlite::Connection::open(&self.db).unwrap();
-        let mut stmt = conn.prepare(sql).unwrap();
-        let n = stmt.column_count();
-        stmt.query_map([], |r| {
-            Ok((0..n)
-                .map(|i| match r.get::<_, rusqlite::types::Value>(i).unwrap() {
-                    rusqlite::types::Value::Null => "NULL".to_string(),
-                    rusqlite::types::Value::Integer(i) => i.to_string(),
-                    rusqlite::types::Value::Text(t) => t,
-                    v => format!("{v:?}"),
-                })
-                .collect())
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+        common::phone::query(&self.db, sql)
     }
 
     fn senders(&self) -> Vec<Value> {
@@ -163,22 +95,36 @@ impl Phone {
     }
 }
 
-fn strs(v: &[&str]) -> Vec<String> {
-    v.iter().map(ToString::to_string).collect()
+/// Standard output and error of a finished command, as text.
+fn said(a: &assert_cmd::assert::Assert) -> (String, String) {
+    let out = a.get_output();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
-/// The plan of `send/phone.xml`, in the order of the findings (last seen first).
-const PLANNED: [(&str, &str); 4] = [
-    ("STOP", "38294"),
-    ("N", "106900003001"),
-    ("退订", "106900002001"),
-    ("T", "10659000100188"),
-];
+/// What `adb` is run with to open the composer on `to` with `body`.
+fn adb_composer(to: &str, body: &str) -> Vec<String> {
+    strs(&[
+        "adb",
+        "shell",
+        "am",
+        "start",
+        "-a",
+        "android.intent.action.SENDTO",
+        "-d",
+        &format!("'sms:{to}'"),
+        "--es",
+        "sms_body",
+        &format!("'{body}'"),
+    ])
+}
 
 #[test]
 fn the_dry_run_plans_one_send_per_brand_and_lists_every_refusal() {
     let phone = Phone::new(&["kdeconnect-cli"]);
-    phone.set("devices", "phone1\n");
+    phone.stubs.set("devices", "phone1\n");
     let before = dump(&phone.db);
     let out = phone
         .cmd()
@@ -252,7 +198,7 @@ fn the_dry_run_plans_one_send_per_brand_and_lists_every_refusal() {
         );
     }
     assert_eq!(refused.len(), 5, "{refused:?}");
-    assert!(phone.sends().is_empty(), "a dry run sends nothing");
+    assert!(phone.stubs.sends().is_empty(), "a dry run sends nothing");
     assert_eq!(dump(&phone.db), before, "a dry run writes nothing");
 }
 
@@ -286,39 +232,21 @@ fn the_default_plan_refuses_transactional_and_suggested_only_senders() {
 #[test]
 fn kdeconnect_sends_the_exact_command_lines_records_them_and_never_twice() {
     let phone = Phone::new(&["kdeconnect-cli", "termux-sms-send"]);
-    phone.set("devices", "a1b2c3d4_phone\n");
-    let out = phone
-        .cmd()
-        .args(["send", "--yes", "--pause", "0"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    phone.stubs.set("devices", "a1b2c3d4_phone\n");
+    let run = phone.send(&[]);
+    let (stdout, stderr) = said(&run);
+    run.success();
     assert!(
         stdout.contains("via kdeconnect (the first available)"),
-        "{stdout}"
+        "{stdout}{stderr}"
     );
     let expected: Vec<Vec<String>> = PLANNED
         .iter()
-        .map(|(k, t)| {
-            strs(&[
-                "kdeconnect-cli",
-                "--device",
-                "a1b2c3d4_phone",
-                "--destination",
-                t,
-                "--send-sms",
-                k,
-            ])
-        })
+        .map(|(k, t)| kdeconnect_send("a1b2c3d4_phone", t, k))
         .collect();
-    assert_eq!(phone.sends(), expected);
+    assert_eq!(phone.stubs.sends(), expected);
     assert_eq!(
-        phone.calls()[0],
+        phone.stubs.calls()[0],
         strs(&["kdeconnect-cli", "--list-available", "--id-only"])
     );
     assert_eq!(
@@ -364,54 +292,40 @@ fn kdeconnect_sends_the_exact_command_lines_records_them_and_never_twice() {
     );
 
     // A rerun sends nothing: every one is opted out now.
-    let again = phone
-        .cmd()
-        .args(["send", "--yes", "--pause", "0"])
-        .output()
-        .unwrap();
-    assert!(again.status.success());
-    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to send"));
-    assert_eq!(phone.sends().len(), 4);
+    phone
+        .send(&[])
+        .success()
+        .stdout(predicate::str::contains("nothing to send"));
+    assert_eq!(phone.stubs.sends().len(), 4);
 }
 
 #[test]
 fn several_devices_need_device_and_none_is_not_available() {
     let phone = Phone::new(&["kdeconnect-cli"]);
-    phone.set("devices", "phoneA\ntabletB\n");
+    phone.stubs.set("devices", "phoneA\ntabletB\n");
     let before = dump(&phone.db);
-    phone
-        .cmd()
-        .args(["send", "--yes", "--via", "kdeconnect"])
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::starts_with("optout: error: kdeconnect: several devices")
-                .and(predicate::str::contains("--device ID: phoneA, tabletB")),
-        );
+    phone.send(&["--via", "kdeconnect"]).code(1).stderr(
+        predicate::str::starts_with("optout: error: kdeconnect: several devices")
+            .and(predicate::str::contains("--device ID: phoneA, tabletB")),
+    );
     assert_eq!(dump(&phone.db), before);
     phone
-        .cmd()
-        .args(["send", "--yes", "--pause", "0", "--via", "kdeconnect"])
-        .args(["--device", "tabletB", "--sender", "38294"])
-        .assert()
-        .success();
-    assert_eq!(
-        phone.sends(),
-        vec![strs(&[
-            "kdeconnect-cli",
+        .send(&[
+            "--via",
+            "kdeconnect",
             "--device",
             "tabletB",
-            "--destination",
+            "--sender",
             "38294",
-            "--send-sms",
-            "STOP"
-        ])]
+        ])
+        .success();
+    assert_eq!(
+        phone.stubs.sends(),
+        vec![kdeconnect_send("tabletB", "38294", "STOP")]
     );
-    phone.set("devices", "");
+    phone.stubs.set("devices", "");
     phone
-        .cmd()
-        .args(["send", "--yes", "--via", "kdeconnect"])
-        .assert()
+        .send(&["--via", "kdeconnect"])
         .code(1)
         .stderr(predicate::str::contains(
             "kdeconnect: no device is available",
@@ -421,34 +335,24 @@ fn several_devices_need_device_and_none_is_not_available() {
 #[test]
 fn the_first_failure_stops_the_run_and_leaves_an_exact_record() {
     let phone = Phone::new(&["termux-sms-send"]);
-    phone.set("fail-at-termux-sms-send", "2");
-    let out = phone
-        .cmd()
-        .args(["send", "--yes", "--pause", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stdout.contains("via termux (the first available)"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("sent       STOP → 38294 (send #1)"),
-        "{stdout}"
-    );
-    assert!(stdout.contains("FAILED     N → 106900003001: termux-sms-send failed (exit status 3): stub: the phone refused"), "{stdout}");
-    assert!(
-        stdout.contains("not sent   退订 → 106900002001"),
-        "{stdout}"
-    );
+    phone.stubs.set("fail-at-termux-sms-send", "2");
+    let run = phone.send(&[]);
+    let (stdout, stderr) = said(&run);
+    run.code(1);
+    for line in [
+        "via termux (the first available)",
+        "sent       STOP → 38294 (send #1)",
+        "FAILED     N → 106900003001: termux-sms-send failed (exit status 3): stub: the phone refused",
+        "not sent   退订 → 106900002001",
+    ] {
+        assert!(stdout.contains(line), "{line} missing: {stdout}");
+    }
     assert_eq!(
         stderr.trim_end(),
         "optout: error: sending N to 106900003001 failed: termux-sms-send failed (exit status 3): stub: the phone refused; sent 1, not sent 3 (this one and 2 after it)"
     );
     assert_eq!(
-        phone.sends(),
+        phone.stubs.sends(),
         vec![
             strs(&["termux-sms-send", "-n", "38294", "STOP"]),
             strs(&["termux-sms-send", "-n", "106900003001", "N"]),
@@ -474,22 +378,21 @@ fn the_first_failure_stops_the_run_and_leaves_an_exact_record() {
 #[test]
 fn a_driver_that_hangs_is_stopped_and_recorded_as_failed() {
     let phone = Phone::new(&["termux-sms-send"]);
-    phone.set("hang-termux-sms-send", "");
-    let out = phone
+    phone.stubs.set("hang-termux-sms-send", "");
+    phone
         .cmd()
         .env("OPTOUT_DRIVER_TIMEOUT", "1")
         .args(["send", "--yes", "--pause", "0"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains(
-            "termux-sms-send did not finish within 1 s and was stopped: check your phone"
-        ),
-        "{stderr}"
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "termux-sms-send did not finish within 1 s and was stopped: check your phone",
+        ));
+    assert_eq!(
+        phone.stubs.sends().len(),
+        1,
+        "the run stops at the first failure"
     );
-    assert_eq!(phone.sends().len(), 1, "the run stops at the first failure");
     assert_eq!(
         phone.query("SELECT status, manual_optout_id IS NULL FROM sends"),
         vec![strs(&["failed", "1"])]
@@ -507,7 +410,7 @@ fn without_a_terminal_it_refuses_unless_yes() {
         .assert()
         .code(1)
         .stderr("optout: error: refusing to send without a terminal to confirm on: pass --yes (or --dry-run to see the plan)\n");
-    assert!(phone.sends().is_empty());
+    assert!(phone.stubs.sends().is_empty());
     assert_eq!(dump(&phone.db), before);
 }
 
@@ -515,20 +418,9 @@ fn without_a_terminal_it_refuses_unless_yes() {
 fn messages_passes_the_number_and_text_as_arguments_and_says_when_there_is_no_sms() {
     let phone = Phone::new(&["osascript"]);
     phone
-        .cmd()
-        .args([
-            "send",
-            "--yes",
-            "--pause",
-            "0",
-            "--via",
-            "messages",
-            "--sender",
-            "106900002001",
-        ])
-        .assert()
+        .send(&["--via", "messages", "--sender", "106900002001"])
         .success();
-    let calls = phone.sends();
+    let calls = phone.stubs.sends();
     assert_eq!(calls.len(), 1);
     let c = &calls[0];
     assert_eq!(c[0], "osascript");
@@ -536,14 +428,12 @@ fn messages_passes_the_number_and_text_as_arguments_and_says_when_there_is_no_sm
     assert!(c.iter().any(|a| a.contains("service type = SMS")));
     assert!(c[1..c.len() - 2].iter().step_by(2).all(|a| a == "-e"));
 
-    phone.set(
+    phone.stubs.set(
         "fail-osascript",
         "execution error: Messages has no SMS service: turn on Text Message Forwarding for this Mac on the iPhone (-2700)\n",
     );
     phone
-        .cmd()
-        .args(["send", "--yes", "--via", "messages", "--sender", "38294"])
-        .assert()
+        .send(&["--via", "messages", "--sender", "38294"])
         .code(1)
         .stderr(predicate::str::contains("Messages has no SMS service"));
     assert_eq!(
@@ -564,34 +454,10 @@ fn adb_opens_the_composer_quoted_and_records_only_what_the_user_confirms() {
         .code(1)
         .stderr(predicate::str::contains("adb: not sent on the phone"));
     assert_eq!(
-        phone.sends(),
+        phone.stubs.sends(),
         vec![
-            strs(&[
-                "adb",
-                "shell",
-                "am",
-                "start",
-                "-a",
-                "android.intent.action.SENDTO",
-                "-d",
-                "'sms:38294'",
-                "--es",
-                "sms_body",
-                "'STOP'"
-            ]),
-            strs(&[
-                "adb",
-                "shell",
-                "am",
-                "start",
-                "-a",
-                "android.intent.action.SENDTO",
-                "-d",
-                "'sms:106900002001'",
-                "--es",
-                "sms_body",
-                "'退订'"
-            ]),
+            adb_composer("38294", "STOP"),
+            adb_composer("106900002001", "退订"),
         ]
     );
     assert_eq!(
@@ -604,21 +470,18 @@ fn adb_opens_the_composer_quoted_and_records_only_what_the_user_confirms() {
 fn print_sends_nothing_and_prints_links() {
     let phone = Phone::new(&[]);
     let before = dump(&phone.db);
-    let out = phone
+    phone
         .cmd()
         .args(["send", "--via", "print"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        text.contains("STOP → 38294   sms:38294?body=STOP"),
-        "{text}"
-    );
-    assert!(
-        text.contains("退订 → 106900002001   sms:106900002001?body=%E9%80%80%E8%AE%A2"),
-        "{text}"
-    );
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("STOP → 38294   sms:38294?body=STOP").and(
+                predicate::str::contains(
+                    "退订 → 106900002001   sms:106900002001?body=%E9%80%80%E8%AE%A2",
+                ),
+            ),
+        );
     assert_eq!(dump(&phone.db), before);
 }
 
@@ -641,20 +504,9 @@ fn export_with(dir: &Path, name: &str, rows: &[(&str, i64, u8, &str)]) -> PathBu
 #[test]
 fn the_imported_outgoing_message_and_the_send_are_one_optout() {
     let phone = Phone::new(&["kdeconnect-cli"]);
-    phone.set("devices", "p\n");
+    phone.stubs.set("devices", "p\n");
     phone
-        .cmd()
-        .args([
-            "send",
-            "--yes",
-            "--pause",
-            "0",
-            "--sender",
-            "晨曦优选",
-            "--sender",
-            "38294",
-        ])
-        .assert()
+        .send(&["--sender", "晨曦优选", "--sender", "38294"])
         .success();
     let sent: i64 = phone.query("SELECT finished_at_ms FROM sends WHERE target = '10659000100188'")
         [0][0]
@@ -714,11 +566,7 @@ fn the_imported_outgoing_message_and_the_send_are_one_optout() {
 #[test]
 fn a_send_counts_from_its_time_and_marketing_after_the_grace_is_a_violation() {
     let phone = Phone::new(&["termux-sms-send"]);
-    phone
-        .cmd()
-        .args(["send", "--yes", "--pause", "0", "--sender", "106900003001"])
-        .assert()
-        .success();
+    phone.send(&["--sender", "106900003001"]).success();
     let sent: i64 = phone.query("SELECT finished_at_ms FROM sends")[0][0]
         .parse()
         .unwrap();
@@ -758,48 +606,24 @@ fn a_send_counts_from_its_time_and_marketing_after_the_grace_is_a_violation() {
 #[test]
 fn report_texts_12321_and_7726_and_at_most_once_a_day() {
     let phone = Phone::new(&["kdeconnect-cli"]);
-    phone.set("devices", "p\n");
+    phone.stubs.set("devices", "p\n");
     let dry = phone.cmd().args(["report", "--dry-run"]).output().unwrap();
     let dry = String::from_utf8(dry.stdout).unwrap();
     assert!(dry.contains("+447700900123 → 7726"), "{dry}");
     assert!(dry.contains("7726 then asks for the number"), "{dry}");
-    assert!(phone.sends().is_empty());
-    phone
-        .cmd()
-        .args(["report", "--yes", "--pause", "0"])
-        .assert()
-        .success();
+    assert!(phone.stubs.sends().is_empty());
+    phone.report(&[]).success();
     let uk = "DealHub: \"Spring\" sale, it's 30% off today only. Reply STOP to opt out";
     assert_eq!(
-        phone.sends(),
+        phone.stubs.sends(),
         vec![
-            strs(&[
-                "kdeconnect-cli",
-                "--device",
+            kdeconnect_send("p", "7726", uk),
+            kdeconnect_send("p", "7726", "+447700900123"),
+            kdeconnect_send(
                 "p",
-                "--destination",
-                "7726",
-                "--send-sms",
-                uk
-            ]),
-            strs(&[
-                "kdeconnect-cli",
-                "--device",
-                "p",
-                "--destination",
-                "7726",
-                "--send-sms",
-                "+447700900123"
-            ]),
-            strs(&[
-                "kdeconnect-cli",
-                "--device",
-                "p",
-                "--destination",
                 "12321",
-                "--send-sms",
                 "13800001111*【工商银行】您的账户存在异常，将于今日冻结，请立即点击 http://icbc-verify.top 验证，回T退订"
-            ]),
+            ),
         ]
     );
     // Reports are not opt-outs.
@@ -807,37 +631,19 @@ fn report_texts_12321_and_7726_and_at_most_once_a_day() {
         phone.query("SELECT COUNT(*) FROM manual_optouts"),
         vec![strs(&["0"])]
     );
-    let again = phone
-        .cmd()
-        .args(["report", "--yes", "--pause", "0"])
-        .output()
-        .unwrap();
-    let again = String::from_utf8(again.stdout).unwrap();
-    assert!(
-        again.contains("already reported in the last 24 hours"),
-        "{again}"
-    );
-    assert_eq!(phone.sends().len(), 3);
+    phone.report(&[]).stdout(predicate::str::contains(
+        "already reported in the last 24 hours",
+    ));
+    assert_eq!(phone.stubs.sends().len(), 3);
 }
 
 #[test]
 fn the_7726_number_waits_for_the_first_part() {
     let phone = Phone::new(&["termux-sms-send"]);
-    phone.set("fail-at-termux-sms-send", "1");
-    phone
-        .cmd()
-        .args([
-            "report",
-            "--yes",
-            "--pause",
-            "0",
-            "--sender",
-            "+447700900123",
-        ])
-        .assert()
-        .code(1);
+    phone.stubs.set("fail-at-termux-sms-send", "1");
+    phone.report(&["--sender", "+447700900123"]).code(1);
     assert_eq!(
-        phone.sends().len(),
+        phone.stubs.sends().len(),
         1,
         "the number is sent only after the text"
     );
@@ -872,15 +678,9 @@ fn a_send_left_pending_by_a_crash_is_not_repeated_until_again() {
             .unwrap()
             .starts_with("send #1 of an earlier run never finished")
     );
-    phone
-        .cmd()
-        .args([
-            "send", "--yes", "--again", "--pause", "0", "--sender", "38294",
-        ])
-        .assert()
-        .success();
+    phone.send(&["--again", "--sender", "38294"]).success();
     assert_eq!(
-        phone.sends(),
+        phone.stubs.sends(),
         vec![strs(&["termux-sms-send", "-n", "38294", "STOP"])]
     );
 }
@@ -903,15 +703,9 @@ fn with_several_lines_the_phone_to_send_from_must_be_named() {
         .stderr(predicate::str::contains(
             "several lines (me, work): say which with --line NAME",
         ));
-    assert!(phone.sends().is_empty());
+    assert!(phone.stubs.sends().is_empty());
     assert_eq!(dump(&phone.db), before);
-    phone
-        .cmd()
-        .args([
-            "send", "--yes", "--pause", "0", "--line", "me", "--sender", "38294",
-        ])
-        .assert()
-        .success();
+    phone.send(&["--line", "me", "--sender", "38294"]).success();
     assert_eq!(
         phone.query("SELECT s.line_id, l.name FROM sends s JOIN lines l ON l.id = s.line_id"),
         vec![strs(&["1", "me"])]
