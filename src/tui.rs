@@ -329,9 +329,18 @@ impl Session {
                 if let Some((_, name)) = &self.line {
                     report.retain_line(name);
                 }
+                // Sends a crashed run left pending are not sent again from here.
+                let line_id = report.senders.first().map(|s| s.line_id);
+                let pending = line_id
+                    .and_then(|id| crate::send::pending(store, id).ok())
+                    .unwrap_or_default();
                 synced
                     .into_iter()
-                    .chain([ranked, Action::Loaded(Box::new(report))])
+                    .chain([
+                        ranked,
+                        Action::SendsPending(pending),
+                        Action::Loaded(Box::new(report)),
+                    ])
                     .collect()
             }
             Err(e) => failed(&e),

@@ -343,3 +343,55 @@ fn the_chinese_interface_says_why_nothing_was_sent_and_records_nothing() {
     assert!(phone.query("SELECT id FROM manual_optouts").is_empty());
     drop(phone.dir);
 }
+
+#[test]
+fn a_send_a_crash_left_pending_is_not_sent_again_from_the_interface() {
+    let phone = Phone::new(&["termux-sms-send"]);
+    rusqlite::Connection::open(&phone.db)
+        .unwrap()
+        .execute(
+            "INSERT INTO sends(line_id, purpose, sender, target, body, driver, status, started_at_ms)
+             VALUES (1, 'optout', '38294', '38294', 'STOP', 'termux', 'pending', 1)",
+            [],
+        )
+        .unwrap();
+    let (mut session, mut terminal, _) = phone.session(Lang::En, false, send_all());
+    finish(&mut session, &mut terminal);
+    assert_eq!(
+        phone.stubs.sends(),
+        PLANNED[1..]
+            .iter()
+            .map(|(k, t)| strs(&["termux-sms-send", "-n", t, k]))
+            .collect::<Vec<_>>(),
+        "all but the pending one"
+    );
+    assert_eq!(
+        phone.query("SELECT target, status FROM sends WHERE target = '38294'"),
+        vec![strs(&["38294", "pending"])]
+    );
+}
+
+#[test]
+fn quitting_mid_run_waits_for_the_send_in_progress_and_sends_no_more() {
+    let phone = Phone::new(&["termux-sms-send"]);
+    let mut events = send_all();
+    // In the progress view q stops like Esc; Ctrl-C quits.
+    events.push(Event::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('c'),
+        crossterm::event::KeyModifiers::CONTROL,
+    )));
+    let (session, _terminal, _) = phone.session(Lang::En, false, events);
+    assert!(
+        !session.is_sending(),
+        "run() returned after the thread ended"
+    );
+    let journal = phone.journal();
+    // How many left before the stop was seen depends on the thread; none
+    // may be half done.
+    assert!(journal.len() <= PLANNED.len(), "{journal:?}");
+    assert!(
+        journal.iter().all(|r| r[4] == "sent"),
+        "nothing left pending: {journal:?}"
+    );
+    assert_eq!(phone.stubs.sends().len(), journal.len(), "{journal:?}");
+}

@@ -109,6 +109,8 @@ pub struct App {
     pub data_version: Option<i64>,
     /// The sends in progress (or just finished), for their view.
     pub sending: Option<SendRun>,
+    /// Sends an earlier run left pending on the line: (target, keyword) → id.
+    pub sends_pending: std::collections::BTreeMap<(String, String), i64>,
 }
 
 impl App {
@@ -163,6 +165,7 @@ impl App {
             quit: false,
             data_version: None,
             sending: None,
+            sends_pending: std::collections::BTreeMap::new(),
         }
     }
 

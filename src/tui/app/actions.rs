@@ -185,6 +185,10 @@ pub enum Action {
     Synced(i64),
     /// The send thread's news (`S`, or `s` in the unsubscribe window).
     Send(super::SendEvent),
+    /// The opt-out sends an earlier run left pending on the line shown
+    /// ((target, keyword) → send id), read at each reload: never sent
+    /// again from here until checked (`optout send --again`).
+    SendsPending(std::collections::BTreeMap<(String, String), i64>),
 }
 
 /// Work for the loop: everything that touches the database or the disk.

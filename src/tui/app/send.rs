@@ -167,7 +167,7 @@ impl App {
                 again: false,
             },
             &crate::classify::Region::default(),
-            &std::collections::BTreeMap::new(),
+            &self.sends_pending,
         );
         Some((plan, line_id))
     }

@@ -109,6 +109,10 @@ impl App {
             }
             Action::Outcome(o) => self.outcome(o),
             Action::Send(event) => self.send_event(event),
+            Action::SendsPending(pending) => {
+                self.sends_pending = pending;
+                Vec::new()
+            }
             other => {
                 if self.loading || self.import.is_some() {
                     return Vec::new();
