@@ -38,8 +38,13 @@ pub trait Driver {
 pub enum DriverError {
     /// The program is not on PATH.
     NotInstalled { program: &'static str },
-    /// It could not be started or waited for (the system's reason).
+    /// It could not be started (the system's reason).
     CouldNotRun {
+        program: &'static str,
+        cause: String,
+    },
+    /// It started, but could not be waited for (the system's reason).
+    CouldNotWait {
         program: &'static str,
         cause: String,
     },
@@ -77,6 +82,9 @@ impl std::fmt::Display for DriverError {
             }
             DriverError::CouldNotRun { program, cause } => {
                 write!(f, "could not run {program}: {cause}")
+            }
+            DriverError::CouldNotWait { program, cause } => {
+                write!(f, "could not wait for {program}: {cause}")
             }
             DriverError::Exited {
                 program,
@@ -204,9 +212,9 @@ impl Invocation {
                 }
                 Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
                 Err(e) => {
-                    return Err(DriverError::CouldNotRun {
+                    return Err(DriverError::CouldNotWait {
                         program,
-                        cause: format!("could not wait for it: {e}"),
+                        cause: e.to_string(),
                     });
                 }
             }

@@ -140,6 +140,7 @@ fn zh_driver_error(e: &DriverError) -> String {
     match e {
         DriverError::NotInstalled { program } => format!("{program} 未安装（不在 PATH 中）"),
         DriverError::CouldNotRun { program, cause } => format!("无法运行 {program}：{cause}"),
+        DriverError::CouldNotWait { program, cause } => format!("无法等待 {program} 结束：{cause}"),
         DriverError::Exited {
             program,
             status,
