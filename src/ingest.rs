@@ -110,28 +110,79 @@ pub fn import_file_to_line(
     if format == Format::EvidenceBundle {
         return import_bundle(store, Some(line), path, classifier, region);
     }
+    let staged = stage_file(store, path, format, options, classifier, region, progress)?;
+    merge(store, line, staged, classifier)
+}
+
+/// A file read, classified and staged ([`stage_file`]), waiting to be
+/// merged into the database ([`merge`]).
+pub struct Staged {
+    rows: Staging,
+    source: import::SourceFile,
+    report: ImportReport,
+    path: std::path::PathBuf,
+    format: Format,
+    started: Instant,
+    started_ms: i64,
+}
+
+/// Reads, classifies and stages all of `path` without the database's write
+/// lock: nothing is written to `store` yet. A file that gives no message
+/// fails here. (Not for evidence bundles: see [`import_bundle`].)
+pub fn stage_file(
+    store: &Store,
+    path: &Path,
+    format: Format,
+    options: &ImportOptions,
+    classifier: &Classifier,
+    region: &Region,
+    progress: &dyn Progress,
+) -> Result<Staged, ImportFailure> {
     let started = Instant::now();
     let started_ms = crate::model::now_ms();
-    // Read, classify and stage the whole file first, without the lock.
-    let mut staged = Staging::create(&staging_dir(store)).map_err(|e| {
+    let dir = staging_dir(store);
+    let mut rows = Staging::create(&dir).map_err(|e| {
         ImportFailure::Store(store_err(format!(
             "cannot create the import's staging file in {}: {e}",
-            staging_dir(store).display()
+            dir.display()
         )))
     })?;
-    let (source, mut report) = pipeline(
-        &mut staged,
-        path,
-        format,
-        options,
-        classifier,
-        region,
-        progress,
+    let (source, report) = pipeline(
+        &mut rows, path, format, options, classifier, region, progress,
     )?;
-    if staged.rows() == 0 {
+    if rows.rows() == 0 {
         return Err(ImportFailure::File(nothing_read(path, &report)));
     }
-    // Then the write lock, for the merge only.
+    Ok(Staged {
+        rows,
+        source,
+        report,
+        path: path.to_path_buf(),
+        format,
+        started,
+        started_ms,
+    })
+}
+
+/// Writes a staged file into `store` on the line `line` in one
+/// transaction, taking the write lock (`BEGIN IMMEDIATE`) for this merge
+/// only; a file that another line already holds is refused.
+pub fn merge(
+    store: &mut Store,
+    line: &str,
+    staged: Staged,
+    classifier: &Classifier,
+) -> Result<ImportReport, ImportFailure> {
+    let Staged {
+        rows,
+        source,
+        mut report,
+        path,
+        format,
+        started,
+        started_ms,
+    } = staged;
+    let path = path.as_path();
     let tx = store
         .begin_import_at(path, format.as_str(), line, started_ms)
         .map_err(ImportFailure::Store)?;
@@ -148,7 +199,7 @@ pub fn import_file_to_line(
     }
     {
         let mut writer = tx.writer().map_err(ImportFailure::Store)?;
-        staged.replay(|m| writer.store(m)).map_err(|e| match e {
+        rows.replay(|m| writer.store(m)).map_err(|e| match e {
             Replay::Each(e) => ImportFailure::Store(e),
             Replay::Io(e) => ImportFailure::Store(store_err(format!(
                 "cannot read the import's staging file back: {e}"

@@ -323,3 +323,45 @@ fn closing_the_terminal_ends_the_interface() {
         "optout {pid} kept running after its terminal closed"
     );
 }
+
+/// Issue 16: while another optout process holds the database's write lock
+/// (here the test, as an import's merge does), a change in the interface
+/// (`i`, then `y`) says it waits, instead of a silent "working…", and `q`
+/// still quits: the interface ends, the terminal is restored, and nothing
+/// was written.
+#[test]
+fn a_change_waiting_for_another_optout_says_so_and_q_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let Some(t) = Tmux::start("wait", dir.path(), 120, 30) else {
+        return;
+    };
+    t.wait_for(&["test$"]);
+    let shell = t.display("#{pane_pid}");
+    let pid = t.start_interface(&db, &shell);
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    t.keys(&["i"]);
+    t.wait_for(&["Ignore sender 95528?"]);
+    t.keys(&["y"]);
+    t.wait_for(&["waiting for another optout import to finish"]);
+    t.keys(&["q"]);
+    t.wait_alternate(false);
+    // Quit while the lock is still held: the process ends on its own.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "optout {pid} still runs after q"
+    );
+    holder.execute_batch("ROLLBACK").unwrap();
+    let ignored: i64 = holder
+        .query_row("SELECT count(*) FROM ignored", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ignored, 0, "the ignore was written after q");
+    t.text("echo after-wait-$((40+2))");
+    t.keys(&["Enter"]);
+    t.wait_for(&["after-wait-42"]);
+}

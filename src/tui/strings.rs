@@ -300,6 +300,8 @@ pub struct Strings {
     pub import_failed: fn(&str) -> String,
     /// The offenders screen (`O`).
     pub offenders: OffendersStrings,
+    /// While another optout process holds the database's write lock.
+    pub waiting_for_lock: &'static str,
 }
 
 /// The words of the offenders screen.

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::io::{self, IsTerminal};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Once, OnceLock};
 use std::time::Duration;
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
@@ -57,9 +57,13 @@ pub struct TerminalEvents {
     stop: Arc<AtomicBool>,
 }
 
+/// The stop flag of the real terminal's events, once they exist: only
+/// then does [`quit_pressed`] read the terminal.
+static STOP: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+
 impl TerminalEvents {
     pub fn new() -> io::Result<TerminalEvents> {
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(STOP.get_or_init(|| Arc::new(AtomicBool::new(false))));
         for signal in SIGNALS {
             signal_hook::flag::register(signal, Arc::clone(&stop))?;
         }
@@ -95,6 +99,31 @@ impl EventSource for TerminalEvents {
             }
         }
     }
+}
+
+/// Waits up to `timeout` for a key while the loop cannot run (waiting for
+/// another optout's write lock): whether the user asked to quit (`q`,
+/// Ctrl-C) or a stop signal came. Other keys are dropped. Away from the
+/// real terminal (tests) it only waits.
+pub fn quit_pressed(timeout: Duration) -> io::Result<bool> {
+    use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+    let Some(stop) = STOP.get() else {
+        std::thread::sleep(timeout);
+        return Ok(false);
+    };
+    if stop.load(Ordering::Relaxed) {
+        return Ok(true);
+    }
+    if !event::poll(timeout)? {
+        return Ok(stop.load(Ordering::Relaxed));
+    }
+    Ok(match event::read()? {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            k.code == KeyCode::Char('q')
+                || (k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL))
+        }
+        _ => false,
+    })
 }
 
 /// How long the loop has, after a stop signal, to notice it and leave.

@@ -527,4 +527,5 @@ pub static EN: Strings = Strings {
             )
         },
     },
+    waiting_for_lock: "waiting for another optout import to finish… (q quits; nothing is saved until then)",
 };
