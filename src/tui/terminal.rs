@@ -68,6 +68,7 @@ impl TerminalEvents {
             signal_hook::flag::register(signal, Arc::clone(&stop))?;
         }
         watch_for_a_stuck_loop(SIGNALS)?;
+        watch_for_a_closed_terminal(Arc::clone(&stop))?;
         Ok(TerminalEvents { stop })
     }
 }
@@ -146,6 +147,35 @@ fn watch_for_a_stuck_loop(signals: impl IntoIterator<Item = i32>) -> io::Result<
                 restore_terminal();
                 std::process::exit(128 + signal);
             }
+        })?;
+    Ok(())
+}
+
+/// How often the terminal is checked for being gone.
+const TTY_CHECK: Duration = Duration::from_millis(500);
+
+/// The terminal can also close with no signal at all: the other end of a
+/// pseudo-terminal closed while optout runs in a session of its own
+/// (`setsid`, some remote shells), so SIGHUP goes elsewhere. The tty is
+/// then hung up, it stops being a terminal to `isatty`, and crossterm's
+/// reader spins at end of file. A thread checks every half second and,
+/// once it is gone, asks the loop to stop and, if it has not within
+/// [`STOP_GRACE`], ends the process (status 129, as for SIGHUP); the
+/// database rolls back anything uncommitted.
+fn watch_for_a_closed_terminal(stop: Arc<AtomicBool>) -> io::Result<()> {
+    std::thread::Builder::new()
+        .name("optout-tty".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(TTY_CHECK);
+                if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+                    break;
+                }
+            }
+            stop.store(true, Ordering::Relaxed);
+            std::thread::sleep(STOP_GRACE);
+            restore_terminal();
+            std::process::exit(128 + 1);
         })?;
     Ok(())
 }
