@@ -167,10 +167,7 @@ impl Session {
         terminal: &mut Terminal<B>,
     ) -> Result<bool, TuiError> {
         let mut saved = None;
-        loop {
-            let Some(store) = self.store.as_ref() else {
-                break;
-            };
+        while let Some(store) = self.store.as_ref() {
             // An error here is the write's to report.
             if store.write_lock_free().unwrap_or(true) {
                 break;

@@ -58,9 +58,10 @@ pub struct Guard<R> {
     pos: usize,
     depth: u32,
     in_string: bool,
-    /// The top level is an object, not an array: its members are stepped
-    /// over or kept small by the reader, so their markup is not bounded.
-    top_object: bool,
+    /// The top level's opening bracket: for an object (`{`) the reader
+    /// steps over its members or keeps them small, so their markup is not
+    /// bounded.
+    top: u8,
     escape: Escape,
     dropping: bool,
     /// The element being read (1-based) while `depth` ≥ 1.
@@ -91,7 +92,7 @@ impl<R: BufRead> Guard<R> {
             pos: 0,
             depth: 0,
             in_string: false,
-            top_object: false,
+            top: 0,
             escape: Escape::None,
             dropping: false,
             element: 1,
@@ -236,7 +237,7 @@ impl<R: BufRead> Guard<R> {
             }
             b'[' | b'{' => {
                 if self.depth == 0 {
-                    self.top_object = b == b'{';
+                    self.top = b;
                 }
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
@@ -263,7 +264,7 @@ impl<R: BufRead> Guard<R> {
         }
         if self.depth >= 2 || (self.depth == 1 && !matches!(b, b',' | b'[' | b'{')) {
             self.element_markup += 1;
-            if self.element_markup > MAX_MARKUP && !self.top_object {
+            if self.element_markup > MAX_MARKUP && self.top != b'{' {
                 let why = format!(
                     "record {} has more than {MAX_MARKUP} bytes of JSON outside its strings",
                     self.element
