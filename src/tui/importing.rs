@@ -69,6 +69,11 @@ impl Session {
             format: Some(format),
             ..options
         };
+        // An evidence bundle is classified inside its transaction: it
+        // waits for the lock before it starts.
+        if format == import::Format::EvidenceBundle && !self.wait_for_write_lock(terminal)? {
+            return Ok(Vec::new());
+        }
         let Some(store) = self.store.as_mut() else {
             return Ok(Vec::new());
         };
