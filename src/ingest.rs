@@ -1,12 +1,16 @@
-//! The import pipeline: reader → classifier → store writer, in one
+//! The import pipeline: reader → classifier → staging file → store, in one
 //! transaction per file. The importer parses on a reader thread, which also
 //! normalises senders, classifies each message and computes its dedupe key;
-//! this thread writes the batches into the store. Also here: relabelling
-//! every stored message when the rules change (`optout reclassify`).
-//! `bundle.rs` imports another optout user's evidence bundle onto its
-//! reporter's line.
+//! this thread appends the batches to a private staging file
+//! (`staging.rs`). Only then is the database's write lock taken
+//! (`BEGIN IMMEDIATE`), the staged rows written and the transaction
+//! committed: another optout that writes waits for that merge, not for the
+//! whole read. Also here: relabelling every stored message when the rules
+//! change (`optout reclassify`). `bundle.rs` imports another optout user's
+//! evidence bundle onto its reporter's line.
 
 mod bundle;
+mod staging;
 
 pub use bundle::import_bundle;
 
@@ -22,7 +26,8 @@ use sha2::{Digest, Sha256};
 use crate::classify::{Classification, Classifier, MessageFeatures, Region, normalize_sender};
 use crate::import::{self, Format, ImportError, ImportOptions, MessageSink, Progress};
 use crate::model::{BrandSource, DEFAULT_LINE, Direction, ImportedMessage, Position, SenderClass};
-use crate::store::{ImportSummary, ImportTx, NewMessage, Relabel, Store, StoreError, store_err};
+use crate::store::{ImportSummary, NewMessage, Relabel, Store, StoreError, store_err};
+use staging::{Replay, Staging};
 
 /// Why an import failed: the file, or the database.
 #[derive(Debug)]
@@ -105,14 +110,82 @@ pub fn import_file_to_line(
     if format == Format::EvidenceBundle {
         return import_bundle(store, Some(line), path, classifier, region);
     }
+    let staged = stage_file(store, path, format, options, classifier, region, progress)?;
+    merge(store, line, staged, classifier)
+}
+
+/// A file read, classified and staged ([`stage_file`]), waiting to be
+/// merged into the database ([`merge`]).
+pub struct Staged {
+    rows: Staging,
+    source: import::SourceFile,
+    report: ImportReport,
+    path: std::path::PathBuf,
+    format: Format,
+    started: Instant,
+    started_ms: i64,
+}
+
+/// Reads, classifies and stages all of `path` without the database's write
+/// lock: nothing is written to `store` yet. A file that gives no message
+/// fails here. (Not for evidence bundles: see [`import_bundle`].)
+pub fn stage_file(
+    store: &Store,
+    path: &Path,
+    format: Format,
+    options: &ImportOptions,
+    classifier: &Classifier,
+    region: &Region,
+    progress: &dyn Progress,
+) -> Result<Staged, ImportFailure> {
     let started = Instant::now();
-    let tx = store
-        .begin_import(path, format.as_str(), line)
-        .map_err(ImportFailure::Store)?;
-    let (source, mut report) = pipeline(&tx, path, format, options, classifier, region, progress)?;
-    if report.new + report.duplicates == 0 {
+    let started_ms = crate::model::now_ms();
+    let dir = staging_dir(store);
+    let mut rows = Staging::create(&dir).map_err(|e| {
+        ImportFailure::Store(store_err(format!(
+            "cannot create the import's staging file in {}: {e}",
+            dir.display()
+        )))
+    })?;
+    let (source, report) = pipeline(
+        &mut rows, path, format, options, classifier, region, progress,
+    )?;
+    if rows.rows() == 0 {
         return Err(ImportFailure::File(nothing_read(path, &report)));
     }
+    Ok(Staged {
+        rows,
+        source,
+        report,
+        path: path.to_path_buf(),
+        format,
+        started,
+        started_ms,
+    })
+}
+
+/// Writes a staged file into `store` on the line `line` in one
+/// transaction, taking the write lock (`BEGIN IMMEDIATE`) for this merge
+/// only; a file that another line already holds is refused.
+pub fn merge(
+    store: &mut Store,
+    line: &str,
+    staged: Staged,
+    classifier: &Classifier,
+) -> Result<ImportReport, ImportFailure> {
+    let Staged {
+        rows,
+        source,
+        mut report,
+        path,
+        format,
+        started,
+        started_ms,
+    } = staged;
+    let path = path.as_path();
+    let tx = store
+        .begin_import_at(path, format.as_str(), line, started_ms)
+        .map_err(ImportFailure::Store)?;
     if let Some(other) = tx
         .file_on_other_line(&source.sha256)
         .map_err(ImportFailure::Store)?
@@ -123,6 +196,17 @@ pub fn import_file_to_line(
                 "this file is already imported on the line '{other}': one phone's export belongs to one line (import it with --line {other}, or remove that line first)"
             ),
         )));
+    }
+    {
+        let mut writer = tx.writer().map_err(ImportFailure::Store)?;
+        rows.replay(|m| writer.store(m)).map_err(|e| match e {
+            Replay::Each(e) => ImportFailure::Store(e),
+            Replay::Io(e) => ImportFailure::Store(store_err(format!(
+                "cannot read the import's staging file back: {e}"
+            ))),
+        })?;
+        report.new = writer.new;
+        report.duplicates = writer.duplicates;
     }
     report.import_id = tx.import_id();
     report.line = line.to_string();
@@ -142,6 +226,17 @@ pub fn import_file_to_line(
     .map_err(ImportFailure::Store)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Where an import's staging file goes: the database's own private folder
+/// (on the same disk as the database), or the temporary folder for a
+/// database in memory.
+fn staging_dir(store: &Store) -> std::path::PathBuf {
+    store
+        .path()
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(std::env::temp_dir, Path::to_path_buf)
 }
 
 /// Why a file gave no message: its first unreadable record, or that it only
@@ -332,13 +427,13 @@ const BATCH: usize = 512;
 /// Batches in flight: bounds the memory between the two threads.
 const BATCHES_IN_FLIGHT: usize = 8;
 
-/// Runs one import on two threads: the importer (read, parse),
+/// Reads one file on two threads: the importer (read, parse),
 /// normalisation, classification and dedupe hashing on a reader thread; the
-/// database writes on this one, in `tx`. Memory stays bounded by the
+/// rows appended to `staged` on this one. Memory stays bounded by the
 /// channel. (The file's SHA-256 is computed on a third, see
 /// [`import::HashingReader`].)
 fn pipeline(
-    tx: &ImportTx<'_>,
+    staged: &mut Staging,
     path: &Path,
     format: Format,
     options: &ImportOptions,
@@ -362,11 +457,10 @@ fn pipeline(
             let result = result.and_then(|source| sink.flush().map(|()| source));
             (result, sink.report)
         });
-        let mut writer = tx.writer().map_err(ImportFailure::Store)?;
         let mut failed = None;
         for batch in &batches {
             for p in batch {
-                if let Err(e) = writer.store(&p.row()) {
+                if let Err(e) = staged.push(&p.row()) {
                     failed = Some(e);
                     break;
                 }
@@ -378,16 +472,16 @@ fn pipeline(
         }
         // Hang up first: a reader blocked on a full channel then stops.
         drop(batches);
-        let (result, mut report) = reader
+        let (result, report) = reader
             .join()
             .map_err(|_| ImportFailure::Store(store_err("the import thread panicked")))?;
         if let Some(e) = failed {
-            return Err(ImportFailure::Store(e));
+            return Err(ImportFailure::Store(store_err(format!(
+                "cannot write the import's staging file: {e}"
+            ))));
         }
         let source = result.map_err(ImportFailure::File)?;
         progress.set_position(position.0.load(Ordering::Relaxed));
-        report.new = writer.new;
-        report.duplicates = writer.duplicates;
         Ok((source, report))
     })
 }

@@ -332,6 +332,22 @@ impl Store {
         self.migrate_to(MIGRATIONS.len())
     }
 
+    /// Whether the write lock is free this moment (another optout process
+    /// is not importing or writing), asked without waiting: the interface
+    /// waits in its own loop, answering keys, rather than in `SQLite`'s
+    /// busy handler. A writer can still take it just after.
+    pub fn write_lock_free(&self) -> Result<bool, StoreError> {
+        self.conn.busy_handler(None)?;
+        let tried = self.conn.execute_batch("BEGIN IMMEDIATE");
+        let free = match tried {
+            Ok(()) => self.conn.execute_batch("ROLLBACK").map(|()| true),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => Ok(false),
+            Err(e) => Err(e),
+        };
+        self.conn.busy_handler(Some(wait_for_lock))?;
+        Ok(free?)
+    }
+
     /// `PRAGMA data_version`: changes when another connection (another
     /// optout process) commits to the database, never for this one's own
     /// writes. Cheap enough to read every second.

@@ -262,6 +262,13 @@ impl Session {
                 self.app.update(Action::Working(slow));
                 self.draw(terminal)?;
             }
+            // Another optout writing: wait for it, saying so (issue 16).
+            if changes
+                && !matches!(effect, Effect::Import { .. })
+                && !self.wait_for_write_lock(terminal)?
+            {
+                return Ok(());
+            }
             let results = self.perform(effect, terminal);
             if slow.is_some() {
                 self.app.update(Action::Working(None));

@@ -421,3 +421,130 @@ fn the_interface_notices_another_process_import_and_keeps_the_selection() {
     assert!(shows(&session, "10690000888"), "R did not reload");
     assert_eq!(session.app.selected_target(), selected);
 }
+
+/// Whether process `pid` has `file` open (Linux: `/proc/PID/fd`).
+#[cfg(target_os = "linux")]
+fn has_open(pid: u32, file: &std::path::Path) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.filter_map(Result::ok)
+        .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|l| l == file))
+}
+
+fn signal(pid: u32, name: &str) {
+    let ok = std::process::Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -{name} {pid}");
+}
+
+/// Issue 16 item 5: an import holds the write lock only for its short
+/// merge, not while it reads its file. The import is frozen (SIGSTOP)
+/// while it still has its file open, i.e. reading it; an `ignore` started
+/// then must complete at once, without "waiting for another optout
+/// process". (Before, the import held the lock from its first byte: the
+/// ignore said it was waiting.) Then the import goes on and the result is
+/// the one of running them one after the other.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_ignore_during_an_import_s_read_does_not_wait_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.xml");
+    big_export(&big, 20_000);
+    let big = big.canonicalize().unwrap();
+    let seed = |db: &std::path::Path| {
+        ok(
+            &optout(db)
+                .arg("import")
+                .arg(root().join("assets/demo-sms.xml"))
+                .output()
+                .unwrap(),
+            "seed import",
+        );
+    };
+    let sequential = dir.path().join("sequential.sqlite3");
+    seed(&sequential);
+    ok(
+        &optout(&sequential)
+            .arg("import")
+            .arg(&big)
+            .output()
+            .unwrap(),
+        "import",
+    );
+    ok(
+        &optout(&sequential).args(IGNORE).output().unwrap(),
+        "ignore",
+    );
+
+    for attempt in 0..5 {
+        let db = dir.path().join(format!("together-{attempt}.sqlite3"));
+        seed(&db);
+        let mut import = optout(&db)
+            .arg("import")
+            .arg(&big)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = import.id();
+        while !has_open(pid, &big) && import.try_wait().unwrap().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        signal(pid, "STOP");
+        // Frozen with its file still open: it is reading it.
+        if !has_open(pid, &big) {
+            signal(pid, "CONT");
+            let _ = import.wait();
+            eprintln!("attempt {attempt}: frozen after its read, once more");
+            continue;
+        }
+        let ignore = optout(&db)
+            .args(IGNORE)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Its whole stderr: at its end if it completes, or the waiting
+        // line a second in if it waits (then the import is let go so the
+        // test ends).
+        let mut ignore = ignore;
+        let mut first = String::new();
+        {
+            let stderr = ignore.stderr.as_mut().unwrap();
+            let mut byte = [0u8; 1];
+            while std::io::Read::read(stderr, &mut byte).unwrap() == 1 && byte[0] != b'\n' {
+                first.push(char::from(byte[0]));
+            }
+        }
+        let status = if first.is_empty() {
+            Some(ignore.wait().unwrap())
+        } else {
+            None
+        };
+        signal(pid, "CONT");
+        let import_err = ok(&import.wait_with_output().unwrap(), "import");
+        let ignored = ignore.wait_with_output().unwrap();
+        assert!(
+            first.is_empty(),
+            "the ignore waited for the import's read: {first}"
+        );
+        assert!(status.is_some_and(|s| s.success()), "ignore failed");
+        assert!(
+            String::from_utf8_lossy(&ignored.stdout).contains("ignoring sender 95528"),
+            "{}",
+            String::from_utf8_lossy(&ignored.stdout)
+        );
+        assert!(
+            import_err.contains("imported 20,000 new messages"),
+            "{import_err}"
+        );
+        assert_eq!(outcome(&db), outcome(&sequential));
+        return;
+    }
+    panic!("the import was never frozen while reading its file");
+}

@@ -657,3 +657,35 @@ fn json_with_a_bom_and_csv_with_bare_cr_import() {
     );
     s.assert_tmp_empty();
 }
+
+/// Issue 16: a top-level JSON object (termux-api's `{"error": …}`) whose
+/// other members are huge is not held: a text member over 64 KiB, an
+/// array or an object is stepped over while it streams, so 40 MB of
+/// near-1 MiB texts and 1.5 MiB of nested numbers cost little, and the
+/// refusal names termux's error (before: every member was held, and the
+/// array refused the file as a record with too much markup).
+#[test]
+fn a_top_level_object_with_huge_members_is_refused_in_bounded_memory() {
+    let s = Scene::new();
+    let file = s.path("termux-refusal.json");
+    let mut w = std::io::BufWriter::new(fs::File::create(&file).unwrap());
+    w.write_all(br#"{"error":"Reading SMS is no longer permitted""#)
+        .unwrap();
+    let text = vec![b'E'; 1_000_000];
+    for i in 0..40 {
+        write!(w, r#","m{i}":""#).unwrap();
+        w.write_all(&text).unwrap();
+        w.write_all(b"\"").unwrap();
+    }
+    w.write_all(br#","messages":["#).unwrap();
+    for _ in 0..(768 << 10) {
+        w.write_all(b"1,").unwrap();
+    }
+    w.write_all(b"1]}").unwrap();
+    w.flush().unwrap();
+    drop(w);
+    let run = s.refused(&file, "termux-api answered with an error");
+    if let Some(kb) = run.peak_kb {
+        assert!(kb < 64 * 1024, "peak {kb} kB");
+    }
+}

@@ -323,3 +323,125 @@ fn closing_the_terminal_ends_the_interface() {
         "optout {pid} kept running after its terminal closed"
     );
 }
+
+/// Issue 16: while another optout process holds the database's write lock
+/// (here the test, as an import's merge does), a change in the interface
+/// (`i`, then `y`) says it waits, instead of a silent "working…", and `q`
+/// still quits: the interface ends, the terminal is restored, and nothing
+/// was written.
+#[test]
+fn a_change_waiting_for_another_optout_says_so_and_q_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let Some(t) = Tmux::start("wait", dir.path(), 120, 30) else {
+        return;
+    };
+    t.wait_for(&["test$"]);
+    let shell = t.display("#{pane_pid}");
+    let pid = t.start_interface(&db, &shell);
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    t.keys(&["i"]);
+    t.wait_for(&["Ignore sender 95528?"]);
+    t.keys(&["y"]);
+    t.wait_for(&["waiting for another optout import to finish"]);
+    t.keys(&["q"]);
+    t.wait_alternate(false);
+    // Quit while the lock is still held: the process ends on its own.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists(),
+        "optout {pid} still runs after q"
+    );
+    holder.execute_batch("ROLLBACK").unwrap();
+    let ignored: i64 = holder
+        .query_row("SELECT count(*) FROM ignored", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ignored, 0, "the ignore was written after q");
+    t.text("echo after-wait-$((40+2))");
+    t.keys(&["Enter"]);
+    t.wait_for(&["after-wait-42"]);
+}
+
+/// The terminal closing with no signal: the interface runs in a session
+/// of its own (`setsid`), so when the tmux server goes, the hang-up
+/// signal goes to the shell's session, not to optout; its tty is hung up
+/// and at end of file. The interface notices the tty is gone and ends
+/// instead of spinning.
+#[test]
+fn a_terminal_closed_without_a_signal_ends_the_interface() {
+    if Command::new("setsid").arg("--version").output().is_err() {
+        eprintln!("skipping: no setsid");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let Some(t) = Tmux::start("nosignal", dir.path(), 100, 30) else {
+        return;
+    };
+    t.wait_for(&["test$"]);
+    let shell = t.display("#{pane_pid}");
+    t.text(&format!(
+        "OPTOUT_DB='{}' OPTOUT_TZ=Asia/Shanghai OPTOUT_CONFIG=/dev/null setsid -w '{}'",
+        db.display(),
+        env!("CARGO_BIN_EXE_optout")
+    ));
+    t.keys(&["Enter"]);
+    t.wait_alternate(true);
+    t.wait_for(&["95528"]);
+    // The shell's child is setsid (or optout itself when it did not fork).
+    let children = |of: &str| {
+        let out = Command::new("ps")
+            .args(["-o", "pid=,comm=", "--ppid", of])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                let mut w = l.split_whitespace();
+                (
+                    w.next().unwrap_or("").to_string(),
+                    w.next().unwrap_or("").to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let (first, name) = children(&shell).into_iter().next().expect("no child");
+    let pid = if name == "optout" {
+        first
+    } else {
+        children(&first)
+            .into_iter()
+            .find(|(_, n)| n == "optout")
+            .expect("no optout under setsid")
+            .0
+    };
+    // A session of its own: no hang-up signal reaches it.
+    let sid = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let sid = sid
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .nth(3)
+        .unwrap()
+        .to_string();
+    assert_eq!(sid, pid, "optout is not in a session of its own");
+    drop(t);
+    let alive = || Path::new(&format!("/proc/{pid}")).exists();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let still = alive();
+    if still {
+        let _ = Command::new("kill").args(["-9", &pid]).status();
+    }
+    assert!(
+        !still,
+        "optout {pid} kept running after its terminal closed"
+    );
+}

@@ -63,12 +63,15 @@ pub fn read(
             }
         }
     })?;
-    if let TopLevel::Object(_) = top {
-        return Err(
-            ImportError::new(path, "a JSON object, not an array of messages").hint(
-                "optout reads a JSON array of {\"address\", \"date\", \"type\", \"body\"} objects",
+    if let TopLevel::Object { skipped, .. } = top {
+        return Err(ImportError::new(
+            path,
+            format!(
+                "a JSON object, not an array of messages{}",
+                json_stream::skipped_note(&skipped)
             ),
-        );
+        )
+        .hint("optout reads a JSON array of {\"address\", \"date\", \"type\", \"body\"} objects"));
     }
     progress.set_position(bytes.get());
     let mut source = finish_hash(path, reader)?;

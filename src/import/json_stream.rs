@@ -29,8 +29,13 @@ pub type Element<'a> = Result<&'a RawValue, String>;
 pub enum TopLevel {
     /// An array; every element went to the callback.
     Array { elements: u64 },
-    /// An object (Termux writes `{"error": …}` when it may not read SMS).
-    Object(Map<String, Value>),
+    /// An object (Termux writes `{"error": …}` when it may not read SMS):
+    /// its small text, number and boolean members, and the name of each
+    /// member stepped over (an array, an object, a long text) with why.
+    Object {
+        members: Map<String, Value>,
+        skipped: Vec<(String, String)>,
+    },
 }
 
 /// Calls `each(record_number, element)` for every element of the top-level
@@ -64,6 +69,16 @@ pub fn for_each_element<R: BufRead>(
     de.end()
         .map_err(|e| refused().unwrap_or_else(|| json_error(path, &e)))?;
     Ok(top)
+}
+
+/// For an error about a top-level object: what the first member stepped
+/// over was (`" (its 'messages' member, an array, was skipped unread)"`),
+/// or nothing.
+pub fn skipped_note(skipped: &[(String, String)]) -> String {
+    match skipped.first() {
+        Some((name, why)) => format!(" (its '{name}' member, {why}, was skipped unread)"),
+        None => String::new(),
+    }
 }
 
 /// Parses an element as a JSON object (see [`parse_object`]), or passes on
@@ -193,11 +208,101 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevel, A::Error> {
+        // Only small texts, numbers and booleans are kept (an `"error"`
+        // line from termux-api): any other member is stepped over while it
+        // streams, never held, and named with its reason.
         let mut out = Map::new();
-        while let Some((k, v)) = map.next_entry::<String, Value>()? {
-            out.insert(k, v);
+        let mut skipped = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let member = map.next_value::<Member>()?;
+            let why = match member {
+                Member::Kept(v) if out.len() < MAX_OBJECT_MEMBERS => {
+                    out.insert(key, v);
+                    continue;
+                }
+                Member::Kept(_) => format!("more than {MAX_OBJECT_MEMBERS} members"),
+                Member::Skipped(why) => why,
+            };
+            if skipped.len() < MAX_OBJECT_MEMBERS {
+                let name: String = key.chars().take(64).collect();
+                skipped.push((crate::text::sanitize(&name), why));
+            }
         }
-        Ok(TopLevel::Object(out))
+        Ok(TopLevel::Object {
+            members: out,
+            skipped,
+        })
+    }
+}
+
+/// The most members of a top-level object that are kept.
+const MAX_OBJECT_MEMBERS: usize = 64;
+/// The longest text member of a top-level object that is kept.
+const MAX_OBJECT_TEXT: usize = 64 * 1024;
+
+/// One member of a top-level object: kept when small and simple, else why
+/// it was skipped. Deserialising it never holds a big or nested value.
+enum Member {
+    Kept(Value),
+    Skipped(String),
+}
+
+impl<'de> de::Deserialize<'de> for Member {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Member, D::Error> {
+        d.deserialize_any(MemberVisitor)
+    }
+}
+
+struct MemberVisitor;
+
+impl<'de> Visitor<'de> for MemberVisitor {
+    type Value = Member;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Member, E> {
+        Ok(Member::Kept(Value::Bool(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Member, E> {
+        Ok(Member::Kept(Value::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Member, E> {
+        Ok(Member::Kept(Value::from(v)))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Member, E> {
+        Ok(Member::Kept(Value::from(v)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Member, E> {
+        Ok(Member::Kept(Value::Null))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Member, E> {
+        // The guard has already cut a string at the record limit.
+        if v.len() > MAX_OBJECT_TEXT {
+            return Ok(Member::Skipped(format!(
+                "a text longer than {MAX_OBJECT_TEXT} bytes"
+            )));
+        }
+        Ok(Member::Kept(Value::String(v.to_string())))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Member, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(Member::Skipped("an array".into()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Member, A::Error> {
+        while map
+            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(Member::Skipped("an object".into()))
     }
 }
 
@@ -241,8 +346,30 @@ mod tests {
     fn objects_are_returned_whole() {
         let (top, _) =
             collect(r#"{"error":"Reading SMS is no longer permitted by Google"}"#).unwrap();
-        let TopLevel::Object(map) = top else { panic!() };
-        assert!(map.contains_key("error"));
+        let TopLevel::Object { members, .. } = top else {
+            panic!()
+        };
+        assert!(members.contains_key("error"));
+    }
+
+    #[test]
+    fn a_top_level_object_keeps_small_members_and_names_the_rest() {
+        let long = "x".repeat(MAX_OBJECT_TEXT + 1);
+        let json = format!(
+            r#"{{"error":"no SMS","n":3,"messages":[{{"a":1}},[2]],"meta":{{"b":[]}},"long":"{long}"}}"#
+        );
+        let (top, _) = collect(&json).unwrap();
+        let TopLevel::Object { members, skipped } = top else {
+            panic!()
+        };
+        assert_eq!(members["error"], "no SMS");
+        assert_eq!(members["n"], 3);
+        assert_eq!(members.len(), 2);
+        let names: Vec<&str> = skipped.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["messages", "meta", "long"]);
+        assert_eq!(skipped[0].1, "an array");
+        assert!(skipped[2].1.contains("longer than"), "{}", skipped[2].1);
+        assert!(skipped_note(&skipped).contains("'messages' member, an array"));
     }
 
     #[test]

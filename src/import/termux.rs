@@ -42,8 +42,8 @@ pub fn read(
             }
         }
     })?;
-    if let TopLevel::Object(map) = top {
-        return Err(object_error(path, &map));
+    if let TopLevel::Object { members, skipped } = top {
+        return Err(object_error(path, &members, &skipped));
     }
     progress.set_position(bytes.get());
     let mut source = finish_hash(path, reader)?;
@@ -51,14 +51,21 @@ pub fn read(
     Ok(source)
 }
 
-fn object_error(path: &Path, map: &Map<String, Value>) -> ImportError {
+fn object_error(
+    path: &Path,
+    map: &Map<String, Value>,
+    skipped: &[(String, String)],
+) -> ImportError {
     if let Some(message) = json_text(map.get("error")) {
         return ImportError::new(path, format!("termux-api answered with an error: '{message}'"))
             .hint("the Google Play build of Termux:API may not read SMS; install Termux and Termux:API from F-Droid or GitHub, grant the SMS permission, and run termux-sms-list -l 100000 -t all again");
     }
     ImportError::new(
         path,
-        "a JSON object, not the array of messages termux-sms-list writes",
+        format!(
+            "a JSON object, not the array of messages termux-sms-list writes{}",
+            json_stream::skipped_note(skipped)
+        ),
     )
     .hint("run termux-sms-list -l 100000 -t all > sms.json without --conversation-list options")
 }

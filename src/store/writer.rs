@@ -1,5 +1,7 @@
 //! The one transaction an import writes in: its `imports` row, then sender,
-//! alias and message rows, committed together or not at all.
+//! alias and message rows, committed together or not at all. An import
+//! opens it (`BEGIN IMMEDIATE`) only once its file is read and staged, so
+//! the write lock lasts as long as the writing, not the reading.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -85,6 +87,18 @@ impl Store {
         format: &str,
         line: &str,
     ) -> Result<ImportTx<'_>, StoreError> {
+        self.begin_import_at(path, format, line, now_ms())
+    }
+
+    /// [`Store::begin_import`] for an import that began reading its file at
+    /// `started_at_ms` (its rows were staged before the transaction).
+    pub fn begin_import_at(
+        &mut self,
+        path: &Path,
+        format: &str,
+        line: &str,
+        started_at_ms: i64,
+    ) -> Result<ImportTx<'_>, StoreError> {
         // The write lock up front: a transaction that reads first and writes
         // later could not wait for another import, only fail.
         let tx = self
@@ -102,7 +116,7 @@ impl Store {
             params![
                 path.display().to_string(),
                 format,
-                now_ms(),
+                started_at_ms,
                 env!("CARGO_PKG_VERSION"),
                 line_id
             ],

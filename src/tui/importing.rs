@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
+use super::app::StatusLine;
 use super::app::{Action, App, Outcome};
 use super::files::{csv_columns, expand_home};
 use super::views::{self, Ui};
-use super::{Session, TuiError, term_err};
+use super::{Session, TuiError, term_err, terminal};
 use crate::import::{self, ImportOptions};
 use crate::ingest::{self, ImportFailure};
 use crate::store::Store;
@@ -68,21 +69,17 @@ impl Session {
             format: Some(format),
             ..options
         };
+        // An evidence bundle is classified inside its transaction: it
+        // waits for the lock before it starts.
+        if format == import::Format::EvidenceBundle && !self.wait_for_write_lock(terminal)? {
+            return Ok(Vec::new());
+        }
         let Some(store) = self.store.as_mut() else {
             return Ok(Vec::new());
         };
         if let Err(e) = ingest::ensure_classified(store, self.classifier.get()) {
             return fail(e.to_string());
         }
-        let progress = Redraw {
-            inner: RefCell::new(RedrawState {
-                terminal,
-                app: &mut self.app,
-                ui: &mut self.ui,
-                last: Instant::now(),
-                error: None,
-            }),
-        };
         // Into the line on screen (or the one asked for, or `me`).
         let line = self
             .line
@@ -90,19 +87,62 @@ impl Session {
             .map(|(_, n)| n.clone())
             .or_else(|| self.options.line.clone())
             .unwrap_or_else(|| crate::model::DEFAULT_LINE.to_string());
-        let result = ingest::import_file_to_line(
-            store,
-            &line,
-            &file,
-            format,
-            &options,
-            self.classifier.get(),
-            &self.options.region,
-            &progress,
-        );
-        if let Some(e) = progress.inner.into_inner().error {
+        let classifier = self.classifier.get();
+        let (read, error) = {
+            let progress = Redraw {
+                inner: RefCell::new(RedrawState {
+                    terminal,
+                    app: &mut self.app,
+                    ui: &mut self.ui,
+                    last: Instant::now(),
+                    error: None,
+                }),
+            };
+            let read = if format == import::Format::EvidenceBundle {
+                ingest::import_file_to_line(
+                    store,
+                    &line,
+                    &file,
+                    format,
+                    &options,
+                    classifier,
+                    &self.options.region,
+                    &progress,
+                )
+                .map(Read::Imported)
+            } else {
+                // Read and staged first, without the write lock.
+                ingest::stage_file(
+                    store,
+                    &file,
+                    format,
+                    &options,
+                    classifier,
+                    &self.options.region,
+                    &progress,
+                )
+                .map(Read::Staged)
+            };
+            (read, progress.inner.into_inner().error)
+        };
+        if let Some(e) = error {
             return Err(e);
         }
+        let result = match read {
+            Ok(Read::Imported(r)) => Ok(r),
+            Ok(Read::Staged(staged)) => {
+                // The lock for the merge: while another optout holds it the
+                // screen says so, and q still quits (nothing written).
+                if !self.wait_for_write_lock(terminal)? {
+                    return Ok(Vec::new());
+                }
+                let Some(store) = self.store.as_mut() else {
+                    return Ok(Vec::new());
+                };
+                ingest::merge(store, &line, staged, self.classifier.get())
+            }
+            Err(e) => Err(e),
+        };
         Ok(vec![Action::Outcome(match result {
             Ok(r) => Outcome::Imported {
                 file: file.display().to_string(),
@@ -112,6 +152,50 @@ impl Session {
             Err(ImportFailure::File(e)) => Outcome::ImportFailed(e.to_string()),
             Err(ImportFailure::Store(e)) => Outcome::ImportFailed(e.to_string()),
         })])
+    }
+}
+
+/// What the reading part of an import gave: a bundle is imported at once,
+/// any other file staged for its merge.
+enum Read {
+    Imported(ingest::ImportReport),
+    Staged(ingest::Staged),
+}
+
+impl Session {
+    /// Before a write: while another optout process holds the database's
+    /// write lock (an import merging), the status line says so and the
+    /// loop waits here, reading keys: `q` or Ctrl-C quits (the write not
+    /// made), a stop signal too. `false` when the interface is to quit.
+    pub(super) fn wait_for_write_lock<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+    ) -> Result<bool, TuiError> {
+        let mut saved = None;
+        while let Some(store) = self.store.as_ref() {
+            // An error here is the write's to report.
+            if store.write_lock_free().unwrap_or(true) {
+                break;
+            }
+            if saved.is_none() {
+                saved = Some((self.app.working.take(), self.app.status.take()));
+                self.app.status = Some(StatusLine {
+                    text: self.app.strings.waiting_for_lock.to_string(),
+                    error: false,
+                });
+                self.draw(terminal)?;
+            }
+            if terminal::quit_pressed(Duration::from_millis(100)).map_err(term_err)? {
+                self.app.quit = true;
+                return Ok(false);
+            }
+        }
+        if let Some((working, status)) = saved {
+            self.app.working = working;
+            self.app.status = status;
+            self.draw(terminal)?;
+        }
+        Ok(true)
     }
 }
 

@@ -304,6 +304,8 @@ pub struct Strings {
     pub offenders: OffendersStrings,
     /// Sending from the interface and its progress view (`strings/send.rs`).
     pub send: SendStrings,
+    /// While another optout process holds the database's write lock.
+    pub waiting_for_lock: &'static str,
 }
 
 /// The words of the offenders screen.

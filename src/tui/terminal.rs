@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 use std::io::{self, IsTerminal};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Once, OnceLock};
 use std::time::Duration;
 
 use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
@@ -65,13 +65,18 @@ pub struct TerminalEvents {
     stop: Arc<AtomicBool>,
 }
 
+/// The stop flag of the real terminal's events, once they exist: only
+/// then does [`quit_pressed`] read the terminal.
+static STOP: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+
 impl TerminalEvents {
     pub fn new() -> io::Result<TerminalEvents> {
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(STOP.get_or_init(|| Arc::new(AtomicBool::new(false))));
         for signal in SIGNALS {
             signal_hook::flag::register(signal, Arc::clone(&stop))?;
         }
         watch_for_a_stuck_loop(SIGNALS)?;
+        watch_for_a_closed_terminal(Arc::clone(&stop))?;
         Ok(TerminalEvents { stop })
     }
 }
@@ -115,6 +120,31 @@ impl EventSource for TerminalEvents {
     }
 }
 
+/// Waits up to `timeout` for a key while the loop cannot run (waiting for
+/// another optout's write lock): whether the user asked to quit (`q`,
+/// Ctrl-C) or a stop signal came. Other keys are dropped. Away from the
+/// real terminal (tests) it only waits.
+pub fn quit_pressed(timeout: Duration) -> io::Result<bool> {
+    use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+    let Some(stop) = STOP.get() else {
+        std::thread::sleep(timeout);
+        return Ok(false);
+    };
+    if stop.load(Ordering::Relaxed) {
+        return Ok(true);
+    }
+    if !event::poll(timeout)? {
+        return Ok(stop.load(Ordering::Relaxed));
+    }
+    Ok(match event::read()? {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            k.code == KeyCode::Char('q')
+                || (k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL))
+        }
+        _ => false,
+    })
+}
+
 /// How long the loop has, after a stop signal, to notice it and leave.
 const STOP_GRACE: Duration = Duration::from_secs(2);
 
@@ -135,6 +165,35 @@ fn watch_for_a_stuck_loop(signals: impl IntoIterator<Item = i32>) -> io::Result<
                 restore_terminal();
                 std::process::exit(128 + signal);
             }
+        })?;
+    Ok(())
+}
+
+/// How often the terminal is checked for being gone.
+const TTY_CHECK: Duration = Duration::from_millis(500);
+
+/// The terminal can also close with no signal at all: the other end of a
+/// pseudo-terminal closed while optout runs in a session of its own
+/// (`setsid`, some remote shells), so SIGHUP goes elsewhere. The tty is
+/// then hung up, it stops being a terminal to `isatty`, and crossterm's
+/// reader spins at end of file. A thread checks every half second and,
+/// once it is gone, asks the loop to stop and, if it has not within
+/// [`STOP_GRACE`], ends the process (status 129, as for SIGHUP); the
+/// database rolls back anything uncommitted.
+fn watch_for_a_closed_terminal(stop: Arc<AtomicBool>) -> io::Result<()> {
+    std::thread::Builder::new()
+        .name("optout-tty".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(TTY_CHECK);
+                if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+                    break;
+                }
+            }
+            stop.store(true, Ordering::Relaxed);
+            std::thread::sleep(STOP_GRACE);
+            restore_terminal();
+            std::process::exit(128 + 1);
         })?;
     Ok(())
 }

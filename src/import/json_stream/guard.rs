@@ -13,6 +13,9 @@
 //! boundary and keeps its closing quote. An element with more than 1 MiB of
 //! markup outside its strings (numbers, brackets) cannot be shortened
 //! without changing its meaning, and stops the import with a clear error.
+//! A top-level object's members are not bounded by markup: the reader
+//! (`json_stream::Member`) keeps only small texts, numbers and booleans and
+//! steps over the rest while it streams.
 
 use std::cell::RefCell;
 use std::io::{self, BufRead, Read};
@@ -22,6 +25,9 @@ use crate::import::MAX_RECORD_TEXT;
 
 /// The most markup (outside strings and whitespace) one element may have.
 pub const MAX_MARKUP: u64 = 1024 * 1024;
+/// The deepest nesting of arrays and objects (a message export nests two
+/// or three levels; the parser keeps one byte per open level).
+const MAX_DEPTH: u32 = 256;
 /// The most whitespace inside one element that is passed on.
 const MAX_SPACE: u64 = 64 * 1024;
 /// The most string text one element may keep in all.
@@ -52,6 +58,10 @@ pub struct Guard<R> {
     pos: usize,
     depth: u32,
     in_string: bool,
+    /// The top level's opening bracket: for an object (`{`) the reader
+    /// steps over its members or keeps them small, so their markup is not
+    /// bounded.
+    top: u8,
     escape: Escape,
     dropping: bool,
     /// The element being read (1-based) while `depth` ≥ 1.
@@ -82,6 +92,7 @@ impl<R: BufRead> Guard<R> {
             pos: 0,
             depth: 0,
             in_string: false,
+            top: 0,
             escape: Escape::None,
             dropping: false,
             element: 1,
@@ -225,7 +236,15 @@ impl<R: BufRead> Guard<R> {
                 self.after_colon = true;
             }
             b'[' | b'{' => {
+                if self.depth == 0 {
+                    self.top = b;
+                }
                 self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    let why = format!("the JSON is nested more than {MAX_DEPTH} levels deep");
+                    self.findings.borrow_mut().refused = Some((self.here, why.clone()));
+                    return Err(io::Error::other(why));
+                }
                 self.after_colon = false;
             }
             b']' | b'}' => {
@@ -245,7 +264,7 @@ impl<R: BufRead> Guard<R> {
         }
         if self.depth >= 2 || (self.depth == 1 && !matches!(b, b',' | b'[' | b'{')) {
             self.element_markup += 1;
-            if self.element_markup > MAX_MARKUP {
+            if self.element_markup > MAX_MARKUP && self.top != b'{' {
                 let why = format!(
                     "record {} has more than {MAX_MARKUP} bytes of JSON outside its strings",
                     self.element

@@ -460,4 +460,5 @@ pub static ZH: Strings = Strings {
         not_on_line: |name| format!("{name} 没有发送到当前号码：用 --line 名称 启动以查看其短信。"),
     },
     send: super::send::ZH,
+    waiting_for_lock: "正在等待另一个 optout 导入完成…（q 退出；完成前不保存任何更改）",
 };
