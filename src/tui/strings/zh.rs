@@ -200,7 +200,7 @@ pub static ZH: Strings = Strings {
     reason_kind: "类别",
     reason_words: "命中文字",
     reason_no_words: "（无命中文字：由发送方类型或默认规则决定）",
-    reason_none: "请先打开时间线并选中一条短信。",
+    reason_none: "请先选中一个发送方，或时间线中的一条短信。",
     mark_instruction: |k, t| format!("提示：发送 {k} 到 {t}"),
     mark_optout: |k, t| {
         if k.is_empty() {
