@@ -108,7 +108,7 @@ pub static EN: Strings = Strings {
         ),
         (
             "w",
-            "why: the selected message's kind, rule and the words that fired",
+            "why: the selected sender's or message's kind, rule and words",
         ),
         ("mouse", "wheel scrolls; click selects; click again opens"),
         ("?", "this help"),
