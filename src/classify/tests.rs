@@ -1185,7 +1185,6 @@ fn notice_facts_and_ad_signals_of_round_4() {
     );
     // The state of the reader's account or service, with promotion around it.
     for body in [
-        "尊敬的某某先生，您的个人卡账户额度已经从40000元上调至50000元人民币，巧用额度理财，猛戳 t.cn/abc 查询[某某银行]",
         "尊敬的客户，您的五星级服务于2014年6月底进入下降缓冲期，届时将继续享受资费优惠，敬请关注。【某某银行】",
         "尊敬的用户，您本月抢购的5元800M流量剩余较多，不用可惜了，登录 http://example.mobi/flow 查询",
         "【某点评】温馨提示：09月08日 19:00 某某酒屋恭候您来就餐！若临时改变心意，请直接回复 1 取消预订，谢谢！",
@@ -1194,6 +1193,17 @@ fn notice_facts_and_ad_signals_of_round_4() {
         assert_eq!(
             kind(SenderClass::Port, body),
             MessageKind::Transactional,
+            "{body}"
+        );
+    }
+    // A credit limit raised or expiring is how loan ads open: not a notice.
+    for body in [
+        "【某某借】恭喜！您的专属额度已提升至300,000元，随借随还，回T退订",
+        "【某某借】提醒：您的额度将于3月15日到期，今日借款享7天免息，回T退订",
+    ] {
+        assert_eq!(
+            kind(SenderClass::Port, body),
+            MessageKind::Marketing,
             "{body}"
         );
     }
