@@ -289,6 +289,8 @@ impl Classifier {
             unsigned_chinese: msg.sender_class == SenderClass::Port
                 && !matches!(&brand, Some((_, BrandSource::Signature)))
                 && body.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            addresses_reader: READER_WORDS.iter().any(|w| body.contains(w)),
+            snippet: body.chars().count() < SNIPPET_CHARS,
         };
         let (kind, decider) = decide::decide(&self.rules, &hits, &facts);
         let (rule_id, span) = match decider {
@@ -382,6 +384,13 @@ impl Classifier {
         None
     }
 }
+
+/// Below this many characters a text is a snippet (a headline, a line of a
+/// page), not the full message a campaign sends.
+const SNIPPET_CHARS: usize = 40;
+
+/// Words by which a Chinese text speaks to its reader.
+const READER_WORDS: &[&str] = &["您", "你", "亲爱的", "亲,", "亲:", "各位", "敬请", "欢迎"];
 
 /// Words a pattern may take in around a keyword that are not part of it
 /// ("STOP TO 80808" in a message written in capitals).

@@ -314,12 +314,14 @@ fn zh_8a104_annotated() {
     );
     // Issue #12 asks for ≤ 5% and ≥ 90%. AD is reached; TRANSACTION is not
     // (before #12: 25.2%, 72.2%; round 1: 10.9%, 85.2%; round 2: 8.85%,
-    // 89.5%; round 3: 7.34% (dev 5.19%, held-out 9.42%), 90.24%): most of the
-    // rest are advertisements labelled TRANSACTION or carrier upsells with no
-    // fact of a notice, which no rule can tell from an ad without tuning to
-    // the examples. The floor holds what is reached.
+    // 89.5%; round 3: 7.34% (dev 5.19%, held-out 9.42%), 90.24%; round 4:
+    // 6.83% (dev 4.23%, held-out 9.33%), 90.43%): the dev half is under 5%,
+    // the held-out half is not; most of the rest are advertisements labelled
+    // TRANSACTION or carrier upsells with no fact of a notice, which no rule
+    // can tell from an ad without tuning to the examples. The floor holds
+    // what is reached.
     assert!(
-        txn_marketing <= 0.075,
+        txn_marketing <= 0.07,
         "8a104 TRANSACTION → marketing {txn_marketing:.3}"
     );
     assert!(
@@ -414,7 +416,7 @@ fn zh_80w_samples_and_categories() {
     }
     instructions.report("80w + xiaojie16 instructions (distinct texts)");
     let ham_share = ham.share_line("80w", "ham called marketing", &[MessageKind::Marketing]);
-    spam.share_line(
+    let spam_share = spam.share_line(
         "80w",
         "spam called marketing or suspicious",
         &[MessageKind::Marketing, MessageKind::Suspicious],
@@ -442,6 +444,13 @@ fn zh_80w_samples_and_categories() {
     );
     assert_eq!(ham.whole().with_keyword, 0, "80w ham given a keyword");
     assert!(ham_share <= 0.015, "80w ham → marketing {ham_share:.4}");
+    // Round 2 reached 65.5%; round 3 lost five points (unsigned two-hint
+    // texts needed a way to answer, and the corpus masks every number);
+    // round 4 asks that only of snippets that do not speak to their reader.
+    assert!(
+        spam_share >= 0.65,
+        "80w spam → marketing or suspicious {spam_share:.4}"
+    );
     assert!(
         impersonation >= 0.50,
         "bank-impersonation → suspicious {impersonation:.3}"

@@ -105,8 +105,48 @@ fn reason_window_closes_with_w_and_esc() {
     assert!(!text(&screen(Lang::En, events)).contains("Why this kind"));
 }
 
+/// `w` from the senders list: the selected sender's kind, the rule that
+/// gave it (stored with the message that gave the sender its kind) and the
+/// words it matched, lit; then the sender's address.
 #[test]
-fn reason_window_without_a_timeline_says_so() {
-    let t = screen(Lang::En, vec![key(KeyCode::Char('w'))]);
-    assert!(text(&t).contains("Open a timeline"), "{}", text(&t));
+fn reason_window_from_the_senders_list_explains_the_sender() {
+    let store = demo_store();
+    let report = optout::findings::compute(&store, &options(Lang::En).policy).unwrap();
+    let t = run_with(
+        Some(store),
+        options(Lang::En),
+        (100, 30),
+        vec![key(KeyCode::Char('w'))],
+    )
+    .1;
+    let all = text(&t);
+    assert!(all.contains("Why this kind"), "{all}");
+    // The window explains a sender the list shows, with its stored reason.
+    let shown = report
+        .senders
+        .iter()
+        .find(|s| {
+            all.contains(&format!(
+                "rule: {}",
+                s.kind_reason.as_ref().map_or("-", |r| r.rule.as_str())
+            )) && all.contains(&s.key)
+        })
+        .expect("the window names a sender's rule and address");
+    let reason = shown
+        .kind_reason
+        .as_ref()
+        .expect("a marketing sender has a reason");
+    let words = reason.text.as_deref().expect("its rule matched words");
+    assert!(highlighted(&t).contains(&words.replace(' ', "")), "{all}");
+    assert_snapshot!("reason_window_sender_en", t.backend());
+}
+
+#[test]
+fn reason_window_without_a_sender_or_message_says_so() {
+    // The overview has neither.
+    let t = screen(
+        Lang::En,
+        vec![key(KeyCode::Char('3')), key(KeyCode::Char('w'))],
+    );
+    assert!(text(&t).contains("Select a sender"), "{}", text(&t));
 }

@@ -15,6 +15,9 @@ const DECIDES: u32 = 2;
 /// How far promotion must outweigh a notice's facts to make it marketing: a
 /// balance notice with a promotional tail stays a notice.
 const FACTS_MARGIN: u32 = 2;
+/// The facts score of one hard fact of a notice (an amount, a reference, a
+/// completed action).
+const HARD_FACT: u32 = 3;
 
 /// What the rule set found in one body: the first rule of each deciding
 /// kind, and for the weighed kinds their score and the heaviest rule.
@@ -81,7 +84,10 @@ impl Hits {
                 RuleKind::Suspicious => &mut hits.suspicious,
                 RuleKind::Marketing => {
                     hits.reach |= rule.reach;
-                    hits.promo.add(i, rule.weight);
+                    // A way to answer that weighs nothing (zh.mkt.visit).
+                    if rule.weight > 0 {
+                        hits.promo.add(i, rule.weight);
+                    }
                     continue;
                 }
                 RuleKind::Bait => {
@@ -123,6 +129,11 @@ pub(crate) struct Facts<'a> {
     /// Chinese text from a 106 port with no 【签名】: a port's commercial SMS
     /// must carry one.
     pub unsigned_chinese: bool,
+    /// The text speaks to its reader (您, 你, 各位, 欢迎 …), as an
+    /// advertisement does and a news headline does not.
+    pub addresses_reader: bool,
+    /// Shorter than a campaign's message: a headline, a line of a page.
+    pub snippet: bool,
 }
 
 /// The kind, and what decided it.
@@ -181,11 +192,18 @@ pub(crate) fn decide(rules: &CompiledRules, hits: &Hits, f: &Facts<'_>) -> (Mess
     } else {
         Score::default()
     };
-    let instruction = if f.instruction { INSTRUCTION_WEIGHT } else { 0 };
+    let facts = hits.facts.total;
+    // A stated opt-out is a campaign's sign, but couriers, airlines and banks
+    // state one too: next to a notice's hard fact (an amount, a reference, a
+    // completed action: weight 3) it no longer counts as promotion.
+    let instruction = if f.instruction && facts < HARD_FACT {
+        INSTRUCTION_WEIGHT
+    } else {
+        0
+    };
     // A link from a business adds to promotion wording; alone it is nothing.
     let link = u32::from(hits.link.is_some() && promo.total > 0);
     let marketing = promo.total + instruction + link;
-    let facts = hits.facts.total;
     // A notice's facts outweigh equal promotion; and a stated opt-out with
     // no promotion at all is a notice's footer (a courier's 回复0000可屏蔽),
     // not a campaign, when the text states any fact of a notice.
@@ -194,14 +212,15 @@ pub(crate) fn decide(rules: &CompiledRules, hits: &Hits, f: &Facts<'_>) -> (Mess
         let i = hits.facts.rule().expect("facts have a rule");
         return (MessageKind::Transactional, Rule(i));
     }
-    // Hints alone in an unsigned Chinese text from a 106 port (a news item
-    // that says 免费 and 活动; a port's commercial SMS carry a 【签名】) are
-    // not a campaign:
-    // without a way to answer (a number, a place, a link, a stated opt-out)
-    // promotion words of weight 1 need a third family.
+    // Hints alone in a short unsigned Chinese text from a 106 port (a
+    // headline that says 免费 and 活动; a port's commercial SMS carry a
+    // 【签名】 and fill the message) are not a campaign: in a snippet that
+    // neither gives a way to answer (a number, a place, a link, a stated
+    // opt-out) nor speaks to its reader, promotion words of weight 1 need a
+    // third family.
     let hints_only = promo.lead.is_some_and(|(_, w)| u32::from(w) < DECIDES);
-    let answerable = hits.reach || hits.link.is_some() || f.instruction;
-    let needed = if hints_only && !answerable && f.unsigned_chinese {
+    let answerable = hits.reach || hits.link.is_some() || f.instruction || f.addresses_reader;
+    let needed = if hints_only && !answerable && f.unsigned_chinese && f.snippet {
         DECIDES + 1
     } else {
         DECIDES

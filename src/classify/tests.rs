@@ -1169,3 +1169,109 @@ fn notice_facts_and_ad_signals_of_round_3() {
         MessageKind::Marketing
     );
 }
+
+#[test]
+fn notice_facts_and_ad_signals_of_round_4() {
+    let c = Classifier::builtin();
+    let classify = |class, body| c.classify(&incoming(class, body));
+    let kind = |class, body| classify(class, body).kind;
+    // A clause ends at a comma however it was typed: the full-width ，
+    // is folded to "," before the rules read the text, so "买家电，送货"
+    // is not "买…送" (buy one, get one free) and the driver's call is read.
+    let delivery = "您好，我是某某家电配送，今日配送之前您在某某商场购买家电，送货司机联系张师18000000000，司机会提前1小时与您联系！";
+    assert_eq!(
+        kind(SenderClass::Port, delivery),
+        MessageKind::Transactional
+    );
+    // The state of the reader's account or service, with promotion around it.
+    for body in [
+        "尊敬的客户，您的五星级服务于2014年6月底进入下降缓冲期，届时将继续享受资费优惠，敬请关注。【某某银行】",
+        "尊敬的用户，您本月抢购的5元800M流量剩余较多，不用可惜了，登录 http://example.mobi/flow 查询",
+        "【某点评】温馨提示：09月08日 19:00 某某酒屋恭候您来就餐！若临时改变心意，请直接回复 1 取消预订，谢谢！",
+        "【某点评】某某餐厅：代金券1张：1586188470,9-12至12-31有效",
+    ] {
+        assert_eq!(
+            kind(SenderClass::Port, body),
+            MessageKind::Transactional,
+            "{body}"
+        );
+    }
+    // A credit limit raised or expiring is how loan ads open: not a notice.
+    for body in [
+        "【某某借】恭喜！您的专属额度已提升至300,000元，随借随还，回T退订",
+        "【某某借】提醒：您的额度将于3月15日到期，今日借款享7天免息，回T退订",
+    ] {
+        assert_eq!(
+            kind(SenderClass::Port, body),
+            MessageKind::Marketing,
+            "{body}"
+        );
+    }
+    // A stated opt-out beside a hard fact of a notice (a confirmation) is
+    // the notice's footer, not promotion: it stays transactional and keeps
+    // the keyword.
+    let booking = classify(
+        SenderClass::Port,
+        "【某旅行】【回复0000可屏蔽】确认：7/31某某酒店1间标准单人房(会员特惠)1天，￥168/天，如有问题请联系10106666。请点击http://m.example.com 下载客户端",
+    );
+    assert_eq!(booking.kind, MessageKind::Transactional);
+    assert_eq!(
+        booking.instruction.map(|i| i.keyword).as_deref(),
+        Some("0000")
+    );
+    // English statements: an amount after Amt, a balance, a masked account.
+    for body in [
+        "Acct: ******1594Amt: NGN150.00 CrDesc: TRANSFER BETWEEN CUSTOMERS Transfer from : 08134703563 from A B to C D",
+        "Ref: 442701583 06/08 15:35:15 Bonus: Dial*559*1# Amt: N300.00 Prev bal: N19.16 Bal: N319.16 Visit: http://vtm.example.com/",
+    ] {
+        assert_eq!(
+            kind(SenderClass::Alphanumeric, body),
+            MessageKind::Transactional,
+            "{body}"
+        );
+    }
+    // A reference number alone is not a statement: delivery scams quote one.
+    assert_ne!(
+        kind(
+            SenderClass::Other,
+            "Customer service announcement. We recently tried to make a delivery to you but were unable to do so, please call 07090298926 to re-schedule. Ref:9307622"
+        ),
+        MessageKind::Transactional
+    );
+    // "from : 0803…" is not "m : 0803…", and a colon in English text is not
+    // a Chinese hotline's.
+    let e = classify(
+        SenderClass::Alphanumeric,
+        "Goal: To Create Employable Graduates. Where: Peak Suites, Time: Sundays 4pm(Whatsapp: 08155414284)",
+    );
+    assert_ne!(e.kind, MessageKind::Marketing, "{}", e.rule_id);
+    // Two hints in an unsigned text from a port: a headline is not a
+    // campaign, but a full message that speaks to its reader, or that names
+    // a place to come to, is (the number may be masked or left out).
+    assert_ne!(
+        kind(
+            SenderClass::Port,
+            "某某区全民健身运动会健身操巡演活动盛大举行"
+        ),
+        MessageKind::Marketing
+    );
+    for body in [
+        "家长，您好。祝孩子新学期有新进步！某某培训学校新学期开设初中学科，小班授课，均为在校老师上课，现已开始报名",
+        "某某美容院回馈新老顾客，三八节期间到店即送面膜一盒，另有多项护理可选，地址：人民路xx号",
+        "三八节感恩大回馈 活动时间三月七号到九号 进店购满两百元送电吹风一台，另有多款好礼等着大家来挑选",
+    ] {
+        assert_eq!(
+            kind(SenderClass::Port, body),
+            MessageKind::Marketing,
+            "{body}"
+        );
+    }
+    // A way to answer weighs nothing alone.
+    assert_ne!(
+        kind(
+            SenderClass::Port,
+            "请到营业厅办理，地址：人民路10号，电话联系"
+        ),
+        MessageKind::Marketing
+    );
+}

@@ -108,7 +108,7 @@ pub static EN: Strings = Strings {
         ),
         (
             "w",
-            "why: the selected message's kind, rule and the words that fired",
+            "why: the selected sender's or message's kind, rule and words",
         ),
         ("mouse", "wheel scrolls; click selects; click again opens"),
         ("?", "this help"),
@@ -253,7 +253,7 @@ pub static EN: Strings = Strings {
     reason_kind: "kind",
     reason_words: "words",
     reason_no_words: "(no words: decided by the sender or a fallback)",
-    reason_none: "Open a timeline and select a message first.",
+    reason_none: "Select a sender, or a message in a timeline, first.",
     mark_instruction: |k, t| format!("says: send {k} to {t}"),
     mark_optout: |k, t| {
         if k.is_empty() {

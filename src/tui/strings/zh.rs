@@ -89,7 +89,7 @@ pub static ZH: Strings = Strings {
         ("I", "导入短信备份文件"),
         ("r", "显示每条短信的分类规则"),
         ("R", "从数据库重新载入（其他 optout 写入后也会自动载入）"),
-        ("w", "分类依据：选中短信的类别、规则和命中的文字"),
+        ("w", "分类依据：选中发送方或短信的类别、规则和命中的文字"),
         ("鼠标", "滚轮滚动；单击选中；再次单击打开"),
         ("?", "本帮助"),
         ("q Ctrl-C", "退出"),
@@ -200,7 +200,7 @@ pub static ZH: Strings = Strings {
     reason_kind: "类别",
     reason_words: "命中文字",
     reason_no_words: "（无命中文字：由发送方类型或默认规则决定）",
-    reason_none: "请先打开时间线并选中一条短信。",
+    reason_none: "请先选中一个发送方，或时间线中的一条短信。",
     mark_instruction: |k, t| format!("提示：发送 {k} 到 {t}"),
     mark_optout: |k, t| {
         if k.is_empty() {

@@ -1,6 +1,9 @@
 //! The `w` window: why the message under the timeline's cursor has its
 //! kind. It names the kind, the rule that decided it and the words that
 //! fired, and shows the message (sanitized) with those words highlighted.
+//! From the senders list it explains the selected sender's kind the same
+//! way: the rule that labelled the message that gave the sender its kind,
+//! and the words it matched.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -12,7 +15,8 @@ use unicode_width::UnicodeWidthChar;
 use super::popups::scrolled;
 use crate::store::StoredMessage;
 use crate::text;
-use crate::tui::app::App;
+use crate::track::SenderReport;
+use crate::tui::app::{App, RowRef, Screen};
 
 pub struct Reason<'a> {
     pub app: &'a App,
@@ -22,12 +26,22 @@ impl Widget for &Reason<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let s = app.strings;
-        let message = app.timeline.as_ref().and_then(|t| t.current());
+        let on_senders = app.screen == Screen::Senders;
+        let message = if on_senders {
+            None
+        } else {
+            app.timeline.as_ref().and_then(|t| t.current())
+        };
+        let sender = match app.selected_row() {
+            Some(RowRef::Sender(i)) if on_senders => app.report.senders.get(i),
+            _ => None,
+        };
         let build = |inner: usize| -> Vec<Line<'static>> {
-            let Some(m) = message else {
-                return vec![Line::styled(s.reason_none, app.theme.dim())];
-            };
-            reason_lines(app, m, inner.max(8))
+            match (message, sender) {
+                (Some(m), _) => reason_lines(app, m, inner.max(8)),
+                (None, Some(sr)) => sender_lines(app, sr, inner.max(8)),
+                (None, None) => vec![Line::styled(s.reason_none, app.theme.dim())],
+            }
         };
         let natural = usize::from(area.width).min(72);
         scrolled(app, s.reason_title, natural, &build, area, buf);
@@ -35,22 +49,33 @@ impl Widget for &Reason<'_> {
 }
 
 fn reason_lines(app: &App, m: &StoredMessage, width: usize) -> Vec<Line<'static>> {
+    let words = m.reason.as_deref().filter(|w| !w.is_empty());
+    let mut lines = head_lines(app, &m.kind, m.rule_id.as_deref(), words);
+    lines.push(Line::raw(""));
+    lines.extend(wrap_spans(&highlighted(&m.body, words), width));
+    lines
+}
+
+/// The kind, the rule and the words that fired (or that none did).
+fn head_lines(
+    app: &App,
+    kind: &str,
+    rule: Option<&str>,
+    words: Option<&str>,
+) -> Vec<Line<'static>> {
     let s = app.strings;
     let label = |l: &str| Span::styled(format!("{l}: "), app.theme.dim());
+    let words = words.filter(|w| !w.is_empty());
     let mut lines = vec![
         Line::from(vec![
             label(s.reason_kind),
-            Span::raw(text::sanitize(s.message_kind(&m.kind))),
+            Span::raw(text::sanitize(s.message_kind(kind))),
         ]),
         Line::from(vec![
             label(s.rule),
-            Span::styled(
-                text::sanitize(m.rule_id.as_deref().unwrap_or("-")),
-                app.theme.key(),
-            ),
+            Span::styled(text::sanitize(rule.unwrap_or("-")), app.theme.key()),
         ]),
     ];
-    let words = m.reason.as_deref().filter(|w| !w.is_empty());
     lines.push(match words {
         Some(w) => Line::from(vec![
             label(s.reason_words),
@@ -58,8 +83,21 @@ fn reason_lines(app: &App, m: &StoredMessage, width: usize) -> Vec<Line<'static>
         ]),
         None => Line::styled(s.reason_no_words, app.theme.dim()),
     });
+    lines
+}
+
+/// The selected sender's kind, the rule that gave it and the words that
+/// fired, then the sender's address.
+fn sender_lines(app: &App, sr: &SenderReport, width: usize) -> Vec<Line<'static>> {
+    let reason = sr.kind_reason.as_ref();
+    let mut lines = head_lines(
+        app,
+        sr.kind.as_str(),
+        reason.map(|r| r.rule.as_str()),
+        reason.and_then(|r| r.text.as_deref()),
+    );
     lines.push(Line::raw(""));
-    lines.extend(wrap_spans(&highlighted(&m.body, words), width));
+    lines.extend(wrap_spans(&[(text::sanitize(&sr.key), false)], width));
     lines
 }
 
