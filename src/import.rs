@@ -283,6 +283,9 @@ pub struct ImportOptions {
     pub csv_map: Option<String>,
     /// Zone for local times written without an offset (`--tz`, else the system's).
     pub zone: jiff::tz::TimeZone,
+    /// Only one SIM's messages of an Android database (`--line-per-sim`);
+    /// every message when `None`.
+    pub sim: Option<SimPart>,
 }
 
 impl Default for ImportOptions {
@@ -291,8 +294,28 @@ impl Default for ImportOptions {
             format: None,
             csv_map: None,
             zone: jiff::tz::TimeZone::UTC,
+            sim: None,
         }
     }
+}
+
+/// Which messages of an Android database an import reads, by the SIM
+/// subscription (`sub_id`) the phone recorded for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sim {
+    /// The messages of this `sub_id`.
+    Id(i64),
+    /// The messages with no SIM recorded (no `sub_id`, or -1).
+    Unrecorded,
+}
+
+/// One SIM's share of a file imported a line per SIM: the SIM, and the
+/// lines every part of the same file goes to (the file may be on those,
+/// and on no other).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimPart {
+    pub sim: Sim,
+    pub lines: Vec<String>,
 }
 
 /// Opens `path` for import: refuses directories, anything that is not a
@@ -490,6 +513,15 @@ pub fn read_file(
 ) -> Result<SourceFile, ImportError> {
     // Private copies a killed run left behind go at the next import.
     sqlite::remove_stale_copies();
+    if options.sim.is_some() && format != Format::AndroidDb {
+        return Err(ImportError::new(
+            path,
+            format!(
+                "a line per SIM needs an Android mmssms.db, which records each message's SIM; this is {}",
+                format.description()
+            ),
+        ));
+    }
     match format {
         Format::AndroidXml => {
             let (file, _) = open_input(path)?;
@@ -506,7 +538,7 @@ pub fn read_file(
         Format::Json => generic_json::read(path, options, sink, progress),
         Format::AndroidDb => {
             check_is_database(path)?;
-            android_db::read(path, sink, progress)
+            android_db::read(path, options.sim.as_ref().map(|p| p.sim), sink, progress)
         }
         Format::Csv => csv::read(path, options, sink, progress),
         Format::EvidenceBundle => bundle::read_into(path, sink),

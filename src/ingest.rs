@@ -113,9 +113,14 @@ pub fn import_file_to_line(
     if report.new + report.duplicates == 0 {
         return Err(ImportFailure::File(nothing_read(path, &report)));
     }
+    // A file goes on one line, or a SIM's share of it on each of the lines
+    // its import a line per SIM names.
+    let allowed = options.sim.as_ref().map_or(&[][..], |p| &p.lines[..]);
     if let Some(other) = tx
-        .file_on_other_line(&source.sha256)
+        .lines_with_file(&source.sha256)
         .map_err(ImportFailure::Store)?
+        .into_iter()
+        .find(|l| !allowed.contains(l))
     {
         return Err(ImportFailure::File(ImportError::new(
             path,

@@ -6,14 +6,13 @@
 //! (a suspicious sender ranks as itself, not as the brand), personal
 //! chats, opt-out replies, an ignored sender and an ignored brand.
 
-mod common;
-
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use common::optout;
 use jiff::tz::TimeZone;
+use optout::classify::{Classifier, Region};
 use optout::findings;
+use optout::import::{Format, ImportOptions};
 use optout::store::Store;
 use optout::track::{self, Policy};
 
@@ -94,26 +93,25 @@ fn export(rng: &mut Rng, dir: &Path, n: usize) -> PathBuf {
     path
 }
 
-fn assert_same(db: &Path, step: &str) {
-    let store = Store::open(db).unwrap();
+fn assert_same(store: &Store, step: &str) {
     let policy = Policy {
         zone: TimeZone::UTC,
         ..Policy::default()
     };
     // Bring the cache up to date: the next ranking streams its rows.
-    findings::report(&store, &policy).unwrap();
-    assert!(findings::fresh(&store, &policy).unwrap());
-    let full = findings::compute(&store, &policy).unwrap();
+    findings::report(store, &policy).unwrap();
+    assert!(findings::fresh(store, &policy).unwrap());
+    let full = findings::compute(store, &policy).unwrap();
     let since = [None, Some(1_767_225_600_000 + 30 * DAY)];
     for since_ms in since {
         for min_lines in [1, 2, 3] {
             let want = track::rank(&full, &policy, since_ms, min_lines);
-            let got = findings::offenders(&store, &policy, since_ms, min_lines, true).unwrap();
+            let got = findings::offenders(store, &policy, since_ms, min_lines, true).unwrap();
             assert_eq!(
                 got, want,
                 "{step}: since {since_ms:?}, min-lines {min_lines}"
             );
-            let bare = findings::offenders(&store, &policy, since_ms, min_lines, false).unwrap();
+            let bare = findings::offenders(store, &policy, since_ms, min_lines, false).unwrap();
             assert_eq!(bare.len(), want.len());
             for (b, w) in bare.iter().zip(&want) {
                 assert!(b.violation_times.is_empty());
@@ -127,32 +125,32 @@ fn assert_same(db: &Path, step: &str) {
 
 fn run(seed: u64) -> (bool, bool) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("db.sqlite3");
+    let mut store = Store::open(&dir.path().join("db.sqlite3")).unwrap();
+    let classifier = Classifier::builtin();
     let mut rng = Rng(seed);
     let (mut suspicious_seen, mut ranked) = (false, false);
     for step in 0..8 {
         let line = *rng.pick(LINES);
         let n = 20 + rng.below(30);
         let file = export(&mut rng, dir.path(), n);
-        optout(&db)
-            .args(["import", "--line", line])
-            .arg(&file)
-            .assert()
-            .success();
+        optout::ingest::import_file_to_line(
+            &mut store,
+            line,
+            &file,
+            Format::AndroidXml,
+            &ImportOptions::default(),
+            &classifier,
+            &Region::default(),
+            &(),
+        )
+        .unwrap();
         if step == 4 {
-            optout(&db)
-                .args(["ignore", "10690000301"])
-                .assert()
-                .success();
+            store.set_ignored(false, "10690000301", true).unwrap();
         }
         if step == 6 {
-            optout(&db)
-                .args(["ignore", "--brand", "乙贷款"])
-                .assert()
-                .success();
+            store.set_ignored(true, "乙贷款", true).unwrap();
         }
-        assert_same(&db, &format!("seed {seed}, step {step}"));
-        let store = Store::open(&db).unwrap();
+        assert_same(&store, &format!("seed {seed}, step {step}"));
         let report = findings::compute(&store, &Policy::default()).unwrap();
         suspicious_seen |= report.senders.iter().any(|s| {
             s.kind == optout::model::SenderKind::Suspicious && !s.findings.violations.is_empty()
