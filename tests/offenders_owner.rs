@@ -150,7 +150,7 @@ fn an_android_database_with_two_sims_says_they_share_the_line() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("SIMs"));
 }
 
-/// An Android database whose messages came through two SIMs (sub_id 1 and
+/// An Android database whose messages came through two SIMs (`sub_id` 1 and
 /// 2) from the same brand's port: SIM 1 opted out and kept receiving
 /// promotions, SIM 2 never opted out. Its MMS table records no SIM.
 fn two_sims(dir: &Path) -> PathBuf {

@@ -144,13 +144,12 @@ pub fn sim_counts(path: &Path) -> (Vec<(i64, u64)>, u64) {
 /// (empty for every row).
 fn sim_filter(cols: &sqlite::Columns, alias: &str, sim: Option<Sim>) -> String {
     match (sim, cols.has("sub_id")) {
-        (None, _) => String::new(),
+        (None, _) | (Some(Sim::Unrecorded), false) => String::new(),
         (Some(Sim::Id(id)), true) => format!(" WHERE {alias}.sub_id = {id}"),
         (Some(Sim::Id(_)), false) => " WHERE 0".to_string(),
         (Some(Sim::Unrecorded), true) => {
             format!(" WHERE ({alias}.sub_id IS NULL OR {alias}.sub_id < 0)")
         }
-        (Some(Sim::Unrecorded), false) => String::new(),
     }
 }
 

@@ -108,7 +108,7 @@ struct Keyword {
     last_seen_ms: Option<i64>,
     key: String,
     line: String,
-    keyword: String,
+    text: String,
 }
 
 impl Keyword {
@@ -202,7 +202,7 @@ impl<'a> Ranking<'a> {
                     last_seen_ms: s.last_seen.map(|m| m.ts_ms),
                     key: s.key.clone(),
                     line: s.line.clone(),
-                    keyword: keyword.clone(),
+                    text: keyword.clone(),
                 });
             }
         }
@@ -241,7 +241,7 @@ impl Acc {
             last_violation: self.last,
             median_days_past_grace: median(&mut self.days).map(|m| (m * 10.0).round() / 10.0),
             numbers: self.numbers.into_iter().collect(),
-            optout_keyword: self.keyword.map(|k| k.keyword),
+            optout_keyword: self.keyword.map(|k| k.text),
             line_ids: OffenderLines {
                 violating: self.violating.into_iter().collect(),
                 opted_out: self.opted.into_iter().collect(),
