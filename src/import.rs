@@ -28,6 +28,7 @@ use std::sync::mpsc;
 use sha2::{Digest, Sha256};
 
 pub use crate::model::{Channel, Direction, ImportedMessage, Position};
+pub use android_db::{Sim, SimPart};
 pub use files::{MAX_SIDE_FILE, read_small, regular_file};
 
 /// Where an importer sends what it reads.
@@ -297,25 +298,6 @@ impl Default for ImportOptions {
             sim: None,
         }
     }
-}
-
-/// Which messages of an Android database an import reads, by the SIM
-/// subscription (`sub_id`) the phone recorded for each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Sim {
-    /// The messages of this `sub_id`.
-    Id(i64),
-    /// The messages with no SIM recorded (no `sub_id`, or -1).
-    Unrecorded,
-}
-
-/// One SIM's share of a file imported a line per SIM: the SIM, and the
-/// lines every part of the same file goes to (the file may be on those,
-/// and on no other).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SimPart {
-    pub sim: Sim,
-    pub lines: Vec<String>,
 }
 
 /// Opens `path` for import: refuses directories, anything that is not a

@@ -212,7 +212,7 @@ fn line_per_sim_puts_each_sim_on_its_own_line_and_they_share_no_opt_out() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(&format!(
-            "To give each SIM its own line (me-sim1, me-sim2), import it instead with: optout import --line-per-sim {}",
+            "To give each SIM its own line (me-sim1, me-sim2), import the file with: optout import --line-per-sim {} (in a database that does not hold it yet",
             file.display()
         )),
         "{err}"

@@ -300,7 +300,7 @@ fn offer_line(file: &Path, format: Format) -> Offer {
                     }
                 } else {
                     eprintln!(
-                        "optout: note: {shared}; they go on one line, '{DEFAULT_LINE}', so an opt-out sent from one SIM counts for the other's messages too. To give each SIM its own line ({}), import it instead with: optout import --line-per-sim {}",
+                        "optout: note: {shared}; they go on one line, '{DEFAULT_LINE}', so an opt-out sent from one SIM counts for the other's messages too. To give each SIM its own line ({}), import the file with: optout import --line-per-sim {} (in a database that does not hold it yet: a file imported whole is not split later)",
                         lines.join(", "),
                         text::sanitize(&file.display().to_string())
                     );

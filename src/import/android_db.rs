@@ -15,9 +15,28 @@ use rusqlite::types::ValueRef;
 use super::fields::{delivered, epoch_to_ms};
 use super::sqlite::{self, db_error};
 use super::{
-    Channel, Direction, ImportError, ImportedMessage, MessageSink, Position, Progress, Sim,
-    SourceFile, sha256_file,
+    Channel, Direction, ImportError, ImportedMessage, MessageSink, Position, Progress, SourceFile,
+    sha256_file,
 };
+
+/// Which messages of an Android database an import reads, by the SIM
+/// subscription (`sub_id`) the phone recorded for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sim {
+    /// The messages of this `sub_id`.
+    Id(i64),
+    /// The messages with no SIM recorded (no `sub_id`, or -1).
+    Unrecorded,
+}
+
+/// One SIM's share of a file imported a line per SIM: the SIM, and the
+/// lines every part of the same file goes to (the file may be on those,
+/// and on no other).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimPart {
+    pub sim: Sim,
+    pub lines: Vec<String>,
+}
 
 /// How often (in records) progress is reported.
 const PROGRESS_EVERY: u64 = 512;
