@@ -153,7 +153,15 @@ pub fn run(cli: &Cli) -> Result<ExitCode, CliError> {
             format,
             map,
             line,
-        } => import::run(&settings, files, *format, map.as_deref(), line.as_deref()),
+            line_per_sim,
+        } => import::run(
+            &settings,
+            files,
+            *format,
+            map.as_deref(),
+            line.as_deref(),
+            *line_per_sim,
+        ),
         Command::Lines { action } => lines::run(&settings, action.as_ref()),
         Command::Offenders {
             json,

@@ -15,6 +15,7 @@
 
 mod cache;
 mod codec;
+mod offenders;
 
 use std::collections::HashMap;
 
@@ -22,6 +23,7 @@ use crate::store::{Store, StoreError};
 use crate::track::{KindReason, Policy, Report, SenderLinks, Tally};
 
 pub use cache::{fresh, rebuild, refresh, report};
+pub use offenders::offenders;
 
 /// Every sender and brand with its status, computed from `store` under
 /// `policy` from scratch (no cache read or written).

@@ -28,6 +28,7 @@ use std::sync::mpsc;
 use sha2::{Digest, Sha256};
 
 pub use crate::model::{Channel, Direction, ImportedMessage, Position};
+pub use android_db::{Sim, SimPart};
 pub use files::{MAX_SIDE_FILE, read_small, regular_file};
 
 /// Where an importer sends what it reads.
@@ -283,6 +284,9 @@ pub struct ImportOptions {
     pub csv_map: Option<String>,
     /// Zone for local times written without an offset (`--tz`, else the system's).
     pub zone: jiff::tz::TimeZone,
+    /// Only one SIM's messages of an Android database (`--line-per-sim`);
+    /// every message when `None`.
+    pub sim: Option<SimPart>,
 }
 
 impl Default for ImportOptions {
@@ -291,6 +295,7 @@ impl Default for ImportOptions {
             format: None,
             csv_map: None,
             zone: jiff::tz::TimeZone::UTC,
+            sim: None,
         }
     }
 }
@@ -490,6 +495,15 @@ pub fn read_file(
 ) -> Result<SourceFile, ImportError> {
     // Private copies a killed run left behind go at the next import.
     sqlite::remove_stale_copies();
+    if options.sim.is_some() && format != Format::AndroidDb {
+        return Err(ImportError::new(
+            path,
+            format!(
+                "a line per SIM needs an Android mmssms.db, which records each message's SIM; this is {}",
+                format.description()
+            ),
+        ));
+    }
     match format {
         Format::AndroidXml => {
             let (file, _) = open_input(path)?;
@@ -506,7 +520,7 @@ pub fn read_file(
         Format::Json => generic_json::read(path, options, sink, progress),
         Format::AndroidDb => {
             check_is_database(path)?;
-            android_db::read(path, sink, progress)
+            android_db::read(path, options.sim.as_ref().map(|p| p.sim), sink, progress)
         }
         Format::Csv => csv::read(path, options, sink, progress),
         Format::EvidenceBundle => bundle::read_into(path, sink),

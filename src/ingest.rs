@@ -124,6 +124,8 @@ pub struct Staged {
     format: Format,
     started: Instant,
     started_ms: i64,
+    /// With `--line-per-sim`: the lines this file's SIMs go on.
+    sim_lines: Vec<String>,
 }
 
 /// Reads, classifies and stages all of `path` without the database's write
@@ -161,6 +163,7 @@ pub fn stage_file(
         format,
         started,
         started_ms,
+        sim_lines: options.sim.as_ref().map(|p| p.lines.clone()).unwrap_or_default(),
     })
 }
 
@@ -181,14 +184,20 @@ pub fn merge(
         format,
         started,
         started_ms,
+        sim_lines,
     } = staged;
     let path = path.as_path();
     let tx = store
         .begin_import_at(path, format.as_str(), line, started_ms)
         .map_err(ImportFailure::Store)?;
+    // A file goes on one line, or a SIM's share of it on each of the lines
+    // its import a line per SIM names.
+    let allowed = &sim_lines[..];
     if let Some(other) = tx
-        .file_on_other_line(&source.sha256)
+        .lines_with_file(&source.sha256)
         .map_err(ImportFailure::Store)?
+        .into_iter()
+        .find(|l| !allowed.contains(l))
     {
         return Err(ImportFailure::File(ImportError::new(
             path,

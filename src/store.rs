@@ -19,6 +19,7 @@
 mod cache;
 mod lines;
 mod messages;
+mod offenders;
 mod records;
 mod scan;
 mod search;
@@ -55,6 +56,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0005_sends.sql"),
     include_str!("store/migrations/0006_search.sql"),
     include_str!("store/migrations/0007_findings_cache.sql"),
+    include_str!("store/migrations/0008_imports_sha256.sql"),
 ];
 
 /// A database error, with what to do next where we know.

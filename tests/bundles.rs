@@ -354,3 +354,48 @@ fn sha256_hex(bytes: &[u8]) -> String {
             s
         })
 }
+
+/// Migration 8: an old database gains the index on `imports.sha256`, and
+/// the look-ups every import and every bundle make use it instead of
+/// reading the whole table.
+#[test]
+fn an_old_database_gains_the_imports_sha256_index_and_the_file_look_up_uses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    std::fs::copy(common::fixture("db/v3-demo.sqlite3"), &db).unwrap();
+    let has_index = |db: &Path| -> bool {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'imports_sha256'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+            == 1
+    };
+    assert!(!has_index(&db), "the old database already has the index");
+    import(&db, &second_phone(), &["--line", "bo"]).success();
+    assert!(has_index(&db));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let plan: Vec<String> = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT l.name FROM imports i JOIN lines l ON l.id = i.line_id
+             WHERE i.sha256 = ?1 AND i.line_id != ?2 AND i.finished_at_ms IS NOT NULL",
+        )
+        .unwrap()
+        .query_map(rusqlite::params!["x", 1], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|p| p.contains("imports_sha256")),
+        "{plan:?}"
+    );
+    // Re-importing the same file onto another line is still refused.
+    import(&db, &second_phone(), &["--line", "other"])
+        .failure()
+        .stderr(predicate::str::contains(
+            "already imported on the line 'bo'",
+        ));
+}

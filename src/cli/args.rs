@@ -84,6 +84,10 @@ pub enum Command {
         /// [default: me; for an evidence bundle, its reporter's line]
         #[arg(long, value_name = "NAME")]
         line: Option<String>,
+        /// Put each SIM's messages of an Android mmssms.db on a line of its own: NAME-simN, N being
+        /// the SIM's subscription id (NAME from --line, default me); messages recording no SIM on NAME-nosim
+        #[arg(long)]
+        line_per_sim: bool,
     },
     /// List lines (the phones or people whose messages you imported), or rename or remove one
     Lines {

@@ -137,7 +137,7 @@ fn run_offenders(
         .map(|s| text::parse_user_time(s, &settings.zone).map(|t| t.0))
         .transpose()
         .map_err(|e| CliError(format!("--since: {e}")))?;
-    let report = findings::report(&store, &settings.policy)?;
+    let ranking = findings::offenders(&store, &settings.policy, since_ms, min_lines, true)?;
     let now_ms = crate::model::now_ms();
     let options = export::OffendersOptions {
         format,
@@ -151,7 +151,6 @@ fn run_offenders(
         zone: settings.zone.clone(),
         now_ms,
         force: args.force,
-        policy: settings.policy.clone(),
     };
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from(default_offenders_file_name(
@@ -159,7 +158,7 @@ fn run_offenders(
             export::today(now_ms, &settings.zone),
         ))
     });
-    let written = match export::export_offenders(&store, &report, &out, &options) {
+    let written = match export::export_offenders(&store, &ranking, &out, &options) {
         Err(ExportError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             return Err(CliError(BROKEN_PIPE.into()));
         }

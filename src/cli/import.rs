@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use super::{CliError, Settings, classifier, ensure_classified};
 use crate::classify::{Classifier, Region};
-use crate::import::{self, Format, ImportOptions, Position};
+use crate::import::{self, Format, ImportOptions, Position, Sim, SimPart};
 use crate::ingest::{self, ImportFailure, ImportReport};
 use crate::model::DEFAULT_LINE;
 use crate::store::Store;
@@ -19,6 +19,7 @@ pub(super) fn run(
     format: Option<Format>,
     map: Option<&str>,
     line: Option<&str>,
+    line_per_sim: bool,
 ) -> Result<ExitCode, CliError> {
     let line = line.map(str::trim);
     if line.is_some_and(str::is_empty) {
@@ -29,19 +30,33 @@ pub(super) fn run(
         format,
         csv_map: map.map(str::to_owned),
         zone: settings.zone.clone(),
+        sim: None,
     };
     let mut store = Store::open(&settings.db)?;
     ensure_classified(&mut store, &classifier)?;
     let mut failed = false;
     for file in files {
-        if let Err(err) = import_into(
-            &mut store,
-            line,
-            file,
-            &options,
-            &classifier,
-            &settings.region,
-        ) {
+        let result = if line_per_sim {
+            import_per_sim(
+                &mut store,
+                line.unwrap_or(DEFAULT_LINE),
+                file,
+                &options,
+                &classifier,
+                &settings.region,
+            )
+        } else {
+            import_into(
+                &mut store,
+                line,
+                file,
+                &options,
+                &classifier,
+                &settings.region,
+            )
+            .map(|_| ())
+        };
+        if let Err(err) = result {
             let _ = writeln!(
                 std::io::stderr(),
                 "optout: error: {}",
@@ -98,10 +113,18 @@ fn import_into(
     };
     // Where the export records whose phone it is, offer that line; never
     // chosen without the user saying so, and asked again for each file.
-    let offered = if line.is_none() {
+    let offered = if line.is_none() && options.sim.is_none() {
         offer_line(file, format)
     } else {
-        None
+        Offer::Nothing
+    };
+    let offered = match offered {
+        Offer::PerSim => {
+            import_per_sim(store, DEFAULT_LINE, file, options, classifier, region)?;
+            return Ok(ImportReport::default());
+        }
+        Offer::Line(l) => Some(l),
+        Offer::Nothing => None,
     };
     let line = line.or(offered.as_deref());
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
@@ -143,34 +166,106 @@ fn import_into(
     Ok(report)
 }
 
+/// `--line-per-sim`: an Android database's messages, each SIM's on a line
+/// of its own (`BASE-sim<sub_id>`, and `BASE-nosim` for messages that
+/// record no SIM), one import per SIM. The file may then be on each of
+/// those lines and on no other.
+fn import_per_sim(
+    store: &mut Store,
+    base: &str,
+    file: &Path,
+    options: &ImportOptions,
+    classifier: &Classifier,
+    region: &Region,
+) -> Result<(), CliError> {
+    let format = match options.format {
+        Some(f) => f,
+        None => import::detect_with(file, options)?,
+    };
+    if format != Format::AndroidDb {
+        return Err(CliError(format!(
+            "{}: --line-per-sim: this is {}; only an Android mmssms.db records the SIM of each message",
+            file.display(),
+            format.description()
+        )));
+    }
+    let (sims, unrecorded) = import::android_db::sim_counts(file);
+    let mut parts: Vec<(Sim, String)> = sims
+        .iter()
+        .map(|&(id, _)| (Sim::Id(id), sim_line(base, Sim::Id(id))))
+        .collect();
+    if unrecorded > 0 || parts.is_empty() {
+        parts.push((Sim::Unrecorded, sim_line(base, Sim::Unrecorded)));
+    }
+    let lines: Vec<String> = parts.iter().map(|(_, l)| l.clone()).collect();
+    let mut failed = None;
+    for (sim, line) in parts {
+        let what = match sim {
+            Sim::Id(id) => format!("the messages of SIM sub_id {id}"),
+            Sim::Unrecorded => "the messages that record no SIM".to_string(),
+        };
+        eprintln!("optout: {what} go on the line '{}'", text::sanitize(&line));
+        let part = ImportOptions {
+            format: Some(format),
+            sim: Some(SimPart {
+                sim,
+                lines: lines.clone(),
+            }),
+            ..options.clone()
+        };
+        if let Err(e) = import_into(store, Some(&line), file, &part, classifier, region) {
+            // A refusal (the file on another line) comes at the first part,
+            // before anything is written; later parts still go in.
+            if failed.is_none() && lines.first() == Some(&line) {
+                return Err(e);
+            }
+            eprintln!("optout: error: {}", text::sanitize(&e.to_string()));
+            failed = Some(e);
+        }
+    }
+    failed.map_or(Ok(()), Err)
+}
+
+/// The line a SIM's messages go on with `--line-per-sim`.
+fn sim_line(base: &str, sim: Sim) -> String {
+    match sim {
+        Sim::Id(id) => format!("{base}-sim{id}"),
+        Sim::Unrecorded => format!("{base}-nosim"),
+    }
+}
+
 /// What the export says of its owner's phone, for a file imported without
 /// `--line`: an iPhone's or Mac's own number is offered as the line (on a
 /// terminal, imported there if the user says yes; otherwise a note and the
 /// line `me`); several numbers, or an Android database with messages of
 /// several SIMs, get a note that one line will hold them all.
-fn offer_line(file: &Path, format: Format) -> Option<String> {
+fn offer_line(file: &Path, format: Format) -> Offer {
+    let asked = |question: &str| {
+        eprint!("{question} [y/N] ");
+        let mut answer = String::new();
+        let _ = std::io::stdin().read_line(&mut answer);
+        matches!(answer.trim(), "y" | "Y" | "yes")
+    };
+    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     match format {
         Format::IosDb => {
             let numbers = import::ios_db::own_numbers(file);
             match numbers.as_slice() {
-                [] => None,
+                [] => Offer::Nothing,
                 [one] => {
                     let one = text::sanitize(one);
                     let question =
                         format!("this export belongs to {one}; import with --line {one} ?");
-                    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-                        eprint!("{question} [y/N] ");
-                        let mut answer = String::new();
-                        let _ = std::io::stdin().read_line(&mut answer);
-                        if matches!(answer.trim(), "y" | "Y" | "yes") {
-                            return Some(one);
+                    if terminal {
+                        if asked(&question) {
+                            return Offer::Line(one);
                         }
                     } else {
                         eprintln!(
                             "optout: note: {question} (this time it goes on the line '{DEFAULT_LINE}')"
                         );
                     }
-                    None
+                    Offer::Nothing
                 }
                 many => {
                     let list: Vec<String> = many.iter().map(|n| text::sanitize(n)).collect();
@@ -179,24 +274,51 @@ fn offer_line(file: &Path, format: Format) -> Option<String> {
                         many.len(),
                         list.join(", ")
                     );
-                    None
+                    Offer::Nothing
                 }
             }
         }
         Format::AndroidDb => {
-            let sims = import::android_db::sim_ids(file);
+            let (sims, _) = import::android_db::sim_counts(file);
             if sims.len() > 1 {
-                let list: Vec<String> = sims.iter().map(ToString::to_string).collect();
-                eprintln!(
-                    "optout: note: this export holds messages of {} SIMs (sub_id {}); they go on one line, '{DEFAULT_LINE}', so an opt-out sent from one SIM counts for the other's messages too",
+                let list: Vec<String> = sims.iter().map(|(id, _)| id.to_string()).collect();
+                let lines: Vec<String> = sims
+                    .iter()
+                    .map(|&(id, _)| sim_line(DEFAULT_LINE, Sim::Id(id)))
+                    .collect();
+                let shared = format!(
+                    "this export holds messages of {} SIMs (sub_id {})",
                     sims.len(),
                     list.join(", ")
                 );
+                if terminal {
+                    if asked(&format!(
+                        "{shared}; put each SIM on its own line ({})?",
+                        lines.join(", ")
+                    )) {
+                        return Offer::PerSim;
+                    }
+                } else {
+                    eprintln!(
+                        "optout: note: {shared}; they go on one line, '{DEFAULT_LINE}', so an opt-out sent from one SIM counts for the other's messages too. To give each SIM its own line ({}), import the file with: optout import --line-per-sim {} (in a database that does not hold it yet: a file imported whole is not split later)",
+                        lines.join(", "),
+                        text::sanitize(&file.display().to_string())
+                    );
+                }
             }
-            None
+            Offer::Nothing
         }
-        _ => None,
+        _ => Offer::Nothing,
     }
+}
+
+/// What `offer_line` found to offer, and the user took.
+enum Offer {
+    Nothing,
+    /// Import onto this line (the owner's own number).
+    Line(String),
+    /// Import each SIM's messages onto a line of its own.
+    PerSim,
 }
 
 /// `imported 12,345 new messages (0 already stored, 3 skipped drafts) from FILE in 1.2 s`

@@ -8,7 +8,6 @@ use super::columns::{self, Column, Give};
 use super::{CliError, Settings, classifier, open_existing};
 use crate::findings;
 use crate::text::{self, group_digits};
-use crate::track;
 
 pub(super) fn run(
     settings: &Settings,
@@ -24,8 +23,7 @@ pub(super) fn run(
                 .map_err(|e| CliError(format!("--since: {e}")))
         })
         .transpose()?;
-    let report = findings::report(&store, &settings.policy)?;
-    let ranking = track::rank(&report, &settings.policy, since_ms, min_lines);
+    let ranking = findings::offenders(&store, &settings.policy, since_ms, min_lines, false)?;
     let mut out = std::io::stdout().lock();
     if json {
         let rows: Vec<_> = ranking.iter().map(|o| o.to_json(&settings.zone)).collect();

@@ -2,13 +2,14 @@
 //! advocacy group publishes, as HTML (`offenders_html.rs`), CSV (one row per
 //! offender, with the columns of regulators' open complaint data) or JSON.
 //!
-//! The ranking is [`crate::track::rank`], the one `optout offenders` prints.
+//! The ranking is the one `optout offenders` prints (`findings::offenders`,
+//! with each offender's violation times for the chart).
 //! Lines appear by their pseudonymous reporter id (the one the line's own
 //! evidence bundles carry, recorded at its first export) unless the caller
 //! asks for their names: a published report must not name the people who
 //! gave their messages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +22,7 @@ use super::write::{RenderError, write_atomically_with};
 use super::{ExportError, ExportFormat, Lang};
 use crate::model::Moment;
 use crate::store::Store;
-use crate::track::{self, OffenderJson, Policy, Report};
+use crate::track::{Offender, OffenderJson};
 
 /// The `report` field of the JSON: what this document is.
 pub const REPORT_KIND: &str = "optout-offenders";
@@ -43,7 +44,6 @@ pub struct OffendersOptions {
     pub zone: TimeZone,
     pub now_ms: i64,
     pub force: bool,
-    pub policy: Policy,
 }
 
 /// The whole report: a stable interface, like `offenders --json`.
@@ -102,16 +102,18 @@ pub struct OffendersWritten {
 /// (the same id its evidence exports carry).
 pub fn build_offenders(
     store: &Store,
-    report: &Report,
+    ranking: &[Offender],
     options: &OffendersOptions,
 ) -> Result<OffendersReport, ExportError> {
-    let ranking = track::rank(report, &options.policy, options.since_ms, options.min_lines);
     let lines = store.lines()?;
+    let used: BTreeSet<i64> = ranking
+        .iter()
+        .flat_map(|o| o.line_ids.affected.iter().chain(&o.line_ids.opted_out))
+        .copied()
+        .collect();
     let mut label: BTreeMap<i64, String> = BTreeMap::new();
     for l in &lines {
-        let used = ranking.iter().any(|o| o.line_ids.affected.contains(&l.id))
-            || ranking.iter().any(|o| o.line_ids.opted_out.contains(&l.id));
-        if !used {
+        if !used.contains(&l.id) {
             continue;
         }
         let name = if options.name_lines {
@@ -275,7 +277,7 @@ fn render(
 /// over an existing file without `force`.
 pub fn export_offenders(
     store: &Store,
-    report: &Report,
+    ranking: &[Offender],
     out: &Path,
     options: &OffendersOptions,
 ) -> Result<OffendersWritten, ExportError> {
@@ -283,7 +285,7 @@ pub fn export_offenders(
     if to_stdout && options.format == ExportFormat::Html {
         return Err(ExportError::HtmlToStdout);
     }
-    let doc = build_offenders(store, report, options)?;
+    let doc = build_offenders(store, ranking, options)?;
     let path = if to_stdout {
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         render(&doc, options, &mut stdout)

@@ -19,6 +19,25 @@ use super::{
     sha256_file,
 };
 
+/// Which messages of an Android database an import reads, by the SIM
+/// subscription (`sub_id`) the phone recorded for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sim {
+    /// The messages of this `sub_id`.
+    Id(i64),
+    /// The messages with no SIM recorded (no `sub_id`, or -1).
+    Unrecorded,
+}
+
+/// One SIM's share of a file imported a line per SIM: the SIM, and the
+/// lines every part of the same file goes to (the file may be on those,
+/// and on no other).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimPart {
+    pub sim: Sim,
+    pub lines: Vec<String>,
+}
+
 /// How often (in records) progress is reported.
 const PROGRESS_EVERY: u64 = 512;
 
@@ -45,9 +64,12 @@ impl Tally<'_> {
     }
 }
 
-/// Reads an Android `mmssms.db` at `path` into `sink`.
+/// Reads an Android `mmssms.db` at `path` into `sink`: every message, or
+/// only those of one SIM (`sub_id`; a table without the column records
+/// none, so all its messages are `Sim::Unrecorded`).
 pub fn read(
     path: &Path,
+    sim: Option<Sim>,
     sink: &mut dyn MessageSink,
     progress: &dyn Progress,
 ) -> Result<SourceFile, ImportError> {
@@ -79,10 +101,10 @@ pub fn read(
         progress,
     };
     if has_sms {
-        read_sms(path, conn, sink, &mut tally)?;
+        read_sms(path, conn, sim, sink, &mut tally)?;
     }
     if has_mms {
-        read_mms(path, conn, sink, &mut tally)?;
+        read_mms(path, conn, sim, sink, &mut tally)?;
     }
     progress.set_position(size);
     Ok(SourceFile {
@@ -93,26 +115,61 @@ pub fn read(
     })
 }
 
-/// The SIM subscriptions (`sms.sub_id`, Android 5.1 and later) the
-/// messages came through, most messages first; -1 (none recorded) is left
-/// out. The database holds no phone number, only these ids. Best effort:
-/// a database that cannot say gives none.
-pub fn sim_ids(path: &Path) -> Vec<i64> {
+/// The SIM subscriptions (`sub_id`, Android 5.1 and later) the messages
+/// of `sms` and `pdu` came through, with how many each, most first, and
+/// how many messages record none (no column, NULL or -1). The database
+/// holds no phone number, only these ids. Best effort: a database that
+/// cannot say gives none.
+pub fn sim_counts(path: &Path) -> (Vec<(i64, u64)>, u64) {
     let Ok(snapshot) = sqlite::open_snapshot(path) else {
-        return Vec::new();
+        return (Vec::new(), 0);
     };
     let conn = &snapshot.conn;
-    if !sqlite::columns(path, conn, "sms").is_ok_and(|c| c.has("sub_id")) {
-        return Vec::new();
-    }
-    let Ok(mut stmt) = conn.prepare(
-        "SELECT sub_id, count(*) AS n FROM sms WHERE sub_id IS NOT NULL AND sub_id >= 0 GROUP BY 1 ORDER BY n DESC",
-    ) else {
-        return Vec::new();
+    let Ok(tables) = sqlite::tables(path, conn) else {
+        return (Vec::new(), 0);
     };
-    stmt.query_map([], |r| r.get::<_, i64>(0))
-        .map(|rows| rows.flatten().collect())
-        .unwrap_or_default()
+    let mut by_sim: std::collections::BTreeMap<i64, u64> = std::collections::BTreeMap::new();
+    let mut unrecorded = 0;
+    for table in ["sms", "pdu"] {
+        if !tables.contains(table) {
+            continue;
+        }
+        if !sqlite::columns(path, conn, table).is_ok_and(|c| c.has("sub_id")) {
+            unrecorded += sqlite::count_rows(conn, table);
+            continue;
+        }
+        let Ok(mut stmt) = conn.prepare(&format!(
+            "SELECT CASE WHEN sub_id >= 0 THEN sub_id END, count(*) FROM {table} GROUP BY 1"
+        )) else {
+            continue;
+        };
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, i64>(1)?))
+        });
+        for (sim, n) in rows.into_iter().flatten().flatten() {
+            let n = u64::try_from(n).unwrap_or(0);
+            match sim {
+                Some(id) => *by_sim.entry(id).or_default() += n,
+                None => unrecorded += n,
+            }
+        }
+    }
+    let mut sims: Vec<(i64, u64)> = by_sim.into_iter().collect();
+    sims.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    (sims, unrecorded)
+}
+
+/// The SQL condition choosing `sim`'s rows of a table with these columns
+/// (empty for every row).
+fn sim_filter(cols: &sqlite::Columns, alias: &str, sim: Option<Sim>) -> String {
+    match (sim, cols.has("sub_id")) {
+        (None, _) | (Some(Sim::Unrecorded), false) => String::new(),
+        (Some(Sim::Id(id)), true) => format!(" WHERE {alias}.sub_id = {id}"),
+        (Some(Sim::Id(_)), false) => " WHERE 0".to_string(),
+        (Some(Sim::Unrecorded), true) => {
+            format!(" WHERE ({alias}.sub_id IS NULL OR {alias}.sub_id < 0)")
+        }
+    }
 }
 
 fn int(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<i64>, rusqlite::Error> {
@@ -137,6 +194,7 @@ fn text(row: &rusqlite::Row<'_>, i: usize) -> Result<Option<String>, rusqlite::E
 fn read_sms(
     path: &Path,
     conn: &Connection,
+    sim: Option<Sim>,
     sink: &mut dyn MessageSink,
     tally: &mut Tally<'_>,
 ) -> Result<(), ImportError> {
@@ -152,9 +210,10 @@ fn read_sms(
         }
     }
     let sql = format!(
-        "SELECT {id}, s.address, s.date, s.type, {body} FROM sms s ORDER BY {id}",
+        "SELECT {id}, s.address, s.date, s.type, {body} FROM sms s{filter} ORDER BY {id}",
         id = cols.or("s", "_id", "s.ROWID"),
         body = cols.or("s", "body", "NULL"),
+        filter = sim_filter(&cols, "s", sim),
     );
     let mut stmt = conn.prepare(&sql).map_err(|e| db_error(path, &e))?;
     let mut rows = stmt.query([]).map_err(|e| db_error(path, &e))?;
@@ -202,6 +261,7 @@ fn read_sms(
 fn read_mms(
     path: &Path,
     conn: &Connection,
+    sim: Option<Sim>,
     sink: &mut dyn MessageSink,
     tally: &mut Tally<'_>,
 ) -> Result<(), ImportError> {
@@ -213,8 +273,9 @@ fn read_mms(
         ));
     }
     let sql = format!(
-        "SELECT {id}, p.date, p.msg_box FROM pdu p ORDER BY {id}",
-        id = cols.or("p", "_id", "p.ROWID")
+        "SELECT {id}, p.date, p.msg_box FROM pdu p{filter} ORDER BY {id}",
+        id = cols.or("p", "_id", "p.ROWID"),
+        filter = sim_filter(&cols, "p", sim),
     );
     let part_cols = sqlite::columns(path, conn, "part")?;
     let addr_cols = sqlite::columns(path, conn, "addr")?;

@@ -179,6 +179,18 @@ impl ImportTx<'_> {
             .optional()?)
     }
 
+    /// Every other line that holds a finished import of a file with this
+    /// SHA-256, by name.
+    pub fn lines_with_file(&self, sha256: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.tx.prepare(
+            "SELECT DISTINCT l.name FROM imports i JOIN lines l ON l.id = i.line_id
+             WHERE i.sha256 = ?1 AND i.line_id != ?2 AND i.finished_at_ms IS NOT NULL
+             ORDER BY l.name",
+        )?;
+        let rows = stmt.query_map(params![sha256, self.line_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The `imports` row standing for a source file an evidence bundle
     /// cites, on this line: the one an earlier bundle added, or a new one
     /// dated when the reporter imported the file (so evidence exported from

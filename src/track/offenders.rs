@@ -4,7 +4,8 @@
 //! An offender is a brand (all its numbers, on every line) or, for messages
 //! without a brand, one sender. Ignored senders and personal contacts never
 //! rank. Ranked by the number of distinct lines with violations, then by
-//! violations, then by name.
+//! violations, then by name. [`rank`] takes a whole `Report`; [`Ranking`]
+//! one sender at a time, for callers that stream them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -61,100 +62,193 @@ fn grace_end(s: &SenderReport, policy: &Policy) -> Option<i64> {
 
 /// The ranking: offenders with at least one violation on or after
 /// `since_ms` (all when `None`), reported by at least `min_lines` lines.
+/// The whole report at once; [`Ranking`] is the same a sender at a time.
 pub fn rank(
     report: &Report,
     policy: &Policy,
     since_ms: Option<i64>,
     min_lines: u64,
 ) -> Vec<Offender> {
-    let mut groups: BTreeMap<(String, bool), Vec<&SenderReport>> = BTreeMap::new();
+    let mut ranking = Ranking::new(policy, since_ms, true);
     for s in &report.senders {
-        if s.ignored || s.status == Status::Ignored || s.kind == SenderKind::Personal {
-            continue;
+        ranking.add(s);
+    }
+    ranking.finish(min_lines)
+}
+
+/// The ranking built one sender at a time, in any order: what it keeps is
+/// one small tally per offender (line ids, numbers, the days past grace of
+/// its violations), never the senders themselves. Fed every sender of a
+/// report, it gives exactly what [`rank`] gives.
+pub struct Ranking<'a> {
+    policy: &'a Policy,
+    since_ms: Option<i64>,
+    keep_times: bool,
+    groups: BTreeMap<(String, bool), Acc>,
+}
+
+/// One offender's tally so far.
+#[derive(Default)]
+struct Acc {
+    affected: BTreeSet<i64>,
+    opted: BTreeSet<i64>,
+    violating: BTreeSet<i64>,
+    numbers: BTreeSet<String>,
+    violations: u64,
+    first: Option<Moment>,
+    last: Option<Moment>,
+    times: Vec<Moment>,
+    days: Vec<f64>,
+    keyword: Option<Keyword>,
+}
+
+/// The keyword of the member with the latest instruction so far.
+struct Keyword {
+    instruction_ms: Option<i64>,
+    last_seen_ms: Option<i64>,
+    key: String,
+    line: String,
+    text: String,
+}
+
+impl Keyword {
+    /// Whether `s` comes after this one in a report's order (latest seen
+    /// first, then by key, then by line name): of two members with the
+    /// same instruction time, the later one's keyword is used.
+    fn before(&self, s: &SenderReport) -> bool {
+        // `Report::assemble`'s comparison of this one with `s`.
+        s.last_seen
+            .map(|m| m.ts_ms)
+            .cmp(&self.last_seen_ms)
+            .then_with(|| self.key.as_str().cmp(&s.key))
+            .then_with(|| self.line.as_str().cmp(&s.line))
+            .is_le()
+    }
+}
+
+/// The ordering key of a violation (oldest first, then by message).
+fn when(m: &Moment) -> (i64, Option<i64>) {
+    (m.ts_ms, m.message_id)
+}
+
+impl<'a> Ranking<'a> {
+    /// An empty ranking under `policy`, counting violations on or after
+    /// `since_ms`. Without `keep_times`, offenders come without their
+    /// `violation_times` (the counts, dates and median are the same).
+    pub fn new(policy: &'a Policy, since_ms: Option<i64>, keep_times: bool) -> Ranking<'a> {
+        Ranking {
+            policy,
+            since_ms,
+            keep_times,
+            groups: BTreeMap::new(),
         }
-        let key = match &s.brand {
+    }
+
+    /// Counts one line and sender for its offender: its brand (all its
+    /// numbers, on every line), or the sender itself when it has no brand
+    /// (a suspicious sender has none of its own). Ignored senders and
+    /// personal contacts never rank.
+    pub fn add(&mut self, s: &SenderReport) {
+        if s.ignored || s.status == Status::Ignored || s.kind == SenderKind::Personal {
+            return;
+        }
+        let group = match &s.brand {
             Some(b) => (b.clone(), true),
             None => (s.key.clone(), false),
         };
-        groups.entry(key).or_default().push(s);
-    }
-    let mut out: Vec<Offender> = groups
-        .into_iter()
-        .map(|((name, is_brand), members)| offender(name, is_brand, &members, policy, since_ms))
-        .filter(|o| o.violations > 0 && o.lines_violating >= min_lines)
-        .collect();
-    out.sort_by(|a, b| {
-        b.lines_violating
-            .cmp(&a.lines_violating)
-            .then_with(|| b.violations.cmp(&a.violations))
-            .then_with(|| a.name.cmp(&b.name))
-    });
-    out
-}
-
-fn offender(
-    name: String,
-    is_brand: bool,
-    members: &[&SenderReport],
-    policy: &Policy,
-    since_ms: Option<i64>,
-) -> Offender {
-    let mut affected = BTreeSet::new();
-    let mut opted = BTreeSet::new();
-    let mut violating = BTreeSet::new();
-    let mut numbers = BTreeSet::new();
-    let mut moments: Vec<Moment> = Vec::new();
-    let mut days: Vec<f64> = Vec::new();
-    for s in members {
+        let acc = self.groups.entry(group).or_default();
         if s.marketing > 0 || s.kind == SenderKind::Suspicious {
-            affected.insert(s.line_id);
-            numbers.insert(s.key.clone());
+            acc.affected.insert(s.line_id);
+            if !acc.numbers.contains(&s.key) {
+                acc.numbers.insert(s.key.clone());
+            }
         }
         if s.findings.optout.is_some() {
-            opted.insert(s.line_id);
+            acc.opted.insert(s.line_id);
         }
-        let end = grace_end(s, policy);
+        let end = grace_end(s, self.policy);
         let mut any = false;
         for v in &s.findings.violations {
-            if since_ms.is_some_and(|since| v.ts_ms < since) {
+            if self.since_ms.is_some_and(|since| v.ts_ms < since) {
                 continue;
             }
             any = true;
-            moments.push(*v);
+            acc.violations += 1;
+            if acc.first.is_none_or(|f| when(v) < when(&f)) {
+                acc.first = Some(*v);
+            }
+            if acc.last.is_none_or(|l| when(v) >= when(&l)) {
+                acc.last = Some(*v);
+            }
+            if self.keep_times {
+                acc.times.push(*v);
+            }
             if let Some(end) = end {
-                days.push((v.ts_ms - end) as f64 / DAY_MS);
+                acc.days.push((v.ts_ms - end) as f64 / DAY_MS);
             }
         }
         if any {
-            violating.insert(s.line_id);
+            acc.violating.insert(s.line_id);
+        }
+        if let Some(keyword) = &s.keyword {
+            let instruction_ms = s.instruction.map(|m| m.ts_ms);
+            let better = acc.keyword.as_ref().is_none_or(|k| {
+                instruction_ms > k.instruction_ms
+                    || (instruction_ms == k.instruction_ms && k.before(s))
+            });
+            if better {
+                acc.keyword = Some(Keyword {
+                    instruction_ms,
+                    last_seen_ms: s.last_seen.map(|m| m.ts_ms),
+                    key: s.key.clone(),
+                    line: s.line.clone(),
+                    text: keyword.clone(),
+                });
+            }
         }
     }
-    let keyword = members
-        .iter()
-        .filter(|s| s.keyword.is_some())
-        .max_by_key(|s| s.instruction.map(|m| m.ts_ms))
-        .and_then(|s| s.keyword.clone());
-    moments.sort_by_key(|m| (m.ts_ms, m.message_id));
-    let first = moments.first().copied();
-    let last = moments.last().copied();
-    Offender {
-        name,
-        is_brand,
-        lines_violating: violating.len() as u64,
-        lines_opted_out: opted.len() as u64,
-        lines_affected: affected.len() as u64,
-        violations: moments.len() as u64,
-        first_violation: first,
-        last_violation: last,
-        median_days_past_grace: median(&mut days).map(|m| (m * 10.0).round() / 10.0),
-        numbers: numbers.into_iter().collect(),
-        optout_keyword: keyword,
-        line_ids: OffenderLines {
-            violating: violating.into_iter().collect(),
-            opted_out: opted.into_iter().collect(),
-            affected: affected.into_iter().collect(),
-        },
-        violation_times: moments,
+
+    /// The offenders with violations on at least `min_lines` lines, ranked.
+    pub fn finish(self, min_lines: u64) -> Vec<Offender> {
+        let mut out: Vec<Offender> = self
+            .groups
+            .into_iter()
+            .filter(|(_, a)| a.violations > 0 && a.violating.len() as u64 >= min_lines)
+            .map(|((name, is_brand), a)| a.offender(name, is_brand))
+            .collect();
+        out.sort_by(|a, b| {
+            b.lines_violating
+                .cmp(&a.lines_violating)
+                .then_with(|| b.violations.cmp(&a.violations))
+                .then_with(|| a.name.cmp(&b.name))
+                .then_with(|| a.is_brand.cmp(&b.is_brand))
+        });
+        out
+    }
+}
+
+impl Acc {
+    fn offender(mut self, name: String, is_brand: bool) -> Offender {
+        self.times.sort_by_key(when);
+        Offender {
+            name,
+            is_brand,
+            lines_violating: self.violating.len() as u64,
+            lines_opted_out: self.opted.len() as u64,
+            lines_affected: self.affected.len() as u64,
+            violations: self.violations,
+            first_violation: self.first,
+            last_violation: self.last,
+            median_days_past_grace: median(&mut self.days).map(|m| (m * 10.0).round() / 10.0),
+            numbers: self.numbers.into_iter().collect(),
+            optout_keyword: self.keyword.map(|k| k.text),
+            line_ids: OffenderLines {
+                violating: self.violating.into_iter().collect(),
+                opted_out: self.opted.into_iter().collect(),
+                affected: self.affected.into_iter().collect(),
+            },
+            violation_times: self.times,
+        }
     }
 }
 

@@ -32,6 +32,7 @@ impl Session {
             format: None,
             csv_map,
             zone: self.options.zone.clone(),
+            sim: None,
         };
         let format = match import::detect_with(&file, &options) {
             Ok(f) => f,
