@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use crate::store::{Store, StoreError};
 use crate::track::{KindReason, Policy, Report, SenderLinks, Tally};
 
-pub use cache::{fresh, rebuild, refresh, report};
+pub use cache::{Kept, fresh, rebuild, refresh, report};
 
 /// Every sender and brand with its status, computed from `store` under
 /// `policy` from scratch (no cache read or written).

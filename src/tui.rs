@@ -123,6 +123,8 @@ pub struct Session {
     classifier: start::Rules,
     /// The line shown, once the database has more than one.
     line: Option<(i64, String)>,
+    /// What the last report was read at, so a reload keeps what did not change.
+    kept: findings::Kept,
 }
 
 impl Session {
@@ -154,6 +156,7 @@ impl Session {
             options,
             classifier: start::Rules::start(),
             line: None,
+            kept: findings::Kept::default(),
         }
     }
 
@@ -298,23 +301,41 @@ impl Session {
                 lines.len()
             ));
         }
-        match findings::report(store, &self.options.policy) {
-            Ok(mut report) => {
-                // The offenders screen ranks every line.
-                let ranked = Action::Ranked {
-                    offenders: crate::track::rank(&report, &self.options.policy, None, 1),
-                    lines: lines.iter().map(|l| (l.id, l.name.clone())).collect(),
-                };
-                if let Some((_, name)) = &self.line {
-                    report.retain_line(name);
-                }
-                synced
-                    .into_iter()
-                    .chain([ranked, Action::Loaded(Box::new(report))])
-                    .collect()
-            }
+        let line = self.line.as_ref().map(|(id, _)| *id);
+        match self
+            .kept
+            .report(store, &self.options.policy, &self.app.report, line)
+        {
+            Ok(report) => synced
+                .into_iter()
+                .chain([Action::Loaded(Box::new(report))])
+                .collect(),
             Err(e) => failed(&e),
         }
+    }
+
+    /// The offenders screen's ranking of every line: from the report shown
+    /// when it holds every line, else from the findings cache.
+    fn rank(&mut self) -> Vec<Action> {
+        let failed =
+            |e: &dyn std::fmt::Display| vec![Action::Outcome(Outcome::Failed(e.to_string()))];
+        let Some(store) = self.store.as_ref() else {
+            return Vec::new();
+        };
+        let lines = match store.lines() {
+            Ok(l) => l.into_iter().map(|l| (l.id, l.name)).collect(),
+            Err(e) => return failed(&e),
+        };
+        let policy = &self.options.policy;
+        let offenders = if self.line.is_none() {
+            crate::track::rank(&self.app.report, policy, None, 1)
+        } else {
+            match findings::report(store, policy) {
+                Ok(all) => crate::track::rank(&all, policy, None, 1),
+                Err(e) => return failed(&e),
+            }
+        };
+        vec![Action::Ranked { offenders, lines }]
     }
 
     /// Does one effect; database problems become a status line, never an exit.
@@ -335,11 +356,14 @@ impl Session {
         if effect == Effect::Reload {
             return Ok(self.reload(true));
         }
+        if effect == Effect::Rank {
+            return Ok(self.rank());
+        }
         let Some(store) = self.store.as_mut() else {
             return Ok(Vec::new());
         };
         Ok(match effect {
-            Effect::Reload => unreachable!("handled above"),
+            Effect::Reload | Effect::Rank => unreachable!("handled above"),
             Effect::LoadTimeline {
                 sender_ids,
                 start,
