@@ -141,3 +141,64 @@ impl App {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Action, App, Effect, Screen};
+    use crate::tui::strings::Lang;
+    use crate::tui::theme::Theme;
+
+    fn loaded() -> App {
+        let mut app = App::new(
+            Lang::En.strings(),
+            Theme { colour: false },
+            jiff::tz::TimeZone::UTC,
+            0,
+            true,
+            None,
+        );
+        app.update(Action::Loaded(Box::default()));
+        app
+    }
+
+    fn ranked(app: &mut App) {
+        app.update(Action::Ranked {
+            offenders: Vec::new(),
+            lines: vec![(1, "me".into())],
+        });
+    }
+
+    #[test]
+    fn the_ranking_is_made_only_when_the_offenders_screen_shows_it() {
+        let mut app = loaded();
+        // A reload on another screen ranks nothing.
+        assert!(
+            !app.update(Action::Loaded(Box::default()))
+                .contains(&Effect::Rank)
+        );
+        // O on a ranking older than the report asks for one, once.
+        assert_eq!(
+            app.update(Action::Show(Screen::Offenders)),
+            vec![Effect::Rank]
+        );
+        ranked(&mut app);
+        assert!(app.ranked.current);
+        app.update(Action::Show(Screen::Senders));
+        assert!(app.update(Action::Show(Screen::Offenders)).is_empty());
+        // A reload while the screen is open ranks again.
+        assert!(
+            app.update(Action::Loaded(Box::default()))
+                .contains(&Effect::Rank)
+        );
+        assert!(!app.ranked.current);
+        app.update(Action::Show(Screen::Senders));
+        assert!(
+            !app.update(Action::Loaded(Box::default()))
+                .contains(&Effect::Rank)
+        );
+        assert_eq!(
+            app.update(Action::Show(Screen::Offenders)),
+            vec![Effect::Rank]
+        );
+    }
+}
