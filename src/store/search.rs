@@ -131,7 +131,8 @@ impl Store {
         let offset = q.offset.min(i64::MAX as u64) as i64;
         if uses_index(q.text) {
             if q.sender_ids.is_empty()
-                && let Some(ids) = self.newest_candidates(q, (limit as u64).saturating_add(offset as u64))?
+                && let Some(ids) =
+                    self.newest_candidates(q, (limit as u64).saturating_add(offset as u64))?
             {
                 let page: Vec<i64> = ids.into_iter().skip(offset as usize).collect();
                 return Ok(SearchHits {
@@ -199,9 +200,9 @@ impl Store {
         let mut walk = self.conn.prepare_cached(&format!(
             "SELECT m.id FROM messages m WHERE 1{where_} ORDER BY m.ts_ms DESC, m.id DESC"
         ))?;
-        let mut check = self.conn.prepare_cached(
-            "SELECT m.body LIKE ?2 ESCAPE '\\' FROM messages m WHERE m.id = ?1",
-        )?;
+        let mut check = self
+            .conn
+            .prepare_cached("SELECT m.body LIKE ?2 ESCAPE '\\' FROM messages m WHERE m.id = ?1")?;
         let pattern = like_pattern(q.text);
         let mut rows = walk.query(params_from_iter(params))?;
         let mut found = Vec::new();
