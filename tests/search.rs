@@ -546,7 +546,7 @@ fn common_and_rare_texts_come_newest_first_whatever_the_import_order() {
     };
     let bodies: Vec<String> = (0..3000)
         .map(|i| match i {
-            5 | 6 | 7 => format!("Rare parcel note {i}"),
+            5..=7 => format!("Rare parcel note {i}"),
             _ if i % 2 == 0 => format!("Common SALE offer {i}"),
             _ => format!("hello there {i}"),
         })

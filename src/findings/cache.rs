@@ -59,20 +59,16 @@ impl Kept {
         line: Option<i64>,
     ) -> Result<Report, StoreError> {
         let previous = self.generation.take().map(|g| (g, previous));
-        match refresh_keeping(store, policy, previous, line) {
-            Ok((report, generation)) => {
-                self.generation = generation;
-                Ok(report)
-            }
-            Err(_) => {
-                let mut report = compute(store, policy)?;
-                if let Some(id) = line {
-                    report.senders.retain(|s| s.line_id == id);
-                    report = Report::assemble(report.senders, &store.ignored()?);
-                }
-                Ok(report)
-            }
+        if let Ok((report, generation)) = refresh_keeping(store, policy, previous, line) {
+            self.generation = generation;
+            return Ok(report);
         }
+        let mut report = compute(store, policy)?;
+        if let Some(id) = line {
+            report.senders.retain(|s| s.line_id == id);
+            report = Report::assemble(report.senders, &store.ignored()?);
+        }
+        Ok(report)
     }
 }
 
