@@ -14,15 +14,18 @@
 //!   every start cost before the cache);
 //! - `report_full`: the full computation alone (`findings::compute`);
 //! - `tui_ignore`, `tui_manual`: `i` on the first sender (and `i` back),
-//!   `m` + Enter (and `u` to undo), each with its recompute and redraw.
+//!   `m` + Enter (and `u` to undo), each with its recompute and redraw,
+//!   in wall time and in the main thread's CPU time (Linux: on a machine
+//!   others share, the CPU time is the figure that compares).
+//!
+//! The session is set up by the screen tests' harness
+//! (`tests/common/tui.rs`: the zone, the clock, the options, the keys).
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use jiff::tz::TimeZone;
-use optout::classify::Region;
+use crossterm::event::{Event, KeyCode};
 use optout::store::Store;
 use optout::track::Policy;
 use optout::tui::strings::Lang;
@@ -31,6 +34,12 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
+
+#[path = "../tests/common/tui.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use harness::{key, zone};
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -42,10 +51,11 @@ fn main() {
         std::process::exit(2);
     };
     if args.get(1).map(String::as_str) == Some("tui-start") {
-        let (first, all) = start(&db);
+        let (first, all, cpu) = start(&db);
         println!(
-            "tui_first_frame {:.1} ms, filled list {:.1} ms",
+            "tui_first_frame {:.1} ms ({:.1} ms CPU on the main thread), filled list {:.1} ms",
             ms(first),
+            ms(cpu),
             ms(all)
         );
         return;
@@ -62,10 +72,15 @@ fn main() {
 /// The start-up figures and the full computation.
 fn figures(db: &Path) {
     let db = db.to_path_buf();
-    let runs: Vec<(Duration, Duration)> = (0..5).map(|_| start(&db)).collect();
+    let runs: Vec<(Duration, Duration, Duration)> = (0..5).map(|_| start(&db)).collect();
     let first = median(5, runs.iter().map(|r| r.0));
     let all = median(5, runs.iter().map(|r| r.1));
-    println!("tui_first_frame_cached {:.1} ms", ms(first));
+    let cpu = median(5, runs.iter().map(|r| r.2));
+    println!(
+        "tui_first_frame_cached {:.1} ms ({:.1} ms CPU on the main thread)",
+        ms(first),
+        ms(cpu)
+    );
     println!("tui_start_to_list_cached {:.1} ms", ms(all));
     let policy = policy();
     let full = median(
@@ -97,31 +112,55 @@ fn keys(db: &Path) {
     let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
     s.run(&mut t, &mut VecDeque::new()).unwrap();
     // `i` asks (no work), `y` ignores; the same again takes it back.
-    let ignore = median(
-        5,
-        (0..5).map(|_| {
-            timed(&mut s, &mut t, &[key('i')]);
-            let a = timed(&mut s, &mut t, &[key('y')]);
+    let ignore: Vec<(Duration, Duration)> = (0..5)
+        .map(|_| {
+            timed(&mut s, &mut t, &[ch('i')]);
+            let a = timed(&mut s, &mut t, &[ch('y')]);
             said(&s, "ignore");
-            timed(&mut s, &mut t, &[key('i')]);
-            let b = timed(&mut s, &mut t, &[key('y')]);
-            (a + b) / 2
-        }),
-    );
-    println!("tui_ignore {:.1} ms", ms(ignore));
+            timed(&mut s, &mut t, &[ch('i')]);
+            let b = timed(&mut s, &mut t, &[ch('y')]);
+            ((a.0 + b.0) / 2, (a.1 + b.1) / 2)
+        })
+        .collect();
+    print_pair("tui_ignore", &ignore);
     // `m` opens the prompt (no work), Enter records now, `U` takes it back.
-    let manual = median(
-        5,
-        (0..5).map(|_| {
-            timed(&mut s, &mut t, &[key('m')]);
-            let a = timed(&mut s, &mut t, &[enter()]);
+    let manual: Vec<(Duration, Duration)> = (0..5)
+        .map(|_| {
+            timed(&mut s, &mut t, &[ch('m')]);
+            let a = timed(&mut s, &mut t, &[key(KeyCode::Enter)]);
             said(&s, "manual");
-            let b = timed(&mut s, &mut t, &[key('U')]);
+            let b = timed(&mut s, &mut t, &[ch('U')]);
             said(&s, "undo");
-            (a + b) / 2
-        }),
+            ((a.0 + b.0) / 2, (a.1 + b.1) / 2)
+        })
+        .collect();
+    print_pair("tui_manual", &manual);
+}
+
+/// `name` wall and CPU medians, and the CPU range.
+fn print_pair(name: &str, runs: &[(Duration, Duration)]) {
+    let wall = median(runs.len(), runs.iter().map(|r| r.0));
+    let mut cpu: Vec<Duration> = runs.iter().map(|r| r.1).collect();
+    cpu.sort();
+    println!(
+        "{name} {:.1} ms wall, {:.1} ms CPU (CPU {:.1}–{:.1} ms)",
+        ms(wall),
+        ms(cpu[cpu.len() / 2]),
+        ms(cpu[0]),
+        ms(cpu[cpu.len() - 1])
     );
-    println!("tui_manual {:.1} ms", ms(manual));
+}
+
+/// The calling thread's CPU time so far (Linux `schedstat`; zero elsewhere).
+fn thread_cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .map_or(Duration::ZERO, Duration::from_nanos)
+}
+
+fn ch(c: char) -> Event {
+    key(KeyCode::Char(c))
 }
 
 /// What the status line says after a step (on stderr, once per kind).
@@ -146,22 +185,25 @@ fn median(n: usize, runs: impl Iterator<Item = Duration>) -> Duration {
 }
 
 /// Open the database and run the interface: (to the first frame, when it
-/// shows the filled list; to the end of start-up).
-fn start(db: &Path) -> (Duration, Duration) {
+/// shows the filled list; to the end of start-up; the main thread's CPU
+/// time to the first frame).
+fn start(db: &Path) -> (Duration, Duration, Duration) {
     let t = Instant::now();
+    let cpu = thread_cpu();
     let mut s = session(db);
     let mut term = Terminal::new(Clocked {
         inner: TestBackend::new(120, 40),
         started: t,
+        cpu,
         first: None,
     })
     .unwrap();
     s.run(&mut term, &mut VecDeque::new()).unwrap();
     let all = t.elapsed();
     assert!(!s.app.loading, "the report never came");
-    let (first, filled) = term.backend().first.unwrap();
+    let (first, filled, cpu) = term.backend().first.unwrap();
     // With a cold cache the first frame says "loading…": count the list.
-    (if filled { first } else { all }, all)
+    (if filled { first } else { all }, all, cpu)
 }
 
 /// A `TestBackend` that notes when the first frame was flushed and whether
@@ -169,7 +211,8 @@ fn start(db: &Path) -> (Duration, Duration) {
 struct Clocked {
     inner: TestBackend,
     started: Instant,
-    first: Option<(Duration, bool)>,
+    cpu: Duration,
+    first: Option<(Duration, bool, Duration)>,
 }
 
 impl Backend for Clocked {
@@ -224,24 +267,26 @@ impl Backend for Clocked {
                 .iter()
                 .map(Cell::symbol)
                 .collect();
-            self.first = Some((self.started.elapsed(), !text.contains("loading")));
+            self.first = Some((
+                self.started.elapsed(),
+                !text.contains("loading"),
+                thread_cpu().saturating_sub(self.cpu),
+            ));
         }
         Ok(())
     }
 }
 
-fn timed(s: &mut Session, t: &mut Terminal<TestBackend>, keys: &[Event]) -> Duration {
+/// Handles `keys` and redraws: (wall time, this thread's CPU time).
+fn timed(s: &mut Session, t: &mut Terminal<TestBackend>, keys: &[Event]) -> (Duration, Duration) {
     let started = Instant::now();
+    let cpu = thread_cpu();
     for k in keys {
         s.handle(k, t).unwrap();
     }
     t.draw(|f| optout::tui::views::draw(f, &s.app, &mut s.ui))
         .unwrap();
-    started.elapsed()
-}
-
-fn zone() -> TimeZone {
-    TimeZone::get("Asia/Shanghai").unwrap()
+    (started.elapsed(), thread_cpu().saturating_sub(cpu))
 }
 
 fn policy() -> Policy {
@@ -256,24 +301,8 @@ fn session(db: &Path) -> Session {
     Session::new(
         Some(store),
         Options {
-            lang: Lang::En,
-            zone: zone(),
-            policy: policy(),
-            region: Region::default(),
             db_path: Some(db.to_path_buf()),
-            colour: true,
-            now_ms: Some(1_774_238_400_000),
-            demo: false,
-            export_dir: None,
-            line: None,
+            ..harness::options(Lang::En)
         },
     )
-}
-
-fn key(c: char) -> Event {
-    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
-}
-
-fn enter() -> Event {
-    Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
 }

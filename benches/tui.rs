@@ -18,7 +18,6 @@ use std::sync::OnceLock;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use divan::Bencher;
-use jiff::tz::TimeZone;
 use optout::classify::{Classifier, Region};
 use optout::import::{Format, ImportOptions};
 use optout::store::Store;
@@ -131,28 +130,20 @@ fn generate(root: &Path, xml: &Path, n: u64) {
     std::fs::write(xml, out).unwrap();
 }
 
-fn zone() -> TimeZone {
-    TimeZone::get("Asia/Shanghai").unwrap()
-}
+/// The zone, clock and options of the screen tests' harness.
+#[path = "../tests/common/tui.rs"]
+#[allow(dead_code)]
+mod harness;
+
+use harness::zone;
 
 fn session() -> Session {
     let store = Store::open(database()).unwrap();
     Session::new(
         Some(store),
         Options {
-            lang: Lang::En,
-            zone: zone(),
-            policy: Policy {
-                zone: zone(),
-                ..Policy::default()
-            },
-            region: Region::default(),
             db_path: Some(database().to_path_buf()),
-            colour: true,
-            now_ms: Some(1_774_238_400_000),
-            demo: false,
-            export_dir: None,
-            line: None,
+            ..harness::options(Lang::En)
         },
     )
 }
@@ -162,7 +153,7 @@ fn terminal() -> Terminal<TestBackend> {
 }
 
 fn key(c: char) -> Event {
-    Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    harness::key(KeyCode::Char(c))
 }
 
 fn draw(session: &mut Session, terminal: &mut Terminal<TestBackend>) {

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use crate::store::{Store, StoreError};
 use crate::track::{KindReason, Policy, Report, SenderLinks, Tally};
 
-pub use cache::{fresh, rebuild, refresh, report};
+pub use cache::{Kept, fresh, rebuild, refresh, report};
 pub use offenders::offenders;
 
 /// Every sender and brand with its status, computed from `store` under

@@ -129,6 +129,8 @@ pub struct Session {
     sending: Option<sending::Worker>,
     send_clock: Option<ClockMaker>,
     send_programs: Option<std::ffi::OsString>,
+    /// What the last report was read at, so a reload keeps what did not change.
+    kept: findings::Kept,
 }
 
 impl Session {
@@ -163,6 +165,7 @@ impl Session {
             sending: None,
             send_clock: None,
             send_programs: None,
+            kept: findings::Kept::default(),
         }
     }
 
@@ -326,25 +329,20 @@ impl Session {
                 lines.len()
             ));
         }
-        match findings::report(store, &self.options.policy) {
-            Ok(mut report) => {
-                // The offenders screen ranks every line.
-                let ranked = Action::Ranked {
-                    offenders: crate::track::rank(&report, &self.options.policy, None, 1),
-                    lines: lines.iter().map(|l| (l.id, l.name.clone())).collect(),
-                };
-                if let Some((_, name)) = &self.line {
-                    report.retain_line(name);
-                }
+        let line = self.line.as_ref().map(|(id, _)| *id);
+        match self
+            .kept
+            .report(store, &self.options.policy, &self.app.report, line)
+        {
+            Ok(report) => {
                 // Sends a crashed run left pending are not sent again from here.
-                let line_id = report.senders.first().map(|s| s.line_id);
+                let line_id = line.or_else(|| report.senders.first().map(|s| s.line_id));
                 let pending = line_id
                     .and_then(|id| crate::send::pending(store, id).ok())
                     .unwrap_or_default();
                 synced
                     .into_iter()
                     .chain([
-                        ranked,
                         Action::SendsPending(pending),
                         Action::Loaded(Box::new(report)),
                     ])
@@ -352,6 +350,31 @@ impl Session {
             }
             Err(e) => failed(&e),
         }
+    }
+
+    /// The offenders screen's ranking of every line: from the report shown
+    /// when it holds every line, else from the findings cache.
+    fn rank(&mut self) -> Vec<Action> {
+        let failed =
+            |e: &dyn std::fmt::Display| vec![Action::Outcome(Outcome::Failed(e.to_string()))];
+        let Some(store) = self.store.as_ref() else {
+            return Vec::new();
+        };
+        let lines = match store.lines() {
+            Ok(l) => l.into_iter().map(|l| (l.id, l.name)).collect(),
+            Err(e) => return failed(&e),
+        };
+        let policy = &self.options.policy;
+        let offenders = if self.line.is_none() {
+            crate::track::rank(&self.app.report, policy, None, 1)
+        } else {
+            // Every line, streamed from the cache (the report holds one).
+            match findings::offenders(store, policy, None, 1, true) {
+                Ok(ranked) => ranked,
+                Err(e) => return failed(&e),
+            }
+        };
+        vec![Action::Ranked { offenders, lines }]
     }
 
     /// Does one effect; database problems become a status line, never an exit.
@@ -379,11 +402,14 @@ impl Session {
             self.stop_sending();
             return Ok(Vec::new());
         }
+        if effect == Effect::Rank {
+            return Ok(self.rank());
+        }
         let Some(store) = self.store.as_mut() else {
             return Ok(Vec::new());
         };
         Ok(match effect {
-            Effect::Reload => unreachable!("handled above"),
+            Effect::Reload | Effect::Rank => unreachable!("handled above"),
             Effect::LoadTimeline {
                 sender_ids,
                 start,

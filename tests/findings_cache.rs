@@ -1,7 +1,10 @@
 //! The findings cache is never the truth: after every step of seeded random
 //! sequences of imports (two lines), ignores, manual records, brand aliases,
 //! rule and policy changes, the cached report equals a full recomputation
-//! from scratch, row for row and in the `--json` shapes.
+//! from scratch, row for row and in the `--json` shapes; so does the report
+//! a long-running reader keeps between reads (`findings::Kept`, the
+//! interface's: every line, and one line), which reuses the rows that did
+//! not change, including when another process wrote the cache in between.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -145,9 +148,62 @@ fn json(report: &Report) -> String {
     serde_json::to_string_pretty(&(senders, brands)).unwrap()
 }
 
-fn assert_same(store: &Store, policy: &Policy, step: &str) {
+/// What a long-running reader keeps: for every line and for line "me".
+struct Reader {
+    all: (findings::Kept, Report),
+    me: (findings::Kept, Report),
+}
+
+impl Reader {
+    fn new() -> Reader {
+        Reader {
+            all: (findings::Kept::default(), Report::default()),
+            me: (findings::Kept::default(), Report::default()),
+        }
+    }
+
+    /// Reads again (keeping what did not change) and checks against `full`.
+    fn check(&mut self, store: &Store, policy: &Policy, full: &Report, step: &str) {
+        let (kept, report) = &mut self.all;
+        *report = kept.report(store, policy, report, None).unwrap();
+        assert_eq!(
+            report.senders, full.senders,
+            "kept rows differ after {step}"
+        );
+        assert_eq!(
+            report.brands, full.brands,
+            "kept brands differ after {step}"
+        );
+        let Some(me) = store.line_id("me").unwrap() else {
+            return;
+        };
+        let (kept, report) = &mut self.me;
+        *report = kept.report(store, policy, report, Some(me)).unwrap();
+        let mut want = full.clone();
+        want.retain_line("me");
+        assert_eq!(
+            report.senders, want.senders,
+            "kept line rows differ after {step}"
+        );
+        assert_eq!(
+            report.brands, want.brands,
+            "kept line brands differ after {step}"
+        );
+    }
+}
+
+fn assert_same(store: &Store, policy: &Policy, step: &str, reader: &mut Reader, first: bool) {
+    // The reader reads first (it recomputes what was marked) or after the
+    // cache was brought up to date by another reader.
+    if first {
+        let full = findings::compute(store, policy).unwrap();
+        reader.check(store, policy, &full, step);
+    }
     let cached = findings::refresh(store, policy).unwrap();
     let full = findings::compute(store, policy).unwrap();
+    if !first {
+        reader.check(store, policy, &full, step);
+    }
     assert_eq!(json(&cached), json(&full), "--json differs after {step}");
     assert_eq!(
         cached.senders, full.senders,
@@ -171,6 +227,7 @@ fn run(seed: u64, steps: usize) {
     let mut pol = 0;
     let mut manual: Vec<i64> = Vec::new();
     let mut violating_seen = false;
+    let mut reader = Reader::new();
     for step in 0..steps {
         let what = match rng.below(12) {
             0..=4 => {
@@ -249,10 +306,13 @@ fn run(seed: u64, steps: usize) {
             }
         };
         let policy = policy(pol);
+        let first = rng.below(2) == 0;
         assert_same(
             &store,
             &policy,
             &format!("step {step} ({what}), seed {seed}"),
+            &mut reader,
+            first,
         );
         violating_seen |= findings::compute(&store, &policy)
             .unwrap()

@@ -18,7 +18,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::codec::{self, FORMAT};
 use super::{compute, compute_full, finish};
-use crate::store::{CacheRow, CacheTx, CachedLink, Store, StoreError};
+use crate::store::{CacheRow, CacheTx, CachedLink, GENERATION, Store, StoreError};
 use crate::track::{Policy, Report, SenderLinks, SenderReport, Tally};
 
 type Pair = (i64, i64);
@@ -33,30 +33,120 @@ pub fn report(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
 /// The report from the cache, after recomputing what the triggers marked
 /// (or everything, when the cache is missing or stale).
 pub fn refresh(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
+    Ok(refresh_keeping(store, policy, None, None)?.0)
+}
+
+/// A report kept by a reader that reads again after every change (the
+/// interface): the generation of the cache rows it was read at, so that
+/// the next read keeps the rows that did not change instead of decoding
+/// every row again. Rows written by anyone else (another generation) are
+/// read again in full.
+#[derive(Debug, Default)]
+pub struct Kept {
+    generation: Option<String>,
+}
+
+impl Kept {
+    /// The report of `line` (every line: `None`), from the cache brought up
+    /// to date, keeping the rows of `previous` (this reader's last report,
+    /// or part of it) that did not change. Falls back to the full
+    /// computation as [`report`] does.
+    pub fn report(
+        &mut self,
+        store: &Store,
+        policy: &Policy,
+        previous: &Report,
+        line: Option<i64>,
+    ) -> Result<Report, StoreError> {
+        let previous = self.generation.take().map(|g| (g, previous));
+        if let Ok((report, generation)) = refresh_keeping(store, policy, previous, line) {
+            self.generation = generation;
+            return Ok(report);
+        }
+        let mut report = compute(store, policy)?;
+        if let Some(id) = line {
+            report.senders.retain(|s| s.line_id == id);
+            report = Report::assemble(report.senders, &store.ignored()?);
+        }
+        Ok(report)
+    }
+}
+
+/// [`refresh`], keeping the rows of `previous` (read at its generation)
+/// that are unchanged, of `line` only when given; with the generation the
+/// answer was read at.
+fn refresh_keeping(
+    store: &Store,
+    policy: &Policy,
+    previous: Option<(String, &Report)>,
+    line: Option<i64>,
+) -> Result<(Report, Option<String>), StoreError> {
     let want = state(store, policy)?;
     {
         let read = store.begin_findings_read()?;
-        if store.findings_state()? == want && store.findings_dirty_count()? == 0 {
-            let report = load(store)?;
+        let got = store.findings_state()?;
+        if same_state(&got, &want) && store.findings_dirty_count()? == 0 {
+            let generation = got.get(GENERATION).cloned();
+            let report = load_keeping(store, kept(previous, generation.as_ref()), &[], line)?;
             read.commit()?;
-            return Ok(report);
+            return Ok((report, generation));
         }
     }
     let tx = store.begin_findings_update()?;
-    if store.findings_state()? != want || most_is_marked(store)? {
-        let report = build(store, policy, &tx, &want)?;
+    let got = store.findings_state()?;
+    if !same_state(&got, &want) || most_is_marked(store)? {
+        let mut report = build(store, policy, &tx, &want)?;
+        let generation = tx.new_generation()?;
         tx.commit()?;
-        return Ok(report);
+        if let Some(id) = line {
+            report.senders.retain(|s| s.line_id == id);
+            report = Report::assemble(report.senders, &store.ignored()?);
+        }
+        return Ok((report, Some(generation)));
     }
-    recompute(store, policy, &tx)?;
-    let report = load(store)?;
+    let previous = kept(previous, got.get(GENERATION));
+    let (changed, mut rows) = recompute(store, policy, &tx)?;
+    let generation = tx.new_generation()?;
+    let report = match previous {
+        // The new rows are what the cache now holds: kept like the others.
+        Some(mut keep) => {
+            let gone: HashSet<Pair> = changed.iter().copied().collect();
+            keep.retain(|p, _| !gone.contains(p));
+            rows.retain(|s| line.is_none_or(|id| s.line_id == id));
+            keep.extend(rows.into_iter().map(|s| ((s.line_id, s.sender_id), s)));
+            load_keeping(store, Some(keep), &changed, line)?
+        }
+        None => load(store, line)?,
+    };
     tx.commit()?;
-    Ok(report)
+    Ok((report, Some(generation)))
+}
+
+/// The rows of `previous` by pair, when it was read at `generation`.
+fn kept(
+    previous: Option<(String, &Report)>,
+    generation: Option<&String>,
+) -> Option<HashMap<Pair, SenderReport>> {
+    let (at, report) = previous?;
+    (Some(&at) == generation).then(|| {
+        report
+            .senders
+            .iter()
+            .map(|s| ((s.line_id, s.sender_id), s.clone()))
+            .collect()
+    })
+}
+
+/// Whether the cache's state is `want` (its generation aside).
+fn same_state(got: &HashMap<String, String>, want: &HashMap<String, String>) -> bool {
+    got.len() - usize::from(got.contains_key(GENERATION)) == want.len()
+        && want.iter().all(|(k, v)| got.get(k) == Some(v))
 }
 
 /// Whether the cache can answer at once (no rebuild, nothing marked).
 pub fn fresh(store: &Store, policy: &Policy) -> Result<bool, StoreError> {
-    Ok(store.findings_state()? == state(store, policy)? && store.findings_dirty_count()? == 0)
+    Ok(same_state(&store.findings_state()?, &state(store, policy)?)
+        && store.findings_dirty_count()? == 0)
 }
 
 /// Throws the cache away and builds it again (`optout reclassify`).
@@ -64,6 +154,7 @@ pub fn rebuild(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
     let want = state(store, policy)?;
     let tx = store.begin_findings_update()?;
     let report = build(store, policy, &tx, &want)?;
+    tx.new_generation()?;
     tx.commit()?;
     Ok(report)
 }
@@ -145,8 +236,60 @@ fn put_all(
     Ok(())
 }
 
-/// Every cached row, with the store's current aliases and line names.
-fn load(store: &Store) -> Result<Report, StoreError> {
+/// Every cached row (of `line`, when given), with the store's current
+/// aliases and line names. The rows of `keep` (what the cache holds, by
+/// pair) are taken as they are, the others decoded; without `keep`, every
+/// row is decoded.
+fn load_keeping(
+    store: &Store,
+    keep: Option<HashMap<Pair, SenderReport>>,
+    changed: &[Pair],
+    line: Option<i64>,
+) -> Result<Report, StoreError> {
+    let Some(mut keep) = keep else {
+        return load(store, line);
+    };
+    let lines: HashMap<i64, String> = store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();
+    let pairs = store.cached_pairs(line)?;
+    // A sender's raw addresses change only with its messages, which marks
+    // its pairs: those senders' rows take their aliases again, as do the
+    // rows decoded here.
+    let mut touched: HashSet<i64> = changed.iter().map(|p| p.1).collect();
+    touched.extend(pairs.iter().filter(|p| !keep.contains_key(p)).map(|p| p.1));
+    let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
+    if !touched.is_empty() {
+        store.scan_aliases(|a| {
+            if touched.contains(&a.sender_id) {
+                aliases
+                    .entry(a.sender_id)
+                    .or_default()
+                    .push(a.raw.to_string());
+            }
+        })?;
+    }
+    let mut senders = Vec::with_capacity(pairs.len());
+    for (l, sender) in pairs {
+        let mut s = match keep.remove(&(l, sender)) {
+            Some(s) => s,
+            None => {
+                store.with_cached_finding((l, sender), |data| codec::decode(l, sender, data))?
+            }
+        };
+        if touched.contains(&sender) {
+            s.aliases = aliases.get(&sender).cloned().unwrap_or_default();
+        }
+        match lines.get(&l) {
+            Some(name) if *name != s.line => s.line.clone_from(name),
+            Some(_) => {}
+            None => s.line.clear(),
+        }
+        senders.push(s);
+    }
+    Ok(Report::assemble(senders, &store.ignored()?))
+}
+
+/// Every cached row (of `line`), with the store's current aliases and line names.
+fn load(store: &Store, line: Option<i64>) -> Result<Report, StoreError> {
     let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
     store.scan_aliases(|a| {
         aliases
@@ -156,10 +299,13 @@ fn load(store: &Store) -> Result<Report, StoreError> {
     })?;
     let lines: HashMap<i64, String> = store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();
     let mut senders = Vec::new();
-    store.scan_cached_findings(|line, sender, data| {
-        let mut s = codec::decode(line, sender, data)?;
+    store.scan_cached_findings(|l, sender, data| {
+        if line.is_some_and(|id| id != l) {
+            return Ok(());
+        }
+        let mut s = codec::decode(l, sender, data)?;
         s.aliases = aliases.get(&sender).cloned().unwrap_or_default();
-        s.line = lines.get(&line).cloned().unwrap_or_default();
+        s.line = lines.get(&l).cloned().unwrap_or_default();
         senders.push(s);
         Ok(())
     })?;
@@ -230,8 +376,13 @@ impl<'a> Graph<'a> {
     }
 }
 
-/// Recomputes the marked pairs and everything tied to them, in `tx`.
-fn recompute(store: &Store, policy: &Policy, tx: &CacheTx<'_>) -> Result<(), StoreError> {
+/// Recomputes the marked pairs and everything tied to them, in `tx`: the
+/// pairs recomputed and their new rows (a pair with no row left is gone).
+fn recompute(
+    store: &Store,
+    policy: &Policy,
+    tx: &CacheTx<'_>,
+) -> Result<(Vec<Pair>, Vec<SenderReport>), StoreError> {
     let work = store.findings_dirty()?;
     let cached = store.cached_links()?;
     let graph = Graph::new(&cached);
@@ -303,5 +454,5 @@ fn recompute(store: &Store, policy: &Policy, tx: &CacheTx<'_>) -> Result<(), Sto
     tx.forget(&pairs)?;
     put_all(tx, &report.senders, &links)?;
     tx.clear_dirty()?;
-    Ok(())
+    Ok((pairs, report.senders))
 }

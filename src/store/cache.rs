@@ -8,6 +8,10 @@ use rusqlite::{Transaction, TransactionBehavior, params};
 
 use super::{Store, StoreError};
 
+/// The `findings_state` key naming the rows' generation: not part of what
+/// the cache was computed under.
+pub const GENERATION: &str = "generation";
+
 /// One line and sender's cached findings, as the findings layer wrote it.
 #[derive(Debug, Clone)]
 pub struct CacheRow {
@@ -150,6 +154,33 @@ impl Store {
         Ok(out)
     }
 
+    /// Every cached (line, sender) pair, of one line when given.
+    pub fn cached_pairs(&self, line: Option<i64>) -> Result<Vec<(i64, i64)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT line_id, sender_id FROM findings_cache WHERE ?1 IS NULL OR line_id = ?1",
+        )?;
+        let rows = stmt.query_map([line], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One cached row's encoded finding, lent to `f`.
+    pub fn with_cached_finding<T>(
+        &self,
+        (line, sender): (i64, i64),
+        f: impl FnOnce(&str) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT data FROM findings_cache WHERE line_id = ?1 AND sender_id = ?2",
+        )?;
+        let mut q = stmt.query([line, sender])?;
+        match q.next()? {
+            Some(r) => f(r.get_ref(0)?.as_str()?),
+            None => Err(StoreError {
+                message: format!("the findings cache has no row for line {line}, sender {sender}"),
+            }),
+        }
+    }
+
     /// Every cached row's encoded finding, lent to `f` one at a time.
     pub fn scan_cached_findings(
         &self,
@@ -167,6 +198,23 @@ impl Store {
 }
 
 impl CacheTx<'_> {
+    /// Marks a new generation of the cache's rows (every write does):
+    /// a reader holding rows of the one before knows which it may keep.
+    pub fn new_generation(&self) -> Result<String, StoreError> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNT: AtomicU64 = AtomicU64::new(0);
+        let at = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let generation = format!(
+            "{at}-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        );
+        self.set_state(GENERATION, &generation)?;
+        Ok(generation)
+    }
+
     /// Empties the cache (before a full rebuild).
     pub fn clear(&self) -> Result<(), StoreError> {
         self.tx.execute_batch(

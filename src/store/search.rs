@@ -9,7 +9,9 @@
 //! the newest [`SCAN_BOUND`] messages with `LIKE` instead, and the result
 //! says so. Both are case-blind for ASCII letters only, as `LIKE` is.
 
-use rusqlite::{OptionalExtension, params_from_iter, types::Value};
+use std::collections::HashSet;
+
+use rusqlite::{OptionalExtension, params, params_from_iter, types::Value};
 
 use super::messages::{MESSAGE_COLUMNS, stored_message};
 use super::{Store, StoreError};
@@ -17,6 +19,13 @@ use crate::model::StoredMessage;
 
 /// The trigram index needs queries this long (in characters).
 pub const MIN_INDEXED_CHARS: usize = 3;
+
+/// How many time-index entries the newest-first walk of a search may
+/// step through per candidate of the trigram index (and at least), before
+/// it hands over to reading every candidate: an index entry costs a small
+/// fraction of a candidate's read and `LIKE`.
+const WALK_PER_CANDIDATE: u64 = 8;
+const WALK_MIN: u64 = 2_000;
 
 /// How many of the newest messages a short query scans.
 pub const SCAN_BOUND: u64 = 200_000;
@@ -121,6 +130,16 @@ impl Store {
         let limit = q.limit.min(i64::MAX as u64) as i64;
         let offset = q.offset.min(i64::MAX as u64) as i64;
         if uses_index(q.text) {
+            if q.sender_ids.is_empty()
+                && let Some(ids) =
+                    self.newest_candidates(q, (limit as u64).saturating_add(offset as u64))?
+            {
+                let page: Vec<i64> = ids.into_iter().skip(offset as usize).collect();
+                return Ok(SearchHits {
+                    messages: self.hits_by_id(&page)?,
+                    mode: SearchMode::Index,
+                });
+            }
             let mut params = vec![Value::Text(fts_query(q.text))];
             let filters = filters(q, &mut params);
             params.push(Value::Text(like_pattern(q.text)));
@@ -153,6 +172,70 @@ impl Store {
             messages: rows.collect::<Result<_, _>>()?,
             mode: SearchMode::Scan { scanned, bounded },
         })
+    }
+
+    /// The ids of the newest `wanted` messages holding `q.text` (no sender
+    /// filter), found by walking the time index newest first and checking
+    /// only the index's candidates met on the way, so a common text costs
+    /// `wanted` checks instead of a read of every candidate. `None` when the
+    /// walk would not pay: it gives up after [`WALK_PER_CANDIDATE`] index
+    /// entries per candidate (a text that is rare, or common only long ago),
+    /// and the caller reads every candidate instead.
+    fn newest_candidates(
+        &self,
+        q: &SearchQuery<'_>,
+        wanted: u64,
+    ) -> Result<Option<Vec<i64>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1")?;
+        let candidates: HashSet<i64> = stmt
+            .query_map([fts_query(q.text)], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let budget = (candidates.len() as u64)
+            .saturating_mul(WALK_PER_CANDIDATE)
+            .saturating_add(WALK_MIN);
+        let mut params = Vec::new();
+        let where_ = filters(q, &mut params);
+        let mut walk = self.conn.prepare_cached(&format!(
+            "SELECT m.id FROM messages m WHERE 1{where_} ORDER BY m.ts_ms DESC, m.id DESC"
+        ))?;
+        let mut check = self
+            .conn
+            .prepare_cached("SELECT m.body LIKE ?2 ESCAPE '\\' FROM messages m WHERE m.id = ?1")?;
+        let pattern = like_pattern(q.text);
+        let mut rows = walk.query(params_from_iter(params))?;
+        let mut found = Vec::new();
+        let mut walked = 0u64;
+        while (found.len() as u64) < wanted {
+            let Some(row) = rows.next()? else {
+                // Every message walked: all of them were found.
+                return Ok(Some(found));
+            };
+            walked += 1;
+            if walked > budget {
+                return Ok(None);
+            }
+            let id: i64 = row.get(0)?;
+            if candidates.contains(&id)
+                && check
+                    .query_row(params![id, pattern], |r| r.get::<_, Option<bool>>(0))?
+                    .unwrap_or(false)
+            {
+                found.push(id);
+            }
+        }
+        Ok(Some(found))
+    }
+
+    /// These messages, in this order.
+    fn hits_by_id(&self, ids: &[i64]) -> Result<Vec<StoredMessage>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m JOIN senders s ON s.id = m.sender_id WHERE m.id = ?1"
+        ))?;
+        ids.iter()
+            .map(|&id| Ok(stmt.query_row([id], stored_message)?))
+            .collect()
     }
 
     /// The SQL selecting the ids of the newest [`SCAN_BOUND`] messages `q`'s

@@ -196,6 +196,9 @@ pub enum Action {
 pub enum Effect {
     /// Recompute the report (after a data change, or at start).
     Reload,
+    /// Rank the offenders of every line (the offenders screen opened on a
+    /// ranking older than the report).
+    Rank,
     /// A window of a timeline; `start: None` is the last window.
     LoadTimeline {
         sender_ids: Vec<i64>,
@@ -300,6 +303,7 @@ impl Effect {
             | Effect::RestoreManualOptOut { .. } => Slow::Manual,
             Effect::WriteExport { .. } => Slow::Export,
             Effect::LoadTimeline { .. }
+            | Effect::Rank
             | Effect::LoadManual
             | Effect::CompletePath { .. }
             | Effect::Import { .. }

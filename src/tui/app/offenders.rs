@@ -1,6 +1,8 @@
 //! The offenders screen (`O`): the repeat-offender ranking across every
-//! line, as `optout offenders` prints it. The loop ranks the whole
-//! database at each reload (the other screens show one line) and hands the
+//! line, as `optout offenders` prints it. The ranking is made only when it
+//! is seen: `O` on a ranking older than the report, or a reload while the
+//! screen is open, asks the loop for it ([`Effect::Rank`]), which ranks
+//! the whole database (the other screens show one line) and hands the
 //! ranking over with [`Action::Ranked`](super::Action::Ranked).
 //!
 //! Enter shows the selected offender's numbers, lines and violations per
@@ -20,6 +22,10 @@ pub struct Ranked {
     pub selected: usize,
     /// The detail of the selected offender is open.
     pub detail: bool,
+    /// Ranked from the report shown (a reload makes it old).
+    pub current: bool,
+    /// `O` is waiting for this ranking: the status line counts it.
+    pub asked: bool,
 }
 
 impl Ranked {
@@ -54,21 +60,42 @@ impl App {
         if selected == 0 && self.ranked.selected != 0 {
             self.ranked.detail = false;
         }
+        let asked = self.ranked.asked;
         self.ranked = Ranked {
             offenders,
             lines,
             selected,
             detail: self.ranked.detail,
+            current: true,
+            asked: false,
         };
+        if asked && self.screen == Screen::Offenders {
+            self.say_ranked();
+        }
     }
 
-    /// `O`: the offenders screen.
+    /// A new report: the ranking is old, and made again at once only when
+    /// the offenders screen shows it.
+    pub(super) fn rank_after_load(&mut self) -> Option<Effect> {
+        self.ranked.current = false;
+        (self.screen == Screen::Offenders).then_some(Effect::Rank)
+    }
+
+    /// `O`: the offenders screen, ranked first when the ranking is old.
     pub(super) fn show_offenders(&mut self) -> Vec<Effect> {
         self.screen = Screen::Offenders;
         self.ranked.detail = false;
+        if !self.ranked.current {
+            self.ranked.asked = true;
+            return vec![Effect::Rank];
+        }
+        self.say_ranked();
+        Vec::new()
+    }
+
+    fn say_ranked(&mut self) {
         let n = self.ranked.offenders.len();
         self.say((self.strings.offenders.status)(n));
-        Vec::new()
     }
 
     /// Up and down on the ranking (or nothing while the detail is open).
@@ -112,5 +139,66 @@ impl App {
         } else {
             self.screen = Screen::Senders;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Action, App, Effect, Screen};
+    use crate::tui::strings::Lang;
+    use crate::tui::theme::Theme;
+
+    fn loaded() -> App {
+        let mut app = App::new(
+            Lang::En.strings(),
+            Theme { colour: false },
+            jiff::tz::TimeZone::UTC,
+            0,
+            true,
+            None,
+        );
+        app.update(Action::Loaded(Box::default()));
+        app
+    }
+
+    fn ranked(app: &mut App) {
+        app.update(Action::Ranked {
+            offenders: Vec::new(),
+            lines: vec![(1, "me".into())],
+        });
+    }
+
+    #[test]
+    fn the_ranking_is_made_only_when_the_offenders_screen_shows_it() {
+        let mut app = loaded();
+        // A reload on another screen ranks nothing.
+        assert!(
+            !app.update(Action::Loaded(Box::default()))
+                .contains(&Effect::Rank)
+        );
+        // O on a ranking older than the report asks for one, once.
+        assert_eq!(
+            app.update(Action::Show(Screen::Offenders)),
+            vec![Effect::Rank]
+        );
+        ranked(&mut app);
+        assert!(app.ranked.current);
+        app.update(Action::Show(Screen::Senders));
+        assert!(app.update(Action::Show(Screen::Offenders)).is_empty());
+        // A reload while the screen is open ranks again.
+        assert!(
+            app.update(Action::Loaded(Box::default()))
+                .contains(&Effect::Rank)
+        );
+        assert!(!app.ranked.current);
+        app.update(Action::Show(Screen::Senders));
+        assert!(
+            !app.update(Action::Loaded(Box::default()))
+                .contains(&Effect::Rank)
+        );
+        assert_eq!(
+            app.update(Action::Show(Screen::Offenders)),
+            vec![Effect::Rank]
+        );
     }
 }

@@ -25,7 +25,11 @@ impl App {
                 self.working = w;
                 Vec::new()
             }
-            Action::Loaded(report) => self.loaded(*report),
+            Action::Loaded(report) => {
+                let mut effects = self.loaded(*report);
+                effects.extend(self.rank_after_load());
+                effects
+            }
             Action::Refresh => self.refresh(),
             Action::DataVersion(v) => self.data_version_seen(v),
             Action::Synced(v) => self.synced(v),
