@@ -3,9 +3,10 @@
 //! hashed or written, so an export's memory does not grow with its messages.
 //!
 //! A [`Plan`] holds what is small: the [`Evidence`] with every offender's
-//! facts, counts and (for the HTML and complaint text) the first and last
-//! messages of each list, plus, per offender, the tracker's moments to read
-//! the rest from. Building it is the first pass (counts, imports, category,
+//! facts and counts, per offender the tracker's moments to read its lists
+//! from, and which of their messages the HTML and complaint text show (the
+//! first and last of each list), read back by [`Plan::offender`] when that
+//! offender's part is written. Building it is the first pass (counts, imports, category,
 //! windows); [`Streamed`] serialises the whole evidence from it, reading the
 //! store again, for the hash (second pass) and for the JSON and CSV (third).
 //! Its field order is [`Evidence`]'s: a test checks the bytes are the same.
