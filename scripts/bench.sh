@@ -95,7 +95,11 @@ fi
 
 echo
 echo "== answers at $n messages (benches/answers.rs: TestBackend 120x40, medians) =="
-"$answers" "$db" 2>/dev/null | awk '
+# benches/answers.rs ignores senders and records opt-outs: give it a copy, so
+# the rows below still find the violating senders.
+answers_db="$data/answers-$n.sqlite3"
+cp "$db" "$answers_db"
+"$answers" "$answers_db" 2>/dev/null | awk '
   { v[$1] = $2 }
   END {
     printf "TUI start to a filled senders list: first frame %s ms from the cache (before: %s ms, the full report first) (target <= 100 ms)\n", v["tui_first_frame_cached"], v["tui_start_to_list_rebuilding_cache"]
@@ -114,6 +118,7 @@ for _ in 1 2 3; do
   e=$(date +%s%N)
   senders_full+=($(((e - s) / 1000000)))
 done
+rm -f "$answers_db" "$answers_db"-wal "$answers_db"-shm
 echo "optout senders --json: $senders_cached ms from the cache (before: $(median "${senders_full[@]}") ms, the full computation) (target <= 150 ms)"
 
 echo
