@@ -7,7 +7,11 @@
 #   scripts/render-evidence.sh FILE.html …     # your own exports
 #
 # For each page it prints its size and how long headless Chromium took to
-# load, lay out and screenshot it (the figure issue 17 sets at <= 3 s).
+# load, lay out and screenshot it (the figure issue 17 sets at <= 3 s), and
+# the CPU time of all its processes when perf is installed (`perf stat`
+# follows the renderer processes; on a shared machine the wall time is not
+# the page's alone). RENDER_PDF=0 skips the two PDFs (a page of a thousand
+# printed pages takes a minute each).
 #
 # Output goes to target/evidence-check/. Installs Debian's chromium (and
 # CJK fonts, so Chinese renders) when missing.
@@ -32,7 +36,7 @@ if (($# == 0)); then
 fi
 
 profile=$(mktemp -d)
-trap 'rm -rf "$profile"' EXIT
+trap 'rm -rf "$profile" "$profile.stat"' EXIT
 chrome() {
   # No network, no sync, no first-run UI; the profile is thrown away.
   chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
@@ -43,11 +47,25 @@ chrome() {
 for html in "$@"; do
   html=$(realpath "$html")
   base="$out/$(basename "${html%.html}")"
+  cpu=
   start=$(date +%s.%N)
-  chrome --screenshot="$base.png" --window-size=1240,1754 "file://$html"
+  if command -v perf >/dev/null 2>&1 &&
+    perf stat -x, -e task-clock -o "$profile.stat" true 2>/dev/null; then
+    perf stat -x, -e task-clock -o "$profile.stat" \
+      chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+      --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
+      --screenshot="$base.png" --window-size=1240,1754 "file://$html" >/dev/null 2>&1
+    cpu=$(awk -F, '/task-clock/ { printf " (%.2f s CPU in all of Chromium'"'"'s processes)", $1 / 1000 }' "$profile.stat")
+  else
+    chrome --screenshot="$base.png" --window-size=1240,1754 "file://$html"
+  fi
   end=$(date +%s.%N)
-  awk -v f="$html" -v b="$(stat -c %s "$html")" -v s="$start" -v e="$end" \
-    'BEGIN { printf "%s: %d bytes, rendered and screenshot in %.2f s\n", f, b, e - s }'
+  awk -v f="$html" -v b="$(stat -c %s "$html")" -v s="$start" -v e="$end" -v c="$cpu" \
+    'BEGIN { printf "%s: %d bytes, rendered and screenshot in %.2f s%s\n", f, b, e - s, c }'
+  if [ "${RENDER_PDF:-1}" = 0 ]; then
+    echo "$base.png"
+    continue
+  fi
   # The CSS leaves the paper size to the printer; force each size in a copy.
   for paper in A4 Letter; do
     copy="$base.$paper.html"

@@ -993,3 +993,63 @@ fn cli_default_file_is_named_after_the_selection_and_never_clobbered() {
     );
     assert_eq!(files_in(&work), [name]);
 }
+
+/// A page that cuts its lists (more than twice 20 violations) written
+/// offender by offender, its shown messages read back from the store, is
+/// the page rendered from the whole evidence in memory, byte for byte:
+/// plain, redacted, and in the complaint text.
+#[test]
+fn a_cut_page_written_as_it_is_made_is_the_page_rendered_in_memory() {
+    let (store, _) = fixture_store();
+    // 50 more violations of 106912345678, a day apart, after its latest.
+    store
+        .conn()
+        .execute_batch(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
+             INSERT INTO messages (sender_id, direction, address, ts_ms, utc_offset_s, body,
+                 channel, contact_name, import_id, dedupe, hint, kind, rule_id, brand,
+                 brand_from_prefix, optout_keyword, optout_target, line_id, reason)
+             SELECT m.sender_id, m.direction, m.address, m.ts_ms + n.i * 86400000,
+                 m.utc_offset_s, m.body || ' 第' || n.i || '期 13912345678', m.channel,
+                 m.contact_name, m.import_id, m.dedupe + n.i, m.hint, m.kind, m.rule_id,
+                 m.brand, m.brand_from_prefix, m.optout_keyword, m.optout_target, m.line_id,
+                 m.reason
+             FROM n, (SELECT * FROM messages WHERE kind = 'marketing' AND sender_id =
+                 (SELECT id FROM senders WHERE key = '106912345678')
+                 ORDER BY ts_ms DESC LIMIT 1) m",
+        )
+        .unwrap();
+    let report = optout::findings::compute(&store, &policy()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for redact in [false, true] {
+        let opts = ExportOptions {
+            redact,
+            ..options()
+        };
+        let evidence = build_evidence(&store, &report, &Selection::default(), &opts).unwrap();
+        for format in [ExportFormat::Html, ExportFormat::Complaint] {
+            let path = dir.path().join(format!("{redact}.{}", format.extension()));
+            export::export(&store, &report, &Selection::default(), format, &path, &opts).unwrap();
+            let written = std::fs::read_to_string(&path).unwrap();
+            let in_memory = String::from_utf8(export::render(&evidence, format, Lang::En)).unwrap();
+            assert!(
+                written.contains("not shown here"),
+                "{format:?}: the list is cut"
+            );
+            assert!(
+                written.contains("第50期"),
+                "{format:?}: the last violation is shown"
+            );
+            assert!(
+                !written.contains("第25期"),
+                "{format:?}: the middle is left out"
+            );
+            assert_eq!(
+                redact,
+                !written.contains("13912345678"),
+                "{format:?}: redaction applies to the messages read back"
+            );
+            assert!(written == in_memory, "{format:?} redact={redact}: differs");
+        }
+    }
+}

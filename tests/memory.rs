@@ -1,6 +1,7 @@
-//! Import memory does not grow with the export: a 300 MB file full of MMS
-//! media imports in under 64 MB peak RSS (measured with GNU time, which the
-//! machine image ships; skipped with a message where it is absent).
+//! Memory does not grow with the data: a 300 MB file full of MMS media
+//! imports in under 64 MB peak RSS, and an HTML evidence page is written as
+//! it is made, in less memory than half its size (measured with GNU time,
+//! which the machine image ships; skipped with a message where it is absent).
 
 mod common;
 
@@ -74,18 +75,145 @@ fn peak_memory_stays_under_64_mb_on_a_300_mb_export() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("imported 40,300 new messages"), "{stderr}");
-    let kb: u64 = stderr
-        .lines()
-        .find_map(|l| {
-            l.trim()
-                .strip_prefix("Maximum resident set size (kbytes): ")
-        })
-        .and_then(|v| v.trim().parse().ok())
-        .expect("GNU time reports the peak RSS");
+    let kb = peak_kb(&stderr);
     eprintln!(
         "peak RSS importing {:.0} MB: {:.1} MB",
         size as f64 / 1e6,
         kb as f64 / 1024.0
     );
     assert!(kb < 64 * 1024, "peak RSS {kb} kB");
+}
+
+/// An export with `offenders` port numbers that each advertise `回TD退订`,
+/// get the reply `TD`, and then send `violations` more marketing messages
+/// of about `body_kb` each, a day apart, from three days after the reply.
+fn write_offenders_export(path: &std::path::Path, offenders: u32, violations: u32, body_kb: usize) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut w = std::io::BufWriter::new(file);
+    writeln!(
+        w,
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"{}\">",
+        offenders * (violations + 2)
+    )
+    .unwrap();
+    let filler = "爆款限时抢购，会员专享好礼，全场满300减50，".repeat(body_kb * 1024 / 63 + 1);
+    let t0 = 1_767_225_600_000_i64; // 2026-01-01
+    let day = 86_400_000_i64;
+    for k in 0..offenders {
+        let address = format!("10690{k:07}");
+        let at = t0 + i64::from(k) * 60_000;
+        let sms = |w: &mut std::io::BufWriter<std::fs::File>, date: i64, kind: u8, body: &str| {
+            writeln!(
+                w,
+                r#"  <sms protocol="0" address="{address}" date="{date}" type="{kind}" body="{body}" read="1" status="-1" />"#
+            )
+            .unwrap();
+        };
+        sms(
+            &mut w,
+            at,
+            1,
+            &format!("【优品{k}商城】会员日全场5折起，回TD退订"),
+        );
+        sms(&mut w, at + 3_600_000, 2, "TD");
+        for j in 0..violations {
+            let body = format!("【优品{k}商城】第{j}期会员日全场5折起，{filler}回TD退订");
+            sms(&mut w, at + (3 + i64::from(j)) * day, 1, &body);
+        }
+    }
+    writeln!(w, "</smses>").unwrap();
+    w.flush().unwrap();
+}
+
+/// The peak RSS GNU time reports in `stderr`, in kB.
+fn peak_kb(stderr: &str) -> u64 {
+    stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|v| v.trim().parse().ok())
+        .expect("GNU time reports the peak RSS")
+}
+
+/// `optout export --format html` of `args` under GNU time: the page and
+/// the peak RSS in kB.
+fn html_export(db: &std::path::Path, out: &std::path::Path, args: &[&str]) -> (String, u64) {
+    let run = Command::new(TIME)
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_optout"))
+        .arg("--db")
+        .arg(db)
+        .args([
+            "--tz",
+            "Asia/Shanghai",
+            "export",
+            "--format",
+            "html",
+            "--out",
+        ])
+        .arg(out)
+        .args(args)
+        .env("HOME", db.parent().unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    (std::fs::read_to_string(out).unwrap(), peak_kb(&stderr))
+}
+
+#[test]
+fn the_html_evidence_is_written_as_it_is_made_not_held_whole_in_memory() {
+    if !std::path::Path::new(TIME).exists() {
+        eprintln!("skipping: {TIME} (GNU time) is absent");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("offenders.xml");
+    // 32 offenders, each section listing its first and last 20 violations
+    // of about 4 kB (and its complaint text quoting them again).
+    write_offenders_export(&export, 32, 41, 4);
+    let db = dir.path().join("db.sqlite3");
+    let out = common::optout(&db)
+        .arg("import")
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // What every export needs (the rules, the report, SQLite's cache): one
+    // offender's page.
+    let (one, base_kb) = html_export(
+        &db,
+        &dir.path().join("one.html"),
+        &["--sender", "106900000000"],
+    );
+    assert_eq!(one.matches("<section class=\"offender\"").count(), 1);
+    let (page, kb) = html_export(&db, &dir.path().join("all.html"), &[]);
+    assert_eq!(page.matches("<section class=\"offender\"").count(), 32);
+    assert_eq!(
+        page.matches("<tr class=\"gap\">").count(),
+        32,
+        "one left-out message each"
+    );
+    assert!(page.ends_with("</html>\n"));
+    let size = page.len() as u64;
+    assert!(size > 10_000_000, "the page is {size} bytes");
+    eprintln!(
+        "peak RSS writing {:.1} MB of HTML: {:.1} MB ({:.1} MB for one offender's page)",
+        size as f64 / 1e6,
+        kb as f64 / 1024.0,
+        base_kb as f64 / 1024.0
+    );
+    // Rendered in memory, the page (and every offender's listed messages
+    // beside it) would add more than its own size.
+    assert!(
+        (kb.saturating_sub(base_kb)) * 1024 < size / 3,
+        "peak RSS {kb} kB for a {size}-byte page, {base_kb} kB for one offender's"
+    );
 }

@@ -209,7 +209,7 @@ impl CompiledRules {
         }
         let set = RegexSetBuilder::new(&patterns)
             .size_limit(64 << 20)
-            .dfa_size_limit(16 << 20)
+            .dfa_size_limit(32 << 20)
             .build()
             .map_err(|e| one_line(&e.to_string()))?;
         Ok(CompiledRules {

@@ -9,6 +9,7 @@
 //! headings. [`plain`] and [`plain_line`] are this target's escaping
 //! functions.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::strings::Strings;
@@ -36,8 +37,35 @@ pub fn plain_line(s: &str) -> String {
 /// The whole complaint document; each list shows its first and last
 /// `inline` messages (all with `None`).
 pub fn render(evidence: &Evidence, lang: Lang, inline: Option<usize>) -> String {
+    let mut out = Vec::new();
+    let written: std::io::Result<()> = write(&mut out, evidence, lang, inline, |i| {
+        Ok(Cow::Borrowed(&evidence.offenders[i]))
+    });
+    written.expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the text is built from strings")
+}
+
+/// [`render`], written to `w` one offender at a time; `offender(i)` gives
+/// `evidence.offenders[i]` with the messages its lists show (see
+/// `html::write`).
+pub(super) fn write<'o, E, F>(
+    w: &mut dyn std::io::Write,
+    evidence: &Evidence,
+    lang: Lang,
+    inline: Option<usize>,
+    mut offender: F,
+) -> Result<(), E>
+where
+    E: From<std::io::Error>,
+    F: FnMut(usize) -> Result<Cow<'o, Offender>, E>,
+{
     let t = lang.strings();
     let mut out = String::new();
+    let mut flush = |out: &mut String| -> Result<(), E> {
+        w.write_all(out.as_bytes())?;
+        out.clear();
+        Ok(())
+    };
     let n = evidence.offenders.len();
     let _ = writeln!(
         out,
@@ -53,7 +81,8 @@ pub fn render(evidence: &Evidence, lang: Lang, inline: Option<usize>) -> String 
         out.push('\n');
         let _ = writeln!(out, "==== {}. {} ====", n + 1, plain_line(&title(o)));
         out.push('\n');
-        out.push_str(&offender_text(o, t, inline));
+        out.push_str(&offender_text(&*offender(n)?, t, inline));
+        flush(&mut out)?;
     }
     let by_sms = evidence
         .offenders
@@ -64,7 +93,7 @@ pub fn render(evidence: &Evidence, lang: Lang, inline: Option<usize>) -> String 
         out.push('\n');
         let _ = writeln!(out, "{}", t.complaint_by_sms);
     }
-    out
+    flush(&mut out)
 }
 
 fn title(o: &Offender) -> String {

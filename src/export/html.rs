@@ -5,7 +5,9 @@
 
 mod offender;
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::io::Write;
 
 use super::strings::Strings;
 use super::{Evidence, EvidenceMessage, Lang, Offender, TimeRecord, complaint, visible_controls};
@@ -38,8 +40,36 @@ pub fn escape(s: &str) -> String {
 /// `inline` messages (all with `None`), with the exact count and where the
 /// rest are, so the page grows with the offenders, not with the messages.
 pub fn render(evidence: &Evidence, lang: Lang, inline: Option<usize>) -> String {
+    let mut out = Vec::with_capacity(64 * 1024);
+    let written: std::io::Result<()> = write(&mut out, evidence, lang, inline, |i| {
+        Ok(Cow::Borrowed(&evidence.offenders[i]))
+    });
+    written.expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the page is built from strings")
+}
+
+/// [`render`], written to `w` a part at a time (the head, each offender's
+/// section, each complaint text …), so the page is never whole in memory.
+/// `offender(i)` gives `evidence.offenders[i]` with the messages its lists
+/// show: a streamed export reads them from the store when they are needed.
+pub(super) fn write<'o, E, F>(
+    w: &mut dyn Write,
+    evidence: &Evidence,
+    lang: Lang,
+    inline: Option<usize>,
+    mut offender: F,
+) -> Result<(), E>
+where
+    E: From<std::io::Error>,
+    F: FnMut(usize) -> Result<Cow<'o, Offender>, E>,
+{
     let t = lang.strings();
     let mut out = String::with_capacity(64 * 1024);
+    let mut flush = |out: &mut String| -> Result<(), E> {
+        w.write_all(out.as_bytes())?;
+        out.clear();
+        Ok(())
+    };
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -53,10 +83,17 @@ pub fn render(evidence: &Evidence, lang: Lang, inline: Option<usize>) -> String 
     let order = display_order(evidence);
     header(&mut out, evidence, t);
     summary(&mut out, evidence, &order, t);
+    flush(&mut out)?;
     for (n, &i) in order.iter().enumerate() {
-        offender::section(&mut out, evidence, &evidence.offenders[i], n + 1, inline, t);
+        offender::section(&mut out, evidence, &*offender(i)?, n + 1, inline, t);
+        flush(&mut out)?;
     }
-    complaints(&mut out, evidence, &order, inline, t);
+    complaints_head(&mut out, t);
+    for (n, &i) in order.iter().enumerate() {
+        complaint_text(&mut out, &*offender(i)?, n + 1, inline, t);
+        flush(&mut out)?;
+    }
+    out.push_str("</section>\n");
     provenance(&mut out, evidence, t);
     let _ = write!(
         out,
@@ -64,7 +101,7 @@ pub fn render(evidence: &Evidence, lang: Lang, inline: Option<usize>) -> String 
         escape(t.integrity),
         escape(evidence.sha256())
     );
-    out
+    flush(&mut out)
 }
 
 /// The order the page shows the offenders in: grouped by brand, the groups
@@ -295,30 +332,23 @@ pub(super) fn message_ref(m: &EvidenceMessage) -> String {
     )
 }
 
-fn complaints(
-    out: &mut String,
-    ev: &Evidence,
-    order: &[usize],
-    inline: Option<usize>,
-    t: &Strings,
-) {
+fn complaints_head(out: &mut String, t: &Strings) {
     let _ = writeln!(
         out,
         "<section class=\"complaint\">\n<h2>{}</h2>\n<p class=\"muted\">{}</p>",
         escape(t.complaint),
         escape(t.complaint_note)
     );
-    for (n, &i) in order.iter().enumerate() {
-        let off = &ev.offenders[i];
-        let _ = writeln!(
-            out,
-            "<h3><span class=\"n\">{}</span> {}</h3>\n<pre class=\"complaint-text\">{}</pre>",
-            n + 1,
-            title(off),
-            escape(&complaint::offender_text(off, t, inline))
-        );
-    }
-    out.push_str("</section>\n");
+}
+
+/// Offender number `n`'s complaint text, in the complaints section.
+fn complaint_text(out: &mut String, off: &Offender, n: usize, inline: Option<usize>, t: &Strings) {
+    let _ = writeln!(
+        out,
+        "<h3><span class=\"n\">{n}</span> {}</h3>\n<pre class=\"complaint-text\">{}</pre>",
+        title(off),
+        escape(&complaint::offender_text(off, t, inline))
+    );
 }
 
 fn provenance(out: &mut String, ev: &Evidence, t: &Strings) {

@@ -3,7 +3,7 @@
 //! category and the messages a page shows. [`build_evidence`] is the same
 //! with every message kept in memory.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::store::{Store, StoreError};
 use crate::track::{Moment, Report, SenderKind, SenderReport};
@@ -11,7 +11,7 @@ use crate::track::{Moment, Report, SenderKind, SenderReport};
 use super::build::{
     Ctx, file_name_of, instruction_acted_on, members, offender, select, time_record, zone_name,
 };
-use super::stream::{Plan, Which, Window};
+use super::stream::{Key, Plan, Which, Window};
 use super::{
     CANONICAL_FORM, EVIDENCE_VERSION, Evidence, ExportError, ExportOptions, ImportProvenance,
     Integrity, Listed, Offender, PolicyRecord, Selection, SelectionRecord, Summary, grace_str,
@@ -26,7 +26,7 @@ pub fn build_evidence(
     selection: &Selection,
     options: &ExportOptions,
 ) -> Result<Evidence, ExportError> {
-    let plan = build_plan(store, report, selection, options, None)?;
+    let plan = build_plan(store, report, selection, options, None, true)?;
     let mut evidence = plan.evidence;
     let sha256 = integrity_sha256(&evidence);
     evidence.integrity = Some(integrity(sha256, options));
@@ -45,12 +45,18 @@ pub(super) fn integrity(sha256: String, options: &ExportOptions) -> Integrity {
 /// The first pass: selects, builds every offender's facts and counts,
 /// redacts, and reads each list once for the summary, the imports, the
 /// category and the first and last `inline` messages (all with `None`).
+/// With `keep` the evidence holds those messages; without, the plan notes
+/// which they are and [`Plan::offender`] reads them back when a page needs
+/// them, so the memory an export needs does not grow with its offenders.
+///
+/// [`Plan::offender`]: super::stream::Plan::offender
 pub(super) fn build_plan<'a>(
     store: &'a Store,
     report: &'a Report,
     selection: &Selection,
     options: &'a ExportOptions,
     inline: Option<usize>,
+    keep: bool,
 ) -> Result<Plan<'a>, ExportError> {
     let targets = select(report, selection)?;
     let mut ctx = Ctx {
@@ -143,6 +149,7 @@ pub(super) fn build_plan<'a>(
         store,
         ctx,
         redactor: None,
+        windows: None,
     };
     if options.redact {
         let personal: Vec<&SenderReport> = report
@@ -158,7 +165,7 @@ pub(super) fn build_plan<'a>(
         redactor.apply(&mut plan.evidence);
         plan.redactor = Some(redactor);
     }
-    first_pass(&mut plan, inline)?;
+    first_pass(&mut plan, inline, keep)?;
     Ok(plan)
 }
 
@@ -185,10 +192,12 @@ pub(super) fn fresh_reporter_id() -> String {
     crate::text::canonical::hex(&bytes)
 }
 
-/// Reads every list once: counts, imports used, category, windows.
-fn first_pass(plan: &mut Plan<'_>, inline: Option<usize>) -> Result<(), ExportError> {
+/// Reads every list once: counts, imports used, category, windows (the
+/// messages themselves with `keep`, else which they are).
+fn first_pass(plan: &mut Plan<'_>, inline: Option<usize>, keep: bool) -> Result<(), ExportError> {
     let mut used_imports: BTreeSet<i64> = BTreeSet::new();
     let mut messages = 0u64;
+    let mut windows: Vec<HashSet<Key>> = Vec::new();
     for i in 0..plan.evidence.offenders.len() {
         let o = &plan.evidence.offenders[i];
         let heads = offender_messages(o);
@@ -197,19 +206,25 @@ fn first_pass(plan: &mut Plan<'_>, inline: Option<usize>) -> Result<(), ExportEr
         let mut financial = o.category == "financial_marketing";
         let mut violations = Window::new(inline);
         let mut in_flight = Window::new(inline);
+        let mut violation_keys = Window::new(inline);
+        let mut in_flight_keys = Window::new(inline);
         let mut extra = 0u64;
         let head_ids = &plan.lists[i].head_ids;
-        plan.for_each_raw::<StoreError, _>(i, Which::Both, false, |mut m| {
+        plan.walk::<StoreError, _>(i, Which::Both, false, None, |source, mut m| {
             if !head_ids.contains(&m.message_id) {
                 extra += 1;
                 used_imports.insert(m.import_id);
             }
             financial = financial || is_financial(&[m.text.as_str()]);
-            plan.redact(&mut m);
-            if m.role == "violation" {
-                violations.push(m);
+            let (keys, list) = if m.role == "violation" {
+                (&mut violation_keys, &mut violations)
             } else {
-                in_flight.push(m);
+                (&mut in_flight_keys, &mut in_flight)
+            };
+            keys.push((m.message_id, source));
+            if keep {
+                plan.redact(&mut m);
+                list.push(m);
             }
             Ok(())
         })?;
@@ -219,11 +234,23 @@ fn first_pass(plan: &mut Plan<'_>, inline: Option<usize>) -> Result<(), ExportEr
             o.category = "financial_marketing";
         }
         o.listed = Listed {
-            violations: violations.total,
-            in_flight: in_flight.total,
+            violations: violation_keys.total,
+            in_flight: in_flight_keys.total,
         };
         o.violations = violations.into_vec();
         o.in_flight = in_flight.into_vec();
+        if !keep {
+            windows.push(
+                violation_keys
+                    .into_vec()
+                    .into_iter()
+                    .chain(in_flight_keys.into_vec())
+                    .collect(),
+            );
+        }
+    }
+    if !keep {
+        plan.windows = Some(windows);
     }
     let e = &mut plan.evidence;
     e.summary.messages = messages;

@@ -3,15 +3,17 @@
 //! hashed or written, so an export's memory does not grow with its messages.
 //!
 //! A [`Plan`] holds what is small: the [`Evidence`] with every offender's
-//! facts, counts and (for the HTML and complaint text) the first and last
-//! messages of each list, plus, per offender, the tracker's moments to read
-//! the rest from. Building it is the first pass (counts, imports, category,
+//! facts and counts, per offender the tracker's moments to read its lists
+//! from, and which of their messages the HTML and complaint text show (the
+//! first and last of each list), read back by [`Plan::offender`] when that
+//! offender's part is written. Building it is the first pass (counts, imports, category,
 //! windows); [`Streamed`] serialises the whole evidence from it, reading the
 //! store again, for the hash (second pass) and for the JSON and CSV (third).
 //! Its field order is [`Evidence`]'s: a test checks the bytes are the same.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde::ser::{Error as _, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
@@ -57,7 +59,15 @@ pub(super) struct Plan<'a> {
     pub(super) store: &'a Store,
     pub(super) ctx: Ctx<'a>,
     pub(super) redactor: Option<Redactor>,
+    /// Per offender, the [`Key`]s of the messages its page shows, when the
+    /// evidence leaves them in the store ([`Plan::offender`] reads them back
+    /// one offender at a time); `None` when `evidence` holds them.
+    pub(super) windows: Option<Vec<HashSet<Key>>>,
 }
+
+/// Where a listed message comes from: its id and the index of its
+/// [`Source`] in the walk over [`Which::Both`].
+pub(super) type Key = (i64, usize);
 
 /// Which lists to read.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -100,6 +110,43 @@ impl Plan<'_> {
         E: From<StoreError>,
         F: FnMut(EvidenceMessage) -> Result<(), E>,
     {
+        self.walk(o, which, skip_heads, None, |_, m| f(m))
+    }
+
+    /// Offender `o` with the messages its page shows (the first and last of
+    /// each list) read back from the store, when the plan left them there.
+    pub(super) fn offender(&self, o: usize) -> Result<Cow<'_, Offender>, StoreError> {
+        let Some(windows) = &self.windows else {
+            return Ok(Cow::Borrowed(&self.evidence.offenders[o]));
+        };
+        let mut off = self.evidence.offenders[o].clone();
+        self.walk::<StoreError, _>(o, Which::Both, false, Some(&windows[o]), |_, mut m| {
+            self.redact(&mut m);
+            if m.role == "violation" {
+                off.violations.push(m);
+            } else {
+                off.in_flight.push(m);
+            }
+            Ok(())
+        })?;
+        Ok(Cow::Owned(off))
+    }
+
+    /// Calls `f` with the [`Source`] index and every message of offender
+    /// `o`'s lists (only those in `only` when given), in time order, not
+    /// redacted.
+    pub(super) fn walk<E, F>(
+        &self,
+        o: usize,
+        which: Which,
+        skip_heads: bool,
+        only: Option<&HashSet<Key>>,
+        mut f: F,
+    ) -> Result<(), E>
+    where
+        E: From<StoreError>,
+        F: FnMut(usize, EvidenceMessage) -> Result<(), E>,
+    {
         let lists = &self.lists[o];
         let sources: Vec<&Source<'_>> = match which {
             Which::Violations => lists.violations.iter().collect(),
@@ -120,7 +167,10 @@ impl Plan<'_> {
             };
             pos[i] += 1;
             let Some(id) = id else { continue };
-            if since.is_some_and(|s| ts_ms < s) || (skip_heads && lists.head_ids.contains(&id)) {
+            if since.is_some_and(|s| ts_ms < s)
+                || (skip_heads && lists.head_ids.contains(&id))
+                || only.is_some_and(|keys| !keys.contains(&(id, i)))
+            {
                 continue;
             }
             batch.push((id, i));
@@ -139,7 +189,7 @@ impl Plan<'_> {
     ) -> Result<(), E>
     where
         E: From<StoreError>,
-        F: FnMut(EvidenceMessage) -> Result<(), E>,
+        F: FnMut(usize, EvidenceMessage) -> Result<(), E>,
     {
         if batch.is_empty() {
             return Ok(());
@@ -154,9 +204,11 @@ impl Plan<'_> {
         for (id, i) in batch.drain(..) {
             let Some(m) = found.remove(&id) else { continue };
             let s = sources[i];
-            f(self
-                .ctx
-                .evidence_message(&m, s.role, Some((s.optout, s.jurisdiction))))?;
+            f(
+                i,
+                self.ctx
+                    .evidence_message(&m, s.role, Some((s.optout, s.jurisdiction))),
+            )?;
         }
         Ok(())
     }
@@ -170,14 +222,14 @@ impl Plan<'_> {
 
 /// Keeps the first `n` and the last `n` of a stream (everything when `n`
 /// is `None`).
-pub(super) struct Window {
+pub(super) struct Window<T> {
     n: Option<usize>,
-    first: Vec<EvidenceMessage>,
-    last: VecDeque<EvidenceMessage>,
+    first: Vec<T>,
+    last: VecDeque<T>,
     pub(super) total: u64,
 }
 
-impl Window {
+impl<T> Window<T> {
     pub(super) fn new(n: Option<usize>) -> Self {
         Window {
             n,
@@ -187,7 +239,7 @@ impl Window {
         }
     }
 
-    pub(super) fn push(&mut self, m: EvidenceMessage) {
+    pub(super) fn push(&mut self, m: T) {
         self.total += 1;
         match self.n {
             Some(n) if self.first.len() >= n => {
@@ -200,7 +252,7 @@ impl Window {
         }
     }
 
-    pub(super) fn into_vec(self) -> Vec<EvidenceMessage> {
+    pub(super) fn into_vec(self) -> Vec<T> {
         let mut v = self.first;
         v.extend(self.last);
         v

@@ -61,10 +61,14 @@ fn render_plan(
     w: &mut dyn Write,
 ) -> Result<(), RenderError> {
     match format {
-        ExportFormat::Html => w.write_all(html::render(&plan.evidence, lang, inline).as_bytes())?,
-        ExportFormat::Complaint => {
-            w.write_all(complaint::render(&plan.evidence, lang, inline).as_bytes())?;
-        }
+        // Each offender's part is written as it is made, its messages read
+        // back from the store: the page is never whole in memory.
+        ExportFormat::Html => html::write(w, &plan.evidence, lang, inline, |i| {
+            plan.offender(i).map_err(Stop::Store)
+        })?,
+        ExportFormat::Complaint => complaint::write(w, &plan.evidence, lang, inline, |i| {
+            plan.offender(i).map_err(Stop::Store)
+        })?,
         ExportFormat::Csv => csv::write_plan(w, plan)?,
         ExportFormat::Json => {
             let streamed = Streamed::new(plan);
@@ -139,7 +143,7 @@ pub fn export(
         ExportFormat::Html | ExportFormat::Complaint => Some(INLINE_MESSAGES),
         ExportFormat::Csv | ExportFormat::Json => Some(0),
     };
-    let mut plan = build_plan(store, report, selection, options, inline)?;
+    let mut plan = build_plan(store, report, selection, options, inline, false)?;
     let sha256 = streamed_sha256(&plan)?;
     plan.evidence.integrity = Some(integrity(sha256, options));
     let render_to = |w: &mut dyn Write| render_plan(&plan, format, options.lang, inline, w);
