@@ -163,7 +163,11 @@ pub fn stage_file(
         format,
         started,
         started_ms,
-        sim_lines: options.sim.as_ref().map(|p| p.lines.clone()).unwrap_or_default(),
+        sim_lines: options
+            .sim
+            .as_ref()
+            .map(|p| p.lines.clone())
+            .unwrap_or_default(),
     })
 }
 
