@@ -429,12 +429,14 @@ fn a_database_one_migration_short_of_search_is_backfilled() {
         .success();
     // Take the database back to the schema just before the search
     // migration: no index, no triggers, and nothing of the migrations
-    // after it (the findings cache's tables and triggers, migration 7).
+    // after it (the findings cache's tables and triggers, migration 7; the
+    // index on imports.sha256, migration 8).
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
             "DROP TRIGGER messages_fts_delete;
-             DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;",
+             DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;
+             DROP INDEX imports_sha256;",
         )
         .unwrap();
         let later: Vec<(String, String)> = conn
