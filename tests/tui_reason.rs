@@ -150,3 +150,24 @@ fn reason_window_without_a_sender_or_message_says_so() {
     );
     assert!(text(&t).contains("Select a sender"), "{}", text(&t));
 }
+
+/// A suspicious sender's "reply T" is bait: the list's keyword column says
+/// not to reply instead of repeating it (the demo's +8617123450987 asks for
+/// `T`), in both languages; a marketing sender's column is unchanged.
+#[test]
+fn a_suspicious_sender_s_keyword_column_says_do_not_reply() {
+    for (lang, words) in [(Lang::En, "do not reply"), (Lang::Zh, "请勿回复")] {
+        let t = run_with(Some(demo_store()), options(lang), (140, 40), Vec::new()).1;
+        let rows = common::tui::lines(&t);
+        let row = rows
+            .iter()
+            .find(|l| l.contains("+8617123450987") && !l.contains("Detail"))
+            .unwrap_or_else(|| panic!("no row for the suspicious sender:\n{}", rows.join("\n")));
+        assert!(row.contains(words), "{lang:?}: {row}");
+        assert!(!row.contains("T→+8617123450987"), "{lang:?}: {row}");
+        assert!(
+            rows.iter().any(|l| l.contains("T→106903278812")),
+            "a marketing sender keeps its keyword column"
+        );
+    }
+}

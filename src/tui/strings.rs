@@ -306,6 +306,9 @@ pub struct Strings {
     pub send: SendStrings,
     /// While another optout process holds the database's write lock.
     pub waiting_for_lock: &'static str,
+    /// In the keyword column, for a suspicious sender: never send it the
+    /// keyword it asks for (the detail still shows what it asked).
+    pub do_not_reply: &'static str,
 }
 
 /// The words of the offenders screen.

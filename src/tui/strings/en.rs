@@ -529,4 +529,5 @@ pub static EN: Strings = Strings {
     },
     send: super::send::EN,
     waiting_for_lock: "waiting for another optout import to finish… (q quits; nothing is saved until then)",
+    do_not_reply: "do not reply",
 };

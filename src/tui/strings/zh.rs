@@ -461,4 +461,5 @@ pub static ZH: Strings = Strings {
     },
     send: super::send::ZH,
     waiting_for_lock: "正在等待另一个 optout 导入完成…（q 退出；完成前不保存任何更改）",
+    do_not_reply: "请勿回复",
 };

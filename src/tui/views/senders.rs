@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{SIDE_BY_SIDE_WIDTH, Ui};
 use crate::text;
-use crate::track::{BrandReport, Moment, SenderReport, Status};
+use crate::track::{BrandReport, Moment, SenderKind, SenderReport, Status};
 use crate::tui::app::{Advice, App, RowRef, Target, advice};
 use crate::tui::theme::{MarkKind, Theme};
 
@@ -123,6 +123,15 @@ pub fn badge(app: &App, status: Status) -> Span<'static> {
     )
 }
 
+/// The keyword column of a sender: a suspicious sender's "reply T" is bait,
+/// so the list says not to reply instead of repeating it.
+pub(super) fn sender_keyword(app: &App, sr: &SenderReport) -> String {
+    if sr.kind == SenderKind::Suspicious {
+        return app.strings.do_not_reply.to_string();
+    }
+    keyword_target(sr.keyword.as_deref(), sr.target.as_deref())
+}
+
 pub(super) fn keyword_target(keyword: Option<&str>, target: Option<&str>) -> String {
     match (keyword, target) {
         (Some(k), Some(t)) => text::sanitize(&format!("{k}→{t}")),
@@ -226,7 +235,15 @@ fn sender_detail(app: &App, sr: &SenderReport, lines: &mut Vec<Line<'_>>) {
     lines.push(field(
         app,
         s.d_keyword,
-        keyword_target(sr.keyword.as_deref(), sr.target.as_deref()),
+        match sr.kind {
+            // What it asked for stays visible here (evidence), marked.
+            SenderKind::Suspicious if sr.keyword.is_some() => format!(
+                "{} ({})",
+                keyword_target(sr.keyword.as_deref(), sr.target.as_deref()),
+                s.do_not_reply
+            ),
+            _ => keyword_target(sr.keyword.as_deref(), sr.target.as_deref()),
+        },
     ));
     lines.push(field(
         app,

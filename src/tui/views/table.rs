@@ -11,7 +11,7 @@ use ratatui::widgets::{
 use unicode_width::UnicodeWidthStr;
 
 use super::columns::{Col, Needs, Plan, plan, sender_cell};
-use super::senders::{badge, day, keyword_target};
+use super::senders::{badge, day, keyword_target, sender_keyword};
 use super::{Ui, truncate};
 use crate::text;
 use crate::track::{BrandReport, SenderKind, SenderReport, Status};
@@ -90,8 +90,7 @@ fn needs(app: &App) -> Needs {
                 }
                 n.marketing = n.marketing.max(count(sr.marketing).len());
                 n.after = n.after.max(count(sr.after_optout()).len());
-                keyword = keyword
-                    .max(keyword_target(sr.keyword.as_deref(), sr.target.as_deref()).width());
+                keyword = keyword.max(sender_keyword(app, sr).width());
             }
             RowRef::Brand(b) => {
                 let br = &app.report.brands[b];
@@ -282,7 +281,7 @@ fn sender_row<'a>(app: &App, sr: &'a SenderReport, plan: &Plan) -> Row<'a> {
                 };
                 Cell::from(Line::from(Span::styled(count(n), style)).right_aligned())
             }
-            Col::Keyword => Cell::from(keyword_target(sr.keyword.as_deref(), sr.target.as_deref())),
+            Col::Keyword => Cell::from(sender_keyword(app, sr)),
             Col::LastSeen => Cell::from(day(sr.last_seen, app)),
         }
     });
