@@ -3,7 +3,7 @@
 //! a size bound.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{self, BufRead, Read};
 use std::path::Path;
 
 use super::ImportError;
@@ -75,4 +75,16 @@ pub fn read_small(path: &Path, max: u64) -> Result<Vec<u8>, ImportError> {
         ));
     }
     Ok(bytes)
+}
+
+/// `Read::read` for a reader whose real work is in `BufRead::fill_buf`
+/// (the importers' guards): copies what `fill_buf` offers and consumes it.
+pub fn read_buffered(r: &mut impl BufRead, buf: &mut [u8]) -> io::Result<usize> {
+    let available = r.fill_buf()?;
+    let n = available.len().min(buf.len());
+    buf.get_mut(..n)
+        .unwrap_or_default()
+        .copy_from_slice(available.get(..n).unwrap_or_default());
+    r.consume(n);
+    Ok(n)
 }

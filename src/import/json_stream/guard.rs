@@ -280,13 +280,7 @@ impl<R: BufRead> Guard<R> {
 
 impl<R: BufRead> Read for Guard<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf.get_mut(..n)
-            .unwrap_or_default()
-            .copy_from_slice(available.get(..n).unwrap_or_default());
-        self.consume(n);
-        Ok(n)
+        crate::import::files::read_buffered(self, buf)
     }
 }
 
