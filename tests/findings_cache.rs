@@ -6,6 +6,8 @@
 //! interface's: every line, and one line), which reuses the rows that did
 //! not change, including when another process wrote the cache in between.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -16,25 +18,7 @@ use optout::import::{Format, ImportOptions};
 use optout::store::Store;
 use optout::track::{Grace, Policy, Report};
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
+use common::rng::Rng;
 
 const LINES: &[&str] = &["me", "bo"];
 /// Numbers that market, confirm, get replies and name each other as targets.

@@ -20,21 +20,7 @@ use optout::store::Store;
 /// Cases per fixture: about 2,500 in all.
 const CASES: u32 = 280;
 
-/// xorshift64*: small, seeded, good enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use common::rng::Rng;
 
 /// Bytes that change meaning in one format or another.
 const SPECIAL: &[u8] = b"<>&;\"',\n\r\t{}[]:\\\x00\xff\xef\xbb\xbf-~0123456789";

@@ -8,6 +8,8 @@
 //! also equal `reference`, the ranking as it was written before it could
 //! stream (grouping every sender first, then one pass per group).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -20,25 +22,7 @@ use optout::store::Store;
 use optout::track::{self, Jurisdiction, Offender, OffenderLines, Policy, Report, SenderReport};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
+use common::rng::Rng;
 
 const LINES: &[&str] = &["p1", "p2", "p3", "p4"];
 /// (number, brand signature or "" for none).

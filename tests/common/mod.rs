@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 pub mod phone;
+pub mod rng;
 pub mod tui;
 use std::path::{Path, PathBuf};
 
