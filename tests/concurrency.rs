@@ -7,11 +7,12 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
 
 use common::{fixture, root};
 
-fn optout(db: &std::path::Path) -> Command {
+fn optout(db: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_optout"));
     cmd.env("OPTOUT_DB", db)
         .env("OPTOUT_TZ", "Asia/Shanghai")
@@ -38,7 +39,7 @@ fn two_imports_on_a_new_database_both_succeed() {
             .spawn()
             .unwrap();
         let (ra, rb) = (a.wait().unwrap(), b.wait().unwrap());
-        let err = |c: &mut std::process::Child| {
+        let err = |c: &mut Child| {
             let mut s = String::new();
             std::io::Read::read_to_string(c.stderr.as_mut().unwrap(), &mut s).unwrap();
             s
@@ -61,7 +62,7 @@ fn two_imports_on_a_new_database_both_succeed() {
 
 /// An SMS Backup & Restore export of `n` marketing messages from 500
 /// senders, written as a stream: big enough that its import takes a while.
-fn big_export(path: &std::path::Path, n: u32) {
+fn big_export(path: &Path, n: u32) {
     let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     writeln!(
         w,
@@ -88,9 +89,67 @@ fn ok(out: &Output, what: &str) -> String {
     stderr
 }
 
+/// Runs `optout ARGS` on `db` to its end; its stderr, after asserting it
+/// succeeded.
+fn run(db: &Path, args: &[&str], what: &str) -> String {
+    ok(&optout(db).args(args).output().unwrap(), what)
+}
+
+/// Runs `optout import FILE` (after `args`, e.g. `--line bo`) on `db` to
+/// its end; its stderr, after asserting it succeeded.
+fn import(db: &Path, args: &[&str], file: &Path, what: &str) -> String {
+    let out = optout(db)
+        .arg("import")
+        .args(args)
+        .arg(file)
+        .output()
+        .unwrap();
+    ok(&out, what)
+}
+
+/// The bundled demo export.
+fn demo() -> PathBuf {
+    root().join("assets/demo-sms.xml")
+}
+
+/// Starts `optout ARGS` on `db` with its stdout dropped and its stderr
+/// kept for `wait_with_output`.
+fn spawn(db: &Path, args: &[&str]) -> Child {
+    optout(db)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Starts `optout import FILE` on `db` like [`spawn`].
+fn spawn_import(db: &Path, file: &Path) -> Child {
+    optout(db)
+        .arg("import")
+        .arg(file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The first line `child` writes to its stderr (empty when it closes
+/// stderr first, e.g. by ending), read byte by byte so nothing after it is
+/// taken.
+fn first_stderr_line(child: &mut Child) -> String {
+    let mut line = String::new();
+    let stderr = child.stderr.as_mut().unwrap();
+    let mut byte = [0u8; 1];
+    while std::io::Read::read(stderr, &mut byte).unwrap() == 1 && byte[0] != b'\n' {
+        line.push(char::from(byte[0]));
+    }
+    line
+}
+
 /// What a user sees of the database: every sender's status and the manual
 /// records.
-fn outcome(db: &std::path::Path) -> String {
+fn outcome(db: &Path) -> String {
     let senders = optout(db)
         .args(["senders", "--all", "--json"])
         .output()
@@ -120,60 +179,24 @@ fn ignore_and_record_optout_wait_for_an_import_and_equal_running_them_after_it()
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.xml");
     big_export(&big, 20_000);
-    let seed = |db: &std::path::Path| {
-        let out = optout(db)
-            .arg("import")
-            .arg(root().join("assets/demo-sms.xml"))
-            .output()
-            .unwrap();
-        ok(&out, "seed import");
-    };
+    let seed = |db: &Path| import(db, &[], &demo(), "seed import");
 
     // One after the other.
     let sequential = dir.path().join("sequential.sqlite3");
     seed(&sequential);
-    ok(
-        &optout(&sequential)
-            .arg("import")
-            .arg(&big)
-            .output()
-            .unwrap(),
-        "import",
-    );
-    ok(
-        &optout(&sequential).args(IGNORE).output().unwrap(),
-        "ignore",
-    );
-    ok(
-        &optout(&sequential).args(RECORD).output().unwrap(),
-        "record-optout",
-    );
+    import(&sequential, &[], &big, "import");
+    run(&sequential, IGNORE, "ignore");
+    run(&sequential, RECORD, "record-optout");
 
     // At once: both writers start while the import holds the write lock
     // (most likely; either order must give the same result).
     let together = dir.path().join("together.sqlite3");
     seed(&together);
-    let import = optout(&together)
-        .arg("import")
-        .arg(&big)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let importing = spawn_import(&together, &big);
     std::thread::sleep(std::time::Duration::from_millis(300));
-    let ignore = optout(&together)
-        .args(IGNORE)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let record = optout(&together)
-        .args(RECORD)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let import_err = ok(&import.wait_with_output().unwrap(), "import");
+    let ignore = spawn(&together, IGNORE);
+    let record = spawn(&together, RECORD);
+    let import_err = ok(&importing.wait_with_output().unwrap(), "import");
     assert!(
         import_err.contains("imported 20,000 new messages"),
         "{import_err}"
@@ -195,47 +218,26 @@ fn an_import_and_an_ignore_started_together_both_succeed_twenty_times() {
     let dir = tempfile::tempdir().unwrap();
     // `ignore` needs a database: each one starts with a second phone's
     // export on its own line.
-    let seed = |db: &std::path::Path| {
-        let out = optout(db)
-            .args(["import", "--line", "bo"])
-            .arg(fixture("lines/second-phone.xml"))
-            .output()
-            .unwrap();
-        ok(&out, "seed import");
+    let seed = |db: &Path| {
+        import(
+            db,
+            &["--line", "bo"],
+            &fixture("lines/second-phone.xml"),
+            "seed import",
+        )
     };
     let sequential = dir.path().join("sequential.sqlite3");
     seed(&sequential);
-    ok(
-        &optout(&sequential)
-            .arg("import")
-            .arg(root().join("assets/demo-sms.xml"))
-            .output()
-            .unwrap(),
-        "import",
-    );
-    ok(
-        &optout(&sequential).args(IGNORE).output().unwrap(),
-        "ignore",
-    );
+    import(&sequential, &[], &demo(), "import");
+    run(&sequential, IGNORE, "ignore");
     let expected = outcome(&sequential);
     for round in 0..20 {
         let db = dir.path().join(format!("together-{round}.sqlite3"));
         seed(&db);
-        let import = optout(&db)
-            .arg("import")
-            .arg(root().join("assets/demo-sms.xml"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let ignore = optout(&db)
-            .args(IGNORE)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let importing = spawn_import(&db, &demo());
+        let ignore = spawn(&db, IGNORE);
         ok(
-            &import.wait_with_output().unwrap(),
+            &importing.wait_with_output().unwrap(),
             &format!("round {round}: import"),
         );
         let err = ok(
@@ -251,25 +253,11 @@ fn an_import_and_an_ignore_started_together_both_succeed_twenty_times() {
 fn a_writer_kept_waiting_says_so_once_and_completes() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite3");
-    let seed = optout(&db)
-        .arg("import")
-        .arg(root().join("assets/demo-sms.xml"))
-        .output()
-        .unwrap();
-    ok(&seed, "seed import");
+    import(&db, &[], &demo(), "seed import");
     // Another process holds the write lock (as an import does) until both
     // writers have said they wait: no timing in the test.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let first_line = |child: &mut std::process::Child| {
-        let mut line = String::new();
-        let stderr = child.stderr.as_mut().unwrap();
-        let mut byte = [0u8; 1];
-        while std::io::Read::read(stderr, &mut byte).unwrap() == 1 && byte[0] != b'\n' {
-            line.push(char::from(byte[0]));
-        }
-        line
-    };
     let mut ignore = optout(&db)
         .args(IGNORE)
         .stdout(Stdio::piped())
@@ -277,13 +265,11 @@ fn a_writer_kept_waiting_says_so_once_and_completes() {
         .spawn()
         .unwrap();
     // reclassify used to fail at once: its transaction read before writing.
-    let mut reclassify = optout(&db)
-        .arg("reclassify")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let said = [first_line(&mut ignore), first_line(&mut reclassify)];
+    let mut reclassify = spawn(&db, &["reclassify"]);
+    let said = [
+        first_stderr_line(&mut ignore),
+        first_stderr_line(&mut reclassify),
+    ];
     conn.execute_batch("COMMIT").unwrap();
     for line in &said {
         // Bytes of UTF-8 read one by one: compare the ASCII part.
@@ -306,7 +292,7 @@ fn a_writer_kept_waiting_says_so_once_and_completes() {
 
 /// The interface on `db`, its report loaded, drawn to a test terminal.
 fn interface(
-    db: &std::path::Path,
+    db: &Path,
 ) -> (
     optout::tui::Session,
     ratatui::Terminal<ratatui::backend::TestBackend>,
@@ -341,7 +327,7 @@ fn interface(
 /// Another optout (here: a second connection, as another process has)
 /// imports one new marketing sender, newer than every other message, so
 /// it sorts first and moves every row down.
-fn import_elsewhere(db: &std::path::Path, dir: &std::path::Path, sender: &str) {
+fn import_elsewhere(db: &Path, dir: &Path, sender: &str) {
     let file = dir.join(format!("{sender}.xml"));
     std::fs::write(
         &file,
@@ -424,7 +410,7 @@ fn the_interface_notices_another_process_import_and_keeps_the_selection() {
 
 /// Whether process `pid` has `file` open (Linux: `/proc/PID/fd`).
 #[cfg(target_os = "linux")]
-fn has_open(pid: u32, file: &std::path::Path) -> bool {
+fn has_open(pid: u32, file: &Path) -> bool {
     let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
         return false;
     };
@@ -456,50 +442,25 @@ fn an_ignore_during_an_import_s_read_does_not_wait_for_it() {
     let big = dir.path().join("big.xml");
     big_export(&big, 20_000);
     let big = big.canonicalize().unwrap();
-    let seed = |db: &std::path::Path| {
-        ok(
-            &optout(db)
-                .arg("import")
-                .arg(root().join("assets/demo-sms.xml"))
-                .output()
-                .unwrap(),
-            "seed import",
-        );
-    };
+    let seed = |db: &Path| import(db, &[], &demo(), "seed import");
     let sequential = dir.path().join("sequential.sqlite3");
     seed(&sequential);
-    ok(
-        &optout(&sequential)
-            .arg("import")
-            .arg(&big)
-            .output()
-            .unwrap(),
-        "import",
-    );
-    ok(
-        &optout(&sequential).args(IGNORE).output().unwrap(),
-        "ignore",
-    );
+    import(&sequential, &[], &big, "import");
+    run(&sequential, IGNORE, "ignore");
 
     for attempt in 0..5 {
         let db = dir.path().join(format!("together-{attempt}.sqlite3"));
         seed(&db);
-        let mut import = optout(&db)
-            .arg("import")
-            .arg(&big)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let pid = import.id();
-        while !has_open(pid, &big) && import.try_wait().unwrap().is_none() {
+        let mut importing = spawn_import(&db, &big);
+        let pid = importing.id();
+        while !has_open(pid, &big) && importing.try_wait().unwrap().is_none() {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
         signal(pid, "STOP");
         // Frozen with its file still open: it is reading it.
         if !has_open(pid, &big) {
             signal(pid, "CONT");
-            let _ = import.wait();
+            let _ = importing.wait();
             eprintln!("attempt {attempt}: frozen after its read, once more");
             continue;
         }
@@ -513,21 +474,14 @@ fn an_ignore_during_an_import_s_read_does_not_wait_for_it() {
         // line a second in if it waits (then the import is let go so the
         // test ends).
         let mut ignore = ignore;
-        let mut first = String::new();
-        {
-            let stderr = ignore.stderr.as_mut().unwrap();
-            let mut byte = [0u8; 1];
-            while std::io::Read::read(stderr, &mut byte).unwrap() == 1 && byte[0] != b'\n' {
-                first.push(char::from(byte[0]));
-            }
-        }
+        let first = first_stderr_line(&mut ignore);
         let status = if first.is_empty() {
             Some(ignore.wait().unwrap())
         } else {
             None
         };
         signal(pid, "CONT");
-        let import_err = ok(&import.wait_with_output().unwrap(), "import");
+        let import_err = ok(&importing.wait_with_output().unwrap(), "import");
         let ignored = ignore.wait_with_output().unwrap();
         assert!(
             first.is_empty(),
