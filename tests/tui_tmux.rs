@@ -107,7 +107,6 @@ impl Tmux {
         }
     }
 
-    /// Waits until the screen shows every one of `texts`.
     /// Starts the interface on `db` from the pane's shell (pid `shell`),
     /// waits for its list, and returns its pid (the shell's child).
     fn start_interface(&self, db: &Path, shell: &str) -> String {
@@ -128,6 +127,15 @@ impl Tmux {
         pid
     }
 
+    /// The shell answers again (the terminal is sane): `echo TAG-$((40+2))`
+    /// typed as an expression, so only the shell's answer `TAG-42` matches.
+    fn shell_answers(&self, tag: &str) {
+        self.text(&format!("echo {tag}-$((40+2))"));
+        self.keys(&["Enter"]);
+        self.wait_for(&[&format!("{tag}-42")]);
+    }
+
+    /// Waits until the screen shows every one of `texts`.
     fn wait_for(&self, texts: &[&str]) -> String {
         let start = Instant::now();
         loop {
@@ -152,6 +160,21 @@ impl Drop for Tmux {
 
 /// A database with `tui.xml` imported by the binary, then labelled as the
 /// classifier would (the foundation's stub calls everything personal).
+/// Whether process `pid` has ended within 15 s; one still running then
+/// is killed, so a failed test never leaves a spinning process behind.
+fn ends(pid: &str) -> bool {
+    let alive = || Path::new(&format!("/proc/{pid}")).exists();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while alive() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let still = alive();
+    if still {
+        let _ = Command::new("kill").args(["-9", pid]).status();
+    }
+    !still
+}
+
 fn database(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("optout.sqlite3");
     common::optout(&db)
@@ -234,9 +257,7 @@ fn the_interface_in_a_real_terminal() {
     t.wait_alternate(false);
     t.wait_for(&["test$"]);
     // The terminal echoes and reads lines again.
-    t.text("echo sane-$((6*7))");
-    t.keys(&["Enter"]);
-    t.wait_for(&["sane-42"]);
+    t.shell_answers("sane");
 }
 
 #[test]
@@ -257,9 +278,7 @@ fn ctrl_c_quits_and_restores_the_terminal() {
     t.wait_for(&["Welcome to optout", "Press I"]);
     t.keys(&["C-c"]);
     t.wait_alternate(false);
-    t.text("echo sane-$((6*7))");
-    t.keys(&["Enter"]);
-    t.wait_for(&["sane-42"]);
+    t.shell_answers("sane");
     assert!(
         !dir.path().join("none.sqlite3").exists(),
         "looking creates nothing"
@@ -286,10 +305,7 @@ fn a_signal_to_the_interface_restores_the_terminal() {
         assert!(ok, "kill -{signal} {pid}");
         // Back on the normal screen, with the shell answering.
         t.wait_alternate(false);
-        // Typed as an expression, so only the shell's answer matches.
-        t.text(&format!("echo after-{signal}-$((40+2))"));
-        t.keys(&["Enter"]);
-        t.wait_for(&[&format!("after-{signal}-42")]);
+        t.shell_answers(&format!("after-{signal}"));
     }
 }
 
@@ -308,18 +324,8 @@ fn closing_the_terminal_ends_the_interface() {
     let shell = t.display("#{pane_pid}");
     let pid = t.start_interface(&db, &shell);
     drop(t); // kill-server: the pane's terminal goes away
-    let alive = || Path::new(&format!("/proc/{pid}")).exists();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while alive() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let still = alive();
-    if still {
-        // Never leave a spinning process behind a failed test.
-        let _ = Command::new("kill").args(["-9", &pid]).status();
-    }
     assert!(
-        !still,
+        ends(&pid),
         "optout {pid} kept running after its terminal closed"
     );
 }
@@ -348,22 +354,13 @@ fn a_change_waiting_for_another_optout_says_so_and_q_quits() {
     t.keys(&["q"]);
     t.wait_alternate(false);
     // Quit while the lock is still held: the process ends on its own.
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    assert!(
-        !Path::new(&format!("/proc/{pid}")).exists(),
-        "optout {pid} still runs after q"
-    );
+    assert!(ends(&pid), "optout {pid} still runs after q");
     holder.execute_batch("ROLLBACK").unwrap();
     let ignored: i64 = holder
         .query_row("SELECT count(*) FROM ignored", [], |r| r.get(0))
         .unwrap();
     assert_eq!(ignored, 0, "the ignore was written after q");
-    t.text("echo after-wait-$((40+2))");
-    t.keys(&["Enter"]);
-    t.wait_for(&["after-wait-42"]);
+    t.shell_answers("after-wait");
 }
 
 /// The terminal closing with no signal: the interface runs in a session
@@ -431,17 +428,8 @@ fn a_terminal_closed_without_a_signal_ends_the_interface() {
         .to_string();
     assert_eq!(sid, pid, "optout is not in a session of its own");
     drop(t);
-    let alive = || Path::new(&format!("/proc/{pid}")).exists();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while alive() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let still = alive();
-    if still {
-        let _ = Command::new("kill").args(["-9", &pid]).status();
-    }
     assert!(
-        !still,
+        ends(&pid),
         "optout {pid} kept running after its terminal closed"
     );
 }
