@@ -31,15 +31,13 @@ use optout::track::Policy;
 use optout::tui::strings::Lang;
 use optout::tui::{Options, Session};
 use ratatui::Terminal;
-use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
+use ratatui::backend::TestBackend;
 
 #[path = "../tests/common/tui.rs"]
 #[allow(dead_code)]
 mod harness;
 
-use harness::{key, zone};
+use harness::{OnFlush, Watched, key, screen_text, zone};
 
 fn main() {
     let args: Vec<String> = std::env::args()
@@ -191,89 +189,41 @@ fn start(db: &Path) -> (Duration, Duration, Duration) {
     let t = Instant::now();
     let cpu = thread_cpu();
     let mut s = session(db);
-    let mut term = Terminal::new(Clocked {
+    let mut term = Terminal::new(Watched {
         inner: TestBackend::new(120, 40),
-        started: t,
-        cpu,
-        first: None,
+        watch: FirstFrame {
+            started: t,
+            cpu,
+            first: None,
+        },
     })
     .unwrap();
     s.run(&mut term, &mut VecDeque::new()).unwrap();
     let all = t.elapsed();
     assert!(!s.app.loading, "the report never came");
-    let (first, filled, cpu) = term.backend().first.unwrap();
+    let (first, filled, cpu) = term.backend().watch.first.unwrap();
     // With a cold cache the first frame says "loading…": count the list.
     (if filled { first } else { all }, all, cpu)
 }
 
-/// A `TestBackend` that notes when the first frame was flushed and whether
-/// it was the list rather than "loading…".
-struct Clocked {
-    inner: TestBackend,
+/// Notes when the first frame was flushed, whether it was the list rather
+/// than "loading…", and the main thread's CPU time to it.
+struct FirstFrame {
     started: Instant,
     cpu: Duration,
     first: Option<(Duration, bool, Duration)>,
 }
 
-impl Backend for Clocked {
-    type Error = <TestBackend as Backend>::Error;
-
-    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        self.inner.draw(content)
-    }
-
-    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.hide_cursor()
-    }
-
-    fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.show_cursor()
-    }
-
-    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.inner.get_cursor_position()
-    }
-
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
-        self.inner.set_cursor_position(position)
-    }
-
-    fn clear(&mut self) -> Result<(), Self::Error> {
-        self.inner.clear()
-    }
-
-    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
-        self.inner.clear_region(clear_type)
-    }
-
-    fn size(&self) -> Result<Size, Self::Error> {
-        self.inner.size()
-    }
-
-    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
-        self.inner.window_size()
-    }
-
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        self.inner.flush()?;
+impl OnFlush for FirstFrame {
+    fn flushed(&mut self, screen: &TestBackend) {
         if self.first.is_none() {
-            let text: String = self
-                .inner
-                .buffer()
-                .content()
-                .iter()
-                .map(Cell::symbol)
-                .collect();
+            let text = screen_text(screen);
             self.first = Some((
                 self.started.elapsed(),
                 !text.contains("loading"),
                 thread_cpu().saturating_sub(self.cpu),
             ));
         }
-        Ok(())
     }
 }
 

@@ -5,7 +5,10 @@
 
 mod common;
 
-use common::tui::{contains, import, key, keys, lines, options, redraw, run_with, zone};
+use common::tui::{
+    OnFlush, Watched, contains, import, key, keys, lines, options, redraw, run_with, screen_text,
+    zone,
+};
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt::Write;
@@ -16,9 +19,7 @@ use optout::tui::app::{Action, Outcome, Screen, Target};
 use optout::tui::strings::{EN, Lang, ZH};
 use optout::tui::{Options, Session};
 use ratatui::Terminal;
-use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
-use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
+use ratatui::backend::TestBackend;
 
 const SIZES: [(u16, u16); 3] = [(120, 40), (80, 24), (60, 15)];
 
@@ -243,66 +244,29 @@ fn the_hint_bar_keeps_every_key_at_80_columns() {
     }
 }
 
-/// A `TestBackend` that keeps the text of every frame it was asked to show.
-struct Recording {
-    inner: TestBackend,
-    frames: Vec<String>,
-}
+/// The text of every frame the interface was asked to show.
+#[derive(Default)]
+struct Frames(Vec<String>);
 
-impl Backend for Recording {
-    type Error = <TestBackend as Backend>::Error;
-
-    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
-    where
-        I: Iterator<Item = (u16, u16, &'a Cell)>,
-    {
-        self.inner.draw(content)
-    }
-    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.hide_cursor()
-    }
-    fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.show_cursor()
-    }
-    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
-        self.inner.get_cursor_position()
-    }
-    fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> Result<(), Self::Error> {
-        self.inner.set_cursor_position(p)
-    }
-    fn clear(&mut self) -> Result<(), Self::Error> {
-        self.inner.clear()
-    }
-    fn clear_region(&mut self, t: ClearType) -> Result<(), Self::Error> {
-        self.inner.clear_region(t)
-    }
-    fn size(&self) -> Result<Size, Self::Error> {
-        self.inner.size()
-    }
-    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
-        self.inner.window_size()
-    }
-    fn flush(&mut self) -> Result<(), Self::Error> {
-        let buf = self.inner.buffer();
-        let text: String = buf.content.iter().map(Cell::symbol).collect();
-        self.frames.push(text);
-        self.inner.flush()
+impl OnFlush for Frames {
+    fn flushed(&mut self, screen: &TestBackend) {
+        self.0.push(screen_text(screen));
     }
 }
 
 #[test]
 fn a_slow_action_draws_a_working_frame_first() {
     let mut session = Session::new(Some(fixture_store()), options(Lang::En));
-    let mut terminal = Terminal::new(Recording {
+    let mut terminal = Terminal::new(Watched {
         inner: TestBackend::new(100, 24),
-        frames: Vec::new(),
+        watch: Frames::default(),
     })
     .unwrap();
     let mut events: VecDeque<Event> = keys("/成功").into();
     events.push_back(key(KeyCode::Enter));
     events.extend(keys("iy"));
     session.run(&mut terminal, &mut events).unwrap();
-    let frames = &terminal.backend().frames;
+    let frames = &terminal.backend().watch.0;
     for what in [
         "working… recomputing the statuses",
         "working… searching the messages",

@@ -14,7 +14,9 @@ use optout::track::Policy;
 use optout::tui::strings::Lang;
 use optout::tui::{Options, Session};
 use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
 use unicode_width::UnicodeWidthStr;
 
 /// 2026-03-23 12:00 in Shanghai.
@@ -120,4 +122,71 @@ pub fn lines(t: &Terminal<TestBackend>) -> Vec<String> {
 
 pub fn contains(t: &Terminal<TestBackend>, text: &str) -> bool {
     lines(t).iter().any(|l| l.contains(text))
+}
+
+/// What a [`Watched`] backend does at each flush (each frame shown).
+pub trait OnFlush {
+    fn flushed(&mut self, screen: &TestBackend);
+}
+
+/// A `TestBackend` that tells `watch` about every frame it shows, for
+/// tests and benches that look at the frames drawn on the way, not only
+/// at the last one.
+pub struct Watched<W: OnFlush> {
+    pub inner: TestBackend,
+    pub watch: W,
+}
+
+/// The text of every cell of `screen`, row after row.
+pub fn screen_text(screen: &TestBackend) -> String {
+    screen.buffer().content().iter().map(Cell::symbol).collect()
+}
+
+impl<W: OnFlush> Backend for Watched<W> {
+    type Error = <TestBackend as Backend>::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.inner.draw(content)
+    }
+
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.hide_cursor()
+    }
+
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        self.inner.show_cursor()
+    }
+
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.inner.get_cursor_position()
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        self.inner.set_cursor_position(position)
+    }
+
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.inner.clear()
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.inner.clear_region(clear_type)
+    }
+
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.inner.size()
+    }
+
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.inner.window_size()
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.inner.flush()?;
+        self.watch.flushed(&self.inner);
+        Ok(())
+    }
 }
