@@ -26,7 +26,7 @@ use super::{
     Progress, SourceFile, open_input,
 };
 
-pub use columns::{ColumnMap, HeaderGuess, guess_header, map_columns};
+pub use columns::{ColumnMap, HeaderGuess, first_row, guess_header, map_columns};
 use columns::{MAP_EXAMPLE, quoted};
 
 /// How often (in records) progress is reported.

@@ -115,8 +115,7 @@ pub fn expand_home(path: &str) -> PathBuf {
 /// The column names and first row of a CSV whose header optout does not
 /// recognise (`None` for anything else), for the mapping prompt.
 pub fn csv_columns(path: &Path) -> Option<(Vec<String>, Vec<String>)> {
-    use crate::import::csv::{HeaderGuess, guess_header};
-    use encoding_rs::{Encoding, GB18030, UTF_8};
+    use crate::import::csv::{HeaderGuess, first_row, guess_header};
     use std::io::Read;
     let (file, _) = crate::import::open_input(path).ok()?;
     let mut head = Vec::with_capacity(64 * 1024);
@@ -124,41 +123,7 @@ pub fn csv_columns(path: &Path) -> Option<(Vec<String>, Vec<String>)> {
     let HeaderGuess::Unrecognised(header) = guess_header(&head, None) else {
         return None;
     };
-    let (encoding, skip) = Encoding::for_bom(&head).unwrap_or((UTF_8, 0));
-    let body = head.get(skip..).unwrap_or_default();
-    let text = if encoding == UTF_8 {
-        match std::str::from_utf8(body) {
-            Ok(s) => s.to_string(),
-            // Cut inside a character at the end of the head.
-            Err(e) if e.error_len().is_none() => {
-                String::from_utf8_lossy(body.get(..e.valid_up_to()).unwrap_or_default())
-                    .into_owned()
-            }
-            Err(_) => GB18030.decode_without_bom_handling(body).0.into_owned(),
-        }
-    } else {
-        encoding.decode_without_bom_handling(body).0.into_owned()
-    };
-    // The delimiter that splits the first line into the header's columns.
-    let sample = [b',', b';', b'\t', b'|']
-        .into_iter()
-        .find_map(|d| {
-            let mut rows = ::csv::ReaderBuilder::new()
-                .delimiter(d)
-                .flexible(true)
-                .has_headers(false)
-                .from_reader(text.as_bytes())
-                .into_records();
-            let first = rows.next()?.ok()?;
-            (first.len() == header.len()).then(|| {
-                rows.next()
-                    .and_then(Result::ok)
-                    .map(|r| r.iter().map(str::to_string).collect())
-                    .unwrap_or_default()
-            })
-        })
-        .unwrap_or_default();
-    Some((header, sample))
+    Some((header, first_row(&head)))
 }
 
 /// Puts `text` on the clipboard with an OSC 52 sequence optout writes

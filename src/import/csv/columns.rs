@@ -242,21 +242,8 @@ pub fn guess_header(head: &[u8], map: Option<&str>) -> HeaderGuess {
     if encoding == UTF_8 && body.contains(&0) {
         return HeaderGuess::NotCsv;
     }
-    let text = if encoding == UTF_8 {
-        match std::str::from_utf8(body) {
-            Ok(s) => s.to_string(),
-            // Cut in the middle of a character, or not UTF-8 at all.
-            Err(e) if e.error_len().is_none() => {
-                String::from_utf8_lossy(body.get(..e.valid_up_to()).unwrap_or_default())
-                    .into_owned()
-            }
-            Err(_) => GB18030.decode_without_bom_handling(body).0.into_owned(),
-        }
-    } else {
-        encoding.decode_without_bom_handling(body).0.into_owned()
-    };
-    // Old Mac Excel ends lines with a bare CR.
-    let first = text.split(['\r', '\n']).next().unwrap_or("");
+    let text = decode_head(body, encoding);
+    let first = first_line(&text);
     if first.chars().any(|c| c.is_control() && c != '\t') {
         return HeaderGuess::NotCsv;
     }
@@ -270,4 +257,44 @@ pub fn guess_header(head: &[u8], map: Option<&str>) -> HeaderGuess {
     } else {
         HeaderGuess::Unrecognised(header)
     }
+}
+
+/// The text of a file's first bytes `body` (after its byte-order mark) in
+/// `encoding`; UTF-8 that is not UTF-8 is read as GB18030, and a character
+/// cut at the end of the head is dropped.
+fn decode_head(body: &[u8], encoding: &'static encoding_rs::Encoding) -> String {
+    if encoding != UTF_8 {
+        return encoding.decode_without_bom_handling(body).0.into_owned();
+    }
+    match std::str::from_utf8(body) {
+        Ok(s) => s.to_string(),
+        // Cut in the middle of a character, or not UTF-8 at all.
+        Err(e) if e.error_len().is_none() => {
+            String::from_utf8_lossy(body.get(..e.valid_up_to()).unwrap_or_default()).into_owned()
+        }
+        Err(_) => GB18030.decode_without_bom_handling(body).0.into_owned(),
+    }
+}
+
+/// The header line (old Mac Excel ends lines with a bare CR).
+fn first_line(text: &str) -> &str {
+    text.split(['\r', '\n']).next().unwrap_or("")
+}
+
+/// The first data row under the header of `head` (the file's first
+/// bytes), decoded and split as the importer reads the file: the column
+/// mapping prompt's example row. Empty when there is none.
+pub fn first_row(head: &[u8]) -> Vec<String> {
+    let (encoding, skip) = bom(head).unwrap_or((UTF_8, 0));
+    let text = decode_head(head.get(skip..).unwrap_or_default(), encoding);
+    ::csv::ReaderBuilder::new()
+        .delimiter(delimiter_of(first_line(&text)))
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .into_records()
+        .nth(1)
+        .and_then(Result::ok)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .unwrap_or_default()
 }

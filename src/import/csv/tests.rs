@@ -100,3 +100,16 @@ fn utf8_scan_counts_across_chunk_boundaries() {
     scan.feed(&gbk);
     assert!(scan.finish().invalid > 0);
 }
+
+/// The mapping prompt's example row is split as the importer splits the
+/// file: the header line's delimiter, quotes honoured, a byte-order mark
+/// and old Mac Excel's bare CR line ends.
+#[test]
+fn first_row_is_split_as_the_importer_splits_the_file() {
+    let head = b"\xEF\xBB\xBFwhen;who;what\r2024-01-02;95528;\"a; b, c\"\rnext;row;x\r";
+    assert_eq!(
+        super::first_row(head),
+        vec!["2024-01-02", "95528", "a; b, c"]
+    );
+    assert!(super::first_row(b"only;a;header\n").is_empty());
+}
