@@ -14,6 +14,23 @@ use super::{Evidence, EvidenceMessage, Lang, Offender, TimeRecord, complaint, vi
 
 const CSS: &str = include_str!("../../assets/evidence.css");
 
+/// The start of a self-contained page, up to `<body>`: the language, a
+/// Content-Security-Policy that allows no script, no request and only the
+/// inline style, the generator, the title, and the evidence CSS followed
+/// by `extra_css`.
+pub(super) fn page_head(out: &mut String, lang: Lang, version: &str, title: &str, extra_css: &str) {
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"optout {}\">\n<title>{}</title>\n<style>\n{CSS}{extra_css}</style>\n</head>\n<body>\n",
+        lang.html_lang(),
+        escape(version),
+        escape(title)
+    );
+}
+
 /// The escaping function for HTML text and attribute values: `& < > " '`
 /// become entities, and control characters become visible symbols.
 ///
@@ -70,16 +87,7 @@ where
         out.clear();
         Ok(())
     };
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"optout {}\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
-        lang.html_lang(),
-        escape(&evidence.optout_version),
-        escape(t.title)
-    );
+    page_head(&mut out, lang, &evidence.optout_version, t.title, "");
     let order = display_order(evidence);
     header(&mut out, evidence, t);
     summary(&mut out, evidence, &order, t);

@@ -8,10 +8,8 @@
 use std::fmt::Write as _;
 
 use super::Lang;
-use super::html::escape;
+use super::html::{escape, page_head};
 use super::offenders::{OffenderRow, OffendersReport};
-
-const CSS: &str = include_str!("../../assets/evidence.css");
 
 /// The page's own rules: the chart and the wide table.
 const EXTRA_CSS: &str = "
@@ -120,16 +118,7 @@ fn words(lang: Lang) -> &'static Words {
 pub fn render(doc: &OffendersReport, lang: Lang) -> String {
     let t = words(lang);
     let mut out = String::with_capacity(32 * 1024);
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"optout {}\">\n<title>{}</title>\n<style>\n{CSS}{EXTRA_CSS}</style>\n</head>\n<body>\n",
-        lang.html_lang(),
-        escape(&doc.optout_version),
-        escape(t.title)
-    );
+    page_head(&mut out, lang, &doc.optout_version, t.title, EXTRA_CSS);
     let _ = writeln!(
         out,
         "<h1>{}</h1>\n<p class=\"lede\">{}</p>",
