@@ -1275,3 +1275,100 @@ fn notice_facts_and_ad_signals_of_round_4() {
         MessageKind::Marketing
     );
 }
+
+#[test]
+fn notice_facts_of_round_5() {
+    let c = Classifier::builtin();
+    let classify = |body| c.classify(&incoming(SenderClass::Port, body));
+    // Each family of facts, in texts that also carry promotion words, a
+    // hotline or a link: the notice's fact wins.
+    for (body, rule) in [
+        // The state of an order or booking the reader made.
+        (
+            "【某打车】您的用车订单已被司机取消，如有异议请联系客服400-000-0000",
+            "zh.txn.order",
+        ),
+        (
+            "【某商旅】您通过手机客户端预订的机票支付未成功，请重新下单，详询4000000000",
+            "zh.txn.order",
+        ),
+        (
+            "【某点评】恭喜订座成功！10月02日 18:30 某某餐厅，4人，包间，若需使用团购券请与商户确认",
+            "zh.txn.order",
+        ),
+        (
+            "【某某】您已成功参与首映活动！凭影票至卖品部领取免费爆米花一份",
+            "zh.txn.order",
+        ),
+        // What the reader owes or holds.
+        (
+            "余额提醒：您的话费余额已不足8元，请及时充值，更有超值折扣优惠 www.example.cn",
+            "zh.txn.bill",
+        ),
+        (
+            "交费提醒：截至8月底，您应交纳话费为52.3元，登录官网交费更有折扣优惠",
+            "zh.txn.bill",
+        ),
+        (
+            "您好，您的信用卡本期新增12分，本期兑换0分，目前的可用积分3020分。微信查积分 t.cn/abcdef",
+            "zh.txn.bill",
+        ),
+        // A security notice about the reader's own account.
+        (
+            "温馨提示：您的号码13900000000于06月01日08时08分登录网上营业厅，如不是本人操作请及时修改密码。流量不够？5元包30MB，点击 http://example.cn/p",
+            "zh.txn.security",
+        ),
+        (
+            "【某医生】重置密码：http://example.me/reset/abc123 有疑问请联系客服 400-000-0000",
+            "zh.txn.security",
+        ),
+        // A call or a message that reached the reader.
+        (
+            "语音信箱提醒您：某地的13800000000在10月01日12时00分给您来电并留言，拨打 1250000000 免费收听",
+            "zh.txn.traffic",
+        ),
+        (
+            "【某职】有招聘负责人给您发了消息，请及时打开应用回复。http://t.cn/abcdef",
+            "zh.txn.traffic",
+        ),
+        // The state of a line or plan the reader has.
+        (
+            "尊敬的亲情通用户您好，手机(13900000000)已关机。客服热线:12500000",
+            "zh.txn.service-state",
+        ),
+    ] {
+        let got = classify(body);
+        assert_eq!(
+            (got.kind, got.rule_id.as_str()),
+            (MessageKind::Transactional, rule),
+            "{body}"
+        );
+    }
+    // "如非本人操作" alone is no security notice: phishing that asks the
+    // reader to log in at a link opens the same way.
+    let phishing = c.classify(&incoming(
+        SenderClass::Other,
+        "尊敬的用户您的网银当前在非常用地区登陆如非本人操作请立即登陆我行网站 http://example.cn 进行网银密码器升级",
+    ));
+    assert_ne!(
+        phishing.kind,
+        MessageKind::Transactional,
+        "{}",
+        phishing.rule_id
+    );
+    // A notice of a message to the reader keeps the opt-out it states.
+    let chat = classify(
+        "【某职】张三(某公司经理)在“某职”上发消息给您。如需回复请打开应用。http://t.cn/abcdef 回复N退订",
+    );
+    assert_eq!(chat.kind, MessageKind::Transactional);
+    assert_eq!(chat.instruction.map(|i| i.keyword).as_deref(), Some("N"));
+    // Advertisements with the same words are not notices: a salesman who
+    // called, a bill offered in instalments, points to spend.
+    for body in [
+        "先生您好！我是刚刚给您来电的某某地产小张，某某湖景公寓火热认筹中，欢迎品鉴，售楼热线 0510-00000000",
+        "【分期即送799积分】您本期账单已出，邀您体验分期还款，10月10日前成功办理即可获赠积分，点击 t.cn/abcdef 查阅活动详情！",
+        "积分为您购物来买单！立即回复JF1001可用3400积分超值兑换50元超市电子券一张",
+    ] {
+        assert_eq!(classify(body).kind, MessageKind::Marketing, "{body}");
+    }
+}
