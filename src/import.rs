@@ -495,11 +495,12 @@ pub fn read_file(
 ) -> Result<SourceFile, ImportError> {
     // Private copies a killed run left behind go at the next import.
     sqlite::remove_stale_copies();
-    if options.sim.is_some() && format != Format::AndroidDb {
+    let sim = options.sim.as_ref().map(|p| p.sim);
+    if sim.is_some() && !matches!(format, Format::AndroidDb | Format::AndroidXml) {
         return Err(ImportError::new(
             path,
             format!(
-                "a line per SIM needs an Android mmssms.db, which records each message's SIM; this is {}",
+                "a line per SIM needs an Android mmssms.db or SMS Backup & Restore XML, which record each message's SIM; this is {}",
                 format.description()
             ),
         ));
@@ -508,7 +509,7 @@ pub fn read_file(
         Format::AndroidXml => {
             let (file, _) = open_input(path)?;
             let mut reader = BufReader::with_capacity(256 * 1024, HashingReader::new(file));
-            let declared = android_xml::read(path, &mut reader, sink, progress)?;
+            let declared = android_xml::read(path, &mut reader, sim, sink, progress)?;
             finish_hash(path, reader).map(|mut s| {
                 s.declared = declared;
                 s
@@ -520,7 +521,7 @@ pub fn read_file(
         Format::Json => generic_json::read(path, options, sink, progress),
         Format::AndroidDb => {
             check_is_database(path)?;
-            android_db::read(path, options.sim.as_ref().map(|p| p.sim), sink, progress)
+            android_db::read(path, sim, sink, progress)
         }
         Format::Csv => csv::read(path, options, sink, progress),
         Format::EvidenceBundle => bundle::read_into(path, sink),

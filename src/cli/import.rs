@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use super::{CliError, Settings, classifier, ensure_classified};
 use crate::classify::{Classifier, Region};
+use crate::import::android_xml::sims::SimCounts;
 use crate::import::{self, Format, ImportOptions, Position, Sim, SimPart};
 use crate::ingest::{self, ImportFailure, ImportReport};
 use crate::model::DEFAULT_LINE;
@@ -44,6 +45,7 @@ pub(super) fn run(
                 &options,
                 &classifier,
                 &settings.region,
+                None,
             )
         } else {
             import_into(
@@ -119,8 +121,16 @@ fn import_into(
         Offer::Nothing
     };
     let offered = match offered {
-        Offer::PerSim => {
-            import_per_sim(store, DEFAULT_LINE, file, options, classifier, region)?;
+        Offer::PerSim(counts) => {
+            import_per_sim(
+                store,
+                DEFAULT_LINE,
+                file,
+                options,
+                classifier,
+                region,
+                Some(counts),
+            )?;
             return Ok(ImportReport::default());
         }
         Offer::Line(l) => Some(l),
@@ -166,10 +176,12 @@ fn import_into(
     Ok(report)
 }
 
-/// `--line-per-sim`: an Android database's messages, each SIM's on a line
-/// of its own (`BASE-sim<sub_id>`, and `BASE-nosim` for messages that
-/// record no SIM), one import per SIM. The file may then be on each of
-/// those lines and on no other.
+/// `--line-per-sim`: an Android database's or SMS Backup & Restore
+/// export's messages, each SIM's on a line of its own (`BASE-sim<sub_id>`,
+/// and `BASE-nosim` for messages that record no SIM), one import per SIM
+/// (for the XML, one read of the file per SIM). The file may then be on
+/// each of those lines and on no other. `counts` are the file's SIMs when
+/// the caller has already counted them.
 fn import_per_sim(
     store: &mut Store,
     base: &str,
@@ -177,19 +189,25 @@ fn import_per_sim(
     options: &ImportOptions,
     classifier: &Classifier,
     region: &Region,
+    counts: Option<SimCounts>,
 ) -> Result<(), CliError> {
     let format = match options.format {
         Some(f) => f,
         None => import::detect_with(file, options)?,
     };
-    if format != Format::AndroidDb {
-        return Err(CliError(format!(
-            "{}: --line-per-sim: this is {}; only an Android mmssms.db records the SIM of each message",
-            file.display(),
-            format.description()
-        )));
-    }
-    let (sims, unrecorded) = import::android_db::sim_counts(file);
+    let counts = match counts {
+        Some(c) => c,
+        None => sim_counts(file, format).unwrap_or_else(|| {
+            Err(import::ImportError::new(
+                file,
+                format!(
+                    "--line-per-sim: this is {}; only an Android mmssms.db or an SMS Backup & Restore XML records the SIM of each message",
+                    format.description()
+                ),
+            ))
+        })?,
+    };
+    let SimCounts { sims, unrecorded } = counts;
     let mut parts: Vec<(Sim, String)> = sims
         .iter()
         .map(|&(id, _)| (Sim::Id(id), sim_line(base, Sim::Id(id))))
@@ -237,8 +255,9 @@ fn sim_line(base: &str, sim: Sim) -> String {
 /// What the export says of its owner's phone, for a file imported without
 /// `--line`: an iPhone's or Mac's own number is offered as the line (on a
 /// terminal, imported there if the user says yes; otherwise a note and the
-/// line `me`); several numbers, or an Android database with messages of
-/// several SIMs, get a note that one line will hold them all.
+/// line `me`); several numbers, or an Android database or SMS Backup &
+/// Restore export with messages of several SIMs, get a note that one line
+/// will hold them all (on a terminal, the SIMs are offered a line each).
 fn offer_line(file: &Path, format: Format) -> Offer {
     let asked = |question: &str| {
         eprint!("{question} [y/N] ");
@@ -278,8 +297,12 @@ fn offer_line(file: &Path, format: Format) -> Offer {
                 }
             }
         }
-        Format::AndroidDb => {
-            let (sims, _) = import::android_db::sim_counts(file);
+        Format::AndroidDb | Format::AndroidXml => {
+            // An XML the count cannot read is refused by the import itself.
+            let Some(Ok(counts)) = sim_counts(file, format) else {
+                return Offer::Nothing;
+            };
+            let sims = &counts.sims;
             if sims.len() > 1 {
                 let list: Vec<String> = sims.iter().map(|(id, _)| id.to_string()).collect();
                 let lines: Vec<String> = sims
@@ -296,7 +319,7 @@ fn offer_line(file: &Path, format: Format) -> Offer {
                         "{shared}; put each SIM on its own line ({})?",
                         lines.join(", ")
                     )) {
-                        return Offer::PerSim;
+                        return Offer::PerSim(counts);
                     }
                 } else {
                     eprintln!(
@@ -318,7 +341,21 @@ enum Offer {
     /// Import onto this line (the owner's own number).
     Line(String),
     /// Import each SIM's messages onto a line of its own.
-    PerSim,
+    PerSim(SimCounts),
+}
+
+/// The SIMs the messages of `file` came through, for the formats that
+/// record them (`None` for the others): for an XML, a pre-pass over the
+/// whole file (see `import::android_xml::sims` for why it is worth it).
+fn sim_counts(file: &Path, format: Format) -> Option<Result<SimCounts, import::ImportError>> {
+    match format {
+        Format::AndroidDb => {
+            let (sims, unrecorded) = import::android_db::sim_counts(file);
+            Some(Ok(SimCounts { sims, unrecorded }))
+        }
+        Format::AndroidXml => Some(import::android_xml::sims::sim_counts(file)),
+        _ => None,
+    }
 }
 
 /// `imported 12,345 new messages (0 already stored, 3 skipped drafts) from FILE in 1.2 s`

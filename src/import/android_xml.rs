@@ -14,10 +14,11 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::{
     Channel, Direction, ImportError, ImportedMessage, MAX_RECORD_TEXT, MessageSink, Position,
-    Progress, line_column,
+    Progress, Sim, line_column,
 };
 
 mod guard;
+pub mod sims;
 use guard::Guard;
 
 /// How often (in records) progress is reported.
@@ -41,12 +42,14 @@ struct MmsDraft {
     oversized: Option<String>,
 }
 
-/// Reads a whole SMS Backup & Restore file from `reader` into `sink`.
-/// Returns the `count` the root element declares, when it has one, with
-/// how many `<sms>` and `<mms>` records the file held.
+/// Reads a whole SMS Backup & Restore file from `reader` into `sink`: every
+/// message, or only those of one SIM (`sub_id`, see [`sims`]); the others
+/// are passed over unread. Returns the `count` the root element declares,
+/// when it has one, with how many `<sms>` and `<mms>` records the file held.
 pub fn read<R: BufRead>(
     path: &Path,
     reader: R,
+    sim: Option<Sim>,
     sink: &mut dyn MessageSink,
     progress: &dyn Progress,
 ) -> Result<Option<(u64, u64)>, ImportError> {
@@ -143,6 +146,10 @@ pub fn read<R: BufRead>(
                     continue;
                 }
                 match name {
+                    b"sms" | b"mms" if !sims::keeps(sim, &e) => {
+                        records += 1;
+                        since_progress += 1;
+                    }
                     b"sms" => {
                         records += 1;
                         if let Some(why) = oversized {
