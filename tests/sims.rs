@@ -239,3 +239,48 @@ fn a_real_samsung_export_whose_sms_and_mms_record_sub_ids_0_and_4() {
         &[("me-sim0", 2), ("me-sim4", 2)],
     );
 }
+
+/// From a terminal, `optout import` asks before it imports, and a yes
+/// splits the file. The terminal is `script`'s (util-linux); without it the
+/// test says so and checks nothing.
+#[test]
+fn from_a_terminal_the_import_asks_first_and_a_yes_splits_the_file() {
+    let script = Path::new("/usr/bin/script");
+    if !script.exists() {
+        common::skipped(script);
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let file = fixture("sims/two-sims.xml");
+    let binary = Path::new(env!("CARGO_BIN_EXE_optout"));
+    let out = std::process::Command::new(script)
+        .args([
+            "-qec",
+            &format!("'{}' import '{}'", binary.display(), file.display()),
+            "/dev/null",
+        ])
+        .env("OPTOUT_DB", &db)
+        .env("OPTOUT_TZ", "Asia/Shanghai")
+        .env("NO_COLOR", "1")
+        .env("HOME", dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().unwrap().write_all(b"y\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    assert!(
+        screen.contains("this export holds messages of 2 SIMs (sub_id 1, 2); put each SIM on its own line (me-sim1, me-sim2)? [y/N]"),
+        "{screen}"
+    );
+    assert_eq!(
+        lines(&db),
+        owned(&[("me-sim1", 4), ("me-sim2", 3), ("me-nosim", 2)])
+    );
+}
