@@ -284,9 +284,12 @@ pub struct ImportOptions {
     pub csv_map: Option<String>,
     /// Zone for local times written without an offset (`--tz`, else the system's).
     pub zone: jiff::tz::TimeZone,
-    /// Only one SIM's messages of an Android database (`--line-per-sim`);
-    /// every message when `None`.
+    /// Only one SIM's messages of an Android database or SMS Backup &
+    /// Restore export (`--line-per-sim`); every message when `None`.
     pub sim: Option<SimPart>,
+    /// Where an SMS Backup & Restore import leaves how many of its messages
+    /// each SIM recorded, when asked (`android_xml::sims`).
+    pub sim_counts: Option<std::sync::Arc<std::sync::Mutex<android_xml::sims::SimCounts>>>,
 }
 
 impl Default for ImportOptions {
@@ -296,6 +299,7 @@ impl Default for ImportOptions {
             csv_map: None,
             zone: jiff::tz::TimeZone::UTC,
             sim: None,
+            sim_counts: None,
         }
     }
 }
@@ -509,7 +513,9 @@ pub fn read_file(
         Format::AndroidXml => {
             let (file, _) = open_input(path)?;
             let mut reader = BufReader::with_capacity(256 * 1024, HashingReader::new(file));
-            let declared = android_xml::read(path, &mut reader, sim, sink, progress)?;
+            let mut sims = android_xml::sims::Sims::new(options);
+            let declared = android_xml::read(path, &mut reader, &mut sims, sink, progress)?;
+            sims.hand_over(options);
             finish_hash(path, reader).map(|mut s| {
                 s.declared = declared;
                 s

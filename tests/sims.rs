@@ -90,9 +90,14 @@ fn an_export_of_two_sims_imported_whole_says_so_and_split_shares_no_opt_out() {
     assert!(ok, "{err}");
     assert!(
         err.contains(&format!(
-            "optout: note: this export holds messages of 2 SIMs (sub_id 1, 2); they go on one line, 'me', so an opt-out sent from one SIM counts for the other's messages too. To give each SIM its own line (me-sim1, me-sim2), import the file with: optout import --line-per-sim {} (in a database that does not hold it yet",
+            "optout: note: this export holds messages of 2 SIMs (sub_id 1, 2); they went on one line, 'me', so an opt-out sent from one SIM counts for the other's messages too. To give each SIM its own line (me-sim1, me-sim2), import the file with: optout import --line-per-sim {} (in a database that does not hold it yet",
             file.display()
         )),
+        "{err}"
+    );
+    // Counted while the file was read, so said after its summary.
+    assert!(
+        err.find("imported 9 new messages") < err.find("optout: note"),
         "{err}"
     );
     assert_eq!(lines(&whole), owned(&[("me", 9)]));

@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use super::{CliError, Settings, classifier, ensure_classified};
 use crate::classify::{Classifier, Region};
@@ -32,6 +33,7 @@ pub(super) fn run(
         csv_map: map.map(str::to_owned),
         zone: settings.zone.clone(),
         sim: None,
+        sim_counts: None,
     };
     let mut store = Store::open(&settings.db)?;
     ensure_classified(&mut store, &classifier)?;
@@ -120,6 +122,17 @@ fn import_into(
     } else {
         Offer::Nothing
     };
+    let counted = matches!(offered, Offer::CountSims).then(|| Arc::new(Mutex::default()));
+    let counting;
+    let options = if counted.is_some() {
+        counting = ImportOptions {
+            sim_counts: counted.clone(),
+            ..options.clone()
+        };
+        &counting
+    } else {
+        options
+    };
     let offered = match offered {
         Offer::PerSim(counts) => {
             import_per_sim(
@@ -134,7 +147,7 @@ fn import_into(
             return Ok(ImportReport::default());
         }
         Offer::Line(l) => Some(l),
-        Offer::Nothing => None,
+        Offer::Nothing | Offer::CountSims => None,
     };
     let line = line.or(offered.as_deref());
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
@@ -173,6 +186,11 @@ fn import_into(
         eprintln!("optout: warning: … and {hidden} more records skipped");
     }
     eprintln!("{}", text::sanitize(&summary_line(&report, file, format)));
+    if let Some(counts) = counted.as_ref().and_then(|c| c.lock().ok())
+        && counts.sims.len() > 1
+    {
+        eprintln!("optout: note: {}", several_sims(file, &counts.sims, "went"));
+    }
     Ok(report)
 }
 
@@ -297,36 +315,26 @@ fn offer_line(file: &Path, format: Format) -> Offer {
                 }
             }
         }
+        // Off a terminal nothing is asked: an XML's SIMs are counted while it
+        // imports, and said after (see `import::android_xml::sims`).
+        Format::AndroidXml if !terminal => Offer::CountSims,
         Format::AndroidDb | Format::AndroidXml => {
             // An XML the count cannot read is refused by the import itself.
             let Some(Ok(counts)) = sim_counts(file, format) else {
                 return Offer::Nothing;
             };
-            let sims = &counts.sims;
-            if sims.len() > 1 {
-                let list: Vec<String> = sims.iter().map(|(id, _)| id.to_string()).collect();
-                let lines: Vec<String> = sims
-                    .iter()
-                    .map(|&(id, _)| sim_line(DEFAULT_LINE, Sim::Id(id)))
-                    .collect();
-                let shared = format!(
-                    "this export holds messages of {} SIMs (sub_id {})",
-                    sims.len(),
-                    list.join(", ")
-                );
+            if counts.sims.len() > 1 {
                 if terminal {
+                    let lines = sim_lines(DEFAULT_LINE, &counts.sims);
                     if asked(&format!(
-                        "{shared}; put each SIM on its own line ({})?",
+                        "{}; put each SIM on its own line ({})?",
+                        holds_sims(&counts.sims),
                         lines.join(", ")
                     )) {
                         return Offer::PerSim(counts);
                     }
                 } else {
-                    eprintln!(
-                        "optout: note: {shared}; they go on one line, '{DEFAULT_LINE}', so an opt-out sent from one SIM counts for the other's messages too. To give each SIM its own line ({}), import the file with: optout import --line-per-sim {} (in a database that does not hold it yet: a file imported whole is not split later)",
-                        lines.join(", "),
-                        text::sanitize(&file.display().to_string())
-                    );
+                    eprintln!("optout: note: {}", several_sims(file, &counts.sims, "go"));
                 }
             }
             Offer::Nothing
@@ -342,6 +350,38 @@ enum Offer {
     Line(String),
     /// Import each SIM's messages onto a line of its own.
     PerSim(SimCounts),
+    /// Import onto one line, counting the messages of each SIM, and say
+    /// after it when there were several.
+    CountSims,
+}
+
+/// `this export holds messages of 2 SIMs (sub_id 1, 2)`
+fn holds_sims(sims: &[(i64, u64)]) -> String {
+    let list: Vec<String> = sims.iter().map(|(id, _)| id.to_string()).collect();
+    format!(
+        "this export holds messages of {} SIMs (sub_id {})",
+        sims.len(),
+        list.join(", ")
+    )
+}
+
+/// The lines `--line-per-sim` would give these SIMs.
+fn sim_lines(base: &str, sims: &[(i64, u64)]) -> Vec<String> {
+    sims.iter()
+        .map(|&(id, _)| sim_line(base, Sim::Id(id)))
+        .collect()
+}
+
+/// The note for a file of several SIMs imported on one line: they `go`
+/// (before the import) or `went` (after it) on one line, and the command
+/// that splits the file.
+fn several_sims(file: &Path, sims: &[(i64, u64)], verb: &str) -> String {
+    format!(
+        "{}; they {verb} on one line, '{DEFAULT_LINE}', so an opt-out sent from one SIM counts for the other's messages too. To give each SIM its own line ({}), import the file with: optout import --line-per-sim {} (in a database that does not hold it yet: a file imported whole is not split later)",
+        holds_sims(sims),
+        sim_lines(DEFAULT_LINE, sims).join(", "),
+        text::sanitize(&file.display().to_string())
+    )
 }
 
 /// The SIMs the messages of `file` came through, for the formats that

@@ -14,7 +14,7 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::{
     Channel, Direction, ImportError, ImportedMessage, MAX_RECORD_TEXT, MessageSink, Position,
-    Progress, Sim, line_column,
+    Progress, line_column,
 };
 
 mod guard;
@@ -43,13 +43,13 @@ struct MmsDraft {
 }
 
 /// Reads a whole SMS Backup & Restore file from `reader` into `sink`: every
-/// message, or only those of one SIM (`sub_id`, see [`sims`]); the others
-/// are passed over unread. Returns the `count` the root element declares,
+/// message, or only those of one SIM (`sub_id`; the others are passed over
+/// unread), counting them by SIM if asked (see [`sims`]). Returns the `count` the root element declares,
 /// when it has one, with how many `<sms>` and `<mms>` records the file held.
 pub fn read<R: BufRead>(
     path: &Path,
     reader: R,
-    sim: Option<Sim>,
+    sims: &mut sims::Sims,
     sink: &mut dyn MessageSink,
     progress: &dyn Progress,
 ) -> Result<Option<(u64, u64)>, ImportError> {
@@ -145,8 +145,9 @@ pub fn read<R: BufRead>(
                     }
                     continue;
                 }
+                let kept = !matches!(name, b"sms" | b"mms") || sims.see(&e);
                 match name {
-                    b"sms" | b"mms" if !sims::keeps(sim, &e) => {
+                    b"sms" | b"mms" if !kept => {
                         records += 1;
                         since_progress += 1;
                     }

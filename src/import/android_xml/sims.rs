@@ -1,20 +1,22 @@
 //! Which SIMs an SMS Backup & Restore export's messages came through: the
 //! app writes Android's subscription id (`sub_id`) on each `<sms>` and
 //! `<mms>`, `-1` (or nothing, on old phones and some MMS) when the phone
-//! recorded none. [`sim_counts`] is a pre-pass over the file for
-//! `optout import` (the note, or the question, before anything is
-//! imported) and `--line-per-sim` (which lines to make); [`keeps`] is the
-//! filter the reader applies for one SIM's share.
+//! recorded none. [`sim_counts`] is a pre-pass over the file, for what must
+//! be known before anything is imported: the question `optout import` asks
+//! on a terminal, and the lines `--line-per-sim` makes. [`Sims`] is what
+//! the reader does with each record's SIM while it imports: it keeps only
+//! one SIM's share, and it counts them when asked.
 //!
-//! The pre-pass reads the file through the same [`Guard`] and quick-xml
-//! settings as the import, so a hostile file costs it no more memory than
-//! it costs the import, and it unescapes nothing but `sub_id`. It is worth
-//! its cost: on the 1,000,000-message bench export (1.47 GB) it takes a few
-//! seconds of CPU, against the import's half minute (figures in the
-//! README's "One phone, two SIMs"), and only a count made before the import
-//! lets optout ask first, or name every SIM's line before the first part is
-//! written. Counting during the import instead and saying it afterwards
-//! would come too late: a file imported whole is not split later.
+//! Why both: the pre-pass reads the file through the same [`Guard`] and
+//! quick-xml settings as the import (a hostile file costs it no more memory
+//! than it costs the import), but the guard is most of its cost: 3.1–4.1 s
+//! of CPU on the 1,000,000-message bench export (1.47 GB), 0.5 s on
+//! 100,000 messages, about a tenth of the import's CPU. Off a terminal
+//! nothing is asked and the import goes ahead whatever the note says, so
+//! there the SIMs are counted during the import instead (nothing read
+//! twice) and the note comes after the summary. On a terminal the
+//! question has to come first, because a file imported whole is not split
+//! later; `--line-per-sim` needs every SIM's line before the first part.
 
 use std::collections::BTreeMap;
 use std::io::BufReader;
@@ -24,7 +26,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::Guard;
-use crate::import::{ImportError, Sim, line_column, open_input};
+use crate::import::{ImportError, ImportOptions, Sim, line_column, open_input};
 
 /// How many messages of an export record each SIM, most first (then by
 /// `sub_id`), and how many record none.
@@ -52,10 +54,68 @@ pub fn sim_of(e: &BytesStart<'_>) -> Sim {
         .map_or(Sim::Unrecorded, Sim::Id)
 }
 
-/// Whether the reader keeps this `<sms>` or `<mms>` when it reads only
-/// `only`'s messages (every message when `None`: nothing is parsed then).
-pub fn keeps(only: Option<Sim>, e: &BytesStart<'_>) -> bool {
-    only.is_none_or(|sim| sim_of(e) == sim)
+/// Counts records by SIM.
+#[derive(Debug, Default)]
+struct Counter {
+    by_sim: BTreeMap<i64, u64>,
+    unrecorded: u64,
+}
+
+impl Counter {
+    fn add(&mut self, sim: Sim) {
+        match sim {
+            Sim::Id(id) => *self.by_sim.entry(id).or_default() += 1,
+            Sim::Unrecorded => self.unrecorded += 1,
+        }
+    }
+
+    fn finish(self) -> SimCounts {
+        let mut sims: Vec<(i64, u64)> = self.by_sim.into_iter().collect();
+        sims.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        SimCounts {
+            sims,
+            unrecorded: self.unrecorded,
+        }
+    }
+}
+
+/// What the reader does with the SIM of each `<sms>` and `<mms>`: keep
+/// only one SIM's (`ImportOptions::sim`), and count them
+/// (`ImportOptions::sim_counts`). With neither, no attribute is parsed.
+#[derive(Debug, Default)]
+pub struct Sims {
+    only: Option<Sim>,
+    counter: Option<Counter>,
+}
+
+impl Sims {
+    pub fn new(options: &ImportOptions) -> Sims {
+        Sims {
+            only: options.sim.as_ref().map(|p| p.sim),
+            counter: options.sim_counts.as_ref().map(|_| Counter::default()),
+        }
+    }
+
+    /// Counts this record's SIM if asked, and says whether it is kept.
+    pub fn see(&mut self, e: &BytesStart<'_>) -> bool {
+        if self.only.is_none() && self.counter.is_none() {
+            return true;
+        }
+        let sim = sim_of(e);
+        if let Some(c) = self.counter.as_mut() {
+            c.add(sim);
+        }
+        self.only.is_none_or(|only| only == sim)
+    }
+
+    /// Leaves the counts where `options` asked for them.
+    pub fn hand_over(self, options: &ImportOptions) {
+        if let (Some(counter), Some(out)) = (self.counter, options.sim_counts.as_ref())
+            && let Ok(mut out) = out.lock()
+        {
+            *out = counter.finish();
+        }
+    }
 }
 
 /// Counts the `<sms>` and `<mms>` records of the export at `path` by the
@@ -67,8 +127,7 @@ pub fn sim_counts(path: &Path) -> Result<SimCounts, ImportError> {
     let mut xml = Reader::from_reader(Guard::new(BufReader::with_capacity(256 * 1024, file)));
     xml.config_mut().check_end_names = true;
     let mut buf = Vec::with_capacity(8 * 1024);
-    let mut by_sim: BTreeMap<i64, u64> = BTreeMap::new();
-    let mut unrecorded = 0;
+    let mut counter = Counter::default();
     loop {
         buf.clear();
         if buf.capacity() > 4 * 1024 * 1024 {
@@ -78,10 +137,7 @@ pub fn sim_counts(path: &Path) -> Result<SimCounts, ImportError> {
             Ok(Event::Start(e) | Event::Empty(e))
                 if matches!(e.name().as_ref(), b"sms" | b"mms") =>
             {
-                match sim_of(&e) {
-                    Sim::Id(id) => *by_sim.entry(id).or_default() += 1,
-                    Sim::Unrecorded => unrecorded += 1,
-                }
+                counter.add(sim_of(&e));
             }
             Ok(Event::Eof) => break,
             Ok(_) => {}
@@ -99,9 +155,7 @@ pub fn sim_counts(path: &Path) -> Result<SimCounts, ImportError> {
             }
         }
     }
-    let mut sims: Vec<(i64, u64)> = by_sim.into_iter().collect();
-    sims.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Ok(SimCounts { sims, unrecorded })
+    Ok(counter.finish())
 }
 
 #[cfg(test)]
