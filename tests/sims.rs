@@ -1,7 +1,7 @@
 //! One phone, two SIMs, in an SMS Backup & Restore export (issue 14): the
 //! app records each message's SIM subscription (`sub_id`), so `optout
 //! import` says when a file holds several and `--line-per-sim` gives each
-//! its own line, as it does for `mmssms.db` (tests/offenders_owner.rs).
+//! its own line, as it does for `mmssms.db` (`tests/offenders_owner.rs`).
 //! On the hand-written `fixtures/sims/two-sims.xml` and on two real exports
 //! of the shared data.
 
@@ -200,11 +200,11 @@ fn an_export_that_records_no_sim_goes_on_the_nosim_line() {
 
 /// The real exports: what `sim_counts` finds, the lines a split makes, and
 /// that they hold every message the whole import does.
-fn real_export(rel: &str, counts: SimCounts, split: &[(&str, u64)]) {
+fn real_export(rel: &str, counts: &SimCounts, split: &[(&str, u64)]) {
     let Some(file) = shared_data(rel) else {
         return;
     };
-    assert_eq!(sim_counts(&file).unwrap(), counts);
+    assert_eq!(&sim_counts(&file).unwrap(), counts);
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole.sqlite3");
     let (ok, err) = import(&whole, &[], &file);
@@ -225,7 +225,7 @@ fn real_export(rel: &str, counts: SimCounts, split: &[(&str, u64)]) {
 fn a_real_export_with_sub_ids_1_and_9_and_mms_without_one() {
     real_export(
         "sbr-xml-pennywise-fab/fab_sms_test_data_anonymized.xml",
-        SimCounts {
+        &SimCounts {
             sims: vec![(1, 24), (9, 7)],
             unrecorded: 3,
         },
@@ -237,7 +237,7 @@ fn a_real_export_with_sub_ids_1_and_9_and_mms_without_one() {
 fn a_real_samsung_export_whose_sms_and_mms_record_sub_ids_0_and_4() {
     real_export(
         "sbr-xml-frodeto/test-smses.xml",
-        SimCounts {
+        &SimCounts {
             sims: vec![(0, 2), (4, 2)],
             unrecorded: 0,
         },
