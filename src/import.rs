@@ -499,8 +499,7 @@ pub fn read_file(
 ) -> Result<SourceFile, ImportError> {
     // Private copies a killed run left behind go at the next import.
     sqlite::remove_stale_copies();
-    let sim = options.sim.as_ref().map(|p| p.sim);
-    if sim.is_some() && !matches!(format, Format::AndroidDb | Format::AndroidXml) {
+    if options.sim.is_some() && !matches!(format, Format::AndroidDb | Format::AndroidXml) {
         return Err(ImportError::new(
             path,
             format!(
@@ -513,9 +512,7 @@ pub fn read_file(
         Format::AndroidXml => {
             let (file, _) = open_input(path)?;
             let mut reader = BufReader::with_capacity(256 * 1024, HashingReader::new(file));
-            let mut sims = android_xml::sims::Sims::new(options);
-            let declared = android_xml::read(path, &mut reader, &mut sims, sink, progress)?;
-            sims.hand_over(options);
+            let declared = android_xml::read(path, &mut reader, options, sink, progress)?;
             finish_hash(path, reader).map(|mut s| {
                 s.declared = declared;
                 s
@@ -527,7 +524,7 @@ pub fn read_file(
         Format::Json => generic_json::read(path, options, sink, progress),
         Format::AndroidDb => {
             check_is_database(path)?;
-            android_db::read(path, sim, sink, progress)
+            android_db::read(path, options.sim.as_ref().map(|p| p.sim), sink, progress)
         }
         Format::Csv => csv::read(path, options, sink, progress),
         Format::EvidenceBundle => bundle::read_into(path, sink),

@@ -319,6 +319,13 @@ fn offer_line(file: &Path, format: Format) -> Offer {
         // imports, and said after (see `import::android_xml::sims`).
         Format::AndroidXml if !terminal => Offer::CountSims,
         Format::AndroidDb | Format::AndroidXml => {
+            // The pre-pass reads a whole XML: say why a big one keeps the
+            // question waiting (about 5 s per GB).
+            if format == Format::AndroidXml
+                && std::fs::metadata(file).is_ok_and(|m| m.len() > 256 * 1024 * 1024)
+            {
+                eprintln!("optout: reading which SIMs the messages came through…");
+            }
             // An XML the count cannot read is refused by the import itself.
             let Some(Ok(counts)) = sim_counts(file, format) else {
                 return Offer::Nothing;

@@ -191,6 +191,25 @@ mod tests {
     }
 
     #[test]
+    fn an_oversized_body_is_cut_by_the_guard_and_its_sim_still_counted() {
+        let body = "广告".repeat(400_000);
+        let c = counts(&format!(
+            r#"<smses><sms body="{body}" sub_id="3"/><sms sub_id="3"/></smses>"#
+        ));
+        assert_eq!(c.sims, [(3, 2)]);
+    }
+
+    #[test]
+    fn markup_the_guard_refuses_is_refused_here_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sms.xml");
+        let names = " a=\"\"".repeat(20_000);
+        std::fs::write(&path, format!("<smses><sms{names} sub_id=\"1\"/></smses>")).unwrap();
+        let err = sim_counts(&path).unwrap_err().to_string();
+        assert!(err.contains("refused: "), "{err}");
+    }
+
+    #[test]
     fn unreadable_xml_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sms.xml");
