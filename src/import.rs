@@ -284,9 +284,12 @@ pub struct ImportOptions {
     pub csv_map: Option<String>,
     /// Zone for local times written without an offset (`--tz`, else the system's).
     pub zone: jiff::tz::TimeZone,
-    /// Only one SIM's messages of an Android database (`--line-per-sim`);
-    /// every message when `None`.
+    /// Only one SIM's messages of an Android database or SMS Backup &
+    /// Restore export (`--line-per-sim`); every message when `None`.
     pub sim: Option<SimPart>,
+    /// Where an SMS Backup & Restore import leaves how many of its messages
+    /// each SIM recorded, when asked (`android_xml::sims`).
+    pub sim_counts: Option<std::sync::Arc<std::sync::Mutex<android_xml::sims::SimCounts>>>,
 }
 
 impl Default for ImportOptions {
@@ -296,6 +299,7 @@ impl Default for ImportOptions {
             csv_map: None,
             zone: jiff::tz::TimeZone::UTC,
             sim: None,
+            sim_counts: None,
         }
     }
 }
@@ -495,11 +499,11 @@ pub fn read_file(
 ) -> Result<SourceFile, ImportError> {
     // Private copies a killed run left behind go at the next import.
     sqlite::remove_stale_copies();
-    if options.sim.is_some() && format != Format::AndroidDb {
+    if options.sim.is_some() && !matches!(format, Format::AndroidDb | Format::AndroidXml) {
         return Err(ImportError::new(
             path,
             format!(
-                "a line per SIM needs an Android mmssms.db, which records each message's SIM; this is {}",
+                "a line per SIM needs an Android mmssms.db or SMS Backup & Restore XML, which record each message's SIM; this is {}",
                 format.description()
             ),
         ));
@@ -508,7 +512,7 @@ pub fn read_file(
         Format::AndroidXml => {
             let (file, _) = open_input(path)?;
             let mut reader = BufReader::with_capacity(256 * 1024, HashingReader::new(file));
-            let declared = android_xml::read(path, &mut reader, sink, progress)?;
+            let declared = android_xml::read(path, &mut reader, options, sink, progress)?;
             finish_hash(path, reader).map(|mut s| {
                 s.declared = declared;
                 s

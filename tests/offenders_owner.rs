@@ -289,13 +289,13 @@ fn line_per_sim_refuses_a_file_that_records_no_sim() {
     let db = dir.path().join("db.sqlite3");
     let out = optout(&db)
         .args(["import", "--line-per-sim"])
-        .arg(fixture("offenders/p1.xml"))
+        .arg(fixture("json/messages.json"))
         .output()
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("--line-per-sim: this is SMS Backup & Restore XML; only an Android mmssms.db records the SIM of each message"),
+        err.contains("--line-per-sim: this is JSON message list; only an Android mmssms.db or an SMS Backup & Restore XML records the SIM of each message"),
         "{err}"
     );
     assert!(!db.exists() || lines(&db).is_empty());

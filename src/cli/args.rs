@@ -84,8 +84,9 @@ pub enum Command {
         /// [default: me; for an evidence bundle, its reporter's line]
         #[arg(long, value_name = "NAME")]
         line: Option<String>,
-        /// Put each SIM's messages of an Android mmssms.db on a line of its own: NAME-simN, N being
-        /// the SIM's subscription id (NAME from --line, default me); messages recording no SIM on NAME-nosim
+        /// Put each SIM's messages of an Android mmssms.db or SMS Backup & Restore XML on a line of its
+        /// own: NAME-simN, N being the SIM's subscription id (NAME from --line, default me); messages
+        /// recording no SIM on NAME-nosim
         #[arg(long)]
         line_per_sim: bool,
     },

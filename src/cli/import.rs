@@ -3,9 +3,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 use super::{CliError, Settings, classifier, ensure_classified};
 use crate::classify::{Classifier, Region};
+use crate::import::android_xml::sims::SimCounts;
 use crate::import::{self, Format, ImportOptions, Position, Sim, SimPart};
 use crate::ingest::{self, ImportFailure, ImportReport};
 use crate::model::DEFAULT_LINE;
@@ -31,6 +33,7 @@ pub(super) fn run(
         csv_map: map.map(str::to_owned),
         zone: settings.zone.clone(),
         sim: None,
+        sim_counts: None,
     };
     let mut store = Store::open(&settings.db)?;
     ensure_classified(&mut store, &classifier)?;
@@ -44,6 +47,7 @@ pub(super) fn run(
                 &options,
                 &classifier,
                 &settings.region,
+                None,
             )
         } else {
             import_into(
@@ -118,13 +122,32 @@ fn import_into(
     } else {
         Offer::Nothing
     };
+    let counted = matches!(offered, Offer::CountSims).then(|| Arc::new(Mutex::default()));
+    let counting;
+    let options = if counted.is_some() {
+        counting = ImportOptions {
+            sim_counts: counted.clone(),
+            ..options.clone()
+        };
+        &counting
+    } else {
+        options
+    };
     let offered = match offered {
-        Offer::PerSim => {
-            import_per_sim(store, DEFAULT_LINE, file, options, classifier, region)?;
+        Offer::PerSim(counts) => {
+            import_per_sim(
+                store,
+                DEFAULT_LINE,
+                file,
+                options,
+                classifier,
+                region,
+                Some(counts),
+            )?;
             return Ok(ImportReport::default());
         }
         Offer::Line(l) => Some(l),
-        Offer::Nothing => None,
+        Offer::Nothing | Offer::CountSims => None,
     };
     let line = line.or(offered.as_deref());
     let size = std::fs::metadata(file).map_or(0, |m| m.len());
@@ -163,13 +186,20 @@ fn import_into(
         eprintln!("optout: warning: … and {hidden} more records skipped");
     }
     eprintln!("{}", text::sanitize(&summary_line(&report, file, format)));
+    if let Some(counts) = counted.as_ref().and_then(|c| c.lock().ok())
+        && counts.sims.len() > 1
+    {
+        eprintln!("optout: note: {}", several_sims(file, &counts.sims, "went"));
+    }
     Ok(report)
 }
 
-/// `--line-per-sim`: an Android database's messages, each SIM's on a line
-/// of its own (`BASE-sim<sub_id>`, and `BASE-nosim` for messages that
-/// record no SIM), one import per SIM. The file may then be on each of
-/// those lines and on no other.
+/// `--line-per-sim`: an Android database's or SMS Backup & Restore
+/// export's messages, each SIM's on a line of its own (`BASE-sim<sub_id>`,
+/// and `BASE-nosim` for messages that record no SIM), one import per SIM
+/// (for the XML, one read of the file per SIM). The file may then be on
+/// each of those lines and on no other. `counts` are the file's SIMs when
+/// the caller has already counted them.
 fn import_per_sim(
     store: &mut Store,
     base: &str,
@@ -177,19 +207,25 @@ fn import_per_sim(
     options: &ImportOptions,
     classifier: &Classifier,
     region: &Region,
+    counts: Option<SimCounts>,
 ) -> Result<(), CliError> {
     let format = match options.format {
         Some(f) => f,
         None => import::detect_with(file, options)?,
     };
-    if format != Format::AndroidDb {
-        return Err(CliError(format!(
-            "{}: --line-per-sim: this is {}; only an Android mmssms.db records the SIM of each message",
-            file.display(),
-            format.description()
-        )));
-    }
-    let (sims, unrecorded) = import::android_db::sim_counts(file);
+    let counts = match counts {
+        Some(c) => c,
+        None => sim_counts(file, format).unwrap_or_else(|| {
+            Err(import::ImportError::new(
+                file,
+                format!(
+                    "--line-per-sim: this is {}; only an Android mmssms.db or an SMS Backup & Restore XML records the SIM of each message",
+                    format.description()
+                ),
+            ))
+        })?,
+    };
+    let SimCounts { sims, unrecorded } = counts;
     let mut parts: Vec<(Sim, String)> = sims
         .iter()
         .map(|&(id, _)| (Sim::Id(id), sim_line(base, Sim::Id(id))))
@@ -237,8 +273,9 @@ fn sim_line(base: &str, sim: Sim) -> String {
 /// What the export says of its owner's phone, for a file imported without
 /// `--line`: an iPhone's or Mac's own number is offered as the line (on a
 /// terminal, imported there if the user says yes; otherwise a note and the
-/// line `me`); several numbers, or an Android database with messages of
-/// several SIMs, get a note that one line will hold them all.
+/// line `me`); several numbers, or an Android database or SMS Backup &
+/// Restore export with messages of several SIMs, get a note that one line
+/// will hold them all (on a terminal, the SIMs are offered a line each).
 fn offer_line(file: &Path, format: Format) -> Offer {
     let asked = |question: &str| {
         eprint!("{question} [y/N] ");
@@ -278,32 +315,33 @@ fn offer_line(file: &Path, format: Format) -> Offer {
                 }
             }
         }
-        Format::AndroidDb => {
-            let (sims, _) = import::android_db::sim_counts(file);
-            if sims.len() > 1 {
-                let list: Vec<String> = sims.iter().map(|(id, _)| id.to_string()).collect();
-                let lines: Vec<String> = sims
-                    .iter()
-                    .map(|&(id, _)| sim_line(DEFAULT_LINE, Sim::Id(id)))
-                    .collect();
-                let shared = format!(
-                    "this export holds messages of {} SIMs (sub_id {})",
-                    sims.len(),
-                    list.join(", ")
-                );
+        // Off a terminal nothing is asked: an XML's SIMs are counted while it
+        // imports, and said after (see `import::android_xml::sims`).
+        Format::AndroidXml if !terminal => Offer::CountSims,
+        Format::AndroidDb | Format::AndroidXml => {
+            // The pre-pass reads a whole XML: say why a big one keeps the
+            // question waiting (about 5 s per GB).
+            if format == Format::AndroidXml
+                && std::fs::metadata(file).is_ok_and(|m| m.len() > 256 * 1024 * 1024)
+            {
+                eprintln!("optout: reading which SIMs the messages came through…");
+            }
+            // An XML the count cannot read is refused by the import itself.
+            let Some(Ok(counts)) = sim_counts(file, format) else {
+                return Offer::Nothing;
+            };
+            if counts.sims.len() > 1 {
                 if terminal {
+                    let lines = sim_lines(DEFAULT_LINE, &counts.sims);
                     if asked(&format!(
-                        "{shared}; put each SIM on its own line ({})?",
+                        "{}; put each SIM on its own line ({})?",
+                        holds_sims(&counts.sims),
                         lines.join(", ")
                     )) {
-                        return Offer::PerSim;
+                        return Offer::PerSim(counts);
                     }
                 } else {
-                    eprintln!(
-                        "optout: note: {shared}; they go on one line, '{DEFAULT_LINE}', so an opt-out sent from one SIM counts for the other's messages too. To give each SIM its own line ({}), import the file with: optout import --line-per-sim {} (in a database that does not hold it yet: a file imported whole is not split later)",
-                        lines.join(", "),
-                        text::sanitize(&file.display().to_string())
-                    );
+                    eprintln!("optout: note: {}", several_sims(file, &counts.sims, "go"));
                 }
             }
             Offer::Nothing
@@ -318,7 +356,53 @@ enum Offer {
     /// Import onto this line (the owner's own number).
     Line(String),
     /// Import each SIM's messages onto a line of its own.
-    PerSim,
+    PerSim(SimCounts),
+    /// Import onto one line, counting the messages of each SIM, and say
+    /// after it when there were several.
+    CountSims,
+}
+
+/// `this export holds messages of 2 SIMs (sub_id 1, 2)`
+fn holds_sims(sims: &[(i64, u64)]) -> String {
+    let list: Vec<String> = sims.iter().map(|(id, _)| id.to_string()).collect();
+    format!(
+        "this export holds messages of {} SIMs (sub_id {})",
+        sims.len(),
+        list.join(", ")
+    )
+}
+
+/// The lines `--line-per-sim` would give these SIMs.
+fn sim_lines(base: &str, sims: &[(i64, u64)]) -> Vec<String> {
+    sims.iter()
+        .map(|&(id, _)| sim_line(base, Sim::Id(id)))
+        .collect()
+}
+
+/// The note for a file of several SIMs imported on one line: they `go`
+/// (before the import) or `went` (after it) on one line, and the command
+/// that splits the file.
+fn several_sims(file: &Path, sims: &[(i64, u64)], verb: &str) -> String {
+    format!(
+        "{}; they {verb} on one line, '{DEFAULT_LINE}', so an opt-out sent from one SIM counts for the other's messages too. To give each SIM its own line ({}), import the file with: optout import --line-per-sim {} (in a database that does not hold it yet: a file imported whole is not split later)",
+        holds_sims(sims),
+        sim_lines(DEFAULT_LINE, sims).join(", "),
+        text::sanitize(&file.display().to_string())
+    )
+}
+
+/// The SIMs the messages of `file` came through, for the formats that
+/// record them (`None` for the others): for an XML, a pre-pass over the
+/// whole file (see `import::android_xml::sims` for why it is worth it).
+fn sim_counts(file: &Path, format: Format) -> Option<Result<SimCounts, import::ImportError>> {
+    match format {
+        Format::AndroidDb => {
+            let (sims, unrecorded) = import::android_db::sim_counts(file);
+            Some(Ok(SimCounts { sims, unrecorded }))
+        }
+        Format::AndroidXml => Some(import::android_xml::sims::sim_counts(file)),
+        _ => None,
+    }
 }
 
 /// `imported 12,345 new messages (0 already stored, 3 skipped drafts) from FILE in 1.2 s`

@@ -13,11 +13,12 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{
-    Channel, Direction, ImportError, ImportedMessage, MAX_RECORD_TEXT, MessageSink, Position,
-    Progress, line_column,
+    Channel, Direction, ImportError, ImportOptions, ImportedMessage, MAX_RECORD_TEXT, MessageSink,
+    Position, Progress, line_column,
 };
 
 mod guard;
+pub mod sims;
 use guard::Guard;
 
 /// How often (in records) progress is reported.
@@ -41,12 +42,16 @@ struct MmsDraft {
     oversized: Option<String>,
 }
 
-/// Reads a whole SMS Backup & Restore file from `reader` into `sink`.
-/// Returns the `count` the root element declares, when it has one, with
-/// how many `<sms>` and `<mms>` records the file held.
+/// Reads a whole SMS Backup & Restore file from `reader` into `sink`: every
+/// message, or only those of one SIM (`sub_id`; the others are passed over
+/// unread), counting them by SIM if asked (`options.sim` and
+/// `options.sim_counts`, see [`sims`]). Returns the `count` the root
+/// element declares, when it has one, with how many `<sms>` and `<mms>`
+/// records the file held.
 pub fn read<R: BufRead>(
     path: &Path,
     reader: R,
+    options: &ImportOptions,
     sink: &mut dyn MessageSink,
     progress: &dyn Progress,
 ) -> Result<Option<(u64, u64)>, ImportError> {
@@ -59,6 +64,7 @@ pub fn read<R: BufRead>(
     let mut since_progress = 0u32;
     let mut declared: Option<u64> = None;
     let mut records = 0u64;
+    let mut sims = sims::Sims::new(options);
 
     loop {
         buf.clear();
@@ -142,7 +148,12 @@ pub fn read<R: BufRead>(
                     }
                     continue;
                 }
+                let kept = !matches!(name, b"sms" | b"mms") || sims.see(&e);
                 match name {
+                    b"sms" | b"mms" if !kept => {
+                        records += 1;
+                        since_progress += 1;
+                    }
                     b"sms" => {
                         records += 1;
                         if let Some(why) = oversized {
@@ -216,6 +227,7 @@ pub fn read<R: BufRead>(
         ))
         .hint("copy the export again or make a new backup; nothing was imported"));
     }
+    sims.hand_over(options);
     Ok(declared.map(|d| (d, records)))
 }
 

@@ -33,6 +33,7 @@ impl Session {
             csv_map,
             zone: self.options.zone.clone(),
             sim: None,
+            sim_counts: None,
         };
         let format = match import::detect_with(&file, &options) {
             Ok(f) => f,
