@@ -137,7 +137,8 @@ fn run_offenders(
         .map(|s| text::parse_user_time(s, &settings.zone).map(|t| t.0))
         .transpose()
         .map_err(|e| CliError(format!("--since: {e}")))?;
-    let ranking = findings::offenders(&store, &settings.policy, since_ms, min_lines, true)?;
+    let months = crate::track::Detail::Months(settings.zone.clone());
+    let ranking = findings::offenders_with(&store, &settings.policy, since_ms, min_lines, &months)?;
     let now_ms = crate::model::now_ms();
     let options = export::OffendersOptions {
         format,

@@ -12,12 +12,14 @@
 //! alone as in the whole computation, so only its messages are read.
 //!
 //! The cache is never the truth: other rules, another policy, a new
-//! encoding or a damaged row rebuild it from scratch.
+//! encoding or a damaged row rebuild it from scratch, one line and group
+//! of senders at a time (`findings/fill.rs`).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::codec::{self, FORMAT};
-use super::{compute, compute_full, finish};
+use super::fill::{BATCH_MESSAGES, fill};
+use super::{Events, Records, compute, finish};
 use crate::store::{CacheRow, CacheTx, CachedLink, GENERATION, Store, StoreError};
 use crate::track::{Policy, Report, SenderLinks, SenderReport, Tally};
 
@@ -95,13 +97,10 @@ fn refresh_keeping(
     let tx = store.begin_findings_update()?;
     let got = store.findings_state()?;
     if !same_state(&got, &want) || most_is_marked(store)? {
-        let mut report = build(store, policy, &tx, &want)?;
+        build(store, policy, &tx, &want, BATCH_MESSAGES)?;
         let generation = tx.new_generation()?;
+        let report = load(store, line)?;
         tx.commit()?;
-        if let Some(id) = line {
-            report.senders.retain(|s| s.line_id == id);
-            report = Report::assemble(report.senders, &store.ignored()?);
-        }
         return Ok((report, Some(generation)));
     }
     let previous = kept(previous, got.get(GENERATION));
@@ -150,13 +149,36 @@ pub fn fresh(store: &Store, policy: &Policy) -> Result<bool, StoreError> {
 }
 
 /// Throws the cache away and builds it again (`optout reclassify`).
-pub fn rebuild(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
+pub fn rebuild(store: &Store, policy: &Policy) -> Result<(), StoreError> {
+    rebuild_in_batches(store, policy, BATCH_MESSAGES)
+}
+
+/// [`rebuild`], replaying at most about `messages` messages of a line at a
+/// time (the fill's batches; tests make them small to cut lines apart).
+#[doc(hidden)]
+pub fn rebuild_in_batches(store: &Store, policy: &Policy, messages: u64) -> Result<(), StoreError> {
     let want = state(store, policy)?;
     let tx = store.begin_findings_update()?;
-    let report = build(store, policy, &tx, &want)?;
+    build(store, policy, &tx, &want, messages)?;
     tx.new_generation()?;
-    tx.commit()?;
-    Ok(report)
+    tx.commit()
+}
+
+/// Brings the cache up to date without making a report of it (what a
+/// reader that streams the rows needs): the full fill or the marked work.
+pub(super) fn update(store: &Store, policy: &Policy) -> Result<(), StoreError> {
+    let want = state(store, policy)?;
+    let tx = store.begin_findings_update()?;
+    let got = store.findings_state()?;
+    if !same_state(&got, &want) || most_is_marked(store)? {
+        build(store, policy, &tx, &want, BATCH_MESSAGES)?;
+    } else if store.findings_dirty_count()? > 0 {
+        recompute(store, policy, &tx)?;
+    } else {
+        return Ok(());
+    }
+    tx.new_generation()?;
+    tx.commit()
 }
 
 /// When most pairs are marked (a first import), one pass over every
@@ -190,24 +212,25 @@ fn state(store: &Store, policy: &Policy) -> Result<HashMap<String, String>, Stor
     ]))
 }
 
-/// The full computation, written as the new cache.
+/// The cache emptied and filled again, a line and group at a time.
 fn build(
     store: &Store,
     policy: &Policy,
     tx: &CacheTx<'_>,
     want: &HashMap<String, String>,
-) -> Result<Report, StoreError> {
-    let (report, links) = compute_full(store, policy)?;
+    batch_messages: u64,
+) -> Result<(), StoreError> {
     tx.clear()?;
-    put_all(tx, &report.senders, &links)?;
+    fill(store, policy, tx, batch_messages)?;
     tx.clear_dirty()?;
     for (k, v) in want {
         tx.set_state(k, v)?;
     }
-    Ok(report)
+    Ok(())
 }
 
-fn put_all(
+/// Writes the rows of `senders`, with their links (from `links`).
+pub(super) fn put_all(
     tx: &CacheTx<'_>,
     senders: &[SenderReport],
     links: &[SenderLinks],
@@ -415,7 +438,8 @@ fn recompute(
         }
     }
 
-    let brand_aliases = store.brand_aliases()?;
+    let records = Records::read(store)?;
+    let brand_aliases = &records.brand_aliases;
     let mut fed: HashSet<Pair> = HashSet::new();
     loop {
         let new: Vec<Pair> = set.iter().copied().filter(|p| !fed.contains(p)).collect();
@@ -425,7 +449,7 @@ fn recompute(
         store.scan_message_facts_of(&new, |row| tally.message(&row))?;
         fed.extend(new);
         let mut reached = Vec::new();
-        for l in tally.links(&brand_aliases) {
+        for l in tally.links(brand_aliases) {
             graph.neighbours(
                 l.line_id,
                 &l.key,
@@ -449,8 +473,15 @@ fn recompute(
     }
 
     let pairs: Vec<Pair> = set.into_iter().collect();
-    let links = tally.links(&brand_aliases);
-    let report = finish(store, policy, tally, &brand_aliases, Some(&pairs))?;
+    let links = tally.links(brand_aliases);
+    let report = finish(
+        store,
+        policy,
+        tally,
+        &records,
+        &records.manual,
+        Events::Pairs(&pairs),
+    )?;
     tx.forget(&pairs)?;
     put_all(tx, &report.senders, &links)?;
     tx.clear_dirty()?;

@@ -1,12 +1,16 @@
 //! The findings cache's tables (migration 7): one derived row per line and
 //! sender, what it was computed under, and the work triggers left for the
 //! next read. The rows are opaque here: the findings layer encodes them.
+//! The fill reads the messages one line at a time (`line_sizes`,
+//! `scan_line_facts`, `scan_line_events`), through migration 9's index.
 
 use std::collections::HashMap;
 
 use rusqlite::{Transaction, TransactionBehavior, params};
 
+use super::scan::{EVENTS, FACTS, event, facts};
 use super::{Store, StoreError};
+use crate::model::{EventRow, MessageFacts};
 
 /// The `findings_state` key naming the rows' generation: not part of what
 /// the cache was computed under.
@@ -62,7 +66,75 @@ pub struct CacheTx<'a> {
     tx: Transaction<'a>,
 }
 
+/// How one line's messages are read by the cache's fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineRead {
+    /// Through the `messages_line_sender_ts` index (migration 9): a line
+    /// holding a small part of the table.
+    Index,
+    /// The whole table in storage order, keeping the line's rows: a line
+    /// holding much of the table, where one sequential read beats a
+    /// look-up per row.
+    Table,
+}
+
+impl LineRead {
+    /// The condition on `line_id` (bound as `?1`): `+line_id` keeps
+    /// SQLite from using an index.
+    fn condition(self) -> &'static str {
+        match self {
+            LineRead::Index => "line_id = ?1",
+            LineRead::Table => "+line_id = ?1",
+        }
+    }
+}
+
 impl Store {
+    /// Every line with messages and how many it holds, by line id.
+    pub fn line_sizes(&self) -> Result<Vec<(i64, u64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT line_id, count(*) FROM messages GROUP BY line_id ORDER BY line_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The facts (no bodies) of every message of one line, lent to `f`
+    /// one at a time.
+    pub fn scan_line_facts(
+        &self,
+        line: i64,
+        read: LineRead,
+        mut f: impl FnMut(MessageFacts<'_>),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{FACTS} WHERE {}", read.condition()))?;
+        let mut q = stmt.query([line])?;
+        while let Some(r) = q.next()? {
+            f(facts(r)?);
+        }
+        Ok(())
+    }
+
+    /// The messages of one line that can be events (see
+    /// `Store::scan_event_rows`), lent to `f` one at a time.
+    pub fn scan_line_events(
+        &self,
+        line: i64,
+        read: LineRead,
+        mut f: impl FnMut(EventRow<'_>),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{EVENTS} AND {}", read.condition()))?;
+        let mut q = stmt.query([line])?;
+        while let Some(r) = q.next()? {
+            f(event(r)?);
+        }
+        Ok(())
+    }
+
     /// A read transaction: the dirty set and the rows read inside it agree.
     pub fn begin_findings_read(&self) -> Result<CacheTx<'_>, StoreError> {
         Ok(CacheTx {
