@@ -25,7 +25,7 @@ use crate::model::ManualOptOut;
 use crate::store::{LineRead, Store, StoreError};
 use crate::track::{KindReason, Policy, Report, Tally};
 
-pub use cache::{Kept, fresh, rebuild, rebuild_in_batches, refresh, report};
+pub use cache::{Kept, fresh, rebuild, rebuild_in_batches, refresh, report, report_of};
 pub use offenders::{offenders, offenders_with};
 
 /// Every sender and brand with its status, computed from `store` under

@@ -264,7 +264,7 @@ fn render(
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     match options.format {
-        ExportFormat::Html => w.write_all(offenders_html::render(doc, options.lang).as_bytes()),
+        ExportFormat::Html => offenders_html::write(doc, options.lang, w),
         ExportFormat::Csv => write_csv(w, doc),
         ExportFormat::Json | ExportFormat::Complaint => {
             crate::text::write_json_pretty(&mut *w, doc)?;

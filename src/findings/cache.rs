@@ -32,6 +32,13 @@ pub fn report(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
     refresh(store, policy).or_else(|_| compute(store, policy))
 }
 
+/// The report of one line (every line: `None`), from the cache brought up
+/// to date: only that line's rows are decoded. Falls back to the full
+/// computation as [`report`] does.
+pub fn report_of(store: &Store, policy: &Policy, line: Option<i64>) -> Result<Report, StoreError> {
+    Kept::default().report(store, policy, &Report::default(), line)
+}
+
 /// The report from the cache, after recomputing what the triggers marked
 /// (or everything, when the cache is missing or stale).
 pub fn refresh(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
