@@ -87,7 +87,9 @@ fn finish(
     match events {
         Events::All => store.scan_event_rows(|row| timelines.event(&row))?,
         Events::Pairs(pairs) => store.scan_event_rows_of(pairs, |row| timelines.event(&row))?,
-        Events::Line(line, read) => store.scan_line_events(line, read, |row| timelines.event(&row))?,
+        Events::Line(line, read) => {
+            store.scan_line_events(line, read, |row| timelines.event(&row))?;
+        }
     }
     let mut report = timelines.finish(manual, &records.ignored, &records.lines, policy);
     let ids: Vec<i64> = report

@@ -386,10 +386,18 @@ fn groups_export(rng: &mut Rng, dir: &Path) -> std::path::PathBuf {
         String::from("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n");
     let messages: &[(&str, u8, &str)] = &[
         ("95528", 1, "【浦发银行】限时特惠，全场5折，回TD退订"),
-        ("106901234567", 1, "【浦发银行】会员日大促，满100减30，回TD退订"),
+        (
+            "106901234567",
+            1,
+            "【浦发银行】会员日大促，满100减30，回TD退订",
+        ),
         ("1069088888", 1, "【浦发】新品秒杀低至1折，回T退订"),
         ("1069055555", 1, "【饭点外卖】满30减15，退订请发送TD到10086"),
-        ("10086", 1, "【中国移动】您已成功退订营销短信，业务通知不受影响。"),
+        (
+            "10086",
+            1,
+            "【中国移动】您已成功退订营销短信，业务通知不受影响。",
+        ),
         ("95555", 1, "【招商银行】信用卡分期免息，回TD退订"),
         ("+8613800138000", 1, "晚上一起吃饭吗"),
         ("95528", 2, "TD"),
@@ -496,7 +504,11 @@ fn most_groups(db: &Path) -> usize {
     for ((line, _), g) in &group {
         per_line.entry(*line).or_default().insert(*g);
     }
-    per_line.values().map(std::collections::BTreeSet::len).max().unwrap_or(0)
+    per_line
+        .values()
+        .map(std::collections::BTreeSet::len)
+        .max()
+        .unwrap_or(0)
 }
 
 #[test]
@@ -540,7 +552,10 @@ fn the_fill_in_small_batches_equals_a_full_recomputation() {
             assert_eq!(cached.brands, full.brands, "brand rows differ: {step}");
         }
     }
-    assert!(covered, "no opt-out crossed numbers: the groups are not tested");
+    assert!(
+        covered,
+        "no opt-out crossed numbers: the groups are not tested"
+    );
 }
 
 #[test]
@@ -570,7 +585,10 @@ fn a_database_made_before_migration_9_gets_its_index_and_the_same_findings() {
     let store = Store::open(&db).unwrap();
     let policy = policy(0);
     let cached = findings::refresh(&store, &policy).unwrap();
-    assert_eq!(cached.senders, findings::compute(&store, &policy).unwrap().senders);
+    assert_eq!(
+        cached.senders,
+        findings::compute(&store, &policy).unwrap().senders
+    );
     drop(store);
     let conn = rusqlite::Connection::open(&db).unwrap();
     let version: i64 = conn

@@ -83,11 +83,7 @@ pub(super) fn fill(
 /// (senders tied by a brand group or an opt-out target, transitively),
 /// taken in the order of their first sender and packed into batches of at
 /// most `budget` messages (`weight`: messages per sender).
-fn batches(
-    links: &[SenderLinks],
-    weight: &HashMap<i64, u64>,
-    budget: u64,
-) -> HashMap<i64, usize> {
+fn batches(links: &[SenderLinks], weight: &HashMap<i64, u64>, budget: u64) -> HashMap<i64, usize> {
     let mut parent: Vec<usize> = (0..links.len()).collect();
     let by_key: HashMap<&str, usize> = links
         .iter()

@@ -79,8 +79,8 @@ pub enum LineRead {
 }
 
 impl LineRead {
-    /// The condition on `line_id` (bound as `?1`): `+line_id` keeps
-    /// SQLite from using an index.
+    /// The condition on `line_id` (bound as `?1`): `+line_id` keeps the
+    /// query planner from using an index.
     fn condition(self) -> &'static str {
         match self {
             LineRead::Index => "line_id = ?1",

@@ -6,7 +6,8 @@
 use super::{Store, StoreError};
 use crate::model::{AliasRow, Direction, EventRow, MessageFacts, SenderRow};
 
-pub(super) const FACTS: &str = "SELECT id, sender_id, direction, ts_ms, utc_offset_s, kind, optout_keyword,
+pub(super) const FACTS: &str =
+    "SELECT id, sender_id, direction, ts_ms, utc_offset_s, kind, optout_keyword,
         optout_target, brand, brand_from_prefix, contact_name, line_id
      FROM messages";
 
