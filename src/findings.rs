@@ -18,6 +18,7 @@ mod cache;
 mod codec;
 mod fill;
 mod offenders;
+mod recompute;
 
 use std::collections::{HashMap, HashSet};
 

@@ -191,39 +191,47 @@ impl Store {
         )?)
     }
 
-    /// Every cached sender's links, with its targets.
-    pub fn cached_links(&self) -> Result<Vec<CachedLink>, StoreError> {
-        let mut targets: HashMap<(i64, i64), Vec<String>> = HashMap::new();
+    /// The links of every cached sender of one line, with its targets.
+    pub fn cached_links_of(&self, line: i64) -> Result<Vec<CachedLink>, StoreError> {
+        let mut targets: HashMap<i64, Vec<String>> = HashMap::new();
         let mut stmt = self
             .conn
-            .prepare("SELECT line_id, sender_id, target FROM findings_targets")?;
-        let mut q = stmt.query([])?;
+            .prepare_cached("SELECT sender_id, target FROM findings_targets WHERE line_id = ?1")?;
+        let mut q = stmt.query([line])?;
         while let Some(r) = q.next()? {
-            targets
-                .entry((r.get(0)?, r.get(1)?))
-                .or_default()
-                .push(r.get(2)?);
+            targets.entry(r.get(0)?).or_default().push(r.get(1)?);
         }
-        let mut stmt = self.conn.prepare(
-            "SELECT line_id, sender_id, key, group_brand, raw_brand FROM findings_cache",
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT sender_id, key, group_brand, raw_brand FROM findings_cache WHERE line_id = ?1",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([line], |r| {
             Ok(CachedLink {
-                line_id: r.get(0)?,
-                sender_id: r.get(1)?,
-                key: r.get(2)?,
-                group_brand: r.get(3)?,
-                raw_brand: r.get(4)?,
+                line_id: line,
+                sender_id: r.get(0)?,
+                key: r.get(1)?,
+                group_brand: r.get(2)?,
+                raw_brand: r.get(3)?,
                 targets: Vec::new(),
             })
         })?;
         let mut out: Vec<CachedLink> = rows.collect::<Result<_, _>>()?;
         for l in &mut out {
-            l.targets = targets
-                .remove(&(l.line_id, l.sender_id))
-                .unwrap_or_default();
+            l.targets = targets.remove(&l.sender_id).unwrap_or_default();
         }
         Ok(out)
+    }
+
+    /// The lines whose cached rows name `name`: as their brand (grouped or
+    /// before aliases) when `brand`, else as their sender key.
+    pub fn cached_lines_naming(&self, brand: bool, name: &str) -> Result<Vec<i64>, StoreError> {
+        let sql = if brand {
+            "SELECT DISTINCT line_id FROM findings_cache WHERE group_brand = ?1 OR raw_brand = ?1"
+        } else {
+            "SELECT DISTINCT line_id FROM findings_cache WHERE key = ?1"
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([name], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Every cached (line, sender) pair, of one line when given.
