@@ -10,57 +10,89 @@
 //! computed again from the messages and the user's records.
 //!
 //! [`report`] answers from the findings cache (`findings/cache.rs`), which
-//! recomputes only the senders a change touched; [`compute`] is the full
+//! recomputes only the senders a change touched, and fills it one group of
+//! senders at a time (`findings/fill.rs`); [`compute`] is the full
 //! computation the cache must always equal.
 
 mod cache;
 mod codec;
+mod fill;
 mod offenders;
+mod recompute;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::store::{Store, StoreError};
-use crate::track::{KindReason, Policy, Report, SenderLinks, Tally};
+use crate::model::ManualOptOut;
+use crate::store::{LineRead, Store, StoreError};
+use crate::track::{KindReason, Policy, Report, Tally};
 
-pub use cache::{Kept, fresh, rebuild, refresh, report};
-pub use offenders::offenders;
+pub use cache::{Kept, fresh, rebuild, rebuild_in_batches, refresh, report, report_of};
+pub use offenders::{offenders, offenders_with};
 
 /// Every sender and brand with its status, computed from `store` under
-/// `policy` from scratch (no cache read or written).
+/// `policy` from scratch (no cache read or written): the reference the
+/// cache is compared with.
 pub fn compute(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
-    Ok(compute_full(store, policy)?.0)
-}
-
-/// The full computation, with the links of every sender.
-fn compute_full(store: &Store, policy: &Policy) -> Result<(Report, Vec<SenderLinks>), StoreError> {
     let mut tally = Tally::new();
     store.scan_senders(|row| tally.sender(row))?;
     store.scan_aliases(|row| tally.alias(row))?;
     store.scan_message_facts(|row| tally.message(&row))?;
-    let aliases = store.brand_aliases()?;
-    let links = tally.links(&aliases);
-    let report = finish(store, policy, tally, &aliases, None)?;
-    Ok((report, links))
+    let records = Records::read(store)?;
+    finish(store, policy, tally, &records, &records.manual, Events::All)
 }
 
-/// Pass 2 and the replay, over every event row or only those of `only`'s
-/// (line, sender) pairs (whose facts are all the tally was fed).
+/// What every replay needs besides the messages: the user's records and
+/// the line names, read once.
+struct Records {
+    brand_aliases: HashMap<String, String>,
+    manual: Vec<ManualOptOut>,
+    ignored: HashSet<(bool, String)>,
+    lines: HashMap<i64, String>,
+}
+
+impl Records {
+    fn read(store: &Store) -> Result<Records, StoreError> {
+        Ok(Records {
+            brand_aliases: store.brand_aliases()?,
+            manual: store.manual_optouts()?,
+            ignored: store.ignored()?,
+            lines: store.lines()?.into_iter().map(|l| (l.id, l.name)).collect(),
+        })
+    }
+}
+
+/// Which event rows pass 2 reads.
+#[derive(Clone, Copy)]
+enum Events<'a> {
+    /// Every one.
+    All,
+    /// Those of these (line, sender) pairs.
+    Pairs(&'a [(i64, i64)]),
+    /// Those of one line (rows of senders the tally has not seen are
+    /// passed over).
+    Line(i64, LineRead),
+}
+
+/// Pass 2 and the replay over `events` (of the senders whose facts are all
+/// the tally was fed), with the manual records `manual` (of the lines
+/// concerned, or all of them).
 fn finish(
     store: &Store,
     policy: &Policy,
     tally: Tally,
-    brand_aliases: &HashMap<String, String>,
-    only: Option<&[(i64, i64)]>,
+    records: &Records,
+    manual: &[ManualOptOut],
+    events: Events<'_>,
 ) -> Result<Report, StoreError> {
-    let mut timelines = tally.into_timelines(brand_aliases);
-    match only {
-        None => store.scan_event_rows(|row| timelines.event(&row))?,
-        Some(pairs) => store.scan_event_rows_of(pairs, |row| timelines.event(&row))?,
+    let mut timelines = tally.into_timelines(&records.brand_aliases);
+    match events {
+        Events::All => store.scan_event_rows(|row| timelines.event(&row))?,
+        Events::Pairs(pairs) => store.scan_event_rows_of(pairs, |row| timelines.event(&row))?,
+        Events::Line(line, read) => {
+            store.scan_line_events(line, read, |row| timelines.event(&row))?;
+        }
     }
-    let manual = store.manual_optouts()?;
-    let ignored = store.ignored()?;
-    let lines: HashMap<i64, String> = store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();
-    let mut report = timelines.finish(&manual, &ignored, &lines, policy);
+    let mut report = timelines.finish(manual, &records.ignored, &records.lines, policy);
     let ids: Vec<i64> = report
         .senders
         .iter()

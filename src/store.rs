@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub use crate::model::StoredMessage;
-pub use cache::{CacheRow, CacheTx, CachedLink, DirtyWork, GENERATION};
+pub use cache::{CacheRow, CacheTx, CachedLink, DirtyWork, GENERATION, LineRead};
 pub use lines::LineStats;
 pub use messages::{Relabel, RelabelRow};
 pub use records::ImportRecord;
@@ -57,6 +57,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0006_search.sql"),
     include_str!("store/migrations/0007_findings_cache.sql"),
     include_str!("store/migrations/0008_imports_sha256.sql"),
+    include_str!("store/migrations/0009_messages_by_line.sql"),
 ];
 
 /// A database error, with what to do next where we know.

@@ -25,7 +25,7 @@ mod tally;
 
 pub use grace::{Grace, Policy, business_days_between, days_between};
 pub use jurisdiction::{CN_KEYWORDS, Jurisdiction, RESUBSCRIBE_KEYWORDS, US_KEYWORDS};
-pub use offenders::{Offender, OffenderJson, OffenderLines, Ranking, rank};
+pub use offenders::{Detail, Offender, OffenderJson, OffenderLines, Ranking, month_of, rank};
 pub use replay::{Event, EventKind, Findings, OptOut, replay};
 pub use report::{BrandJson, BrandReport, KindReason, Report, SenderJson, SenderReport};
 pub use tally::{SEND_SEEN_AFTER_MS, SEND_SEEN_BEFORE_MS, SenderLinks, Tally, Timelines};

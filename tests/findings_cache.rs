@@ -5,9 +5,13 @@
 //! a long-running reader keeps between reads (`findings::Kept`, the
 //! interface's: every line, and one line), which reuses the rows that did
 //! not change, including when another process wrote the cache in between.
+//! The full fill, a line and a closed group of senders at a time, equals it
+//! too however small its batches (`findings::rebuild_in_batches`), and on a
+//! database made before migration 9.
 
 mod common;
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -371,4 +375,234 @@ fn a_missing_or_stale_cache_is_rebuilt() {
         findings::refresh(&store, &policy).unwrap().senders,
         full.senders
     );
+}
+
+/// A line's export: several groups of numbers at random hours of six
+/// weeks: 浦发银行 on two numbers and 浦发 on a third (one brand once
+/// aliased), a number naming 10086 as where to send its keyword, 招商银行
+/// alone, a personal contact; replies to some of them.
+fn groups_export(rng: &mut Rng, dir: &Path) -> std::path::PathBuf {
+    let mut xml =
+        String::from("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses>\n");
+    let messages: &[(&str, u8, &str)] = &[
+        ("95528", 1, "【浦发银行】限时特惠，全场5折，回TD退订"),
+        (
+            "106901234567",
+            1,
+            "【浦发银行】会员日大促，满100减30，回TD退订",
+        ),
+        ("1069088888", 1, "【浦发】新品秒杀低至1折，回T退订"),
+        ("1069055555", 1, "【饭点外卖】满30减15，退订请发送TD到10086"),
+        (
+            "10086",
+            1,
+            "【中国移动】您已成功退订营销短信，业务通知不受影响。",
+        ),
+        ("95555", 1, "【招商银行】信用卡分期免息，回TD退订"),
+        ("+8613800138000", 1, "晚上一起吃饭吗"),
+        ("95528", 2, "TD"),
+        ("10086", 2, "TD"),
+        ("95555", 2, "T"),
+        ("1069088888", 2, "T"),
+    ];
+    for _ in 0..60 {
+        let (address, kind, text) = *rng.pick(messages);
+        let ts = 1_767_225_600_000_i64 + (rng.below(6 * 7 * 24) as i64) * 3_600_000;
+        writeln!(
+            xml,
+            r#"  <sms protocol="0" address="{address}" date="{ts}" type="{kind}" body="{text}" read="1" status="-1" />"#
+        )
+        .unwrap();
+    }
+    xml.push_str("</smses>\n");
+    let path = dir.join(format!("groups-{}.xml", rng.next()));
+    std::fs::write(&path, xml).unwrap();
+    path
+}
+
+/// Three lines of [`groups_export`]s, brand aliases and manual records.
+fn casebook(dir: &Path, seed: u64) -> Store {
+    let mut store = Store::open(&dir.join("db.sqlite3")).unwrap();
+    let mut rng = Rng(seed);
+    let classifier = Classifier::builtin();
+    for line in ["me", "bo", "cy", "me", "bo"] {
+        let file = groups_export(&mut rng, dir);
+        optout::ingest::import_file_to_line(
+            &mut store,
+            line,
+            &file,
+            Format::AndroidXml,
+            &ImportOptions::default(),
+            &classifier,
+            &Region::default(),
+            &(),
+        )
+        .unwrap();
+    }
+    store.set_brand_alias("浦发", Some("浦发银行")).unwrap();
+    let bo = store.ensure_line("bo").unwrap();
+    let cy = store.ensure_line("cy").unwrap();
+    let at = 1_767_225_600_000_i64 + 9 * 86_400_000;
+    store
+        .add_manual_optout_on(bo, true, "浦发银行", at, Some(28_800), "call", None)
+        .unwrap();
+    store
+        .add_manual_optout_on(cy, false, "1069055555", at, Some(28_800), "call", None)
+        .unwrap();
+    store
+}
+
+/// The most groups of senders tied by a brand or an opt-out target (the
+/// fill's unit) any line has, from the cached links, worked out here.
+fn most_groups(db: &Path) -> usize {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let rows: Vec<(i64, i64, String, Option<String>)> = conn
+        .prepare("SELECT line_id, sender_id, key, group_brand FROM findings_cache")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let targets: Vec<(i64, i64, String)> = conn
+        .prepare("SELECT line_id, sender_id, target FROM findings_targets")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // Each sender's group on its line: merged until nothing changes.
+    let mut group: HashMap<(i64, i64), i64> = rows.iter().map(|r| ((r.0, r.1), r.1)).collect();
+    let mut ties: Vec<((i64, i64), (i64, i64))> = Vec::new();
+    for x in &rows {
+        for y in &rows {
+            if x.0 == y.0 && x.3.is_some() && x.3 == y.3 {
+                ties.push(((x.0, x.1), (y.0, y.1)));
+            }
+        }
+    }
+    for (line, sender, target) in &targets {
+        if let Some(y) = rows.iter().find(|y| y.0 == *line && y.2 == *target) {
+            ties.push(((*line, *sender), (y.0, y.1)));
+        }
+    }
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (a, b) in &ties {
+            let (ga, gb) = (group[a], group[b]);
+            if ga != gb {
+                let (lo, hi) = (ga.min(gb), ga.max(gb));
+                for g in group.values_mut().filter(|g| **g == hi) {
+                    *g = lo;
+                }
+                changed = true;
+            }
+        }
+    }
+    let mut per_line: std::collections::BTreeMap<i64, std::collections::BTreeSet<i64>> =
+        std::collections::BTreeMap::new();
+    for ((line, _), g) in &group {
+        per_line.entry(*line).or_default().insert(*g);
+    }
+    per_line
+        .values()
+        .map(std::collections::BTreeSet::len)
+        .max()
+        .unwrap_or(0)
+}
+
+#[test]
+fn the_fill_in_small_batches_equals_a_full_recomputation() {
+    let policy = policy(0);
+    let mut covered = false;
+    for seed in [3, 1414] {
+        let dir = tempfile::tempdir().unwrap();
+        let store = casebook(dir.path(), seed);
+        let full = findings::compute(&store, &policy).unwrap();
+        findings::refresh(&store, &policy).unwrap();
+        assert_eq!(
+            full.senders
+                .iter()
+                .map(|s| s.line_id)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
+            3
+        );
+        // An opt-out that reached a sender through another number (its
+        // brand, or a number naming another as target): a fill that cut a
+        // group apart would lose it.
+        covered |= full.senders.iter().any(|s| {
+            s.findings
+                .optout
+                .as_ref()
+                .is_some_and(|o| o.manual.is_none() && o.to != s.key)
+        });
+        assert!(
+            most_groups(&dir.path().join("db.sqlite3")) >= 3,
+            "seed {seed}: no line has several groups to cut apart"
+        );
+        // 1 message: every group a batch of its own; then a few groups
+        // together; then each line at once.
+        for batch in [1, 30, 90, u64::MAX] {
+            findings::rebuild_in_batches(&store, &policy, batch).unwrap();
+            let cached = findings::refresh(&store, &policy).unwrap();
+            let step = format!("seed {seed}, batches of {batch} messages");
+            assert_eq!(json(&cached), json(&full), "--json differs: {step}");
+            assert_eq!(cached.senders, full.senders, "sender rows differ: {step}");
+            assert_eq!(cached.brands, full.brands, "brand rows differ: {step}");
+        }
+    }
+    assert!(
+        covered,
+        "no opt-out crossed numbers: the groups are not tested"
+    );
+}
+
+#[test]
+fn a_database_made_before_migration_9_gets_its_index_and_the_same_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    drop(casebook(dir.path(), 5));
+    // Back to the schema of migration 8: no index by line, an empty cache.
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(
+            "DROP INDEX messages_line_sender_ts;
+             DELETE FROM findings_cache; DELETE FROM findings_targets; DELETE FROM findings_state;
+             PRAGMA user_version = 8;",
+        )
+        .unwrap();
+    }
+    let index = |conn: &rusqlite::Connection| -> Option<String> {
+        conn.query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'messages_line_sender_ts'",
+            [],
+            |r| r.get(0),
+        )
+        .ok()
+    };
+    assert_eq!(index(&rusqlite::Connection::open(&db).unwrap()), None);
+    let store = Store::open(&db).unwrap();
+    let policy = policy(0);
+    let cached = findings::refresh(&store, &policy).unwrap();
+    assert_eq!(
+        cached.senders,
+        findings::compute(&store, &policy).unwrap().senders
+    );
+    drop(store);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, optout::store::MIGRATIONS.len() as i64);
+    assert!(index(&conn).unwrap().contains("line_id, sender_id, ts_ms"));
+    // The fill reads a line through it.
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id FROM messages WHERE line_id = 1",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("messages_line_sender_ts"), "{plan}");
 }

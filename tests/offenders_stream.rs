@@ -190,6 +190,7 @@ fn reference(
                     affected: affected.into_iter().collect(),
                 },
                 violation_times: moments,
+                violations_per_month: Vec::new(),
             }
         })
         .filter(|o| o.violations > 0 && o.lines_violating >= min_lines)

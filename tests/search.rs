@@ -436,7 +436,7 @@ fn a_database_one_migration_short_of_search_is_backfilled() {
         conn.execute_batch(
             "DROP TRIGGER messages_fts_delete;
              DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;
-             DROP INDEX imports_sha256;",
+             DROP INDEX imports_sha256; DROP INDEX messages_line_sender_ts;",
         )
         .unwrap();
         let later: Vec<(String, String)> = conn

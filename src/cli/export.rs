@@ -32,10 +32,11 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
     let format = &format.unwrap_or(ExportFormat::Html);
     let store = open_existing(settings, &classifier(&settings.region))?;
     // One document is one line's evidence: with several lines, say which.
-    let (_, line_name) = super::lines::resolve_line(&store, line.as_deref())?;
+    let (line_id, line_name) = super::lines::resolve_line(&store, line.as_deref())?;
     // From the findings cache (equal to a full computation, see
-    // tests/findings_cache.rs): memory does not grow with the events.
-    let mut report = findings::report(&store, &settings.policy)?;
+    // tests/findings_cache.rs), only this line's rows: memory does not grow
+    // with the events, nor with the other lines.
+    let mut report = findings::report_of(&store, &settings.policy, Some(line_id))?;
     report.retain_line(&line_name);
     let statuses = statuses
         .iter()
@@ -137,7 +138,8 @@ fn run_offenders(
         .map(|s| text::parse_user_time(s, &settings.zone).map(|t| t.0))
         .transpose()
         .map_err(|e| CliError(format!("--since: {e}")))?;
-    let ranking = findings::offenders(&store, &settings.policy, since_ms, min_lines, true)?;
+    let months = crate::track::Detail::Months(settings.zone.clone());
+    let ranking = findings::offenders_with(&store, &settings.policy, since_ms, min_lines, &months)?;
     let now_ms = crate::model::now_ms();
     let options = export::OffendersOptions {
         format,

@@ -2,8 +2,10 @@
 //! advocacy group publishes, as HTML (`offenders_html.rs`), CSV (one row per
 //! offender, with the columns of regulators' open complaint data) or JSON.
 //!
-//! The ranking is the one `optout offenders` prints (`findings::offenders`,
-//! with each offender's violation times for the chart).
+//! The ranking is the one `optout offenders` prints
+//! (`findings::offenders_with`, with each offender's violations per month
+//! for the chart: counted while the cache's rows stream, so memory grows
+//! with offenders and months, not with violations).
 //! Lines appear by their pseudonymous reporter id (the one the line's own
 //! evidence bundles carry, recorded at its first export) unless the caller
 //! asks for their names: a published report must not name the people who
@@ -20,9 +22,8 @@ use super::offenders_html;
 use super::plan::fresh_reporter_id;
 use super::write::{RenderError, write_atomically_with};
 use super::{ExportError, ExportFormat, Lang};
-use crate::model::Moment;
 use crate::store::Store;
-use crate::track::{Offender, OffenderJson};
+use crate::track::{Offender, OffenderJson, month_of};
 
 /// The `report` field of the JSON: what this document is.
 pub const REPORT_KIND: &str = "optout-offenders";
@@ -97,7 +98,8 @@ pub struct OffendersWritten {
     pub offenders: u64,
 }
 
-/// Builds the report from the findings. Without `name_lines`, each line
+/// Builds the report from the findings (a ranking with its violations per
+/// month in `options.zone`, or with their times). Without `name_lines`, each line
 /// appears as its reporter id, recorded now for a line that has none yet
 /// (the same id its evidence exports carry).
 pub fn build_offenders(
@@ -145,7 +147,7 @@ pub fn build_offenders(
                 opted_out: names(&o.line_ids.opted_out),
                 affected: names(&o.line_ids.affected),
             },
-            violations_per_month: per_month(&o.violation_times, zone),
+            violations_per_month: per_month(o, zone),
         })
         .collect();
     Ok(OffendersReport {
@@ -163,14 +165,13 @@ pub fn build_offenders(
     })
 }
 
-/// Violations per month, in the offset each message was received in.
-fn per_month(times: &[Moment], zone: &TimeZone) -> Vec<MonthCount> {
-    let mut months: BTreeMap<String, u64> = BTreeMap::new();
-    for m in times {
-        let month = crate::text::zoned(m.ts_ms, m.utc_offset_s, zone)
-            .strftime("%Y-%m")
-            .to_string();
-        *months.entry(month).or_default() += 1;
+/// Violations per month, in the offset each message was received in: as
+/// the ranking counted them (`Detail::Months`, in the export's zone), or
+/// from its violation times (`Detail::Times`).
+fn per_month(o: &Offender, zone: &TimeZone) -> Vec<MonthCount> {
+    let mut months: BTreeMap<String, u64> = o.violations_per_month.iter().cloned().collect();
+    for m in &o.violation_times {
+        *months.entry(month_of(m, zone)).or_default() += 1;
     }
     months
         .into_iter()
@@ -263,7 +264,7 @@ fn render(
     w: &mut dyn Write,
 ) -> std::io::Result<()> {
     match options.format {
-        ExportFormat::Html => w.write_all(offenders_html::render(doc, options.lang).as_bytes()),
+        ExportFormat::Html => offenders_html::write(doc, options.lang, w),
         ExportFormat::Csv => write_csv(w, doc),
         ExportFormat::Json | ExportFormat::Complaint => {
             crate::text::write_json_pretty(&mut *w, doc)?;

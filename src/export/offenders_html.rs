@@ -3,9 +3,11 @@
 //! script, no external resource, the same Content-Security-Policy as the
 //! evidence page), and the lines behind each offender. Printable: the
 //! evidence CSS plus a few rules of its own under `@media print`. Every
-//! string goes through [`escape`].
+//! string goes through [`escape`]. The page is written as it is made, an
+//! offender at a time ([`write`]), never held whole.
 
 use std::fmt::Write as _;
+use std::io;
 
 use super::Lang;
 use super::html::{escape, page_head};
@@ -114,10 +116,22 @@ fn words(lang: Lang) -> &'static Words {
     }
 }
 
-/// The report as one HTML page.
-pub fn render(doc: &OffendersReport, lang: Lang) -> String {
+/// How much of the page is made before it is written out.
+const CHUNK: usize = 64 * 1024;
+
+/// Writes `out` to `w` once it holds [`CHUNK`] bytes (`force`: whatever it holds).
+fn flush(out: &mut String, w: &mut dyn io::Write, force: bool) -> io::Result<()> {
+    if force || out.len() >= CHUNK {
+        w.write_all(out.as_bytes())?;
+        out.clear();
+    }
+    Ok(())
+}
+
+/// Writes the report as one HTML page to `w`, a piece at a time.
+pub fn write(doc: &OffendersReport, lang: Lang, w: &mut dyn io::Write) -> io::Result<()> {
     let t = words(lang);
-    let mut out = String::with_capacity(32 * 1024);
+    let mut out = String::with_capacity(2 * CHUNK);
     page_head(&mut out, lang, &doc.optout_version, t.title, EXTRA_CSS);
     let _ = writeln!(
         out,
@@ -154,21 +168,26 @@ pub fn render(doc: &OffendersReport, lang: Lang) -> String {
     if doc.offenders.is_empty() {
         let _ = writeln!(out, "<p>{}</p>", escape(t.none));
     } else {
-        table(&mut out, doc, t);
+        table(&mut out, doc, t, w)?;
         let _ = writeln!(out, "<h2>{}</h2>", escape(t.chart));
         chart(&mut out, &doc.offenders);
         let _ = writeln!(out, "<h2>{}</h2>", escape(t.lines));
-        lines(&mut out, doc, t);
+        lines(&mut out, doc, t, w)?;
     }
     let _ = write!(
         out,
         "<footer><span>optout {}</span></footer>\n</body>\n</html>\n",
         escape(&doc.optout_version)
     );
-    out
+    flush(&mut out, w, true)
 }
 
-fn table(out: &mut String, doc: &OffendersReport, t: &Words) {
+fn table(
+    out: &mut String,
+    doc: &OffendersReport,
+    t: &Words,
+    w: &mut dyn io::Write,
+) -> io::Result<()> {
     let _ = writeln!(
         out,
         "<table class=\"rank\">\n<thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>",
@@ -203,8 +222,10 @@ fn table(out: &mut String, doc: &OffendersReport, t: &Words) {
                 .map_or_else(dash, |d| format!("{d:.1}")),
             escape(r.optout_keyword.as_deref().unwrap_or("-")),
         );
+        flush(out, w, false)?;
     }
     out.push_str("</tbody>\n</table>\n");
+    Ok(())
 }
 
 /// `2026-03` → (2026, 3).
@@ -310,7 +331,12 @@ fn chart(out: &mut String, offenders: &[OffenderRow]) {
     out.push_str("</svg>\n");
 }
 
-fn lines(out: &mut String, doc: &OffendersReport, t: &Words) {
+fn lines(
+    out: &mut String,
+    doc: &OffendersReport,
+    t: &Words,
+    w: &mut dyn io::Write,
+) -> io::Result<()> {
     out.push_str("<ol class=\"ids\">\n");
     for o in &doc.offenders {
         let list = |ids: &[String]| {
@@ -330,8 +356,10 @@ fn lines(out: &mut String, doc: &OffendersReport, t: &Words) {
             escape(t.lines_affected),
             list(&o.lines.affected),
         );
+        flush(out, w, false)?;
     }
     out.push_str("</ol>\n");
+    Ok(())
 }
 
 #[cfg(test)]

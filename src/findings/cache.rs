@@ -12,22 +12,32 @@
 //! alone as in the whole computation, so only its messages are read.
 //!
 //! The cache is never the truth: other rules, another policy, a new
-//! encoding or a damaged row rebuild it from scratch.
+//! encoding or a damaged row rebuild it from scratch, one line and group
+//! of senders at a time (`findings/fill.rs`).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::codec::{self, FORMAT};
-use super::{compute, compute_full, finish};
-use crate::store::{CacheRow, CacheTx, CachedLink, GENERATION, Store, StoreError};
-use crate::track::{Policy, Report, SenderLinks, SenderReport, Tally};
+use super::compute;
+use super::fill::{BATCH_MESSAGES, fill};
+use super::recompute::recompute;
+use crate::store::{CacheRow, CacheTx, GENERATION, Store, StoreError};
+use crate::track::{Policy, Report, SenderLinks, SenderReport};
 
-type Pair = (i64, i64);
+pub(super) type Pair = (i64, i64);
 
 /// The report, from the cache brought up to date first. Falls back to the
 /// full computation when the cache cannot be written (a read-only file, a
 /// lock held too long).
 pub fn report(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
     refresh(store, policy).or_else(|_| compute(store, policy))
+}
+
+/// The report of one line (every line: `None`), from the cache brought up
+/// to date: only that line's rows are decoded. Falls back to the full
+/// computation as [`report`] does.
+pub fn report_of(store: &Store, policy: &Policy, line: Option<i64>) -> Result<Report, StoreError> {
+    Kept::default().report(store, policy, &Report::default(), line)
 }
 
 /// The report from the cache, after recomputing what the triggers marked
@@ -95,24 +105,26 @@ fn refresh_keeping(
     let tx = store.begin_findings_update()?;
     let got = store.findings_state()?;
     if !same_state(&got, &want) || most_is_marked(store)? {
-        let mut report = build(store, policy, &tx, &want)?;
+        build(store, policy, &tx, &want, BATCH_MESSAGES)?;
         let generation = tx.new_generation()?;
+        let report = load(store, line)?;
         tx.commit()?;
-        if let Some(id) = line {
-            report.senders.retain(|s| s.line_id == id);
-            report = Report::assemble(report.senders, &store.ignored()?);
-        }
         return Ok((report, Some(generation)));
     }
     let previous = kept(previous, got.get(GENERATION));
-    let (changed, mut rows) = recompute(store, policy, &tx)?;
+    let mut rows = Vec::new();
+    let keep_rows = previous.is_some();
+    let changed = recompute(store, policy, &tx, &mut |s| {
+        if keep_rows && line.is_none_or(|id| s.line_id == id) {
+            rows.push(s);
+        }
+    })?;
     let generation = tx.new_generation()?;
     let report = match previous {
         // The new rows are what the cache now holds: kept like the others.
         Some(mut keep) => {
             let gone: HashSet<Pair> = changed.iter().copied().collect();
             keep.retain(|p, _| !gone.contains(p));
-            rows.retain(|s| line.is_none_or(|id| s.line_id == id));
             keep.extend(rows.into_iter().map(|s| ((s.line_id, s.sender_id), s)));
             load_keeping(store, Some(keep), &changed, line)?
         }
@@ -150,13 +162,36 @@ pub fn fresh(store: &Store, policy: &Policy) -> Result<bool, StoreError> {
 }
 
 /// Throws the cache away and builds it again (`optout reclassify`).
-pub fn rebuild(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
+pub fn rebuild(store: &Store, policy: &Policy) -> Result<(), StoreError> {
+    rebuild_in_batches(store, policy, BATCH_MESSAGES)
+}
+
+/// [`rebuild`], replaying at most about `messages` messages of a line at a
+/// time (the fill's batches; tests make them small to cut lines apart).
+#[doc(hidden)]
+pub fn rebuild_in_batches(store: &Store, policy: &Policy, messages: u64) -> Result<(), StoreError> {
     let want = state(store, policy)?;
     let tx = store.begin_findings_update()?;
-    let report = build(store, policy, &tx, &want)?;
+    build(store, policy, &tx, &want, messages)?;
     tx.new_generation()?;
-    tx.commit()?;
-    Ok(report)
+    tx.commit()
+}
+
+/// Brings the cache up to date without making a report of it (what a
+/// reader that streams the rows needs): the full fill or the marked work.
+pub(super) fn update(store: &Store, policy: &Policy) -> Result<(), StoreError> {
+    let want = state(store, policy)?;
+    let tx = store.begin_findings_update()?;
+    let got = store.findings_state()?;
+    if !same_state(&got, &want) || most_is_marked(store)? {
+        build(store, policy, &tx, &want, BATCH_MESSAGES)?;
+    } else if store.findings_dirty_count()? > 0 {
+        recompute(store, policy, &tx, &mut drop)?;
+    } else {
+        return Ok(());
+    }
+    tx.new_generation()?;
+    tx.commit()
 }
 
 /// When most pairs are marked (a first import), one pass over every
@@ -190,24 +225,25 @@ fn state(store: &Store, policy: &Policy) -> Result<HashMap<String, String>, Stor
     ]))
 }
 
-/// The full computation, written as the new cache.
+/// The cache emptied and filled again, a line and group at a time.
 fn build(
     store: &Store,
     policy: &Policy,
     tx: &CacheTx<'_>,
     want: &HashMap<String, String>,
-) -> Result<Report, StoreError> {
-    let (report, links) = compute_full(store, policy)?;
+    batch_messages: u64,
+) -> Result<(), StoreError> {
     tx.clear()?;
-    put_all(tx, &report.senders, &links)?;
+    fill(store, policy, tx, batch_messages)?;
     tx.clear_dirty()?;
     for (k, v) in want {
         tx.set_state(k, v)?;
     }
-    Ok(report)
+    Ok(())
 }
 
-fn put_all(
+/// Writes the rows of `senders`, with their links (from `links`).
+pub(super) fn put_all(
     tx: &CacheTx<'_>,
     senders: &[SenderReport],
     links: &[SenderLinks],
@@ -310,149 +346,4 @@ fn load(store: &Store, line: Option<i64>) -> Result<Report, StoreError> {
         Ok(())
     })?;
     Ok(Report::assemble(senders, &store.ignored()?))
-}
-
-/// The cached links of a set of lines, indexed the ways the closure looks.
-#[allow(clippy::struct_field_names)] // by pair, by key…: how each is looked up
-struct Graph<'a> {
-    by_pair: HashMap<Pair, &'a CachedLink>,
-    by_key: HashMap<(i64, &'a str), Pair>,
-    by_brand: HashMap<(i64, &'a str), Vec<Pair>>,
-    by_raw_brand: HashMap<(i64, &'a str), Vec<Pair>>,
-    by_target: HashMap<(i64, &'a str), Vec<Pair>>,
-}
-
-impl<'a> Graph<'a> {
-    fn new(links: &'a [CachedLink]) -> Graph<'a> {
-        let mut g = Graph {
-            by_pair: HashMap::new(),
-            by_key: HashMap::new(),
-            by_brand: HashMap::new(),
-            by_raw_brand: HashMap::new(),
-            by_target: HashMap::new(),
-        };
-        for l in links {
-            let p = (l.line_id, l.sender_id);
-            g.by_pair.insert(p, l);
-            g.by_key.insert((l.line_id, l.key.as_str()), p);
-            if let Some(b) = &l.group_brand {
-                g.by_brand
-                    .entry((l.line_id, b.as_str()))
-                    .or_default()
-                    .push(p);
-            }
-            if let Some(b) = &l.raw_brand {
-                g.by_raw_brand
-                    .entry((l.line_id, b.as_str()))
-                    .or_default()
-                    .push(p);
-            }
-            for t in &l.targets {
-                g.by_target
-                    .entry((l.line_id, t.as_str()))
-                    .or_default()
-                    .push(p);
-            }
-        }
-        g
-    }
-
-    /// The cached senders `link` is tied to on its line.
-    fn neighbours(
-        &self,
-        line: i64,
-        key: &str,
-        brand: Option<&str>,
-        targets: &[String],
-        out: &mut Vec<Pair>,
-    ) {
-        if let Some(b) = brand {
-            out.extend(self.by_brand.get(&(line, b)).into_iter().flatten());
-        }
-        for t in targets {
-            out.extend(self.by_key.get(&(line, t.as_str())));
-        }
-        out.extend(self.by_target.get(&(line, key)).into_iter().flatten());
-    }
-}
-
-/// Recomputes the marked pairs and everything tied to them, in `tx`: the
-/// pairs recomputed and their new rows (a pair with no row left is gone).
-fn recompute(
-    store: &Store,
-    policy: &Policy,
-    tx: &CacheTx<'_>,
-) -> Result<(Vec<Pair>, Vec<SenderReport>), StoreError> {
-    let work = store.findings_dirty()?;
-    let cached = store.cached_links()?;
-    let graph = Graph::new(&cached);
-    let mut key_of: HashMap<i64, String> = HashMap::new();
-    let mut tally = Tally::new();
-    store.scan_senders(|row| {
-        key_of.insert(row.id, row.key.to_string());
-        tally.sender(row);
-    })?;
-    store.scan_aliases(|row| tally.alias(row))?;
-    let id_of: HashMap<&str, i64> = key_of.iter().map(|(id, k)| (k.as_str(), *id)).collect();
-
-    let mut set: BTreeSet<Pair> = work.pairs.iter().copied().collect();
-    for (brand, line, name) in &work.names {
-        let every_line = *line == 0;
-        if *brand {
-            for index in [&graph.by_brand, &graph.by_raw_brand] {
-                for (&(l, b), pairs) in index {
-                    if b == name && (every_line || l == *line) {
-                        set.extend(pairs);
-                    }
-                }
-            }
-        } else if let Some(&id) = id_of.get(name.as_str()) {
-            if every_line {
-                set.extend(graph.by_pair.keys().filter(|p| p.1 == id));
-            } else {
-                set.insert((*line, id));
-            }
-        }
-    }
-
-    let brand_aliases = store.brand_aliases()?;
-    let mut fed: HashSet<Pair> = HashSet::new();
-    loop {
-        let new: Vec<Pair> = set.iter().copied().filter(|p| !fed.contains(p)).collect();
-        if new.is_empty() {
-            break;
-        }
-        store.scan_message_facts_of(&new, |row| tally.message(&row))?;
-        fed.extend(new);
-        let mut reached = Vec::new();
-        for l in tally.links(&brand_aliases) {
-            graph.neighbours(
-                l.line_id,
-                &l.key,
-                l.group_brand.as_deref(),
-                &l.targets,
-                &mut reached,
-            );
-        }
-        for p in &set {
-            if let Some(l) = graph.by_pair.get(p) {
-                graph.neighbours(
-                    l.line_id,
-                    &l.key,
-                    l.group_brand.as_deref(),
-                    &l.targets,
-                    &mut reached,
-                );
-            }
-        }
-        set.extend(reached);
-    }
-
-    let pairs: Vec<Pair> = set.into_iter().collect();
-    let links = tally.links(&brand_aliases);
-    let report = finish(store, policy, tally, &brand_aliases, Some(&pairs))?;
-    tx.forget(&pairs)?;
-    put_all(tx, &report.senders, &links)?;
-    tx.clear_dirty()?;
-    Ok((pairs, report.senders))
 }

@@ -1,12 +1,16 @@
 //! The findings cache's tables (migration 7): one derived row per line and
 //! sender, what it was computed under, and the work triggers left for the
 //! next read. The rows are opaque here: the findings layer encodes them.
+//! The fill reads the messages one line at a time (`line_sizes`,
+//! `scan_line_facts`, `scan_line_events`), through migration 9's index.
 
 use std::collections::HashMap;
 
 use rusqlite::{Transaction, TransactionBehavior, params};
 
+use super::scan::{EVENTS, FACTS, event, facts};
 use super::{Store, StoreError};
+use crate::model::{EventRow, MessageFacts};
 
 /// The `findings_state` key naming the rows' generation: not part of what
 /// the cache was computed under.
@@ -62,7 +66,75 @@ pub struct CacheTx<'a> {
     tx: Transaction<'a>,
 }
 
+/// How one line's messages are read by the cache's fill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineRead {
+    /// Through the `messages_line_sender_ts` index (migration 9): a line
+    /// holding a small part of the table.
+    Index,
+    /// The whole table in storage order, keeping the line's rows: a line
+    /// holding much of the table, where one sequential read beats a
+    /// look-up per row.
+    Table,
+}
+
+impl LineRead {
+    /// The condition on `line_id` (bound as `?1`): `+line_id` keeps the
+    /// query planner from using an index.
+    fn condition(self) -> &'static str {
+        match self {
+            LineRead::Index => "line_id = ?1",
+            LineRead::Table => "+line_id = ?1",
+        }
+    }
+}
+
 impl Store {
+    /// Every line with messages and how many it holds, by line id.
+    pub fn line_sizes(&self) -> Result<Vec<(i64, u64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT line_id, count(*) FROM messages GROUP BY line_id ORDER BY line_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The facts (no bodies) of every message of one line, lent to `f`
+    /// one at a time.
+    pub fn scan_line_facts(
+        &self,
+        line: i64,
+        read: LineRead,
+        mut f: impl FnMut(MessageFacts<'_>),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{FACTS} WHERE {}", read.condition()))?;
+        let mut q = stmt.query([line])?;
+        while let Some(r) = q.next()? {
+            f(facts(r)?);
+        }
+        Ok(())
+    }
+
+    /// The messages of one line that can be events (see
+    /// `Store::scan_event_rows`), lent to `f` one at a time.
+    pub fn scan_line_events(
+        &self,
+        line: i64,
+        read: LineRead,
+        mut f: impl FnMut(EventRow<'_>),
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{EVENTS} AND {}", read.condition()))?;
+        let mut q = stmt.query([line])?;
+        while let Some(r) = q.next()? {
+            f(event(r)?);
+        }
+        Ok(())
+    }
+
     /// A read transaction: the dirty set and the rows read inside it agree.
     pub fn begin_findings_read(&self) -> Result<CacheTx<'_>, StoreError> {
         Ok(CacheTx {
@@ -119,39 +191,47 @@ impl Store {
         )?)
     }
 
-    /// Every cached sender's links, with its targets.
-    pub fn cached_links(&self) -> Result<Vec<CachedLink>, StoreError> {
-        let mut targets: HashMap<(i64, i64), Vec<String>> = HashMap::new();
+    /// The links of every cached sender of one line, with its targets.
+    pub fn cached_links_of(&self, line: i64) -> Result<Vec<CachedLink>, StoreError> {
+        let mut targets: HashMap<i64, Vec<String>> = HashMap::new();
         let mut stmt = self
             .conn
-            .prepare("SELECT line_id, sender_id, target FROM findings_targets")?;
-        let mut q = stmt.query([])?;
+            .prepare_cached("SELECT sender_id, target FROM findings_targets WHERE line_id = ?1")?;
+        let mut q = stmt.query([line])?;
         while let Some(r) = q.next()? {
-            targets
-                .entry((r.get(0)?, r.get(1)?))
-                .or_default()
-                .push(r.get(2)?);
+            targets.entry(r.get(0)?).or_default().push(r.get(1)?);
         }
-        let mut stmt = self.conn.prepare(
-            "SELECT line_id, sender_id, key, group_brand, raw_brand FROM findings_cache",
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT sender_id, key, group_brand, raw_brand FROM findings_cache WHERE line_id = ?1",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([line], |r| {
             Ok(CachedLink {
-                line_id: r.get(0)?,
-                sender_id: r.get(1)?,
-                key: r.get(2)?,
-                group_brand: r.get(3)?,
-                raw_brand: r.get(4)?,
+                line_id: line,
+                sender_id: r.get(0)?,
+                key: r.get(1)?,
+                group_brand: r.get(2)?,
+                raw_brand: r.get(3)?,
                 targets: Vec::new(),
             })
         })?;
         let mut out: Vec<CachedLink> = rows.collect::<Result<_, _>>()?;
         for l in &mut out {
-            l.targets = targets
-                .remove(&(l.line_id, l.sender_id))
-                .unwrap_or_default();
+            l.targets = targets.remove(&l.sender_id).unwrap_or_default();
         }
         Ok(out)
+    }
+
+    /// The lines whose cached rows name `name`: as their brand (grouped or
+    /// before aliases) when `brand`, else as their sender key.
+    pub fn cached_lines_naming(&self, brand: bool, name: &str) -> Result<Vec<i64>, StoreError> {
+        let sql = if brand {
+            "SELECT DISTINCT line_id FROM findings_cache WHERE group_brand = ?1 OR raw_brand = ?1"
+        } else {
+            "SELECT DISTINCT line_id FROM findings_cache WHERE key = ?1"
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([name], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Every cached (line, sender) pair, of one line when given.

@@ -6,17 +6,18 @@
 use super::{Store, StoreError};
 use crate::model::{AliasRow, Direction, EventRow, MessageFacts, SenderRow};
 
-const FACTS: &str = "SELECT id, sender_id, direction, ts_ms, utc_offset_s, kind, optout_keyword,
+pub(super) const FACTS: &str =
+    "SELECT id, sender_id, direction, ts_ms, utc_offset_s, kind, optout_keyword,
         optout_target, brand, brand_from_prefix, contact_name, line_id
      FROM messages";
 
-const EVENTS: &str = "SELECT id, sender_id, direction, ts_ms, utc_offset_s, kind,
+pub(super) const EVENTS: &str = "SELECT id, sender_id, direction, ts_ms, utc_offset_s, kind,
         CASE WHEN direction = 'out' THEN body END, line_id
      FROM messages
      WHERE ((direction = 'in' AND kind IN ('marketing', 'suspicious', 'optout_confirmation'))
         OR (direction = 'out' AND length(body) <= 24))";
 
-/// One (line, sender) pair's messages, through the `messages_sender_ts` index.
+/// One (line, sender) pair's messages, through the `messages_line_sender_ts` index.
 const OF_PAIR: &str = "sender_id = ?1 AND line_id = ?2";
 
 impl Store {
@@ -109,7 +110,7 @@ impl Store {
     }
 }
 
-fn facts<'r>(r: &'r rusqlite::Row<'_>) -> Result<MessageFacts<'r>, StoreError> {
+pub(super) fn facts<'r>(r: &'r rusqlite::Row<'_>) -> Result<MessageFacts<'r>, StoreError> {
     // Columns that only matter beside another are read only then: this runs
     // once per stored message.
     let optout_keyword = r.get_ref(6)?.as_str_or_null()?;
@@ -133,7 +134,7 @@ fn facts<'r>(r: &'r rusqlite::Row<'_>) -> Result<MessageFacts<'r>, StoreError> {
     })
 }
 
-fn event<'r>(r: &'r rusqlite::Row<'_>) -> Result<EventRow<'r>, StoreError> {
+pub(super) fn event<'r>(r: &'r rusqlite::Row<'_>) -> Result<EventRow<'r>, StoreError> {
     Ok(EventRow {
         id: r.get(0)?,
         sender_id: r.get(1)?,

@@ -9,6 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use jiff::tz::TimeZone;
+
 use super::replay::offset_zone;
 use super::{Jurisdiction, Policy, Report, SenderReport};
 use crate::model::{Moment, SenderKind, Status};
@@ -38,8 +40,32 @@ pub struct Offender {
     pub optout_keyword: Option<String>,
     /// Which lines: the ids behind the three counts above.
     pub line_ids: OffenderLines,
-    /// Every counted violation, oldest first (the export charts them).
+    /// Every counted violation, oldest first (with [`Detail::Times`]).
     pub violation_times: Vec<Moment>,
+    /// Counted violations per calendar month (`2026-03`), oldest first
+    /// (with [`Detail::Months`]: what the export charts).
+    pub violations_per_month: Vec<(String, u64)>,
+}
+
+/// What a ranking keeps of each offender's violations beyond the counts,
+/// dates and median.
+#[derive(Debug, Clone)]
+pub enum Detail {
+    /// Nothing more.
+    Counts,
+    /// Every counted violation's time: memory grows with violations.
+    Times,
+    /// A count per calendar month, each violation in the offset it was
+    /// received in (this zone for one stored without): memory grows with
+    /// months.
+    Months(TimeZone),
+}
+
+/// The calendar month (`2026-03`) of `m`.
+pub fn month_of(m: &Moment, zone: &TimeZone) -> String {
+    crate::text::zoned(m.ts_ms, m.utc_offset_s, zone)
+        .strftime("%Y-%m")
+        .to_string()
 }
 
 /// The line ids behind an offender's counts, each sorted.
@@ -69,7 +95,7 @@ pub fn rank(
     since_ms: Option<i64>,
     min_lines: u64,
 ) -> Vec<Offender> {
-    let mut ranking = Ranking::new(policy, since_ms, true);
+    let mut ranking = Ranking::new(policy, since_ms, Detail::Times);
     for s in &report.senders {
         ranking.add(s);
     }
@@ -83,7 +109,7 @@ pub fn rank(
 pub struct Ranking<'a> {
     policy: &'a Policy,
     since_ms: Option<i64>,
-    keep_times: bool,
+    detail: Detail,
     groups: BTreeMap<(String, bool), Acc>,
 }
 
@@ -98,6 +124,7 @@ struct Acc {
     first: Option<Moment>,
     last: Option<Moment>,
     times: Vec<Moment>,
+    months: BTreeMap<String, u64>,
     days: Vec<f64>,
     keyword: Option<Keyword>,
 }
@@ -133,13 +160,13 @@ fn when(m: &Moment) -> (i64, Option<i64>) {
 
 impl<'a> Ranking<'a> {
     /// An empty ranking under `policy`, counting violations on or after
-    /// `since_ms`. Without `keep_times`, offenders come without their
-    /// `violation_times` (the counts, dates and median are the same).
-    pub fn new(policy: &'a Policy, since_ms: Option<i64>, keep_times: bool) -> Ranking<'a> {
+    /// `since_ms`, keeping `detail` of them (the counts, dates and median
+    /// are the same whatever it is).
+    pub fn new(policy: &'a Policy, since_ms: Option<i64>, detail: Detail) -> Ranking<'a> {
         Ranking {
             policy,
             since_ms,
-            keep_times,
+            detail,
             groups: BTreeMap::new(),
         }
     }
@@ -180,8 +207,10 @@ impl<'a> Ranking<'a> {
             if acc.last.is_none_or(|l| when(v) >= when(&l)) {
                 acc.last = Some(*v);
             }
-            if self.keep_times {
-                acc.times.push(*v);
+            match &self.detail {
+                Detail::Counts => {}
+                Detail::Times => acc.times.push(*v),
+                Detail::Months(zone) => *acc.months.entry(month_of(v, zone)).or_default() += 1,
             }
             if let Some(end) = end {
                 acc.days.push((v.ts_ms - end) as f64 / DAY_MS);
@@ -248,6 +277,7 @@ impl Acc {
                 affected: self.affected.into_iter().collect(),
             },
             violation_times: self.times,
+            violations_per_month: self.months.into_iter().collect(),
         }
     }
 }

@@ -8,6 +8,8 @@
 //! whom a reply or a confirmation speaks to. Memory grows with senders and
 //! events, never with the number of messages.
 
+mod groups;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::replay::status_of;
