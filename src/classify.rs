@@ -250,7 +250,7 @@ impl Classifier {
         let brand = brand::extract_brand(&folded);
         // Rules read the text without its signature: 【XX会员】 is a name.
         let body = brand::without_signatures(&folded);
-        let matched = self.rules.set.matches(body);
+        let matched = self.rules.matches(body);
         let hits = Hits::collect(&self.rules, &matched);
         // Read the whole body: footers such as 【回复JJ拒收】 look like signatures.
         let grammar = instruction::find_zh(&folded).and_then(|f| {
@@ -351,7 +351,7 @@ impl Classifier {
     fn extract_instruction(
         &self,
         body: &str,
-        matched: &regex::SetMatches,
+        matched: &rules::Matches,
     ) -> Option<(Range<usize>, OptOutInstruction)> {
         for (i, rule) in self.rules.rules.iter().enumerate() {
             if rule.kind != RuleKind::Instruction {

@@ -4,7 +4,9 @@
 
 use std::fmt;
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{Regex, RegexBuilder};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use serde::Deserialize;
 
 /// What a rule's match says about a message.
@@ -180,16 +182,141 @@ pub(crate) fn merge(mut base: Vec<Rule>, user: Vec<Rule>) -> Vec<Rule> {
     base
 }
 
-/// Every body pattern in one set, with the rule each came from.
+/// Every body pattern, with the rule each came from, and the literal
+/// prefilter that picks which of them a body can match.
 #[derive(Debug, Clone)]
 pub(crate) struct CompiledRules {
     pub rules: Vec<Rule>,
-    pub set: RegexSet,
     /// Set pattern index → index into `rules`.
     pub owner: Vec<usize>,
     /// Rule index → the set index of its first pattern (bank-brand rules
     /// are not in the set; theirs is unused).
     pub first_pattern: Vec<usize>,
+    prefilter: Prefilter,
+}
+
+/// Which patterns a body may match, found in one pass: every literal that
+/// starts (or ends) some match of a pattern, in one Aho-Corasick automaton.
+/// A pattern none of whose literals occurs in a body cannot match it, so
+/// only the others are run, each on its own small lazy DFA. (One overlapping
+/// `RegexSet` search over every pattern built a DFA state per new
+/// combination of patterns in flight: a third of an import's CPU.)
+#[derive(Debug, Clone)]
+struct Prefilter {
+    literals: AhoCorasick,
+    /// Literal index → the pattern it stands for.
+    literal_owner: Vec<u32>,
+    /// The patterns with no usable literal: run on every body.
+    always: Matches,
+}
+
+/// The set patterns that matched a body (or may match it), by index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Matches {
+    bits: Vec<u64>,
+}
+
+impl Matches {
+    fn new(len: usize) -> Matches {
+        Matches {
+            bits: vec![0; len.div_ceil(64)],
+        }
+    }
+
+    fn insert(&mut self, i: usize) {
+        self.bits[i / 64] |= 1 << (i % 64);
+    }
+
+    /// Whether pattern `i` matched.
+    pub(crate) fn matched(&self, i: usize) -> bool {
+        self.bits
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// The patterns that matched, in increasing order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.bits.iter().enumerate().flat_map(|(w, &bits)| {
+            let mut bits = bits;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let b = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    w * 64 + b
+                })
+            })
+        })
+    }
+}
+
+impl<'a> IntoIterator for &'a Matches {
+    type Item = usize;
+    type IntoIter = Box<dyn Iterator<Item = usize> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+/// Literals shorter than this make a pattern run on every body instead (a
+/// one-byte literal would let it through almost always anyway).
+const MIN_LITERAL: usize = 2;
+
+/// The literals every match of `pattern` starts with, or else ends with;
+/// `None` when neither is a finite set of useful literals.
+fn literals_of(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let mut best: Option<Vec<Vec<u8>>> = None;
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        let seq = Extractor::new().kind(kind).extract(&hir);
+        let Some(lits) = seq.literals() else { continue };
+        if lits.is_empty() || lits.iter().any(|l| l.len() < MIN_LITERAL) {
+            continue;
+        }
+        let lits: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
+        let shortest = |v: &Vec<Vec<u8>>| v.iter().map(Vec::len).min().unwrap_or(0);
+        if best.as_ref().is_none_or(|b| shortest(&lits) > shortest(b)) {
+            best = Some(lits);
+        }
+    }
+    best
+}
+
+impl Prefilter {
+    fn build(patterns: &[&Regex]) -> Result<Prefilter, String> {
+        let mut literals = Vec::new();
+        let mut literal_owner = Vec::new();
+        let mut always = Matches::new(patterns.len());
+        for (p, re) in patterns.iter().enumerate() {
+            match literals_of(re.as_str()) {
+                Some(lits) => {
+                    for l in lits {
+                        literals.push(l);
+                        literal_owner.push(u32::try_from(p).map_err(|e| e.to_string())?);
+                    }
+                }
+                None => always.insert(p),
+            }
+        }
+        let literals = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&literals)
+            .map_err(|e| one_line(&e.to_string()))?;
+        Ok(Prefilter {
+            literals,
+            literal_owner,
+            always,
+        })
+    }
+
+    /// The patterns that may match `body`: a superset of those that do.
+    fn candidates(&self, body: &str) -> Matches {
+        let mut may = self.always.clone();
+        for m in self.literals.find_overlapping_iter(body) {
+            may.insert(self.literal_owner[m.pattern().as_usize()] as usize);
+        }
+        may
+    }
 }
 
 impl CompiledRules {
@@ -203,20 +330,35 @@ impl CompiledRules {
                 continue;
             }
             for re in &rule.regexes {
-                patterns.push(re.as_str().to_string());
+                patterns.push(re);
                 owner.push(i);
             }
         }
-        let set = RegexSetBuilder::new(&patterns)
-            .size_limit(64 << 20)
-            .dfa_size_limit(32 << 20)
-            .build()
-            .map_err(|e| one_line(&e.to_string()))?;
+        let prefilter = Prefilter::build(&patterns)?;
         Ok(CompiledRules {
             rules,
-            set,
             owner,
             first_pattern,
+            prefilter,
         })
+    }
+
+    /// The pattern at set index `p`.
+    fn pattern(&self, p: usize) -> &Regex {
+        let i = self.owner[p];
+        &self.rules[i].regexes[p - self.first_pattern[i]]
+    }
+
+    /// The set patterns that match somewhere in `body`: what one
+    /// `RegexSet::matches` over every pattern would say, pattern for
+    /// pattern.
+    pub(crate) fn matches(&self, body: &str) -> Matches {
+        let mut matched = Matches::new(self.owner.len());
+        for p in &self.prefilter.candidates(body) {
+            if self.pattern(p).is_match(body) {
+                matched.insert(p);
+            }
+        }
+        matched
     }
 }
