@@ -7,6 +7,7 @@ use std::fmt;
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
 use serde::Deserialize;
 
 /// What a rule's match says about a message.
@@ -261,25 +262,67 @@ impl<'a> IntoIterator for &'a Matches {
 /// Literals shorter than this make a pattern run on every body instead (a
 /// one-byte literal would let it through almost always anyway).
 const MIN_LITERAL: usize = 2;
+/// At most this many literals stand for one pattern.
+const MAX_LITERALS: usize = 2000;
 
-/// The literals every match of `pattern` starts with, or else ends with;
-/// `None` when neither is a finite set of useful literals.
+/// Literals one of which occurs in every match of `pattern`; `None` when
+/// no such set of useful literals is found (the pattern then runs on every
+/// body).
 fn literals_of(pattern: &str) -> Option<Vec<Vec<u8>>> {
     let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
-    let mut best: Option<Vec<Vec<u8>>> = None;
+    required(&hir)
+}
+
+/// The better of two literal sets: the longer shortest literal, then fewer.
+fn better(a: Option<Vec<Vec<u8>>>, b: Option<Vec<Vec<u8>>>) -> Option<Vec<Vec<u8>>> {
+    let key = |v: &Vec<Vec<u8>>| {
+        (
+            v.iter().map(Vec::len).min().unwrap_or(0),
+            std::cmp::Reverse(v.len()),
+        )
+    };
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if key(&b) > key(&a) { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Literals one of which every match of `hir` contains: those its matches
+/// start (or end) with, or those of a part every match goes through (one
+/// of a concatenation, a repetition of at least one, every branch of an
+/// alternation).
+fn required(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut best = None;
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
-        let seq = Extractor::new().kind(kind).extract(&hir);
-        let Some(lits) = seq.literals() else { continue };
-        if lits.is_empty() || lits.iter().any(|l| l.len() < MIN_LITERAL) {
-            continue;
-        }
-        let lits: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
-        let shortest = |v: &Vec<Vec<u8>>| v.iter().map(Vec::len).min().unwrap_or(0);
-        if best.as_ref().is_none_or(|b| shortest(&lits) > shortest(b)) {
-            best = Some(lits);
+        let seq = Extractor::new().kind(kind).extract(hir);
+        if let Some(lits) = seq.literals() {
+            let useful = !lits.is_empty()
+                && lits.len() <= MAX_LITERALS
+                && lits.iter().all(|l| l.len() >= MIN_LITERAL);
+            if useful {
+                let lits = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
+                best = better(best, Some(lits));
+            }
         }
     }
-    best
+    match hir.kind() {
+        HirKind::Capture(c) => better(best, required(&c.sub)),
+        HirKind::Repetition(r) if r.min >= 1 => better(best, required(&r.sub)),
+        HirKind::Concat(parts) => parts.iter().fold(best, |b, p| better(b, required(p))),
+        HirKind::Alternation(branches) => {
+            let mut all = Vec::new();
+            for b in branches {
+                match required(b) {
+                    Some(lits) if all.len() + lits.len() <= MAX_LITERALS => all.extend(lits),
+                    _ => return best,
+                }
+            }
+            all.sort();
+            all.dedup();
+            better(best, Some(all))
+        }
+        _ => best,
+    }
 }
 
 impl Prefilter {
@@ -360,5 +403,130 @@ impl CompiledRules {
             }
         }
         matched
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The engine this one replaced: one `RegexSet` over every body pattern.
+    fn old_engine(rules: &CompiledRules) -> regex::RegexSet {
+        let patterns: Vec<&str> = (0..rules.owner.len())
+            .map(|p| rules.pattern(p).as_str())
+            .collect();
+        regex::RegexSetBuilder::new(patterns)
+            .size_limit(64 << 20)
+            .dfa_size_limit(32 << 20)
+            .build()
+            .unwrap()
+    }
+
+    /// Texts that reach many patterns: the demo export's bodies, each
+    /// pattern's own literals in and out of context, changed case, cut.
+    fn texts(rules: &CompiledRules) -> Vec<String> {
+        let demo = include_str!("../../assets/demo-sms.xml");
+        let mut out: Vec<String> = demo
+            .split("body=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .map(str::to_string)
+            .collect();
+        for p in 0..rules.owner.len() {
+            for l in literals_of(rules.pattern(p).as_str()).unwrap_or_default() {
+                let l = String::from_utf8_lossy(&l).into_owned();
+                out.push(l.clone());
+                out.push(format!("【店】 {l} 123456 回T退订"));
+                out.push(format!("Hi {} 10% off, reply STOP", l.to_uppercase()));
+                out.push(l.chars().skip(1).collect());
+            }
+        }
+        out.extend(
+            [
+                "",
+                "Ｔ退订",
+                "welcome back to the club! reply stop to end",
+                "WELCOME BACK: deals and offers",
+                "call 0800 123 4567 now",
+                "你的验证码是 123456，5分钟内有效",
+                "尾号1234的卡消费100.00元",
+                "STOP",
+                "ok see you at 7",
+            ]
+            .map(String::from),
+        );
+        out
+    }
+
+    #[test]
+    fn the_prefilter_finds_what_one_regex_set_over_every_pattern_finds() {
+        let rules = parse(crate::classify::BUILTIN_RULES, "assets/rules.toml").unwrap();
+        let compiled = CompiledRules::compile(rules).unwrap();
+        let old = old_engine(&compiled);
+        let texts = texts(&compiled);
+        assert!(texts.len() > 1000, "{} texts", texts.len());
+        let mut reached = Matches::new(compiled.owner.len());
+        for t in &texts {
+            let want: Vec<usize> = old.matches(t).into_iter().collect();
+            let got: Vec<usize> = compiled.matches(t).iter().collect();
+            assert_eq!(got, want, "{t:?}");
+            want.into_iter().for_each(|p| reached.insert(p));
+        }
+        // The texts do reach the patterns.
+        let reached = reached.iter().count();
+        assert!(
+            reached * 5 > compiled.owner.len() * 3,
+            "{reached} of {}",
+            compiled.owner.len()
+        );
+    }
+
+    #[test]
+    fn patterns_without_a_literal_run_on_every_body_and_literals_cover_every_match() {
+        let rules = parse(
+            r#"
+[[rule]]
+id = "digits"
+lang = "any"
+kind = "transactional"
+pattern = '''\d{6}'''
+[[rule]]
+id = "words"
+lang = "en"
+kind = "marketing"
+pattern = '''(?i)(?:big|huge)\s+sale|clearance'''
+[[rule]]
+id = "inner"
+lang = "zh"
+kind = "marketing"
+pattern = '''\d+元(?:起|封顶)'''
+"#,
+            "test",
+        )
+        .unwrap();
+        let compiled = CompiledRules::compile(rules).unwrap();
+        assert!(compiled.prefilter.always.matched(0));
+        assert!(!compiled.prefilter.always.matched(1));
+        assert!(!compiled.prefilter.always.matched(2));
+        let old = old_engine(&compiled);
+        for t in [
+            "code 123456",
+            "BIG   SALE today",
+            "Huge sale",
+            "CLEARANCE",
+            "big sales",
+            "bigsale",
+            "99元起",
+            "元起",
+            "12元封顶",
+            "",
+        ] {
+            let want: Vec<usize> = old.matches(t).into_iter().collect();
+            assert_eq!(
+                compiled.matches(t).iter().collect::<Vec<_>>(),
+                want,
+                "{t:?}"
+            );
+        }
     }
 }
