@@ -470,7 +470,9 @@ mod tests {
             let want: Vec<usize> = old.matches(t).into_iter().collect();
             let got: Vec<usize> = compiled.matches(t).iter().collect();
             assert_eq!(got, want, "{t:?}");
-            want.into_iter().for_each(|p| reached.insert(p));
+            for p in want {
+                reached.insert(p);
+            }
         }
         // The texts do reach the patterns.
         let reached = reached.iter().count();
