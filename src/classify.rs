@@ -6,8 +6,8 @@
 //! import and on `optout reclassify`.
 //!
 //! The rules are data (`assets/rules.toml`, plus an optional user file in the
-//! config directory), compiled once into a `RegexSet` so that a message costs
-//! one pass over its body. Chinese opt-out instructions are read by a
+//! config directory), compiled once (`rules.rs`): a literal prefilter picks
+//! the few patterns a body can match and only those run. Chinese opt-out instructions are read by a
 //! grammar (`instruction.rs`), English ones by patterns. Every incoming
 //! message gets exactly one [`MessageKind`], decided in `decide.rs`:
 //! confirmations, a bank signature from a mobile, suspicious rules (phishing

@@ -1,7 +1,8 @@
 //! The import pipeline: reader → classifier → staging file → store, in one
 //! transaction per file. The importer parses on a reader thread, which also
-//! normalises senders, classifies each message and computes its dedupe key;
-//! this thread appends the batches to a private staging file
+//! normalises senders; one thread per core classifies each message and
+//! computes its dedupe key; this thread appends the batches, in the file's
+//! order, to a private staging file
 //! (`staging.rs`). Only then is the database's write lock taken
 //! (`BEGIN IMMEDIATE`), the staged rows written and the transaction
 //! committed: another optout that writes waits for that merge, not for the

@@ -1,6 +1,9 @@
-//! Rule files (`assets/rules.toml` and the user's own) parsed and compiled
-//! into one `RegexSet` over every body pattern, so most messages cost one
-//! pass; the few rules whose captures matter keep their own `Regex`.
+//! Rule files (`assets/rules.toml` and the user's own) parsed and compiled:
+//! each pattern into its own `Regex`, and every body pattern's literals
+//! into one Aho-Corasick prefilter, so a body costs one pass for the
+//! literals and then runs only the patterns that can match it
+//! ([`CompiledRules::matches`]: the same answer as one `RegexSet` over
+//! every pattern).
 
 use std::fmt;
 
