@@ -410,11 +410,7 @@ impl Prepared {
 
 /// Classifies `msg` from `sender` (key, class, DLT suffix) and computes its
 /// dedupe key.
-fn prepare(
-    classifier: &Classifier,
-    msg: ImportedMessage,
-    (key, class, dlt): (Arc<str>, SenderClass, Option<char>),
-) -> Prepared {
+fn prepare(classifier: &Classifier, msg: ImportedMessage, (key, class, dlt): Sender) -> Prepared {
     let classification = classifier.classify_dlt(
         &MessageFeatures {
             from_contact: msg.contact_name.is_some(),
@@ -439,13 +435,14 @@ fn prepare(
 /// Messages travel between the threads in batches: one channel operation
 /// per batch.
 const BATCH: usize = 512;
-/// Batches in flight on each channel: bounds the memory between threads.
+/// Batches in flight on each channel (bounds the memory between threads),
+/// and at most this many classifying threads (one per core).
 const BATCHES_IN_FLIGHT: usize = 4;
-/// At most this many classifying threads (one per core).
 const MAX_CLASSIFIERS: usize = 4;
 
-/// A message read and its sender normalised, waiting to be classified.
-type Read = (ImportedMessage, (Arc<str>, SenderClass, Option<char>));
+/// A message read and its sender (key, class, DLT suffix), to classify.
+type Read = (ImportedMessage, Sender);
+type Sender = (Arc<str>, SenderClass, Option<char>);
 
 /// Reads one file on several threads: the importer (read, parse) and
 /// sender normalisation on a reader thread; classification and dedupe
@@ -553,7 +550,7 @@ struct Prepare<'a> {
     next: usize,
     batch: Vec<Read>,
     region: &'a Region,
-    normalised: HashMap<String, (Arc<str>, SenderClass, Option<char>)>,
+    normalised: HashMap<String, Sender>,
     report: ImportReport,
 }
 
