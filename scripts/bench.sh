@@ -7,7 +7,7 @@
 #                                    # (about 7 GB of export: deleted afterwards)
 #
 # Rows: import vs the bare quick-xml + rusqlite baseline (benches/import.rs,
-# median of 3, peak RSS); TUI first frame; `i` and `m` latency; `senders`;
+# median of 3: wall, CPU = user + system, peak RSS, and the load average); TUI first frame; `i` and `m` latency; `senders`;
 # HTML evidence (size, headless Chromium render when installed); peak memory
 # of export, senders and the TUI start. "before" is the same work without the
 # findings cache (the full computation every command and the TUI did).
@@ -70,20 +70,23 @@ echo
 echo "== import (median of 3: optout vs the baseline, the same file) =="
 for size in 200000 "$n"; do
   file=$(generated "$size")
-  declare -A rate=() mem=()
+  declare -A rate=() mem=() cpu=()
   for mode in baseline optout; do
-    rates=() rss=()
+    rates=() rss=() cpus=()
     for _ in 1 2 3; do
       out=$( { /usr/bin/time -v "$import_bench" "$mode" "$file" 2>&1; } )
       rates+=("$(echo "$out" | sed -n 's/.*= \([0-9]*\) messages\/s/\1/p')")
       rss+=("$(echo "$out" | sed -n 's/.*Maximum resident set size (kbytes): //p')")
+      cpus+=("$(echo "$out" | awk -F': ' '/User time|System time/ { t += $2 } END { print t }')")
     done
     rate[$mode]=$(median "${rates[@]}")
     mem[$mode]=$(median "${rss[@]}")
+    cpu[$mode]=$(median "${cpus[@]}")
   done
   awk -v n="$size" -v o="${rate[optout]}" -v b="${rate[baseline]}" -v om="${mem[optout]}" -v bm="${mem[baseline]}" \
-    'BEGIN { printf "import %d: optout %.2f s (%d msg/s, %.1f MB) vs baseline %.2f s (%d msg/s, %.1f MB): %.2fx the baseline'"'"'s time (target <= 1.0x)\n",
-      n, n / o, o, om / 1024, n / b, b, bm / 1024, b / o }'
+    -v oc="${cpu[optout]}" -v bc="${cpu[baseline]}" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
+    'BEGIN { printf "import %d: optout %.2f s, %.2f s CPU (%d msg/s, %.1f MB) vs baseline %.2f s, %.2f s CPU (%d msg/s, %.1f MB): %.2fx the baseline'"'"'s time (target <= 1.0x; load average %s)\n",
+      n, n / o, oc, o, om / 1024, n / b, bc, b, bm / 1024, b / o, load }'
 done
 
 file=$(generated "$n")

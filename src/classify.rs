@@ -6,8 +6,8 @@
 //! import and on `optout reclassify`.
 //!
 //! The rules are data (`assets/rules.toml`, plus an optional user file in the
-//! config directory), compiled once into a `RegexSet` so that a message costs
-//! one pass over its body. Chinese opt-out instructions are read by a
+//! config directory), compiled once (`rules.rs`): a literal prefilter picks
+//! the few patterns a body can match and only those run. Chinese opt-out instructions are read by a
 //! grammar (`instruction.rs`), English ones by patterns. Every incoming
 //! message gets exactly one [`MessageKind`], decided in `decide.rs`:
 //! confirmations, a bank signature from a mobile, suspicious rules (phishing
@@ -250,7 +250,7 @@ impl Classifier {
         let brand = brand::extract_brand(&folded);
         // Rules read the text without its signature: 【XX会员】 is a name.
         let body = brand::without_signatures(&folded);
-        let matched = self.rules.set.matches(body);
+        let matched = self.rules.matches(body);
         let hits = Hits::collect(&self.rules, &matched);
         // Read the whole body: footers such as 【回复JJ拒收】 look like signatures.
         let grammar = instruction::find_zh(&folded).and_then(|f| {
@@ -351,7 +351,7 @@ impl Classifier {
     fn extract_instruction(
         &self,
         body: &str,
-        matched: &regex::SetMatches,
+        matched: &rules::Matches,
     ) -> Option<(Range<usize>, OptOutInstruction)> {
         for (i, rule) in self.rules.rules.iter().enumerate() {
             if rule.kind != RuleKind::Instruction {

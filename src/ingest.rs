@@ -1,7 +1,8 @@
 //! The import pipeline: reader → classifier → staging file → store, in one
 //! transaction per file. The importer parses on a reader thread, which also
-//! normalises senders, classifies each message and computes its dedupe key;
-//! this thread appends the batches to a private staging file
+//! normalises senders; one thread per core classifies each message and
+//! computes its dedupe key; this thread appends the batches, in the file's
+//! order, to a private staging file
 //! (`staging.rs`). Only then is the database's write lock taken
 //! (`BEGIN IMMEDIATE`), the staged rows written and the transaction
 //! committed: another optout that writes waits for that merge, not for the
@@ -409,11 +410,7 @@ impl Prepared {
 
 /// Classifies `msg` from `sender` (key, class, DLT suffix) and computes its
 /// dedupe key.
-fn prepare(
-    classifier: &Classifier,
-    msg: ImportedMessage,
-    (key, class, dlt): (Arc<str>, SenderClass, Option<char>),
-) -> Prepared {
+fn prepare(classifier: &Classifier, msg: ImportedMessage, (key, class, dlt): Sender) -> Prepared {
     let classification = classifier.classify_dlt(
         &MessageFeatures {
             from_contact: msg.contact_name.is_some(),
@@ -435,15 +432,24 @@ fn prepare(
     }
 }
 
-/// Messages travel to the writer in batches: one channel operation per batch.
+/// Messages travel between the threads in batches: one channel operation
+/// per batch.
 const BATCH: usize = 512;
-/// Batches in flight: bounds the memory between the two threads.
-const BATCHES_IN_FLIGHT: usize = 8;
+/// Batches in flight on each channel (bounds the memory between threads),
+/// and at most this many classifying threads (one per core).
+const BATCHES_IN_FLIGHT: usize = 4;
+const MAX_CLASSIFIERS: usize = 4;
 
-/// Reads one file on two threads: the importer (read, parse),
-/// normalisation, classification and dedupe hashing on a reader thread; the
-/// rows appended to `staged` on this one. Memory stays bounded by the
-/// channel. (The file's SHA-256 is computed on a third, see
+/// A message read and its sender (key, class, DLT suffix), to classify.
+type Read = (ImportedMessage, Sender);
+type Sender = (Arc<str>, SenderClass, Option<char>);
+
+/// Reads one file on several threads: the importer (read, parse) and
+/// sender normalisation on a reader thread; classification and dedupe
+/// hashing on one thread per core, batch `i` on classifier `i % n`; the rows
+/// appended to `staged` on this one, taking batch `i` from classifier
+/// `i % n`, so they stay in the file's order. Memory stays bounded by the
+/// channels. (The file's SHA-256 is computed on another, see
 /// [`import::HashingReader`].)
 fn pipeline(
     staged: &mut Staging,
@@ -454,40 +460,67 @@ fn pipeline(
     region: &Region,
     progress: &dyn Progress,
 ) -> Result<(import::SourceFile, ImportReport), ImportFailure> {
-    let (to_writer, batches) = mpsc::sync_channel::<Vec<Prepared>>(BATCHES_IN_FLIGHT);
+    let n = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, MAX_CLASSIFIERS);
     let position = AtomicProgress::default();
     std::thread::scope(|scope| {
-        let reader = scope.spawn(|| {
+        let mut to_classifiers = Vec::with_capacity(n);
+        let mut from_classifiers = Vec::with_capacity(n);
+        let mut classifiers = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (to, read) = mpsc::sync_channel::<Vec<Read>>(BATCHES_IN_FLIGHT);
+            let (done, prepared) = mpsc::sync_channel::<Vec<Prepared>>(BATCHES_IN_FLIGHT);
+            classifiers.push(scope.spawn(move || {
+                for batch in read {
+                    let batch = batch
+                        .into_iter()
+                        .map(|(msg, sender)| prepare(classifier, msg, sender))
+                        .collect();
+                    if done.send(batch).is_err() {
+                        break;
+                    }
+                }
+            }));
+            to_classifiers.push(to);
+            from_classifiers.push(prepared);
+        }
+        let position = &position;
+        let reader = scope.spawn(move || {
             let mut sink = Prepare {
-                out: to_writer,
+                out: to_classifiers,
+                next: 0,
                 batch: Vec::with_capacity(BATCH),
-                classifier,
                 region,
                 normalised: HashMap::new(),
                 report: ImportReport::default(),
             };
-            let result = import::read_file(path, format, options, &mut sink, &position);
+            let result = import::read_file(path, format, options, &mut sink, position);
             let result = result.and_then(|source| sink.flush().map(|()| source));
             (result, sink.report)
         });
         let mut failed = None;
-        for batch in &batches {
+        // Batch i comes from classifier i % n; a closed channel is the end.
+        'batches: for turn in (0..n).cycle() {
+            let Ok(batch) = from_classifiers[turn].recv() else {
+                break;
+            };
             for p in batch {
                 if let Err(e) = staged.push(&p.row()) {
                     failed = Some(e);
-                    break;
+                    break 'batches;
                 }
-            }
-            if failed.is_some() {
-                break;
             }
             progress.set_position(position.0.load(Ordering::Relaxed));
         }
-        // Hang up first: a reader blocked on a full channel then stops.
-        drop(batches);
-        let (result, report) = reader
-            .join()
-            .map_err(|_| ImportFailure::Store(store_err("the import thread panicked")))?;
+        // Hang up first: a thread blocked on a full channel then stops.
+        drop(from_classifiers);
+        let panicked = || ImportFailure::Store(store_err("the import thread panicked"));
+        // A classifier that panicked closed its channel early: not the end.
+        for c in classifiers {
+            c.join().map_err(|_| panicked())?;
+        }
+        let (result, report) = reader.join().map_err(|_| panicked())?;
         if let Some(e) = failed {
             return Err(ImportFailure::Store(store_err(format!(
                 "cannot write the import's staging file: {e}"
@@ -509,14 +542,15 @@ impl Progress for AtomicProgress {
     }
 }
 
-/// The reader thread's sink: normalise (once per raw address), classify,
-/// hash, batch.
+/// The reader thread's sink: normalise (once per raw address), batch, and
+/// hand each batch to the next classifier in turn.
 struct Prepare<'a> {
-    out: mpsc::SyncSender<Vec<Prepared>>,
-    batch: Vec<Prepared>,
-    classifier: &'a Classifier,
+    out: Vec<mpsc::SyncSender<Vec<Read>>>,
+    /// The classifier the next batch goes to.
+    next: usize,
+    batch: Vec<Read>,
     region: &'a Region,
-    normalised: HashMap<String, (Arc<str>, SenderClass, Option<char>)>,
+    normalised: HashMap<String, Sender>,
     report: ImportReport,
 }
 
@@ -526,8 +560,9 @@ impl Prepare<'_> {
             return Ok(());
         }
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-        self.out
-            .send(batch)
+        let to = &self.out[self.next];
+        self.next = (self.next + 1) % self.out.len();
+        to.send(batch)
             .map_err(|_| ImportError::new(Path::new("database"), "the database stopped the import"))
     }
 }
@@ -543,7 +578,7 @@ impl MessageSink for Prepare<'_> {
             self.normalised.insert(raw.to_string(), entry.clone());
             entry
         };
-        self.batch.push(prepare(self.classifier, msg, sender));
+        self.batch.push((msg, sender));
         if self.batch.len() >= BATCH {
             self.flush()?;
         }

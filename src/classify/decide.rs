@@ -5,7 +5,7 @@
 //! cents, an account tail, an order number): a charge notice that says 详询
 //! or 会员 stays transactional, and one promotion word alone decides nothing.
 
-use super::rules::{CompiledRules, RuleKind};
+use super::rules::{CompiledRules, Matches, RuleKind};
 use super::{MessageFeatures, MessageKind, SenderClass};
 
 /// Score an opt-out instruction adds to the marketing side.
@@ -61,7 +61,7 @@ impl Score {
 }
 
 impl Hits {
-    pub(crate) fn collect(rules: &CompiledRules, matched: &regex::SetMatches) -> Hits {
+    pub(crate) fn collect(rules: &CompiledRules, matched: &Matches) -> Hits {
         let mut hits = Hits::default();
         let mut last_rule = usize::MAX;
         for p in matched {
