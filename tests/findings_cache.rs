@@ -16,9 +16,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use jiff::tz::TimeZone;
-use optout::classify::{Classifier, Region};
+use optout::classify::Classifier;
 use optout::findings;
-use optout::import::{Format, ImportOptions};
 use optout::store::Store;
 use optout::track::{Grace, Policy, Report};
 
@@ -222,17 +221,7 @@ fn run(seed: u64, steps: usize) {
                 let line = *rng.pick(LINES);
                 let n = 2 + rng.below(10);
                 let file = export(&mut rng, dir.path(), n);
-                optout::ingest::import_file_to_line(
-                    &mut store,
-                    line,
-                    &file,
-                    Format::AndroidXml,
-                    &ImportOptions::default(),
-                    &classifier,
-                    &Region::default(),
-                    &(),
-                )
-                .unwrap();
+                common::import_xml(&mut store, line, &file, &classifier);
                 format!("import of {n} to {line}")
             }
             5 => {
@@ -327,16 +316,7 @@ fn a_missing_or_stale_cache_is_rebuilt() {
     let mut rng = Rng(99);
     let file = export(&mut rng, dir.path(), 40);
     let classifier = Classifier::builtin();
-    optout::ingest::import_file(
-        &mut store,
-        &file,
-        Format::AndroidXml,
-        &ImportOptions::default(),
-        &classifier,
-        &Region::default(),
-        &(),
-    )
-    .unwrap();
+    common::import_xml(&mut store, "me", &file, &classifier);
     let policy = policy(0);
     let full = findings::compute(&store, &policy).unwrap();
     assert_eq!(
@@ -427,17 +407,7 @@ fn casebook(dir: &Path, seed: u64) -> Store {
     let classifier = Classifier::builtin();
     for line in ["me", "bo", "cy", "me", "bo"] {
         let file = groups_export(&mut rng, dir);
-        optout::ingest::import_file_to_line(
-            &mut store,
-            line,
-            &file,
-            Format::AndroidXml,
-            &ImportOptions::default(),
-            &classifier,
-            &Region::default(),
-            &(),
-        )
-        .unwrap();
+        common::import_xml(&mut store, line, &file, &classifier);
     }
     store.set_brand_alias("浦发", Some("浦发银行")).unwrap();
     let bo = store.ensure_line("bo").unwrap();

@@ -14,9 +14,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use jiff::tz::TimeZone;
-use optout::classify::{Classifier, Region};
+use optout::classify::Classifier;
 use optout::findings;
-use optout::import::{Format, ImportOptions};
 use optout::model::{Moment, SenderKind, Status};
 use optout::store::Store;
 use optout::track::{self, Jurisdiction, Offender, OffenderLines, Policy, Report, SenderReport};
@@ -249,17 +248,7 @@ fn run(seed: u64) -> (bool, bool) {
         let line = *rng.pick(LINES);
         let n = 20 + rng.below(30);
         let file = export(&mut rng, dir.path(), n);
-        optout::ingest::import_file_to_line(
-            &mut store,
-            line,
-            &file,
-            Format::AndroidXml,
-            &ImportOptions::default(),
-            &classifier,
-            &Region::default(),
-            &(),
-        )
-        .unwrap();
+        common::import_xml(&mut store, line, &file, &classifier);
         if step == 4 {
             store.set_ignored(false, "10690000301", true).unwrap();
         }

@@ -11,6 +11,27 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// Imports the SMS Backup & Restore export `file` onto `line` the way the
+/// CLI does by default (no options, the default region, no progress).
+pub fn import_xml(
+    store: &mut optout::store::Store,
+    line: &str,
+    file: &Path,
+    classifier: &optout::classify::Classifier,
+) {
+    optout::ingest::import_file_to_line(
+        store,
+        line,
+        file,
+        optout::import::Format::AndroidXml,
+        &optout::import::ImportOptions::default(),
+        classifier,
+        &optout::classify::Region::default(),
+        &(),
+    )
+    .unwrap();
+}
+
 /// The crate root, for fixtures.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
