@@ -3,7 +3,7 @@
 //! opens it (`BEGIN IMMEDIATE`) only once its file is read and staged, so
 //! the write lock lasts as long as the writing, not the reading.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -316,7 +316,10 @@ pub struct MessageWriter<'a> {
     import_id: i64,
     line_id: i64,
     insert_message: rusqlite::Statement<'a>,
+    mark_dirty: rusqlite::Statement<'a>,
     senders: HashMap<String, i64>,
+    /// Senders this writer has marked in `findings_dirty` on its line.
+    marked: HashSet<i64>,
     /// Raw address → sender id, for addresses already given an alias row.
     aliases: HashMap<String, i64>,
     pub new: u64,
@@ -332,12 +335,19 @@ impl<'a> MessageWriter<'a> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
                 ?18, ?19)",
         )?;
+        // The cache's staleness, marked here rather than by a trigger on
+        // `messages` (migration 10): a trigger would make every message's
+        // INSERT keep a statement journal.
+        let mark_dirty =
+            tx.prepare("INSERT OR IGNORE INTO findings_dirty(line_id, sender_id) VALUES (?1, ?2)")?;
         Ok(MessageWriter {
             tx,
             import_id,
             line_id,
             insert_message,
+            mark_dirty,
             senders: HashMap::new(),
+            marked: HashSet::new(),
             aliases: HashMap::new(),
             new: 0,
             duplicates: 0,
@@ -403,6 +413,9 @@ impl<'a> MessageWriter<'a> {
             m.reason,
         ])?;
         if inserted == 1 {
+            if self.marked.insert(sender_id) {
+                self.mark_dirty.execute(params![self.line_id, sender_id])?;
+            }
             self.new += 1;
         } else {
             self.duplicates += 1;

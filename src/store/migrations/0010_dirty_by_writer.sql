@@ -1,0 +1,11 @@
+-- Migration 10: the import's writer marks the findings it makes stale,
+-- not a trigger. An `AFTER INSERT` trigger on `messages` made every
+-- message's `INSERT` a statement that writes more than one table, and
+-- SQLite keeps a statement journal (a copy of every page the statement
+-- touches, so that it alone can be undone) for each such statement: about
+-- 7 page writes into a temporary file per message imported, 1.5 million
+-- `pwrite` calls for 200,000 messages. `MessageWriter` (store/writer.rs),
+-- the one place messages are inserted, now adds the (line, sender) pair of
+-- each message it stores to `findings_dirty` itself, once per pair and
+-- import. Deleting or changing a message still marks it by trigger.
+DROP TRIGGER IF EXISTS findings_messages_insert;
