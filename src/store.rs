@@ -58,7 +58,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0007_findings_cache.sql"),
     include_str!("store/migrations/0008_imports_sha256.sql"),
     include_str!("store/migrations/0009_messages_by_line.sql"),
-    include_str!("store/migrations/0010_dirty_by_writer.sql"),
+    include_str!("store/migrations/0010_import_writes.sql"),
 ];
 
 /// A database error, with what to do next where we know.
