@@ -189,13 +189,16 @@ impl Dump {
 }
 
 fn classify(c: &Classifier, class: SenderClass, body: &str) -> Classification {
-    c.classify(&MessageFeatures {
-        from_contact: false,
-        direction: Direction::Incoming,
-        sender_class: class,
-        body,
-        hint: None,
-    })
+    corpora::classify_dumped(
+        c,
+        &MessageFeatures {
+            from_contact: false,
+            direction: Direction::Incoming,
+            sender_class: class,
+            body,
+            hint: None,
+        },
+    )
 }
 
 /// A one-time code as a reader would recognise it: a code word and a run of

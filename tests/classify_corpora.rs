@@ -140,13 +140,16 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, c: &Classifier, class: SenderClass, body: &str, shaped: bool) {
-        let got = c.classify(&MessageFeatures {
-            from_contact: false,
-            direction: Direction::Incoming,
-            sender_class: class,
-            body,
-            hint: None,
-        });
+        let got = corpora::classify_dumped(
+            c,
+            &MessageFeatures {
+                from_contact: false,
+                direction: Direction::Incoming,
+                sender_class: class,
+                body,
+                hint: None,
+            },
+        );
         self.messages += 1;
         *self.kinds.entry(got.kind.as_str()).or_default() += 1;
         let keyword = got.instruction.is_some();
@@ -309,24 +312,30 @@ fn exais_nigeria() {
             let body = body.trim_end_matches(',').trim();
             let sender = normalize_sender(&cols[2], &region);
             if cols[1] == "send" {
-                let got = c.classify(&MessageFeatures {
-                    from_contact: false,
-                    direction: Direction::Outgoing,
-                    sender_class: sender.class,
-                    body,
-                    hint: None,
-                });
+                let got = corpora::classify_dumped(
+                    &c,
+                    &MessageFeatures {
+                        from_contact: false,
+                        direction: Direction::Outgoing,
+                        sender_class: sender.class,
+                        body,
+                        hint: None,
+                    },
+                );
                 assert_eq!(got.kind, MessageKind::Outgoing);
                 replies.push((sender.key, body.to_string()));
                 continue;
             }
-            let got = c.classify(&MessageFeatures {
-                from_contact: false,
-                direction: Direction::Incoming,
-                sender_class: sender.class,
-                body,
-                hint: None,
-            });
+            let got = corpora::classify_dumped(
+                &c,
+                &MessageFeatures {
+                    from_contact: false,
+                    direction: Direction::Incoming,
+                    sender_class: sender.class,
+                    body,
+                    hint: None,
+                },
+            );
             if let Some(i) = got.instruction {
                 let to = i.target.unwrap_or_else(|| sender.key.clone());
                 advertised.entry(to).or_default().push(i.keyword);

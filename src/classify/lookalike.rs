@@ -123,11 +123,13 @@ fn is_lookalike(host: &str) -> bool {
     BRANDS.iter().any(|(token, own)| {
         // The brand's name registered under any suffix (apple.de,
         // nokia.co.in) is the brand's own.
-        let owned = registered == *token
-            || own
+        // The cheap test first; `host` ends with ".{d}" when stripping `d`
+        // leaves a text ending in a dot (no string built per brand).
+        host.split(['.', '-']).any(|piece| names(piece, token))
+            && registered != *token
+            && !own
                 .iter()
-                .any(|d| host == *d || host.ends_with(&format!(".{d}")));
-        !owned && host.split(['.', '-']).any(|piece| names(piece, token))
+                .any(|d| host == *d || host.strip_suffix(d).is_some_and(|rest| rest.ends_with('.')))
     })
 }
 

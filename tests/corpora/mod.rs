@@ -273,3 +273,36 @@ pub fn expected_instruction(text: &str) -> Option<(String, Option<String>)> {
     };
     Some((keyword, target))
 }
+
+thread_local! {
+    static VERDICTS: std::cell::RefCell<Option<std::io::BufWriter<std::fs::File>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// `c.classify_dlt(msg, None)`; with `OPTOUT_CORPUS_DUMP` set, also appends
+/// the message and the whole verdict (`Debug`) to `<dir>/<test>.verdicts`,
+/// so that two builds' verdicts can be compared byte for byte.
+pub fn classify_dumped(
+    c: &optout::classify::Classifier,
+    msg: &optout::classify::MessageFeatures<'_>,
+) -> optout::classify::Classification {
+    use std::io::Write as _;
+    let got = c.classify(msg);
+    if let Some(dir) = std::env::var_os("OPTOUT_CORPUS_DUMP") {
+        VERDICTS.with(|v| {
+            let mut v = v.borrow_mut();
+            let f = v.get_or_insert_with(|| {
+                std::fs::create_dir_all(&dir).unwrap();
+                let test = std::thread::current()
+                    .name()
+                    .unwrap_or("main")
+                    .replace("::", "-");
+                let path = Path::new(&dir).join(format!("{test}.verdicts"));
+                std::io::BufWriter::new(std::fs::File::create(path).unwrap())
+            });
+            writeln!(f, "{msg:?}\t{got:?}").unwrap();
+            f.flush().unwrap();
+        });
+    }
+    got
+}
