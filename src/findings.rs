@@ -18,6 +18,7 @@ mod cache;
 mod codec;
 mod fill;
 mod offenders;
+mod page;
 mod recompute;
 
 use std::collections::{HashMap, HashSet};
@@ -26,8 +27,10 @@ use crate::model::ManualOptOut;
 use crate::store::{LineRead, Store, StoreError};
 use crate::track::{KindReason, Policy, Report, Tally};
 
+pub use crate::store::CacheOrder;
 pub use cache::{Kept, fresh, rebuild, rebuild_in_batches, refresh, report, report_of};
 pub use offenders::{offenders, offenders_with};
+pub use page::Pages;
 
 /// Every sender and brand with its status, computed from `store` under
 /// `policy` from scratch (no cache read or written): the reference the

@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, OptionalExtension, params};
 
 pub use crate::model::StoredMessage;
-pub use cache::{CacheRow, CacheTx, CachedLink, DirtyWork, GENERATION, LineRead};
+pub use cache::{CacheOrder, CacheRow, CacheTx, CachedLink, DirtyWork, GENERATION, LineRead};
 pub use lines::LineStats;
 pub use messages::{Relabel, RelabelRow};
 pub use records::ImportRecord;

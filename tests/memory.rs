@@ -217,3 +217,92 @@ fn the_html_evidence_is_written_as_it_is_made_not_held_whole_in_memory() {
         "peak RSS {kb} kB for a {size}-byte page, {base_kb} kB for one offender's"
     );
 }
+
+/// Peak RSS (kB) of `optout senders ARGS` on `db`, and what it printed.
+fn senders_peak(db: &std::path::Path, args: &[&str]) -> (String, u64) {
+    let run = Command::new(TIME)
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_optout"))
+        .arg("--db")
+        .arg(db)
+        .args(["--tz", "Asia/Shanghai", "senders"])
+        .args(args)
+        .env("HOME", db.parent().unwrap())
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    (String::from_utf8(run.stdout).unwrap(), peak_kb(&stderr))
+}
+
+/// A database of `offenders` violating senders (ten violations each) on
+/// each of four lines, its findings cache filled.
+fn four_lines(dir: &std::path::Path, name: &str, offenders: u32) -> std::path::PathBuf {
+    let db = dir.join(format!("{name}.sqlite3"));
+    for (i, line) in ["a", "b", "c", "d"].into_iter().enumerate() {
+        // The same messages, in a file of other bytes: one file, one line.
+        let export = dir.join(format!("{name}-{line}.xml"));
+        write_offenders_export(&export, offenders, 10, 0);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&export)
+            .unwrap();
+        f.write_all(&b"\n"[..].repeat(i + 1)).unwrap();
+        let out = common::optout(&db)
+            .args(["import", "--line", line])
+            .arg(&export)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    senders_peak(&db, &[]);
+    db
+}
+
+#[test]
+fn senders_pages_through_the_cache_instead_of_holding_every_row() {
+    if !std::path::Path::new(TIME).exists() {
+        eprintln!("skipping: {TIME} (GNU time) is absent");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let small = four_lines(dir.path(), "small", 10);
+    let big = four_lines(dir.path(), "big", 2_500);
+    for args in [&[][..], &["--json"][..]] {
+        let (_, base_kb) = senders_peak(&small, args);
+        let (out, kb) = senders_peak(&big, args);
+        if args.is_empty() {
+            // Every row, on four lines: the LINE column is there.
+            assert_eq!(
+                out.lines().count(),
+                10_001,
+                "{}",
+                out.lines().next().unwrap_or_default()
+            );
+            assert!(
+                out.starts_with("STATUS      LINE BRAND"),
+                "{}",
+                out.lines().next().unwrap_or_default()
+            );
+        } else {
+            assert_eq!(out.matches("\"sender\":").count(), 10_000);
+        }
+        eprintln!(
+            "peak RSS of senders {args:?}: {:.1} MB for 10,000 rows, {:.1} MB for 40",
+            kb as f64 / 1024.0,
+            base_kb as f64 / 1024.0
+        );
+        // Holding the 10,000 rows (their findings, ten violations each,
+        // and the table's cells) cost main's binary 27 MB more than 40 rows;
+        // paging through them costs one row and the sort of their keys.
+        assert!(
+            kb.saturating_sub(base_kb) < 3 * 1024,
+            "peak RSS {kb} kB for 10,000 rows, {base_kb} kB for 40"
+        );
+    }
+}

@@ -18,11 +18,15 @@ pub enum Give {
 }
 
 /// One column: its header, cells, alignment and what it may give up.
+/// A table printed as it is read keeps no cells: it measures each one
+/// first ([`Column::fit`]) and draws its rows with [`row`].
 pub struct Column {
     pub header: &'static str,
     pub cells: Vec<String>,
     pub right: bool,
     pub give: Give,
+    /// The widest cell measured with [`Column::fit`].
+    widest: usize,
 }
 
 impl Column {
@@ -32,7 +36,23 @@ impl Column {
             cells: Vec::new(),
             right: false,
             give,
+            widest: 0,
         }
+    }
+
+    /// Measures a cell that is not kept.
+    pub fn fit(&mut self, cell: &str) {
+        self.widest = self.widest.max(cell.width());
+    }
+
+    /// The widest cell, kept or measured (0 when there is none).
+    pub fn widest_cell(&self) -> usize {
+        self.cells
+            .iter()
+            .map(|c| c.width())
+            .chain([self.widest])
+            .max()
+            .unwrap_or(0)
     }
 
     #[must_use]
@@ -42,12 +62,7 @@ impl Column {
     }
 
     fn natural(&self) -> usize {
-        self.cells
-            .iter()
-            .map(|c| c.width())
-            .chain([self.header.width()])
-            .max()
-            .unwrap_or(0)
+        self.widest_cell().max(self.header.width())
     }
 }
 
@@ -99,31 +114,35 @@ pub fn layout(columns: &[Column], max: Option<usize>) -> Vec<Option<usize>> {
 pub fn render(columns: &[Column], max: Option<usize>) -> Vec<String> {
     let widths = layout(columns, max);
     let rows = columns.first().map_or(0, |c| c.cells.len());
-    let last = widths.iter().rposition(Option::is_some);
-    let line = |cell: &dyn Fn(&Column) -> &str| {
-        let mut out = String::new();
-        for (i, (c, w)) in columns.iter().zip(&widths).enumerate() {
-            let Some(w) = *w else { continue };
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            let text = cell(c);
-            let padded = if c.right {
-                format!("{}{text}", " ".repeat(w.saturating_sub(text.width())))
-            } else {
-                pad(text, w)
-            };
-            if Some(i) == last {
-                out.push_str(padded.trim_end());
-            } else {
-                out.push_str(&padded);
-            }
-        }
-        out
-    };
-    let mut out = vec![line(&|c| c.header)];
+    let headers: Vec<&str> = columns.iter().map(|c| c.header).collect();
+    let mut out = vec![row(columns, &widths, &headers)];
     for r in 0..rows {
-        out.push(line(&|c| c.cells[r].as_str()));
+        let cells: Vec<&str> = columns.iter().map(|c| c.cells[r].as_str()).collect();
+        out.push(row(columns, &widths, &cells));
+    }
+    out
+}
+
+/// One line of a table laid out in `widths` ([`layout`]): `cells` are
+/// the columns' texts, in order.
+pub fn row(columns: &[Column], widths: &[Option<usize>], cells: &[&str]) -> String {
+    let last = widths.iter().rposition(Option::is_some);
+    let mut out = String::new();
+    for (i, ((c, w), text)) in columns.iter().zip(widths).zip(cells).enumerate() {
+        let Some(w) = *w else { continue };
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let padded = if c.right {
+            format!("{}{text}", " ".repeat(w.saturating_sub(text.width())))
+        } else {
+            pad(text, w)
+        };
+        if Some(i) == last {
+            out.push_str(padded.trim_end());
+        } else {
+            out.push_str(&padded);
+        }
     }
     out
 }
@@ -154,6 +173,7 @@ mod tests {
             cells: cells.iter().map(|s| (*s).to_string()).collect(),
             right: false,
             give,
+            widest: 0,
         }
     }
 

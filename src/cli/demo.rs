@@ -42,8 +42,10 @@ pub(super) fn run(settings: Settings, no_tui: bool) -> Result<ExitCode, CliError
         return Ok(ExitCode::SUCCESS);
     }
     let report = findings::compute(&store, &settings.policy)?;
+    // A fresh database: nothing was sent, so no sender has a note.
     table::print_senders(
-        &report,
+        &store,
+        &table::SenderRows::Report(&report),
         &ListArgs {
             json: false,
             status: Vec::new(),
@@ -55,7 +57,6 @@ pub(super) fn run(settings: Settings, no_tui: bool) -> Result<ExitCode, CliError
         },
         &settings.zone,
         settings.colour,
-        &std::collections::HashMap::new(),
     )?;
     Ok(ExitCode::SUCCESS)
 }

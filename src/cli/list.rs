@@ -10,10 +10,17 @@ use crate::track::Report;
 
 pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
-    check_line(&store, args)?;
-    let report = on_line(findings::report(&store, &settings.policy)?, args);
-    let notes = crate::send::notes(&store, &report)?;
-    table::print_senders(&report, args, &settings.zone, settings.colour, &notes)?;
+    let line = check_line(&store, args)?;
+    // Read a row at a time from the cache; a report in memory only when the
+    // cache cannot be brought up to date (a read-only file, say).
+    if let Some(pages) = findings::Pages::open(&store, &settings.policy, line) {
+        let rows = table::SenderRows::Cache(&pages);
+        table::print_senders(&store, &rows, args, &settings.zone, settings.colour)?;
+    } else {
+        let report = on_line(findings::report(&store, &settings.policy)?, args);
+        let rows = table::SenderRows::Report(&report);
+        table::print_senders(&store, &rows, args, &settings.zone, settings.colour)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -25,17 +32,19 @@ pub(super) fn brands(settings: &Settings, args: &ListArgs) -> Result<ExitCode, C
     Ok(ExitCode::SUCCESS)
 }
 
-/// Refuses a `--line` that is not there, before anything is read or cached.
-fn check_line(store: &Store, args: &ListArgs) -> Result<(), CliError> {
-    if let Some(line) = &args.line
-        && store.line_id(line)?.is_none()
-    {
-        return Err(CliError(format!(
+/// Refuses a `--line` that is not there, before anything is read or
+/// cached; the id of the one given.
+fn check_line(store: &Store, args: &ListArgs) -> Result<Option<i64>, CliError> {
+    let Some(line) = &args.line else {
+        return Ok(None);
+    };
+    match store.line_id(line)? {
+        Some(id) => Ok(Some(id)),
+        None => Err(CliError(format!(
             "no line called '{}': see `optout lines`",
             text::sanitize(line)
-        )));
+        ))),
     }
-    Ok(())
 }
 
 /// The report restricted to `--line`, when given.

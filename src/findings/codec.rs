@@ -65,6 +65,15 @@ fn moment((ts_ms, utc_offset_s, message_id): M) -> Moment {
     }
 }
 
+/// A decoded list of moments without the spare room its growth left: a
+/// reader holding every row (the interface, an export) holds these lists,
+/// the largest part of a report.
+fn moments(list: Vec<M>) -> Vec<Moment> {
+    let mut out: Vec<Moment> = list.into_iter().map(moment).collect();
+    out.shrink_to_fit();
+    out
+}
+
 pub(super) fn encode(s: &SenderReport) -> String {
     let f = &s.findings;
     let row = Row {
@@ -153,8 +162,8 @@ pub(super) fn decode(line_id: i64, sender_id: i64, data: &str) -> Result<SenderR
             ),
             confirmed: r.confirmed.map(moment),
             resubscribed: r.resubscribed.map(moment),
-            violations: r.violations.into_iter().map(moment).collect(),
-            in_flight: r.in_flight.into_iter().map(moment).collect(),
+            violations: moments(r.violations),
+            in_flight: moments(r.in_flight),
             before_optout: r.before_optout,
         },
         status: Status::parse(&r.status).ok_or_else(|| bad("status"))?,

@@ -277,6 +277,86 @@ impl Store {
     }
 }
 
+/// The orders [`Store::scan_cached_in_order`] reads the rows in: latest
+/// seen first (then key, then line name), or by one column first with that
+/// order breaking ties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheOrder {
+    LastSeen,
+    /// As `Status` orders (violating first).
+    Status,
+    /// Most marketing first.
+    Marketing,
+    /// Most messages after the opt-out first.
+    After,
+    /// By sender key.
+    Sender,
+}
+
+impl CacheOrder {
+    fn sql(self) -> &'static str {
+        match self {
+            CacheOrder::LastSeen => "",
+            // The order of `model::Status` (a test checks it).
+            CacheOrder::Status => {
+                "CASE c.status WHEN 'violating' THEN 0 WHEN 'subscribed' THEN 1 \
+                 WHEN 'opted_out' THEN 2 WHEN 'confirmed' THEN 3 WHEN 'resubscribed' THEN 4 \
+                 WHEN 'none' THEN 5 ELSE 6 END,"
+            }
+            CacheOrder::Marketing => "c.marketing DESC,",
+            CacheOrder::After => "c.after_optout DESC,",
+            CacheOrder::Sender => "c.key,",
+        }
+    }
+}
+
+impl Store {
+    /// Every cached row (of `line`, when given) in `order`, lent to `f`
+    /// one at a time with its line's name ('' when the line is gone): only
+    /// the keys are sorted (by the database's sorter, which spills to disk past its
+    /// cache), each row's finding is read by its key as it comes.
+    pub fn scan_cached_in_order(
+        &self,
+        line: Option<i64>,
+        order: CacheOrder,
+        mut f: impl FnMut(i64, i64, &str, &str) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut keys = self.conn.prepare(&format!(
+            "SELECT c.line_id, c.sender_id, COALESCE(l.name, '') AS line_name
+             FROM findings_cache c LEFT JOIN lines l ON l.id = c.line_id
+             WHERE ?1 IS NULL OR c.line_id = ?1
+             ORDER BY {} c.last_seen_ms IS NULL, c.last_seen_ms DESC, c.key, line_name,
+                c.line_id, c.sender_id",
+            order.sql()
+        ))?;
+        let mut data = self.conn.prepare_cached(
+            "SELECT data FROM findings_cache WHERE line_id = ?1 AND sender_id = ?2",
+        )?;
+        let mut q = keys.query([line])?;
+        while let Some(r) = q.next()? {
+            let (l, sender): (i64, i64) = (r.get(0)?, r.get(1)?);
+            let name = r.get_ref(2)?.as_str()?;
+            let mut d = data.query([l, sender])?;
+            let Some(row) = d.next()? else {
+                return Err(StoreError {
+                    message: format!("the findings cache has no row for line {l}, sender {sender}"),
+                });
+            };
+            f(l, sender, name, row.get_ref(0)?.as_str()?)?;
+        }
+        Ok(())
+    }
+
+    /// One sender's raw addresses, alphabetically (as `scan_aliases` gives them).
+    pub fn aliases_of(&self, sender: i64) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT raw FROM aliases WHERE sender_id = ?1 ORDER BY raw")?;
+        let rows = stmt.query_map([sender], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
 impl CacheTx<'_> {
     /// Marks a new generation of the cache's rows (every write does):
     /// a reader holding rows of the one before knows which it may keep.
