@@ -6,6 +6,7 @@
 //! quick-xml because the app writes emoji as UTF-16 surrogate-pair character
 //! references (`&#55357;&#56832;`), which a strict XML unescaper rejects.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 use std::path::Path;
 
@@ -148,44 +149,43 @@ pub fn read<R: BufRead>(
                     }
                     continue;
                 }
-                let kept = !matches!(name, b"sms" | b"mms") || sims.see(&e);
                 match name {
-                    b"sms" | b"mms" if !kept => {
-                        records += 1;
-                        since_progress += 1;
-                    }
                     b"sms" => {
                         records += 1;
-                        if let Some(why) = oversized {
-                            sink.rejected(
-                                Some(Position::Byte(start)),
-                                format!("an sms whose {why}"),
-                            );
-                        } else {
-                            read_sms(path, &e, start, sink)?;
-                        }
                         since_progress += 1;
+                        // One pass over the attributes: the SIM and the
+                        // values read_sms unescapes if the record is kept.
+                        let raw = RawAttrs::of(&e, SMS_KEYS);
+                        if sims.see(raw.sub_id()) {
+                            if let Some(why) = oversized {
+                                sink.rejected(
+                                    Some(Position::Byte(start)),
+                                    format!("an sms whose {why}"),
+                                );
+                            } else {
+                                read_sms(path, raw, start, sink)?;
+                            }
+                        }
                     }
                     b"mms" => {
                         records += 1;
-                        let mut draft = MmsDraft {
-                            position: start,
-                            oversized,
-                            ..MmsDraft::default()
-                        };
-                        [draft.date, draft.msg_box, draft.address, draft.contact_name] = attrs(
-                            path,
-                            &e,
-                            start,
-                            [b"date", b"msg_box", b"address", b"contact_name"],
-                        )?;
-                        // `<mms .../>` has no parts: finish it now.
-                        if is_empty {
-                            finish_mms(draft, sink)?;
-                        } else {
-                            mms = Some(draft);
-                        }
                         since_progress += 1;
+                        let raw = RawAttrs::of(&e, MMS_KEYS);
+                        if sims.see(raw.sub_id()) {
+                            let mut draft = MmsDraft {
+                                position: start,
+                                oversized,
+                                ..MmsDraft::default()
+                            };
+                            [draft.date, draft.msg_box, draft.address, draft.contact_name] =
+                                raw.values(path, start)?;
+                            // `<mms .../>` has no parts: finish it now.
+                            if is_empty {
+                                finish_mms(draft, sink)?;
+                            } else {
+                                mms = Some(draft);
+                            }
+                        }
                     }
                     b"part" | b"addr" => {
                         if let Some(draft) = mms.as_mut() {
@@ -246,42 +246,79 @@ fn xml_error(path: &Path, offset: u64, message: &str, truncated: bool) -> Import
         .hint("the file is damaged; make a new backup. Nothing was imported")
 }
 
-/// The values of the attributes named in `keys`, in that order, with the
-/// app's literal `null` turned into `None`. Only those are unescaped (an SMS
-/// has a dozen more); MMS `data` (base64 media) is never touched.
-fn attrs<const N: usize>(
-    path: &Path,
-    e: &BytesStart<'_>,
-    position: u64,
-    keys: [&[u8]; N],
-) -> Result<[Option<String>; N], ImportError> {
-    let mut out: [Option<String>; N] = std::array::from_fn(|_| None);
-    let mut attributes = e.attributes();
-    attributes.with_checks(false);
-    for attr in attributes {
-        let attr =
-            attr.map_err(|err| xml_error(path, position, &format!("bad attribute: {err}"), false))?;
-        let key = attr.key.as_ref();
-        if let Some(slot) = keys.iter().position(|k| *k == key) {
-            let value = unescape(&attr.value);
-            out[slot] = if value == "null" { None } else { Some(value) };
+/// What `<sms>` and `<mms>` records are read for.
+const SMS_KEYS: [&[u8]; 5] = [b"address", b"date", b"type", b"body", b"contact_name"];
+const MMS_KEYS: [&[u8]; 4] = [b"date", b"msg_box", b"address", b"contact_name"];
+
+/// One pass over an element's attributes: the raw values of `keys` (the
+/// last of a name wins) up to the first malformed attribute, and `sub_id`
+/// from all of them (as [`sims::sim_of`] reads it), so the SIM decides
+/// whether the record is kept before anything is unescaped.
+struct RawAttrs<'a, const N: usize> {
+    values: [Option<Cow<'a, [u8]>>; N],
+    sub_id: Option<Cow<'a, [u8]>>,
+    error: Option<quick_xml::events::attributes::AttrError>,
+}
+
+impl<'a, const N: usize> RawAttrs<'a, N> {
+    fn of(e: &'a BytesStart<'_>, keys: [&[u8]; N]) -> Self {
+        let mut raw = RawAttrs {
+            values: std::array::from_fn(|_| None),
+            sub_id: None,
+            error: None,
+        };
+        let mut attributes = e.attributes();
+        attributes.with_checks(false);
+        for attr in attributes {
+            match attr {
+                Ok(attr) => {
+                    let key = attr.key.as_ref();
+                    if key == b"sub_id" {
+                        raw.sub_id = Some(attr.value);
+                    } else if raw.error.is_none()
+                        && let Some(slot) = keys.iter().position(|k| *k == key)
+                        && let Some(out) = raw.values.get_mut(slot)
+                    {
+                        *out = Some(attr.value);
+                    }
+                }
+                Err(err) => {
+                    raw.error.get_or_insert(err);
+                }
+            }
         }
+        raw
     }
-    Ok(out)
+
+    fn sub_id(&self) -> Option<&[u8]> {
+        self.sub_id.as_deref()
+    }
+
+    /// The values, unescaped, with the app's literal `null` as `None` (MMS
+    /// `data` is never touched); the first malformed attribute is an error.
+    fn values(self, path: &Path, position: u64) -> Result<[Option<String>; N], ImportError> {
+        if let Some(err) = self.error {
+            return Err(xml_error(
+                path,
+                position,
+                &format!("bad attribute: {err}"),
+                false,
+            ));
+        }
+        Ok(self.values.map(|v| {
+            let value = unescape(&v?);
+            (value != "null").then_some(value)
+        }))
+    }
 }
 
 fn read_sms(
     path: &Path,
-    e: &BytesStart<'_>,
+    raw: RawAttrs<'_, 5>,
     position: u64,
     sink: &mut dyn MessageSink,
 ) -> Result<(), ImportError> {
-    let [address, date, kind, body, contact] = attrs(
-        path,
-        e,
-        position,
-        [b"address", b"date", b"type", b"body", b"contact_name"],
-    )?;
+    let [address, date, kind, body, contact] = raw.values(path, position)?;
     let pos = Some(Position::Byte(position));
     let direction = match kind.as_deref().map(str::trim) {
         Some("1") => Direction::Incoming,
@@ -336,7 +373,7 @@ fn read_part(
     position: u64,
     draft: &mut MmsDraft,
 ) -> Result<(), ImportError> {
-    let [seq, ct, text] = attrs(path, e, position, [b"seq", b"ct", b"text"])?;
+    let [seq, ct, text] = RawAttrs::of(e, [b"seq", b"ct", b"text"]).values(path, position)?;
     let seq: i64 = seq.and_then(|v| v.trim().parse().ok()).unwrap_or(0);
     if ct
         .as_deref()
@@ -354,7 +391,7 @@ fn read_addr(
     position: u64,
     draft: &mut MmsDraft,
 ) -> Result<(), ImportError> {
-    let [address, kind] = attrs(path, e, position, [b"address", b"type"])?;
+    let [address, kind] = RawAttrs::of(e, [b"address", b"type"]).values(path, position)?;
     if let (Some(address), Some(kind)) = (address, kind) {
         match kind.as_str() {
             PDU_FROM => draft.from.push(address),

@@ -27,6 +27,10 @@ const MAX_TAG_VALUES: u64 = 2 * MAX_RECORD_TEXT as u64;
 
 const CDATA: &[u8] = b"[CDATA[";
 
+/// How much is read from the file at a time: the importer's `BufReader`
+/// capacity, so its buffer is bypassed.
+const INPUT_CHUNK: usize = 256 * 1024;
+
 /// An attribute value that was cut short.
 #[derive(Debug, Clone)]
 pub struct Oversized {
@@ -69,6 +73,8 @@ enum State {
 /// See the module documentation.
 pub struct Guard<R> {
     inner: R,
+    /// The bytes read from `inner` (reused), and what is passed on.
+    input: Vec<u8>,
     out: Vec<u8>,
     pos: usize,
     state: State,
@@ -95,6 +101,7 @@ impl<R: BufRead> Guard<R> {
     pub fn new(inner: R) -> Self {
         Guard {
             inner,
+            input: Vec::new(),
             out: Vec::with_capacity(64 * 1024),
             pos: 0,
             state: State::Text { run: 0 },
@@ -170,15 +177,13 @@ impl<R: BufRead> Guard<R> {
         let (special, so_far) = match self.state {
             State::Text { run } => (b'<', run),
             State::Tag { quote: Some(q) } => (q, 0),
+            State::Tag { quote: None } => return self.tag_run(rest),
             _ => {
                 self.step(*rest.first().unwrap_or(&0))?;
                 return Ok(1);
             }
         };
-        let n = rest
-            .iter()
-            .position(|&b| b == special)
-            .unwrap_or(rest.len());
+        let n = memchr::memchr(special, rest).unwrap_or(rest.len());
         let bulk = rest.get(..n).unwrap_or_default();
         let kept = if let State::Text { .. } = self.state {
             self.state = State::Text {
@@ -215,6 +220,41 @@ impl<R: BufRead> Guard<R> {
             self.step(special)?;
             return Ok(n + 1);
         }
+        Ok(n)
+    }
+
+    /// A run of a tag's markup outside its values that changes no state
+    /// (names, `=`, spaces), at once, as `step_tag` would take it byte by
+    /// byte; a quote, `>` or the byte over [`MAX_MARKUP`] goes to `step`.
+    fn tag_run(&mut self, rest: &[u8]) -> io::Result<usize> {
+        let mut n = 0;
+        for &b in rest {
+            if matches!(b, b'"' | b'\'' | b'>') || self.markup >= MAX_MARKUP {
+                break;
+            }
+            self.markup += 1;
+            match b {
+                b'=' => self.after_space = false,
+                b if b.is_ascii_whitespace() => self.after_space = true,
+                _ => {
+                    if self.after_space {
+                        self.name.clear();
+                        self.after_space = false;
+                    }
+                    if self.name.len() < 64 {
+                        self.name.push(b);
+                    }
+                }
+            }
+            n += 1;
+        }
+        if n == 0 {
+            self.step(*rest.first().unwrap_or(&0))?;
+            return Ok(1);
+        }
+        self.out
+            .extend_from_slice(rest.get(..n).unwrap_or_default());
+        self.emitted += n as u64;
         Ok(n)
     }
 
@@ -398,16 +438,40 @@ impl<R: BufRead> BufRead for Guard<R> {
         while self.pos >= self.out.len() {
             self.out.clear();
             self.pos = 0;
-            let chunk = self.inner.fill_buf()?;
-            if chunk.is_empty() {
-                break;
-            }
-            let chunk = chunk.to_vec();
-            self.inner.consume(chunk.len());
+            // Read straight into our own buffer: as large as the BufReader's,
+            // it bypasses that one (one copy fewer than fill_buf + to_vec).
+            let mut chunk = std::mem::take(&mut self.input);
+            chunk.resize(INPUT_CHUNK, 0);
+            let n = loop {
+                match self.inner.read(&mut chunk) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    other => break other,
+                }
+            };
+            let n = match n {
+                Ok(0) => {
+                    self.input = chunk;
+                    break;
+                }
+                Ok(n) => n,
+                Err(e) => {
+                    self.input = chunk;
+                    return Err(e);
+                }
+            };
             let mut at = 0;
-            while let Some(rest) = chunk.get(at..).filter(|r| !r.is_empty()) {
-                at += self.run(rest)?;
+            let mut result = Ok(());
+            while let Some(rest) = chunk.get(at..n).filter(|r| !r.is_empty()) {
+                match self.run(rest) {
+                    Ok(used) => at += used,
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                }
             }
+            self.input = chunk;
+            result?;
         }
         Ok(self.out.get(self.pos..).unwrap_or_default())
     }

@@ -14,8 +14,8 @@
 //! 100,000 messages, about a tenth of the import's CPU (README, "One
 //! phone, two SIMs"). Off a terminal nothing is asked and the import goes
 //! ahead whatever the note says, so there the SIMs are counted during the
-//! import instead (about 1 s per million messages: each record's
-//! attributes are read a second time) and the note comes after the
+//! import instead (the reader takes each record's `sub_id` in the same
+//! pass as the attributes it keeps) and the note comes after the
 //! summary. On a terminal the question has to come first, because a file
 //! imported whole is not split later; and `--line-per-sim` needs every
 //! SIM's line before the first part is written.
@@ -50,8 +50,13 @@ pub fn sim_of(e: &BytesStart<'_>) -> Sim {
             value = Some(attr.value);
         }
     }
-    value
-        .and_then(|v| std::str::from_utf8(&v).ok()?.trim().parse::<i64>().ok())
+    sim_named(value.as_deref())
+}
+
+/// The SIM a raw `sub_id` value names (see [`sim_of`]).
+pub fn sim_named(sub_id: Option<&[u8]>) -> Sim {
+    sub_id
+        .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse::<i64>().ok())
         .filter(|&id| id >= 0)
         .map_or(Sim::Unrecorded, Sim::Id)
 }
@@ -98,12 +103,13 @@ impl Sims {
         }
     }
 
-    /// Counts this record's SIM if asked, and says whether it is kept.
-    pub fn see(&mut self, e: &BytesStart<'_>) -> bool {
+    /// Counts the SIM of a record (its raw `sub_id`) if asked, and says
+    /// whether the record is kept.
+    pub fn see(&mut self, sub_id: Option<&[u8]>) -> bool {
         if self.only.is_none() && self.counter.is_none() {
             return true;
         }
-        let sim = sim_of(e);
+        let sim = sim_named(sub_id);
         if let Some(c) = self.counter.as_mut() {
             c.add(sim);
         }
