@@ -16,8 +16,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::io::Write as _;
 use std::path::Path;
 
-use optout::classify::{Classification, Classifier, MessageFeatures, MessageKind, SenderClass};
-use optout::import::Direction;
+use optout::classify::{Classification, Classifier, MessageKind, SenderClass};
 
 mod corpora;
 use corpora::{data_dir, expected_instruction, parse_csv};
@@ -189,16 +188,7 @@ impl Dump {
 }
 
 fn classify(c: &Classifier, class: SenderClass, body: &str) -> Classification {
-    corpora::classify_dumped(
-        c,
-        &MessageFeatures {
-            from_contact: false,
-            direction: Direction::Incoming,
-            sender_class: class,
-            body,
-            hint: None,
-        },
-    )
+    corpora::classify_incoming(c, class, body)
 }
 
 /// A one-time code as a reader would recognise it: a code word and a run of

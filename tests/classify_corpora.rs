@@ -140,16 +140,7 @@ struct Tally {
 
 impl Tally {
     fn add(&mut self, c: &Classifier, class: SenderClass, body: &str, shaped: bool) {
-        let got = corpora::classify_dumped(
-            c,
-            &MessageFeatures {
-                from_contact: false,
-                direction: Direction::Incoming,
-                sender_class: class,
-                body,
-                hint: None,
-            },
-        );
+        let got = corpora::classify_incoming(c, class, body);
         self.messages += 1;
         *self.kinds.entry(got.kind.as_str()).or_default() += 1;
         let keyword = got.instruction.is_some();

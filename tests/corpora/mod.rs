@@ -279,6 +279,25 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
+/// [`classify_dumped`] of a corpus text as an incoming message from a
+/// sender of `class` who is not a contact.
+pub fn classify_incoming(
+    c: &optout::classify::Classifier,
+    class: optout::model::SenderClass,
+    body: &str,
+) -> optout::classify::Classification {
+    classify_dumped(
+        c,
+        &optout::classify::MessageFeatures {
+            from_contact: false,
+            direction: optout::model::Direction::Incoming,
+            sender_class: class,
+            body,
+            hint: None,
+        },
+    )
+}
+
 /// `c.classify_dlt(msg, None)`; with `OPTOUT_CORPUS_DUMP` set, also appends
 /// the message and the whole verdict (`Debug`) to `<dir>/<test>.verdicts`,
 /// so that two builds' verdicts can be compared byte for byte.

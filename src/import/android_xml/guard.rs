@@ -223,6 +223,26 @@ impl<R: BufRead> Guard<R> {
         Ok(n)
     }
 
+    /// A byte of a tag's markup outside its values that is not a quote or
+    /// `>`: `=` and spaces end an attribute name, anything else is part of
+    /// the name (its first 64 bytes kept) that the next value belongs to.
+    #[inline]
+    fn name_byte(&mut self, b: u8) {
+        match b {
+            b'=' => self.after_space = false,
+            b if b.is_ascii_whitespace() => self.after_space = true,
+            _ => {
+                if self.after_space {
+                    self.name.clear();
+                    self.after_space = false;
+                }
+                if self.name.len() < 64 {
+                    self.name.push(b);
+                }
+            }
+        }
+    }
+
     /// A run of a tag's markup outside its values that changes no state
     /// (names, `=`, spaces), at once, as `step_tag` would take it byte by
     /// byte; a quote, `>` or the byte over [`MAX_MARKUP`] goes to `step`.
@@ -233,19 +253,7 @@ impl<R: BufRead> Guard<R> {
                 break;
             }
             self.markup += 1;
-            match b {
-                b'=' => self.after_space = false,
-                b if b.is_ascii_whitespace() => self.after_space = true,
-                _ => {
-                    if self.after_space {
-                        self.name.clear();
-                        self.after_space = false;
-                    }
-                    if self.name.len() < 64 {
-                        self.name.push(b);
-                    }
-                }
-            }
+            self.name_byte(b);
             n += 1;
         }
         if n == 0 {
@@ -405,17 +413,7 @@ impl<R: BufRead> Guard<R> {
                         self.is_data = self.name == b"data";
                     }
                     b'>' => self.state = State::Text { run: 0 },
-                    b'=' => self.after_space = false,
-                    b if b.is_ascii_whitespace() => self.after_space = true,
-                    _ => {
-                        if self.after_space {
-                            self.name.clear();
-                            self.after_space = false;
-                        }
-                        if self.name.len() < 64 {
-                            self.name.push(b);
-                        }
-                    }
+                    _ => self.name_byte(b),
                 }
             }
         }
