@@ -197,6 +197,20 @@ impl Classifier {
         }
     }
 
+    /// The same rules with regex caches of their own. Each compiled pattern
+    /// keeps the lazy DFA it builds while searching in a pool shared by
+    /// every thread that uses it; a clone starts empty, its first user owns
+    /// it (the pool's fast path), and dropping it frees what its searches
+    /// built. An import gives one to each classifier thread, so its DFAs,
+    /// megabytes after a large file, are gone before it writes.
+    #[must_use]
+    pub fn with_own_caches(&self) -> Classifier {
+        Classifier {
+            rules: Arc::new(CompiledRules::clone(&self.rules)),
+            ..self.clone()
+        }
+    }
+
     /// The same rules, normalising numbers named in instructions ("Txt STOP
     /// to 80808") with `region`. The default is CN.
     #[must_use]

@@ -471,11 +471,14 @@ fn pipeline(
         for _ in 0..n {
             let (to, read) = mpsc::sync_channel::<Vec<Read>>(BATCHES_IN_FLIGHT);
             let (done, prepared) = mpsc::sync_channel::<Vec<Prepared>>(BATCHES_IN_FLIGHT);
+            // Its own regex caches: freed when the thread ends, not kept
+            // by the shared rules through the merge.
+            let classifier = classifier.with_own_caches();
             classifiers.push(scope.spawn(move || {
                 for batch in read {
                     let batch = batch
                         .into_iter()
-                        .map(|(msg, sender)| prepare(classifier, msg, sender))
+                        .map(|(msg, sender)| prepare(&classifier, msg, sender))
                         .collect();
                     if done.send(batch).is_err() {
                         break;
