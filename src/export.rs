@@ -54,11 +54,12 @@ pub use model::{
 pub use offenders::{
     OffendersOptions, OffendersReport, OffendersWritten, build_offenders, export_offenders,
 };
-pub use plan::build_evidence;
-pub use stream::{INLINE_MESSAGES, window};
+pub use plan::{build_evidence, reporter_id};
+pub use stream::{FindingsSource, INLINE_MESSAGES, window};
 pub use strings::Lang;
 pub use write::{
-    Written, default_file_name, export, render, today, write_atomically, write_evidence,
+    Written, default_file_name, export, export_from, render, today, write_atomically,
+    write_evidence,
 };
 
 /// Which senders to export. Empty senders, brands and statuses mean the

@@ -18,6 +18,7 @@ mod cache;
 mod codec;
 mod fill;
 mod offenders;
+mod outline;
 mod page;
 mod recompute;
 
@@ -30,6 +31,7 @@ use crate::track::{KindReason, Policy, Report, Tally};
 pub use crate::store::CacheOrder;
 pub use cache::{Kept, fresh, rebuild, rebuild_in_batches, refresh, report, report_of};
 pub use offenders::{offenders, offenders_with};
+pub use outline::Outline;
 pub use page::Pages;
 
 /// Every sender and brand with its status, computed from `store` under

@@ -27,7 +27,9 @@ pub use grace::{Grace, Policy, business_days_between, days_between};
 pub use jurisdiction::{CN_KEYWORDS, Jurisdiction, RESUBSCRIBE_KEYWORDS, US_KEYWORDS};
 pub use offenders::{Detail, Offender, OffenderJson, OffenderLines, Ranking, month_of, rank};
 pub use replay::{Event, EventKind, Findings, OptOut, replay};
-pub use report::{BrandJson, BrandReport, KindReason, Report, SenderJson, SenderReport};
+pub use report::{
+    BrandJson, BrandReport, KindReason, ListSpan, Report, SenderJson, SenderReport, Spans,
+};
 pub use tally::{SEND_SEEN_AFTER_MS, SEND_SEEN_BEFORE_MS, SenderLinks, Tally, Timelines};
 
 pub use crate::model::{ManualOptOut, Moment, SenderKind, Status};

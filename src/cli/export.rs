@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::{BROKEN_PIPE, CliError, ExportArgs, Settings, classifier, open_existing};
-use crate::export::{self, ExportError, ExportFormat, ExportOptions, Lang, Selection};
+use crate::export::{
+    self, ExportError, ExportFormat, ExportOptions, FindingsSource, Lang, Selection,
+};
 use crate::findings;
 use crate::text;
 use crate::track::Status;
@@ -33,11 +35,26 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
     let store = open_existing(settings, &classifier(&settings.region))?;
     // One document is one line's evidence: with several lines, say which.
     let (line_id, line_name) = super::lines::resolve_line(&store, line.as_deref())?;
+    // The export reads inside the outline's read transaction, where the
+    // line's reporter id could not be stored: it is given first. Should that
+    // fail (a read-only file), the export says why where it needs the id.
+    let _ = export::reporter_id(&store, line_id);
     // From the findings cache (equal to a full computation, see
-    // tests/findings_cache.rs), only this line's rows: memory does not grow
-    // with the events, nor with the other lines.
-    let mut report = findings::report_of(&store, &settings.policy, Some(line_id))?;
-    report.retain_line(&line_name);
+    // tests/findings_cache.rs), only this line's rows, without their lists
+    // of violations: each offender's are read when its part is written, so
+    // memory does not grow with the violations. Where the cache cannot be
+    // read, the full computation (holding every sender's lists).
+    let outline = findings::Outline::open(&store, &settings.policy, Some(line_id));
+    let computed;
+    let source = if let Some(outline) = &outline {
+        FindingsSource::Cached(outline)
+    } else {
+        let mut report = findings::report_of(&store, &settings.policy, Some(line_id))?;
+        report.retain_line(&line_name);
+        computed = report;
+        FindingsSource::Held(&computed)
+    };
+    let report = source.report();
     let statuses = statuses
         .iter()
         .map(|s| {
@@ -95,7 +112,7 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
         policy: settings.policy.clone(),
         all_messages: *all_messages,
     };
-    let written = match export::export(&store, &report, &selection, *format, &out, &options) {
+    let written = match export::export_from(&store, source, &selection, *format, &out, &options) {
         Err(ExportError::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
             return Err(CliError(BROKEN_PIPE.into()));
         }

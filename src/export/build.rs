@@ -9,11 +9,11 @@ use jiff::tz::{Offset, TimeZone};
 use crate::model::SenderClass;
 use crate::store::{ImportRecord, Store, StoredMessage};
 use crate::track::{
-    BrandReport, Grace, Jurisdiction, Moment, OptOut, Report, SenderReport, Status,
-    business_days_between, days_between,
+    BrandReport, Grace, Jurisdiction, ListSpan, Moment, OptOut, Report, SenderReport, Spans,
+    Status, business_days_between, days_between,
 };
 
-use super::stream::{Lists, Source};
+use super::stream::{FindingsSource, Lists, Member};
 use super::{
     Counts, EvidenceMessage, ExportError, ExportOptions, Instruction, Listed, Offender,
     OptOutRecord, Reason, Selection, SenderIdentity, TimeRecord, offender_messages,
@@ -26,9 +26,10 @@ pub(super) enum Target<'a> {
 }
 
 pub(super) fn select<'a>(
-    report: &'a Report,
+    findings: FindingsSource<'a>,
     sel: &Selection,
 ) -> Result<Vec<Target<'a>>, ExportError> {
+    let report = findings.report();
     let explicit = !sel.senders.is_empty() || !sel.brands.is_empty();
     let wanted: Vec<Status> = if sel.statuses.is_empty() && !explicit {
         vec![Status::Violating]
@@ -77,9 +78,11 @@ pub(super) fn select<'a>(
         for s in &report.senders {
             // With --since, a violating sender needs a violation since then.
             let recent = match (sel.since_ms, s.status) {
-                (Some(since), Status::Violating) => {
-                    s.findings.violations.iter().any(|m| m.ts_ms >= since)
-                }
+                (Some(since), Status::Violating) => findings
+                    .spans(s)
+                    .violations
+                    .latest
+                    .is_some_and(|m| m.ts_ms >= since),
                 _ => true,
             };
             if status_ok(s.status) && recent {
@@ -310,6 +313,7 @@ pub(super) fn instruction_acted_on(
 /// them), and where to read its lists from.
 pub(super) fn offender<'a>(
     ctx: &Ctx<'_>,
+    findings: FindingsSource<'a>,
     target: &Target<'a>,
     acted_on: Option<&StoredMessage>,
     first_marketing: Option<Moment>,
@@ -392,47 +396,32 @@ pub(super) fn offender<'a>(
     // Violations and in-flight messages, each measured from the opt-out
     // that applied to its own number.
     let mut lists = Lists::default();
-    for s in &members {
-        let Some(o) = &s.findings.optout else {
-            continue;
-        };
-        let source = |moments: &'a [Moment], role| Source {
-            moments,
-            optout: o,
-            jurisdiction: s.jurisdiction,
-            role,
-        };
-        lists
-            .violations
-            .push(source(&s.findings.violations, "violation"));
-        lists
-            .in_flight
-            .push(source(&s.findings.in_flight, "in_flight"));
+    for &s in &members {
+        if let Some(optout) = &s.findings.optout {
+            lists.members.push(Member {
+                sender: s,
+                optout,
+                jurisdiction: s.jurisdiction,
+            });
+        }
     }
 
-    let all_violations: Vec<Moment> = {
-        let mut v: Vec<Moment> = members
-            .iter()
-            .flat_map(|s| s.findings.violations.iter().copied())
-            .collect();
-        v.sort_by_key(|m| m.ts_ms);
-        v
-    };
+    let spans: Vec<Spans> = members.iter().map(|s| findings.spans(s)).collect();
+    // The first and last of every member's violations, as one list of
+    // them sorted by time has them.
+    let violations = spans
+        .iter()
+        .fold(ListSpan::default(), |all, s| all.then(s.violations));
     let counts = Counts {
         marketing_received: members.iter().map(|s| s.marketing).sum(),
         first_marketing: first_marketing.map(|m| ctx.time(m.ts_ms, m.utc_offset_s)),
         marketing_before_optout: members.iter().map(|s| s.findings.before_optout).sum(),
-        marketing_after_optout: all_violations.len() as u64,
-        in_flight: members
-            .iter()
-            .map(|s| s.findings.in_flight.len() as u64)
-            .sum(),
-        first_violation: all_violations
-            .first()
+        marketing_after_optout: violations.len,
+        in_flight: spans.iter().map(|s| s.in_flight.len).sum(),
+        first_violation: violations
+            .earliest
             .map(|m| ctx.time(m.ts_ms, m.utc_offset_s)),
-        last_violation: all_violations
-            .last()
-            .map(|m| ctx.time(m.ts_ms, m.utc_offset_s)),
+        last_violation: violations.latest.map(|m| ctx.time(m.ts_ms, m.utc_offset_s)),
     };
 
     // The first pass also reads the lists' texts.

@@ -11,7 +11,7 @@ use crate::track::{Moment, Report, SenderKind, SenderReport};
 use super::build::{
     Ctx, file_name_of, instruction_acted_on, members, offender, select, time_record, zone_name,
 };
-use super::stream::{Key, Plan, Which, Window};
+use super::stream::{FindingsSource, Key, Plan, Which, Window};
 use super::{
     CANONICAL_FORM, EVIDENCE_VERSION, Evidence, ExportError, ExportOptions, ImportProvenance,
     Integrity, Listed, Offender, PolicyRecord, Selection, SelectionRecord, Summary, grace_str,
@@ -26,7 +26,8 @@ pub fn build_evidence(
     selection: &Selection,
     options: &ExportOptions,
 ) -> Result<Evidence, ExportError> {
-    let plan = build_plan(store, report, selection, options, None, true)?;
+    let findings = FindingsSource::Held(report);
+    let plan = build_plan(store, findings, selection, options, None, true)?;
     let mut evidence = plan.evidence;
     let sha256 = integrity_sha256(&evidence);
     evidence.integrity = Some(integrity(sha256, options));
@@ -52,13 +53,14 @@ pub(super) fn integrity(sha256: String, options: &ExportOptions) -> Integrity {
 /// [`Plan::offender`]: super::stream::Plan::offender
 pub(super) fn build_plan<'a>(
     store: &'a Store,
-    report: &'a Report,
+    findings: FindingsSource<'a>,
     selection: &Selection,
     options: &'a ExportOptions,
     inline: Option<usize>,
     keep: bool,
 ) -> Result<Plan<'a>, ExportError> {
-    let targets = select(report, selection)?;
+    let report = findings.report();
+    let targets = select(findings, selection)?;
     let mut ctx = Ctx {
         messages: HashMap::new(),
         imports: store.imports()?.into_iter().map(|i| (i.id, i)).collect(),
@@ -88,7 +90,7 @@ pub(super) fn build_plan<'a>(
     for t in &targets {
         let acted_on = instruction_acted_on(store, report, &members(t))?;
         let first_marketing = first_marketing(store, &members(t))?;
-        let (o, l) = offender(&ctx, t, acted_on.as_ref(), first_marketing);
+        let (o, l) = offender(&ctx, findings, t, acted_on.as_ref(), first_marketing);
         offenders.push(o);
         lists.push(l);
     }
@@ -146,6 +148,8 @@ pub(super) fn build_plan<'a>(
     let mut plan = Plan {
         evidence,
         lists,
+        findings,
+        loaded: std::cell::RefCell::new(None),
         store,
         ctx,
         redactor: None,
@@ -167,6 +171,15 @@ pub(super) fn build_plan<'a>(
     }
     first_pass(&mut plan, inline, keep)?;
     Ok(plan)
+}
+
+/// The reporter id of `line`, made (and stored) now when it has none. An
+/// export from [`findings::Outline`] reads inside a read transaction, where
+/// storing one would fail or be rolled back: give the line its id first.
+///
+/// [`findings::Outline`]: crate::findings::Outline
+pub fn reporter_id(store: &Store, line: i64) -> Result<String, ExportError> {
+    Ok(store.reporter_id_of(line, fresh_reporter_id)?)
 }
 
 /// 128 random bits in hex: a reporter id made from nothing personal.

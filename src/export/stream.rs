@@ -3,24 +3,28 @@
 //! hashed or written, so an export's memory does not grow with its messages.
 //!
 //! A [`Plan`] holds what is small: the [`Evidence`] with every offender's
-//! facts and counts, per offender the tracker's moments to read its lists
-//! from, and which of their messages the HTML and complaint text show (the
-//! first and last of each list), read back by [`Plan::offender`] when that
-//! offender's part is written. Building it is the first pass (counts, imports, category,
-//! windows); [`Streamed`] serialises the whole evidence from it, reading the
-//! store again, for the hash (second pass) and for the JSON and CSV (third).
+//! facts and counts, per offender the members whose lists to read (from a
+//! held report, or from the findings cache one offender at a time: see
+//! [`FindingsSource`]), and which of their messages the HTML and complaint
+//! text show (the first and last of each list), read back by
+//! [`Plan::offender`] when that offender's part is written. Building it is
+//! the first pass (counts, imports, category, windows); [`Streamed`]
+//! serialises the whole evidence from it, reading the store again, for the
+//! hash (second pass) and for the JSON and CSV (third).
 //! Its field order is [`Evidence`]'s: a test checks the bytes are the same.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::rc::Rc;
 
 use serde::ser::{Error as _, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
+use crate::findings::Outline;
 use crate::model::Moment;
 use crate::store::{Store, StoreError};
-use crate::track::{Jurisdiction, OptOut};
+use crate::track::{Jurisdiction, OptOut, Report, SenderReport, Spans};
 
 use super::build::Ctx;
 use super::redact::Redactor;
@@ -33,20 +37,66 @@ const BATCH: usize = 512;
 /// text show (the JSON and CSV list every one).
 pub const INLINE_MESSAGES: usize = 20;
 
-/// One member's list of moments (violations or in flight) and the opt-out
-/// they are measured from.
-pub(super) struct Source<'a> {
-    pub(super) moments: &'a [Moment],
+/// The findings an export is made from.
+#[derive(Clone, Copy)]
+pub enum FindingsSource<'a> {
+    /// A report holding every sender's lists (a full computation, the
+    /// interface's report).
+    Held(&'a Report),
+    /// The findings cache: an offender's violations and in-flight lists
+    /// are read from it when its part is hashed or written, so an export
+    /// holds one offender's lists at a time.
+    Cached(&'a Outline<'a>),
+}
+
+impl<'a> FindingsSource<'a> {
+    /// Every sender and brand (the cached ones without their lists).
+    pub fn report(self) -> &'a Report {
+        match self {
+            FindingsSource::Held(r) => r,
+            FindingsSource::Cached(o) => o.report(),
+        }
+    }
+
+    /// How many violations and in-flight messages `s` has, and the first
+    /// and last violation.
+    pub(super) fn spans(self, s: &SenderReport) -> Spans {
+        match self {
+            FindingsSource::Held(_) => Spans::of(&s.findings),
+            FindingsSource::Cached(o) => o.spans(s),
+        }
+    }
+
+    /// The violations and in-flight moments of `s`.
+    fn lists(self, s: &'a SenderReport) -> Result<LoadedLists<'a>, StoreError> {
+        match self {
+            FindingsSource::Held(_) => Ok((
+                Cow::Borrowed(&s.findings.violations),
+                Cow::Borrowed(&s.findings.in_flight),
+            )),
+            FindingsSource::Cached(o) => {
+                let (v, f) = o.lists(s)?;
+                Ok((Cow::Owned(v), Cow::Owned(f)))
+            }
+        }
+    }
+}
+
+/// One member's violations and in-flight moments.
+type LoadedLists<'a> = (Cow<'a, [Moment]>, Cow<'a, [Moment]>);
+
+/// A member of an offender with an opt-out: its violations and in-flight
+/// messages, measured from that opt-out.
+pub(super) struct Member<'a> {
+    pub(super) sender: &'a SenderReport,
     pub(super) optout: &'a OptOut,
     pub(super) jurisdiction: Jurisdiction,
-    pub(super) role: &'static str,
 }
 
 /// Where to read one offender's messages from.
 #[derive(Default)]
 pub(super) struct Lists<'a> {
-    pub(super) violations: Vec<Source<'a>>,
-    pub(super) in_flight: Vec<Source<'a>>,
+    pub(super) members: Vec<Member<'a>>,
     /// Messages listed in the offender's facts (instruction, opt-out,
     /// confirmation): listed once in the CSV and counted once.
     pub(super) head_ids: Vec<i64>,
@@ -56,6 +106,11 @@ pub(super) struct Lists<'a> {
 pub(super) struct Plan<'a> {
     pub(super) evidence: Evidence,
     pub(super) lists: Vec<Lists<'a>>,
+    pub(super) findings: FindingsSource<'a>,
+    /// The offender whose members' lists were read last, and those lists:
+    /// each pass reads the offenders in turn, some more than once in a row
+    /// (violations, then in flight), and only this one is held.
+    pub(super) loaded: RefCell<Option<(usize, Rc<Vec<LoadedLists<'a>>>)>>,
     pub(super) store: &'a Store,
     pub(super) ctx: Ctx<'a>,
     pub(super) redactor: Option<Redactor>,
@@ -65,8 +120,9 @@ pub(super) struct Plan<'a> {
     pub(super) windows: Option<Vec<HashSet<Key>>>,
 }
 
-/// Where a listed message comes from: its id and the index of its
-/// [`Source`] in the walk over [`Which::Both`].
+/// Where a listed message comes from: its id and the index of its list in
+/// the walk over [`Which::Both`] (every member's violations, then every
+/// member's in-flight messages).
 pub(super) type Key = (i64, usize);
 
 /// Which lists to read.
@@ -77,7 +133,14 @@ pub(super) enum Which {
     Both,
 }
 
-impl Plan<'_> {
+/// One list a walk reads, and whose it is.
+struct Walked<'x> {
+    moments: &'x [Moment],
+    member: &'x Member<'x>,
+    role: &'static str,
+}
+
+impl<'a> Plan<'a> {
     /// Calls `f` with every message of offender `o`'s lists, in time
     /// order, redacted when asked; `skip_heads` leaves out the messages the
     /// offender's facts already list.
@@ -132,9 +195,28 @@ impl Plan<'_> {
         Ok(Cow::Owned(off))
     }
 
-    /// Calls `f` with the [`Source`] index and every message of offender
-    /// `o`'s lists (only those in `only` when given), in time order, not
-    /// redacted.
+    /// The lists of offender `o`'s members, read when another offender's
+    /// were held (those are let go first).
+    fn loaded(&self, o: usize) -> Result<Rc<Vec<LoadedLists<'a>>>, StoreError> {
+        if let Some((held, lists)) = &*self.loaded.borrow()
+            && *held == o
+        {
+            return Ok(Rc::clone(lists));
+        }
+        self.loaded.replace(None);
+        let lists = self.lists[o]
+            .members
+            .iter()
+            .map(|m| self.findings.lists(m.sender))
+            .collect::<Result<Vec<_>, _>>()?;
+        let lists = Rc::new(lists);
+        self.loaded.replace(Some((o, Rc::clone(&lists))));
+        Ok(lists)
+    }
+
+    /// Calls `f` with the list's index (see [`Key`]) and every message of
+    /// offender `o`'s lists (only those in `only` when given), in time
+    /// order, not redacted.
     pub(super) fn walk<E, F>(
         &self,
         o: usize,
@@ -148,10 +230,24 @@ impl Plan<'_> {
         F: FnMut(usize, EvidenceMessage) -> Result<(), E>,
     {
         let lists = &self.lists[o];
-        let sources: Vec<&Source<'_>> = match which {
-            Which::Violations => lists.violations.iter().collect(),
-            Which::InFlight => lists.in_flight.iter().collect(),
-            Which::Both => lists.violations.iter().chain(&lists.in_flight).collect(),
+        let loaded = self.loaded(o)?;
+        let of = |pick: for<'l> fn(&'l LoadedLists<'a>) -> &'l [Moment], role| {
+            lists
+                .members
+                .iter()
+                .zip(loaded.iter())
+                .map(move |(member, l)| Walked {
+                    moments: pick(l),
+                    member,
+                    role,
+                })
+        };
+        let violations = of(|l| &l.0, "violation");
+        let in_flight = of(|l| &l.1, "in_flight");
+        let sources: Vec<Walked<'_>> = match which {
+            Which::Violations => violations.collect(),
+            Which::InFlight => in_flight.collect(),
+            Which::Both => violations.chain(in_flight).collect(),
         };
         let since = self.ctx.since_ms;
         let mut pos = vec![0usize; sources.len()];
@@ -183,7 +279,7 @@ impl Plan<'_> {
 
     fn flush<E, F>(
         &self,
-        sources: &[&Source<'_>],
+        sources: &[Walked<'_>],
         batch: &mut Vec<(i64, usize)>,
         f: &mut F,
     ) -> Result<(), E>
@@ -203,12 +299,9 @@ impl Plan<'_> {
             .collect();
         for (id, i) in batch.drain(..) {
             let Some(m) = found.remove(&id) else { continue };
-            let s = sources[i];
-            f(
-                i,
-                self.ctx
-                    .evidence_message(&m, s.role, Some((s.optout, s.jurisdiction))),
-            )?;
+            let s = &sources[i];
+            let since = (s.member.optout, s.member.jurisdiction);
+            f(i, self.ctx.evidence_message(&m, s.role, Some(since)))?;
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ use crate::store::Store;
 use crate::track::Report;
 
 use super::plan::{build_plan, integrity};
-use super::stream::{INLINE_MESSAGES, Plan, Stop, Streamed};
+use super::stream::{FindingsSource, INLINE_MESSAGES, Plan, Stop, Streamed};
 use super::{
     Evidence, ExportError, ExportFormat, ExportOptions, Lang, Selection, complaint, csv, html, json,
 };
@@ -133,6 +133,21 @@ pub fn export(
     out: &Path,
     options: &ExportOptions,
 ) -> Result<Written, ExportError> {
+    let findings = FindingsSource::Held(report);
+    export_from(store, findings, selection, format, out, options)
+}
+
+/// [`export`] from `findings`: with [`FindingsSource::Cached`], each
+/// offender's lists are read from the findings cache when its part is
+/// hashed or written, so the export does not hold every offender's.
+pub fn export_from(
+    store: &Store,
+    findings: FindingsSource<'_>,
+    selection: &Selection,
+    format: ExportFormat,
+    out: &Path,
+    options: &ExportOptions,
+) -> Result<Written, ExportError> {
     let to_stdout = out == Path::new("-");
     if to_stdout && format == ExportFormat::Html {
         return Err(ExportError::HtmlToStdout);
@@ -143,7 +158,7 @@ pub fn export(
         ExportFormat::Html | ExportFormat::Complaint => Some(INLINE_MESSAGES),
         ExportFormat::Csv | ExportFormat::Json => Some(0),
     };
-    let mut plan = build_plan(store, report, selection, options, inline, false)?;
+    let mut plan = build_plan(store, findings, selection, options, inline, false)?;
     let sha256 = streamed_sha256(&plan)?;
     plan.evidence.integrity = Some(integrity(sha256, options));
     let render_to = |w: &mut dyn Write| render_plan(&plan, format, options.lang, inline, w);

@@ -3,11 +3,12 @@
 //! in a compact JSON shape that is not an interface (a format change bumps
 //! `FORMAT`, which rebuilds every cache).
 
+use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Moment, SenderClass, SenderKind, Status};
 use crate::store::StoreError;
-use crate::track::{Findings, Jurisdiction, KindReason, OptOut, SenderReport};
+use crate::track::{Findings, Jurisdiction, KindReason, ListSpan, OptOut, SenderReport, Spans};
 
 /// The version of this encoding, part of the cache's state.
 pub(super) const FORMAT: &str = "1";
@@ -25,8 +26,10 @@ type O = (
     Option<String>,
 );
 
+/// One row; `L` is how its lists of moments are read: whole (`Vec<M>`), or
+/// only counted ([`Span`]).
 #[derive(Serialize, Deserialize)]
-struct Row {
+struct Row<L = Vec<M>> {
     key: String,
     class: String,
     brand: Option<String>,
@@ -43,8 +46,8 @@ struct Row {
     optout: Option<O>,
     confirmed: Option<M>,
     resubscribed: Option<M>,
-    violations: Vec<M>,
-    in_flight: Vec<M>,
+    violations: L,
+    in_flight: L,
     before_optout: u64,
     status: String,
     ignored: bool,
@@ -76,7 +79,7 @@ fn moments(list: Vec<M>) -> Vec<Moment> {
 
 pub(super) fn encode(s: &SenderReport) -> String {
     let f = &s.findings;
-    let row = Row {
+    let row: Row = Row {
         key: s.key.clone(),
         class: s.class.as_str().to_string(),
         brand: s.brand.clone(),
@@ -121,13 +124,84 @@ pub(super) fn encode(s: &SenderReport) -> String {
 /// The finding of `data`; its line, line name and aliases are left for the
 /// caller to fill in.
 pub(super) fn decode(line_id: i64, sender_id: i64, data: &str) -> Result<SenderReport, StoreError> {
-    let bad = |what: &str| StoreError {
+    let (mut s, (violations, in_flight)) = decode_with::<Vec<M>>(line_id, sender_id, data)?;
+    s.findings.violations = moments(violations);
+    s.findings.in_flight = moments(in_flight);
+    Ok(s)
+}
+
+/// [`decode`] without the violations and in-flight lists (left empty),
+/// only their [`Spans`]: no list is held, even while it is read.
+pub(super) fn decode_outline(
+    line_id: i64,
+    sender_id: i64,
+    data: &str,
+) -> Result<(SenderReport, Spans), StoreError> {
+    let (s, (violations, in_flight)) = decode_with::<Span>(line_id, sender_id, data)?;
+    Ok((
+        s,
+        Spans {
+            violations: violations.0,
+            in_flight: in_flight.0,
+        },
+    ))
+}
+
+/// Only the violations and in-flight lists of `data`.
+pub(super) fn decode_lists(
+    line_id: i64,
+    sender_id: i64,
+    data: &str,
+) -> Result<(Vec<Moment>, Vec<Moment>), StoreError> {
+    #[derive(Deserialize)]
+    struct Lists {
+        violations: Vec<M>,
+        in_flight: Vec<M>,
+    }
+    let r: Lists = serde_json::from_str(data).map_err(|e| damaged(line_id, sender_id, &e))?;
+    Ok((moments(r.violations), moments(r.in_flight)))
+}
+
+fn damaged(line_id: i64, sender_id: i64, what: &dyn std::fmt::Display) -> StoreError {
+    StoreError {
         message: format!(
             "the findings cache row of line {line_id}, sender {sender_id} is damaged ({what}): run `optout reclassify`"
         ),
-    };
-    let r: Row = serde_json::from_str(data).map_err(|e| bad(&e.to_string()))?;
-    Ok(SenderReport {
+    }
+}
+
+/// A list of moments read into its [`ListSpan`], one element at a time.
+struct Span(ListSpan);
+
+impl<'de> Deserialize<'de> for Span {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Counting;
+        impl<'de> Visitor<'de> for Counting {
+            type Value = Span;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list of moments")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Span, A::Error> {
+                let mut span = ListSpan::default();
+                while let Some(m) = seq.next_element::<M>()? {
+                    span.push(moment(m));
+                }
+                Ok(Span(span))
+            }
+        }
+        d.deserialize_seq(Counting)
+    }
+}
+
+/// The row of `data` with its lists read as `L`, as a report (lists empty).
+fn decode_with<'de, L: Deserialize<'de>>(
+    line_id: i64,
+    sender_id: i64,
+    data: &'de str,
+) -> Result<(SenderReport, (L, L)), StoreError> {
+    let bad = |what: &str| damaged(line_id, sender_id, &what);
+    let r: Row<L> = serde_json::from_str(data).map_err(|e| bad(&e.to_string()))?;
+    let report = SenderReport {
         sender_id,
         line_id,
         line: String::new(),
@@ -162,8 +236,8 @@ pub(super) fn decode(line_id: i64, sender_id: i64, data: &str) -> Result<SenderR
             ),
             confirmed: r.confirmed.map(moment),
             resubscribed: r.resubscribed.map(moment),
-            violations: moments(r.violations),
-            in_flight: moments(r.in_flight),
+            violations: Vec::new(),
+            in_flight: Vec::new(),
             before_optout: r.before_optout,
         },
         status: Status::parse(&r.status).ok_or_else(|| bad("status"))?,
@@ -171,5 +245,6 @@ pub(super) fn decode(line_id: i64, sender_id: i64, data: &str) -> Result<SenderR
         first_seen: r.first_seen.map(moment),
         last_seen: r.last_seen.map(moment),
         contact_name: r.contact_name,
-    })
+    };
+    Ok((report, (r.violations, r.in_flight)))
 }

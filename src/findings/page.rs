@@ -9,8 +9,8 @@ use crate::track::{Policy, SenderReport};
 
 /// The findings cache, up to date, open for reading (of one line, when given).
 pub struct Pages<'a> {
-    store: &'a Store,
-    line: Option<i64>,
+    pub(super) store: &'a Store,
+    pub(super) line: Option<i64>,
     _read: CacheTx<'a>,
 }
 

@@ -49,6 +49,71 @@ impl SenderReport {
     }
 }
 
+/// What an export needs of a list of moments without holding it: how many,
+/// the earliest (the first listed at that time) and the latest (the last
+/// listed at that time), as a stable sort by time puts them first and last.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListSpan {
+    pub len: u64,
+    pub earliest: Option<Moment>,
+    pub latest: Option<Moment>,
+}
+
+impl ListSpan {
+    pub fn of(list: &[Moment]) -> ListSpan {
+        let mut span = ListSpan::default();
+        for &m in list {
+            span.push(m);
+        }
+        span
+    }
+
+    /// Counts `m`, the next moment of the list.
+    pub fn push(&mut self, m: Moment) {
+        self.len += 1;
+        if self.earliest.is_none_or(|e| m.ts_ms < e.ts_ms) {
+            self.earliest = Some(m);
+        }
+        if self.latest.is_none_or(|l| m.ts_ms >= l.ts_ms) {
+            self.latest = Some(m);
+        }
+    }
+
+    /// The span of this list followed by `next`'s.
+    #[must_use]
+    pub fn then(self, next: ListSpan) -> ListSpan {
+        let earliest = match (self.earliest, next.earliest) {
+            (Some(a), Some(b)) if b.ts_ms < a.ts_ms => Some(b),
+            (a, b) => a.or(b),
+        };
+        let latest = match (self.latest, next.latest) {
+            (Some(a), Some(b)) if b.ts_ms < a.ts_ms => Some(a),
+            (a, b) => b.or(a),
+        };
+        ListSpan {
+            len: self.len + next.len,
+            earliest,
+            latest,
+        }
+    }
+}
+
+/// A sender's violations and in-flight messages as [`ListSpan`]s.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Spans {
+    pub violations: ListSpan,
+    pub in_flight: ListSpan,
+}
+
+impl Spans {
+    pub fn of(f: &Findings) -> Spans {
+        Spans {
+            violations: ListSpan::of(&f.violations),
+            in_flight: ListSpan::of(&f.in_flight),
+        }
+    }
+}
+
 /// Why a sender is of its kind: the rule that labelled its latest message
 /// of that kind, and the words it matched.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -305,3 +305,35 @@ fn jurisdictions_and_their_keywords() {
     );
     assert!(Jurisdiction::Us.is_optout("STOP2END", &["STOP2END".to_string()]));
 }
+
+#[test]
+fn list_spans_pick_what_a_stable_sort_by_time_puts_first_and_last() {
+    // Ties at one time with different offsets: a span must name the same
+    // moment the export's sorted list did (the first of the earliest, the
+    // last of the latest), also when lists are joined member after member.
+    let m = |ts_ms: i64, id: i64| Moment {
+        ts_ms,
+        utc_offset_s: Some(i32::try_from(id).unwrap()),
+        message_id: Some(id),
+    };
+    let lists: Vec<Vec<Moment>> = vec![
+        vec![m(5, 1), m(3, 2), m(9, 3), m(3, 4), m(9, 5)],
+        vec![],
+        vec![m(9, 6), m(2, 7), m(2, 8)],
+        vec![m(1, 9), m(9, 10)],
+    ];
+    for n in 0..=lists.len() {
+        let lists = &lists[..n];
+        let mut sorted: Vec<Moment> = lists.iter().flatten().copied().collect();
+        sorted.sort_by_key(|m| m.ts_ms);
+        let span = lists
+            .iter()
+            .map(|l| ListSpan::of(l))
+            .fold(ListSpan::default(), ListSpan::then);
+        assert_eq!(span.len, sorted.len() as u64);
+        assert_eq!(span.earliest, sorted.first().copied(), "{n} lists");
+        assert_eq!(span.latest, sorted.last().copied(), "{n} lists");
+    }
+    assert_eq!(ListSpan::of(&lists[0]).earliest, Some(m(3, 2)));
+    assert_eq!(ListSpan::of(&lists[0]).latest, Some(m(9, 5)));
+}
