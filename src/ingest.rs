@@ -195,8 +195,7 @@ pub fn merge(
     let tx = store
         .begin_import_at(path, format.as_str(), line, started_ms)
         .map_err(ImportFailure::Store)?;
-    // A file goes on one line, or a SIM's share of it on each of the lines
-    // its import a line per SIM names.
+    // A file goes on one line, or each SIM's share on its line (--line-per-sim).
     let allowed = &sim_lines[..];
     if let Some(other) = tx
         .lines_with_file(&source.sha256)
@@ -449,8 +448,7 @@ type Sender = (Arc<str>, SenderClass, Option<char>);
 /// hashing on one thread per core, batch `i` on classifier `i % n`; the rows
 /// appended to `staged` on this one, taking batch `i` from classifier
 /// `i % n`, so they stay in the file's order. Memory stays bounded by the
-/// channels. (The file's SHA-256 is computed on another, see
-/// [`import::HashingReader`].)
+/// channels. (The SHA-256 is on another: [`import::HashingReader`].)
 fn pipeline(
     staged: &mut Staging,
     path: &Path,
@@ -471,8 +469,7 @@ fn pipeline(
         for _ in 0..n {
             let (to, read) = mpsc::sync_channel::<Vec<Read>>(BATCHES_IN_FLIGHT);
             let (done, prepared) = mpsc::sync_channel::<Vec<Prepared>>(BATCHES_IN_FLIGHT);
-            // Its own regex caches: freed when the thread ends, not kept
-            // by the shared rules through the merge.
+            // Its own regex caches, freed when the thread ends.
             let classifier = classifier.with_own_caches();
             classifiers.push(scope.spawn(move || {
                 for batch in read {
