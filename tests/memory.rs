@@ -175,16 +175,7 @@ fn the_html_evidence_is_written_as_it_is_made_not_held_whole_in_memory() {
     // of about 4 kB (and its complaint text quoting them again).
     write_offenders_export(&export, 32, 41, 4);
     let db = dir.path().join("db.sqlite3");
-    let out = common::optout(&db)
-        .arg("import")
-        .arg(&export)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::run_ok(common::optout(&db).arg("import").arg(&export));
 
     // What every export needs (the rules, the report, SQLite's cache): one
     // offender's page.
@@ -218,14 +209,15 @@ fn the_html_evidence_is_written_as_it_is_made_not_held_whole_in_memory() {
     );
 }
 
-/// Peak RSS (kB) of `optout senders ARGS` on `db`, and what it printed.
-fn senders_peak(db: &std::path::Path, args: &[&str]) -> (String, u64) {
+/// Peak RSS (kB) of `optout --tz Asia/Shanghai ARGS` on `db`, and what it
+/// printed; it must succeed.
+fn optout_peak(db: &std::path::Path, args: &[&str]) -> (String, u64) {
     let run = Command::new(TIME)
         .arg("-v")
         .arg(env!("CARGO_BIN_EXE_optout"))
         .arg("--db")
         .arg(db)
-        .args(["--tz", "Asia/Shanghai", "senders"])
+        .args(["--tz", "Asia/Shanghai"])
         .args(args)
         .env("HOME", db.parent().unwrap())
         .env_remove("COLUMNS")
@@ -234,6 +226,11 @@ fn senders_peak(db: &std::path::Path, args: &[&str]) -> (String, u64) {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
     (String::from_utf8(run.stdout).unwrap(), peak_kb(&stderr))
+}
+
+/// Peak RSS (kB) of `optout senders ARGS` on `db`, and what it printed.
+fn senders_peak(db: &std::path::Path, args: &[&str]) -> (String, u64) {
+    optout_peak(db, &[&["senders"], args].concat())
 }
 
 /// A database of `offenders` violating senders (ten violations each) on
@@ -249,15 +246,10 @@ fn four_lines(dir: &std::path::Path, name: &str, offenders: u32) -> std::path::P
             .open(&export)
             .unwrap();
         f.write_all(&b"\n"[..].repeat(i + 1)).unwrap();
-        let out = common::optout(&db)
-            .args(["import", "--line", line])
-            .arg(&export)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        common::run_ok(
+            common::optout(&db)
+                .args(["import", "--line", line])
+                .arg(&export),
         );
     }
     senders_peak(&db, &[]);
@@ -311,22 +303,11 @@ fn senders_pages_through_the_cache_instead_of_holding_every_row() {
 /// evidence it wrote.
 fn json_export_peak(db: &std::path::Path, args: &[&str]) -> (serde_json::Value, u64) {
     let out = db.with_extension("json");
-    let run = Command::new(TIME)
-        .arg("-v")
-        .arg(env!("CARGO_BIN_EXE_optout"))
-        .arg("--db")
-        .arg(db)
-        .args(["--tz", "Asia/Shanghai", "export", "--format", "json"])
-        .args(["--force", "--out"])
-        .arg(&out)
-        .args(args)
-        .env("HOME", db.parent().unwrap())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "{stderr}");
+    let out_arg = out.to_str().unwrap();
+    let export = ["export", "--format", "json", "--force", "--out", out_arg];
+    let (_, kb) = optout_peak(db, &[&export[..], args].concat());
     let evidence = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
-    (evidence, peak_kb(&stderr))
+    (evidence, kb)
 }
 
 #[test]
@@ -343,16 +324,7 @@ fn export_reads_one_offenders_violations_at_a_time_instead_of_every_offenders() 
         let export = dir.path().join(format!("{name}.xml"));
         write_offenders_export(&export, OFFENDERS, violations, 0);
         let db = dir.path().join(format!("{name}.sqlite3"));
-        let out = common::optout(&db)
-            .arg("import")
-            .arg(&export)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::run_ok(common::optout(&db).arg("import").arg(&export));
         senders_peak(&db, &[]); // fills the findings cache
         db
     };

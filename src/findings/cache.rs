@@ -326,6 +326,21 @@ fn load_keeping(
 
 /// Every cached row (of `line`), with the store's current aliases and line names.
 fn load(store: &Store, line: Option<i64>) -> Result<Report, StoreError> {
+    let mut senders = Vec::new();
+    scan_named(store, line, codec::decode, |s| s, |s| senders.push(s))?;
+    Ok(Report::assemble(senders, &store.ignored()?))
+}
+
+/// Every cached row (of `line`, every line: `None`) decoded by `decode`
+/// and handed to `each` with its sender (`report` finds it in what
+/// `decode` gave) named: the store's current aliases and line name.
+pub(super) fn scan_named<T>(
+    store: &Store,
+    line: Option<i64>,
+    mut decode: impl FnMut(i64, i64, &str) -> Result<T, StoreError>,
+    report: impl Fn(&mut T) -> &mut SenderReport,
+    mut each: impl FnMut(T),
+) -> Result<(), StoreError> {
     let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
     store.scan_aliases(|a| {
         aliases
@@ -334,16 +349,15 @@ fn load(store: &Store, line: Option<i64>) -> Result<Report, StoreError> {
             .push(a.raw.to_string());
     })?;
     let lines: HashMap<i64, String> = store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();
-    let mut senders = Vec::new();
     store.scan_cached_findings(|l, sender, data| {
         if line.is_some_and(|id| id != l) {
             return Ok(());
         }
-        let mut s = codec::decode(l, sender, data)?;
+        let mut t = decode(l, sender, data)?;
+        let s = report(&mut t);
         s.aliases = aliases.get(&sender).cloned().unwrap_or_default();
         s.line = lines.get(&l).cloned().unwrap_or_default();
-        senders.push(s);
+        each(t);
         Ok(())
-    })?;
-    Ok(Report::assemble(senders, &store.ignored()?))
+    })
 }

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use super::cache::scan_named;
 use super::codec;
 use super::page::Pages;
 use crate::model::Moment;
@@ -35,27 +36,11 @@ impl<'a> Outline<'a> {
 
     fn read(pages: Pages<'a>) -> Result<Outline<'a>, StoreError> {
         let (store, line) = (pages.store, pages.line);
-        let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
-        store.scan_aliases(|a| {
-            aliases
-                .entry(a.sender_id)
-                .or_default()
-                .push(a.raw.to_string());
-        })?;
-        let lines: HashMap<i64, String> =
-            store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();
         let mut senders = Vec::new();
         let mut spans = HashMap::new();
-        store.scan_cached_findings(|l, sender, data| {
-            if line.is_some_and(|id| id != l) {
-                return Ok(());
-            }
-            let (mut s, sp) = codec::decode_outline(l, sender, data)?;
-            s.aliases = aliases.get(&sender).cloned().unwrap_or_default();
-            s.line = lines.get(&l).cloned().unwrap_or_default();
-            spans.insert((l, sender), sp);
+        scan_named(store, line, codec::decode_outline, sender_of, |(s, sp)| {
+            spans.insert((s.line_id, s.sender_id), sp);
             senders.push(s);
-            Ok(())
         })?;
         let mut report = Report::assemble(senders, &store.ignored()?);
         let mut after: HashMap<(&str, &str), u64> = HashMap::new();
@@ -103,4 +88,9 @@ impl<'a> Outline<'a> {
             .store
             .with_cached_finding(key, |data| codec::decode_lists(key.0, key.1, data))
     }
+}
+
+/// The report in what [`codec::decode_outline`] gives.
+fn sender_of(s: &mut (SenderReport, Spans)) -> &mut SenderReport {
+    &mut s.0
 }

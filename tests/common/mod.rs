@@ -91,6 +91,17 @@ pub fn optout(db: &Path) -> Command {
     cmd
 }
 
+/// Runs `cmd` and asserts it succeeded, showing its standard error if not.
+pub fn run_ok(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// Every row of every table (but the search index), as text: equal dumps
 /// mean equal databases.
 pub fn dump(db: &Path) -> String {
