@@ -34,14 +34,14 @@ mod tests;
 use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use sha2::{Digest, Sha256};
 
 use crate::model::Direction;
 pub use crate::model::{BrandSource, MessageKind, OptOutInstruction, SenderClass};
 use decide::{Decider, Facts, Hits};
-use rules::{CompiledRules, Rule, RuleKind};
+use rules::{CompiledRules, RuleKind};
 
 pub use brand::resolve_sender_brand;
 pub use fold::{fold, is_optout_keyword};
@@ -141,22 +141,31 @@ impl Evidence {
 /// The built-in rules, compiled into the binary.
 pub const BUILTIN_RULES: &str = include_str!("../assets/rules.toml");
 
-/// Compiled rules. Build once, classify many; cloning is cheap.
+/// The classification rules. Build once, classify many; cloning is cheap.
+///
+/// The rules are compiled when the first message is classified, not when
+/// the classifier is made: [`Classifier::version`] (what decides whether
+/// the stored labels are current) is a hash of the rule text, and most
+/// commands only compare it. Compiling the built-in rules takes about a
+/// tenth of a second and some 15 MB, which `optout senders`, an export or
+/// the interface's start would otherwise pay for nothing. A user rule file
+/// is still checked when it is loaded, so a bad one is reported (and left
+/// out) at once.
 #[derive(Debug, Clone)]
 pub struct Classifier {
-    rules: Arc<CompiledRules>,
+    rules: Arc<OnceLock<CompiledRules>>,
     region: Region,
-    /// The user rule text, kept so that the version can be recomputed.
+    /// The user rule text (empty: none) and where it came from, kept so
+    /// that the version can be recomputed and the rules compiled.
     user_text: Arc<str>,
+    user_origin: Arc<str>,
     version: String,
 }
 
 impl Classifier {
     /// The built-in rules from `assets/rules.toml`.
     pub fn builtin() -> Classifier {
-        let rules = rules::parse(BUILTIN_RULES, "assets/rules.toml")
-            .unwrap_or_else(|e| panic!("built-in rules: {e}"));
-        Classifier::from_rules(rules, "").unwrap_or_else(|e| panic!("built-in rules: {e}"))
+        Classifier::from_text("", "")
     }
 
     /// The built-in rules plus a user rule file, when it exists. A bad file
@@ -171,13 +180,12 @@ impl Classifier {
     }
 
     /// The built-in rules plus rules given as text; `origin` names them in
-    /// errors.
+    /// errors. The user rules are parsed, and their patterns and prefilter
+    /// compiled, here (they are few); the built-in ones when first used.
     pub fn with_user_rules_text(text: &str, origin: &str) -> Result<Classifier, String> {
-        let builtin =
-            rules::parse(BUILTIN_RULES, "assets/rules.toml").map_err(|e| e.to_string())?;
         let user = rules::parse(text, origin).map_err(|e| e.to_string())?;
-        Classifier::from_rules(rules::merge(builtin, user), text)
-            .map_err(|e| format!("{origin}: {e}"))
+        CompiledRules::compile(user).map_err(|e| format!("{origin}: {e}"))?;
+        Ok(Classifier::from_text(text, origin))
     }
 
     /// The built-in rules plus `rules.toml` in optout's config directory
@@ -206,7 +214,7 @@ impl Classifier {
     #[must_use]
     pub fn with_own_caches(&self) -> Classifier {
         Classifier {
-            rules: Arc::new(CompiledRules::clone(&self.rules)),
+            rules: Arc::new(OnceLock::from(CompiledRules::clone(self.compiled()))),
             ..self.clone()
         }
     }
@@ -220,13 +228,30 @@ impl Classifier {
         self
     }
 
-    fn from_rules(rules: Vec<Rule>, user_text: &str) -> Result<Classifier, String> {
+    fn from_text(user_text: &str, origin: &str) -> Classifier {
         let region = Region::default();
-        Ok(Classifier {
-            rules: Arc::new(CompiledRules::compile(rules)?),
+        Classifier {
+            rules: Arc::new(OnceLock::new()),
             version: version_of(user_text, &region),
             region,
             user_text: Arc::from(user_text),
+            user_origin: Arc::from(origin),
+        }
+    }
+
+    /// The compiled rules, compiling them the first time (once for every
+    /// clone that shares them).
+    fn compiled(&self) -> &CompiledRules {
+        self.rules.get_or_init(|| {
+            let mut rules = rules::parse(BUILTIN_RULES, "assets/rules.toml")
+                .unwrap_or_else(|e| panic!("built-in rules: {e}"));
+            if !self.user_text.is_empty() {
+                // Checked when this classifier was made: it parsed then.
+                let user = rules::parse(&self.user_text, &self.user_origin)
+                    .unwrap_or_else(|e| panic!("user rules: {e}"));
+                rules = rules::merge(rules, user);
+            }
+            CompiledRules::compile(rules).unwrap_or_else(|e| panic!("rules: {e}"))
         })
     }
 
@@ -264,8 +289,9 @@ impl Classifier {
         let brand = brand::extract_brand(&folded);
         // Rules read the text without its signature: 【XX会员】 is a name.
         let body = brand::without_signatures(&folded);
-        let matched = self.rules.matches(body);
-        let hits = Hits::collect(&self.rules, &matched);
+        let rules = self.compiled();
+        let matched = rules.matches(body);
+        let hits = Hits::collect(rules, &matched);
         // Read the whole body: footers such as 【回复JJ拒收】 look like signatures.
         let grammar = instruction::find_zh(&folded).and_then(|f| {
             // One token, as written: English filler words (BY, TO) are
@@ -306,10 +332,10 @@ impl Classifier {
             addresses_reader: READER_WORDS.iter().any(|w| body.contains(w)),
             snippet: body.chars().count() < SNIPPET_CHARS,
         };
-        let (kind, decider) = decide::decide(&self.rules, &hits, &facts);
+        let (kind, decider) = decide::decide(rules, &hits, &facts);
         let (rule_id, span) = match decider {
             Decider::Rule(i) => {
-                let rule = &self.rules.rules[i];
+                let rule = &rules.rules[i];
                 let span = rule
                     .regexes
                     .iter()
@@ -352,7 +378,7 @@ impl Classifier {
     }
 
     fn is_bank_brand(&self, brand: &str) -> bool {
-        self.rules
+        self.compiled()
             .rules
             .iter()
             .filter(|r| r.kind == RuleKind::BankBrand)
@@ -367,11 +393,12 @@ impl Classifier {
         body: &str,
         matched: &rules::Matches,
     ) -> Option<(Range<usize>, OptOutInstruction)> {
-        for (i, rule) in self.rules.rules.iter().enumerate() {
+        let rules = self.compiled();
+        for (i, rule) in rules.rules.iter().enumerate() {
             if rule.kind != RuleKind::Instruction {
                 continue;
             }
-            let first = self.rules.first_pattern[i];
+            let first = rules.first_pattern[i];
             for (j, re) in rule.regexes.iter().enumerate() {
                 if !matched.matched(first + j) {
                     continue;

@@ -36,7 +36,7 @@ use jiff::tz::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use crate::classify::Region;
+use crate::classify::{Classifier, Region};
 use crate::config::Settings;
 use crate::findings;
 use crate::ingest;
@@ -96,11 +96,18 @@ pub struct Options {
     /// first of several. The interface shows one line at a time, so that
     /// one person's timeline never mixes with another's.
     pub line: Option<String>,
+    /// The classification rules (the built-in ones plus the user's file,
+    /// with `region`), the same as the command line's: a label the
+    /// interface computes is one `optout senders` agrees with.
+    pub rules: Classifier,
+    /// Why the user's rule file was left out, shown at start.
+    pub rules_warning: Option<String>,
 }
 
 impl Options {
     /// From the command line's settings and the process environment.
     pub fn from_settings(settings: &Settings, db_path: Option<PathBuf>) -> Options {
+        let (rules, rules_warning) = Classifier::load_default();
         Options {
             lang: Lang::detect(settings.lang.as_deref(), |k| std::env::var(k).ok()),
             zone: settings.zone.clone(),
@@ -112,6 +119,8 @@ impl Options {
             demo: false,
             export_dir: None,
             line: settings.line.clone(),
+            rules: rules.with_region(settings.region.clone()),
+            rules_warning,
         }
     }
 }
@@ -122,7 +131,6 @@ pub struct Session {
     pub ui: Ui,
     store: Option<Store>,
     options: Options,
-    classifier: start::Rules,
     /// The line shown, once the database has more than one.
     line: Option<(i64, String)>,
     /// The sends running on their thread (`S`, `s`).
@@ -149,6 +157,10 @@ impl Session {
             label,
         );
         app.demo = options.demo;
+        if let Some(w) = &options.rules_warning {
+            let w = format!("{}; using the built-in rules", text::sanitize(w));
+            app.update(Action::Outcome(Outcome::Failed(w)));
+        }
         app.export_dir = options
             .export_dir
             .clone()
@@ -160,7 +172,6 @@ impl Session {
             ui: Ui::default(),
             store,
             options,
-            classifier: start::Rules::start(),
             line: None,
             sending: None,
             send_clock: None,
@@ -295,7 +306,7 @@ impl Session {
         let Some(store) = self.store.as_mut() else {
             return Vec::new();
         };
-        if classify && let Err(e) = ingest::ensure_classified(store, self.classifier.get()) {
+        if classify && let Err(e) = ingest::ensure_classified(store, &self.options.rules) {
             return failed(&e);
         }
         // Read before the report, so a commit during it is noticed.

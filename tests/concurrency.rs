@@ -314,6 +314,8 @@ fn interface(
         demo: false,
         export_dir: None,
         line: None,
+        rules: optout::classify::Classifier::builtin(),
+        rules_warning: None,
     };
     let store = optout::store::Store::open(db).unwrap();
     let mut session = optout::tui::Session::new(Some(store), options);

@@ -711,6 +711,8 @@ mod tui {
             demo: false,
             export_dir: None,
             line: None,
+            rules: optout::classify::Classifier::builtin(),
+            rules_warning: None,
         };
         let mut session = Session::new(Some(store), options);
         let mut terminal = Terminal::new(TestBackend::new(110, 30)).unwrap();

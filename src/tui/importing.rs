@@ -79,7 +79,7 @@ impl Session {
         let Some(store) = self.store.as_mut() else {
             return Ok(Vec::new());
         };
-        if let Err(e) = ingest::ensure_classified(store, self.classifier.get()) {
+        if let Err(e) = ingest::ensure_classified(store, &self.options.rules) {
             return fail(e.to_string());
         }
         // Into the line on screen (or the one asked for, or `me`).
@@ -89,7 +89,7 @@ impl Session {
             .map(|(_, n)| n.clone())
             .or_else(|| self.options.line.clone())
             .unwrap_or_else(|| crate::model::DEFAULT_LINE.to_string());
-        let classifier = self.classifier.get();
+        let classifier = &self.options.rules;
         let (read, error) = {
             let progress = Redraw {
                 inner: RefCell::new(RedrawState {
@@ -141,7 +141,7 @@ impl Session {
                 let Some(store) = self.store.as_mut() else {
                     return Ok(Vec::new());
                 };
-                ingest::merge(store, &line, staged, self.classifier.get())
+                ingest::merge(store, &line, staged, &self.options.rules)
             }
             Err(e) => Err(e),
         };

@@ -1,15 +1,13 @@
-//! The start of a session: the classification rules compile on their own
-//! thread while a fresh findings cache fills the first frame, and are ready
-//! by the time the labels are checked or an import needs them.
-
-use std::thread::JoinHandle;
+//! The start of a session: a fresh findings cache fills the first frame,
+//! then the stored labels are checked against the rules' version (the
+//! rules compile only when something must be classified: a relabel, an
+//! import).
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 use super::app::{Action, Effect, Outcome};
 use super::{Session, TuiError};
-use crate::classify::Classifier;
 use crate::{findings, ingest};
 
 impl Session {
@@ -39,7 +37,7 @@ impl Session {
         let check = self
             .store
             .as_mut()
-            .map(|s| ingest::ensure_classified(s, self.classifier.get()));
+            .map(|s| ingest::ensure_classified(s, &self.options.rules));
         match check {
             Some(Ok(true)) => self.perform_all(vec![Effect::Reload], terminal)?,
             Some(Err(e)) => {
@@ -49,29 +47,5 @@ impl Session {
             _ => {}
         }
         Ok(true)
-    }
-}
-
-pub(super) struct Rules {
-    building: Option<JoinHandle<Classifier>>,
-    ready: Option<Classifier>,
-}
-
-impl Rules {
-    /// Starts compiling the built-in rules.
-    pub(super) fn start() -> Rules {
-        Rules {
-            building: Some(std::thread::spawn(Classifier::builtin)),
-            ready: None,
-        }
-    }
-
-    /// The compiled rules, waiting for them the first time.
-    pub(super) fn get(&mut self) -> &Classifier {
-        if let Some(handle) = self.building.take() {
-            // A panic there (broken built-in rules) happens again here, visibly.
-            self.ready = Some(handle.join().unwrap_or_else(|_| Classifier::builtin()));
-        }
-        self.ready.get_or_insert_with(Classifier::builtin)
     }
 }

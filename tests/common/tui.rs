@@ -61,6 +61,8 @@ pub fn options(lang: Lang) -> Options {
         demo: false,
         export_dir: Some(std::path::PathBuf::from("/home/me/evidence")),
         line: None,
+        rules: optout::classify::Classifier::builtin(),
+        rules_warning: None,
     }
 }
 
