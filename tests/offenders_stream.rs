@@ -142,7 +142,7 @@ fn reference(
                     grace.end(o.ts_ms, &zone)
                 });
                 let mut any = false;
-                for v in &s.findings.violations {
+                for v in s.findings.violations.iter() {
                     if since_ms.is_some_and(|since| v.ts_ms < since) {
                         continue;
                     }

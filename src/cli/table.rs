@@ -138,8 +138,8 @@ fn note(store: &Store, s: &SenderReport) -> Result<Option<String>, CliError> {
     // The note reads the opt-out, the confirmation and the status, not the
     // lists of messages.
     let mut one = s.clone();
-    one.findings.violations = Vec::new();
-    one.findings.in_flight = Vec::new();
+    one.findings.violations = Default::default();
+    one.findings.in_flight = Default::default();
     let report = Report {
         senders: vec![one],
         brands: Vec::new(),

@@ -3,6 +3,8 @@
 //! in a compact JSON shape that is not an interface (a format change bumps
 //! `FORMAT`, which rebuilds every cache).
 
+use std::sync::Arc;
+
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
@@ -71,10 +73,8 @@ fn moment((ts_ms, utc_offset_s, message_id): M) -> Moment {
 /// A decoded list of moments without the spare room its growth left: a
 /// reader holding every row (the interface, an export) holds these lists,
 /// the largest part of a report.
-fn moments(list: Vec<M>) -> Vec<Moment> {
-    let mut out: Vec<Moment> = list.into_iter().map(moment).collect();
-    out.shrink_to_fit();
-    out
+fn moments(list: Vec<M>) -> Arc<[Moment]> {
+    list.into_iter().map(moment).collect()
 }
 
 pub(super) fn encode(s: &SenderReport) -> String {
@@ -159,7 +159,8 @@ pub(super) fn decode_lists(
         in_flight: Vec<M>,
     }
     let r: Lists = serde_json::from_str(data).map_err(|e| damaged(line_id, sender_id, &e))?;
-    Ok((moments(r.violations), moments(r.in_flight)))
+    let list = |l: Vec<M>| l.into_iter().map(moment).collect();
+    Ok((list(r.violations), list(r.in_flight)))
 }
 
 fn damaged(line_id: i64, sender_id: i64, what: &dyn std::fmt::Display) -> StoreError {
@@ -236,8 +237,8 @@ fn decode_with<'de, L: Deserialize<'de>>(
             ),
             confirmed: r.confirmed.map(moment),
             resubscribed: r.resubscribed.map(moment),
-            violations: Vec::new(),
-            in_flight: Vec::new(),
+            violations: Default::default(),
+            in_flight: Default::default(),
             before_optout: r.before_optout,
         },
         status: Status::parse(&r.status).ok_or_else(|| bad("status"))?,

@@ -195,7 +195,7 @@ impl<'a> Ranking<'a> {
         }
         let end = grace_end(s, self.policy);
         let mut any = false;
-        for v in &s.findings.violations {
+        for v in s.findings.violations.iter() {
             if self.since_ms.is_some_and(|since| v.ts_ms < since) {
                 continue;
             }

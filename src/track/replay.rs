@@ -1,5 +1,7 @@
 //! The pure state machine: one sender's events in, its findings out.
 
+use std::sync::Arc;
+
 use jiff::tz::TimeZone;
 
 use super::{Grace, Policy};
@@ -53,10 +55,13 @@ pub struct Findings {
     pub optout: Option<OptOut>,
     pub confirmed: Option<Moment>,
     pub resubscribed: Option<Moment>,
-    /// Marketing after opt-out + grace: the violations.
-    pub violations: Vec<Moment>,
+    /// Marketing after opt-out + grace: the violations. Shared, not
+    /// copied, when a report is cloned: the interface keeps the rows that
+    /// did not change from one report to the next (`findings::Kept`), and
+    /// at ten million messages these lists are most of a report.
+    pub violations: Arc<[Moment]>,
     /// Marketing inside the grace period.
-    pub in_flight: Vec<Moment>,
+    pub in_flight: Arc<[Moment]>,
     /// Marketing messages before any opt-out.
     pub before_optout: u64,
 }
@@ -74,6 +79,7 @@ pub fn replay(events: &[Event], grace: Grace, policy: &Policy) -> Findings {
         )
     });
     let mut f = Findings::default();
+    let (mut violations, mut in_flight) = (Vec::new(), Vec::new());
     let mut active: Option<(OptOut, i64)> = None;
     for e in sorted {
         let moment = Moment {
@@ -119,14 +125,16 @@ pub fn replay(events: &[Event], grace: Grace, policy: &Policy) -> Findings {
                 }
             }
             EventKind::Marketing => match &active {
-                Some((_, end)) if e.ts_ms < *end => f.in_flight.push(moment),
-                Some(_) => f.violations.push(moment),
+                Some((_, end)) if e.ts_ms < *end => in_flight.push(moment),
+                Some(_) => violations.push(moment),
                 None if f.optout.is_none() => f.before_optout += 1,
                 None => {}
             },
             EventKind::OtherIncoming => {}
         }
     }
+    f.violations = violations.into();
+    f.in_flight = in_flight.into();
     f
 }
 

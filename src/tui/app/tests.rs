@@ -110,7 +110,7 @@ fn report() -> Report {
     spdb.findings = Findings {
         optout: Some(optout.clone()),
         confirmed: Some(moment(NOW - 14 * DAY + 60_000, 1005)),
-        in_flight: vec![moment(NOW - 14 * DAY + 3_600_000, 1006)],
+        in_flight: vec![moment(NOW - 14 * DAY + 3_600_000, 1006)].into(),
         ..Findings::default()
     };
     let mut spdb2 = sender(
@@ -122,7 +122,7 @@ fn report() -> Report {
     );
     spdb2.findings = Findings {
         optout: Some(optout),
-        violations: vec![moment(NOW - 11 * DAY, 201), moment(NOW - 3 * DAY, 202)],
+        violations: vec![moment(NOW - 11 * DAY, 201), moment(NOW - 3 * DAY, 202)].into(),
         ..Findings::default()
     };
     let mut jd = sender(

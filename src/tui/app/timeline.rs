@@ -108,10 +108,10 @@ impl App {
             if let Some(c) = f.confirmed {
                 add(c.message_id, Mark::Confirmation);
             }
-            for m in &f.in_flight {
+            for m in f.in_flight.iter() {
                 add(m.message_id, Mark::InFlight);
             }
-            for m in &f.violations {
+            for m in f.violations.iter() {
                 add(m.message_id, Mark::Violation);
             }
         }
