@@ -9,7 +9,8 @@
 //! Every figure is the median of a few runs, drawn through ratatui's
 //! `TestBackend` (120×40) like `benches/tui.rs`:
 //! - `tui_first_frame_cached`: open, the first frame (filled from the cache);
-//! - `tui_start_to_list_cached`: to the end of start-up (rules compiled, checked);
+//! - `tui_start_to_list_cached`: to the end of start-up (the stored labels'
+//!   rules version checked; the rules compile only if they must relabel);
 //! - `tui_first_frame_cold`: the same with the cache emptied (rebuilt: what
 //!   every start cost before the cache);
 //! - `report_full`: the full computation alone (`findings::compute`);

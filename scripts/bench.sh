@@ -106,7 +106,7 @@ cp "$db" "$answers_db"
   { v[$1] = $2 }
   END {
     printf "TUI start to a filled senders list: first frame %s ms from the cache (before: %s ms, the full report first) (target <= 100 ms)\n", v["tui_first_frame_cached"], v["tui_start_to_list_rebuilding_cache"]
-    printf "  (the rules compile on their own thread meanwhile; start-up done, labels checked: %s ms)\n", v["tui_start_to_list_cached"]
+    printf "  (start-up done, the stored labels checked against the rules version: %s ms)\n", v["tui_start_to_list_cached"]
     printf "TUI i (ignore): %s ms, m (manual opt-out): %s ms, only the touched senders recomputed (before: %s ms, the whole report) (target <= 50 ms)\n", v["tui_ignore"], v["tui_manual"], v["report_full"]
   }'
 

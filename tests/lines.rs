@@ -4,21 +4,12 @@
 
 mod common;
 
-use common::{dump, fixture, optout, root};
+use common::{dump, fixture, optout, root, run_ok};
 use predicates::prelude::*;
 use serde_json::Value;
 
 fn senders(db: &std::path::Path, extra: &[&str]) -> Vec<Value> {
-    let out = optout(db)
-        .args(["senders", "--json"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(optout(db).args(["senders", "--json"]).args(extra));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -295,15 +286,8 @@ fn evidence_is_one_lines_and_never_cites_anothers_messages() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("--line"));
-    let out = optout(&db)
-        .args(["export", "--line", "bo", "--format", "json", "--out", "-"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out =
+        run_ok(optout(&db).args(["export", "--line", "bo", "--format", "json", "--out", "-"]));
     let text = String::from_utf8(out.stdout).unwrap();
     let evidence: Value = serde_json::from_str(&text).unwrap();
     let offenders = evidence["offenders"].as_array().unwrap();

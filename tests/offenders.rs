@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, optout};
+use common::{fixture, optout, run_ok};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -22,16 +22,7 @@ fn database() -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 fn ranking(db: &std::path::Path, extra: &[&str]) -> Value {
-    let out = optout(db)
-        .args(["offenders", "--json"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(optout(db).args(["offenders", "--json"]).args(extra));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use common::phone::{PLANNED, Stubs, kdeconnect_send, strs};
-use common::{dump, fixture, optout};
+use common::{dump, fixture, optout, run_ok};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -74,12 +74,7 @@ impl Phone {
     }
 
     fn senders(&self) -> Vec<Value> {
-        let out = self
-            .cmd()
-            .args(["senders", "--all", "--json"])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
+        let out = run_ok(self.cmd().args(["senders", "--all", "--json"]));
         serde_json::from_slice::<Value>(&out.stdout)
             .unwrap()
             .as_array()
@@ -126,21 +121,14 @@ fn the_dry_run_plans_one_send_per_brand_and_lists_every_refusal() {
     let phone = Phone::new(&["kdeconnect-cli"]);
     phone.stubs.set("devices", "phone1\n");
     let before = dump(&phone.db);
-    let out = phone
-        .cmd()
-        .args(["send", "--dry-run", "--json"])
+    let mut send = phone.cmd();
+    send.args(["send", "--dry-run", "--json"])
         .args(["--sender", "38294", "--sender", "106900003001"])
         .args(["--sender", "106900002001", "--sender", "晨曦优选"])
         .args(["--sender", "+8613800001111", "--sender", "+8618810236677"])
         .args(["--sender", "95588", "--sender", "106900006001"])
-        .args(["--sender", "106900004001", "--sender", "106900008001"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .args(["--sender", "106900004001", "--sender", "106900008001"]);
+    let out = run_ok(&mut send);
     let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(plan["driver"], "kdeconnect");
     assert_eq!(plan["dry_run"], true);
@@ -205,8 +193,7 @@ fn the_dry_run_plans_one_send_per_brand_and_lists_every_refusal() {
 #[test]
 fn the_default_plan_refuses_transactional_and_suggested_only_senders() {
     let phone = Phone::new(&[]);
-    let out = phone.cmd().args(["send", "--dry-run"]).output().unwrap();
-    assert!(out.status.success());
+    let out = run_ok(phone.cmd().args(["send", "--dry-run"]));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.starts_with("from line 'me' via print (the first available)\nplan: 4 opt-out(s)\n"),

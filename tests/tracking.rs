@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{fixture, optout, root};
+use common::{fixture, optout, root, run_ok};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -18,12 +18,7 @@ fn senders_json(export: &std::path::Path) -> (Vec<Value>, Vec<(String, u64)>) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite3");
     optout(&db).arg("import").arg(export).assert().success();
-    let out = optout(&db).args(["senders", "--json"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(optout(&db).args(["senders", "--json"]));
     let mut got: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     let mut in_flight = Vec::new();
     for v in &mut got {
@@ -96,16 +91,7 @@ fn sender<'a>(all: &'a [Value], key: &str) -> &'a Value {
 }
 
 fn senders(db: &std::path::Path, extra: &[&str]) -> Vec<Value> {
-    let out = optout(db)
-        .args(["senders", "--json"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(optout(db).args(["senders", "--json"]).args(extra));
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
