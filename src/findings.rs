@@ -11,12 +11,15 @@
 //!
 //! [`report`] answers from the findings cache (`findings/cache.rs`), which
 //! recomputes only the senders a change touched, and fills it one group of
-//! senders at a time (`findings/fill.rs`); [`compute`] is the full
-//! computation the cache must always equal.
+//! senders at a time (`findings/fill.rs`); a reader that reloads (the
+//! interface) moves its unchanged rows into the next report
+//! (`findings/keep.rs`). [`compute`] is the full computation the cache
+//! must always equal.
 
 mod cache;
 mod codec;
 mod fill;
+mod keep;
 mod offenders;
 mod outline;
 mod page;

@@ -341,9 +341,10 @@ impl Session {
             ));
         }
         let line = self.line.as_ref().map(|(id, _)| *id);
+        let (kept, policy) = (&mut self.kept, &self.options.policy);
         match self
-            .kept
-            .report(store, &self.options.policy, &self.app.report, line)
+            .app
+            .lend_report(|r| kept.report(store, policy, r, line))
         {
             Ok(report) => {
                 // Sends a crashed run left pending are not sent again from here.

@@ -15,11 +15,12 @@
 //! encoding or a damaged row rebuild it from scratch, one line and group
 //! of senders at a time (`findings/fill.rs`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::codec::{self, FORMAT};
 use super::compute;
 use super::fill::{BATCH_MESSAGES, fill};
+use super::keep::{Keep, Rows};
 use super::recompute::recompute;
 use crate::store::{CacheRow, CacheTx, GENERATION, Store, StoreError};
 use crate::track::{Policy, Report, SenderLinks, SenderReport};
@@ -37,7 +38,7 @@ pub fn report(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
 /// to date: only that line's rows are decoded. Falls back to the full
 /// computation as [`report`] does.
 pub fn report_of(store: &Store, policy: &Policy, line: Option<i64>) -> Result<Report, StoreError> {
-    Kept::default().report(store, policy, &Report::default(), line)
+    Kept::default().report(store, policy, &mut Report::default(), line)
 }
 
 /// The report from the cache, after recomputing what the triggers marked
@@ -58,14 +59,15 @@ pub struct Kept {
 
 impl Kept {
     /// The report of `line` (every line: `None`), from the cache brought up
-    /// to date, keeping the rows of `previous` (this reader's last report,
-    /// or part of it) that did not change. Falls back to the full
-    /// computation as [`report`] does.
+    /// to date, with the rows of `previous` (this reader's last report, or
+    /// part of it) that did not change moved into it: `previous` is left
+    /// empty when any were, and as it was when this fails. Falls back to
+    /// the full computation as [`report`] does.
     pub fn report(
         &mut self,
         store: &Store,
         policy: &Policy,
-        previous: &Report,
+        previous: &mut Report,
         line: Option<i64>,
     ) -> Result<Report, StoreError> {
         let previous = self.generation.take().map(|g| (g, previous));
@@ -88,7 +90,7 @@ impl Kept {
 fn refresh_keeping(
     store: &Store,
     policy: &Policy,
-    previous: Option<(String, &Report)>,
+    previous: Option<(String, &mut Report)>,
     line: Option<i64>,
 ) -> Result<(Report, Option<String>), StoreError> {
     let want = state(store, policy)?;
@@ -97,9 +99,10 @@ fn refresh_keeping(
         let got = store.findings_state()?;
         if same_state(&got, &want) && store.findings_dirty_count()? == 0 {
             let generation = got.get(GENERATION).cloned();
-            let report = load_keeping(store, kept(previous, generation.as_ref()), &[], line)?;
+            let (keep, previous) = keeping(previous, generation.as_ref());
+            let rows = Rows::read(store, keep, &[], line)?;
             read.commit()?;
-            return Ok((report, generation));
+            return Ok((rows.report(previous), generation));
         }
     }
     let tx = store.begin_findings_update()?;
@@ -111,42 +114,37 @@ fn refresh_keeping(
         tx.commit()?;
         return Ok((report, Some(generation)));
     }
-    let previous = kept(previous, got.get(GENERATION));
+    let (mut keep, previous) = keeping(previous, got.get(GENERATION));
     let mut rows = Vec::new();
-    let keep_rows = previous.is_some();
+    let keep_rows = keep.is_some();
     let changed = recompute(store, policy, &tx, &mut |s| {
         if keep_rows && line.is_none_or(|id| s.line_id == id) {
             rows.push(s);
         }
     })?;
     let generation = tx.new_generation()?;
-    let report = match previous {
-        // The new rows are what the cache now holds: kept like the others.
-        Some(mut keep) => {
-            let gone: HashSet<Pair> = changed.iter().copied().collect();
-            keep.retain(|p, _| !gone.contains(p));
-            keep.extend(rows.into_iter().map(|s| ((s.line_id, s.sender_id), s)));
-            load_keeping(store, Some(keep), &changed, line)?
-        }
-        None => load(store, line)?,
-    };
+    // The new rows are what the cache now holds: kept like the others.
+    if let Some(k) = keep.as_mut() {
+        k.recomputed(&changed, rows);
+    }
+    let rows = Rows::read(store, keep, &changed, line)?;
     tx.commit()?;
-    Ok((report, Some(generation)))
+    Ok((rows.report(previous), Some(generation)))
 }
 
-/// The rows of `previous` by pair, when it was read at `generation`.
-fn kept(
-    previous: Option<(String, &Report)>,
+/// What of `previous` a reload can keep, when it was read at `generation`,
+/// and the report to take those rows from.
+fn keeping<'a>(
+    previous: Option<(String, &'a mut Report)>,
     generation: Option<&String>,
-) -> Option<HashMap<Pair, SenderReport>> {
-    let (at, report) = previous?;
-    (Some(&at) == generation).then(|| {
-        report
-            .senders
-            .iter()
-            .map(|s| ((s.line_id, s.sender_id), s.clone()))
-            .collect()
-    })
+) -> (Option<Keep>, Option<&'a mut Report>) {
+    match previous {
+        Some((at, report)) => match Keep::of(report, &at, generation) {
+            Some(keep) => (Some(keep), Some(report)),
+            None => (None, None),
+        },
+        None => (None, None),
+    }
 }
 
 /// Whether the cache's state is `want` (its generation aside).
@@ -272,60 +270,8 @@ pub(super) fn put_all(
     Ok(())
 }
 
-/// Every cached row (of `line`, when given), with the store's current
-/// aliases and line names. The rows of `keep` (what the cache holds, by
-/// pair) are taken as they are, the others decoded; without `keep`, every
-/// row is decoded.
-fn load_keeping(
-    store: &Store,
-    keep: Option<HashMap<Pair, SenderReport>>,
-    changed: &[Pair],
-    line: Option<i64>,
-) -> Result<Report, StoreError> {
-    let Some(mut keep) = keep else {
-        return load(store, line);
-    };
-    let lines: HashMap<i64, String> = store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();
-    let pairs = store.cached_pairs(line)?;
-    // A sender's raw addresses change only with its messages, which marks
-    // its pairs: those senders' rows take their aliases again, as do the
-    // rows decoded here.
-    let mut touched: HashSet<i64> = changed.iter().map(|p| p.1).collect();
-    touched.extend(pairs.iter().filter(|p| !keep.contains_key(p)).map(|p| p.1));
-    let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
-    if !touched.is_empty() {
-        store.scan_aliases(|a| {
-            if touched.contains(&a.sender_id) {
-                aliases
-                    .entry(a.sender_id)
-                    .or_default()
-                    .push(a.raw.to_string());
-            }
-        })?;
-    }
-    let mut senders = Vec::with_capacity(pairs.len());
-    for (l, sender) in pairs {
-        let mut s = match keep.remove(&(l, sender)) {
-            Some(s) => s,
-            None => {
-                store.with_cached_finding((l, sender), |data| codec::decode(l, sender, data))?
-            }
-        };
-        if touched.contains(&sender) {
-            s.aliases = aliases.get(&sender).cloned().unwrap_or_default();
-        }
-        match lines.get(&l) {
-            Some(name) if *name != s.line => s.line.clone_from(name),
-            Some(_) => {}
-            None => s.line.clear(),
-        }
-        senders.push(s);
-    }
-    Ok(Report::assemble(senders, &store.ignored()?))
-}
-
 /// Every cached row (of `line`), with the store's current aliases and line names.
-fn load(store: &Store, line: Option<i64>) -> Result<Report, StoreError> {
+pub(super) fn load(store: &Store, line: Option<i64>) -> Result<Report, StoreError> {
     let mut senders = Vec::new();
     scan_named(store, line, codec::decode, |s| s, |s| senders.push(s))?;
     Ok(Report::assemble(senders, &store.ignored()?))

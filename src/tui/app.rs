@@ -53,6 +53,12 @@ pub const TIMELINE_WINDOW: u64 = 120;
 /// At most this many senders are found by message text.
 pub const SEARCH_LIMIT: u64 = 500;
 
+/// What [`App::lend_report`] remembers of a report whose rows were taken.
+#[derive(Debug, Clone)]
+pub(super) struct Lent {
+    pub selected: Option<Target>,
+}
+
 /// The whole state of the interface.
 // The flags are independent toggles, not the states of one machine.
 #[allow(clippy::struct_excessive_bools)]
@@ -70,6 +76,9 @@ pub struct App {
     pub report: Report,
     pub counts: Counts,
     brand_index: HashMap<String, usize>,
+    /// The selection of a report lent to a reload ([`App::lend_report`])
+    /// that took its rows, for the next [`Action::Loaded`].
+    reselect: Option<Lent>,
     pub rows: Vec<RowRef>,
     pub selected: usize,
     pub filter: Filter,
@@ -139,6 +148,7 @@ impl App {
             report: Report::default(),
             counts: Counts::default(),
             brand_index: HashMap::new(),
+            reselect: None,
             rows: Vec::new(),
             selected: 0,
             filter: Filter::ToDo,

@@ -3,8 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{App, Filter, Group, RowRef, Sort, Target};
-use crate::track::{BrandReport, SenderReport};
+use super::{App, Filter, Group, Lent, RowRef, Sort, Target};
+use crate::track::{BrandReport, Report, SenderReport};
 
 impl App {
     fn search_keeps(&self, s: &SenderReport) -> bool {
@@ -172,6 +172,23 @@ impl App {
 
     pub fn selected_row(&self) -> Option<RowRef> {
         self.rows.get(self.selected).copied()
+    }
+
+    /// Lends the report to a reload that moves its unchanged rows into the
+    /// next one instead of copying them (`findings::Kept`): the selection
+    /// is remembered by key first and, if the rows were taken, the list is
+    /// empty (no row points into a report that is gone) until the next
+    /// report is `Action::Loaded`.
+    pub fn lend_report<R>(&mut self, reload: impl FnOnce(&mut Report) -> R) -> R {
+        let keep = self.selected_target();
+        let before = self.report.senders.len();
+        let out = reload(&mut self.report);
+        if self.report.senders.len() != before {
+            self.reselect = Some(Lent { selected: keep });
+            self.rows.clear();
+            self.brand_index.clear();
+        }
+        out
     }
 
     pub fn selected_target(&self) -> Option<Target> {

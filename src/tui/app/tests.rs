@@ -999,3 +999,36 @@ fn a_keyword_is_suggested_only_for_marketing_that_states_none() {
         Advice::Suggest { .. }
     ));
 }
+
+#[test]
+fn a_reload_that_moves_the_rows_keeps_the_selection_by_key() {
+    let mut a = app();
+    press(&mut a, &[ch('j'), ch('j'), ch('j')]);
+    let before = selected_key(&a);
+    assert!(!before.is_empty());
+    let rows = a.rows.len();
+    let first = a
+        .rows
+        .iter()
+        .find_map(|r| match r {
+            RowRef::Sender(i) => Some(a.report.senders[*i].key.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert_ne!(first, before);
+
+    // A reload that fails takes nothing: the list is as it was.
+    let failed: Result<Report, ()> = a.lend_report(|_| Err(()));
+    assert!(failed.is_err());
+    assert_eq!((a.rows.len(), selected_key(&a)), (rows, before.clone()));
+
+    // One that moves the rows out leaves no row pointing into them ...
+    let mut next = a.lend_report(std::mem::take);
+    assert!(a.rows.is_empty() && a.selected_target().is_none());
+    // ... and the next report, without the first row's sender (every row
+    // below it moves up one), selects the same sender.
+    next.senders.retain(|s| s.key != first);
+    a.update(Action::Loaded(Box::new(next)));
+    assert_eq!(a.rows.len(), rows - 1);
+    assert_eq!(selected_key(&a), before);
+}

@@ -214,7 +214,10 @@ impl App {
             self.screen = Screen::Senders;
         }
         // The rows point into the old report: the selection by key, first.
-        let keep = self.selected_target();
+        let keep = self
+            .reselect
+            .take()
+            .map_or_else(|| self.selected_target(), |l| l.selected);
         self.report = report;
         self.counts = Counts::of(&self.report);
         self.brand_index = self
