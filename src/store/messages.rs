@@ -243,6 +243,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.pragma_update(None, "cache_size", -super::BULK_CACHE_KIB)?;
         let mut changed = 0u64;
         {
             let mut select = tx.prepare(
@@ -285,6 +286,7 @@ impl Store {
             }
         }
         write_meta(&tx, "rules_version", rules_version)?;
+        tx.pragma_update(None, "cache_size", -super::READ_CACHE_KIB)?;
         tx.commit()?;
         Ok(changed)
     }

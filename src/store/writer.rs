@@ -104,6 +104,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.pragma_update(None, "cache_size", -super::BULK_CACHE_KIB)?;
         tx.execute(
             "INSERT OR IGNORE INTO lines(name, created_at_ms) VALUES (?1, ?2)",
             params![line, now_ms()],
@@ -305,6 +306,10 @@ impl ImportTx<'_> {
         write_meta(&self.tx, "rules_version", s.rules_version)?;
         // The new messages into the search index, in the same transaction.
         super::search::index_from(&self.tx, self.first_message_id)?;
+        // The dirty pages stay until the commit writes them; then the
+        // cache shrinks back.
+        self.tx
+            .pragma_update(None, "cache_size", -super::READ_CACHE_KIB)?;
         self.tx.commit()?;
         Ok(())
     }

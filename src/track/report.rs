@@ -152,13 +152,20 @@ pub struct Report {
 impl Report {
     /// The report of these senders: sorted (latest first) with their
     /// brands. One function for a full computation and for cached rows.
+    ///
+    /// The order is total (a row is one line and sender), so an unstable
+    /// sort gives the same order whatever order the rows came in, without
+    /// the stable sort's buffer: a copy of every row, 6.6 MB of the
+    /// interface's peak at 10,000,000 messages.
     pub fn assemble(mut senders: Vec<SenderReport>, ignored: &HashSet<(bool, String)>) -> Report {
-        senders.sort_by(|a, b| {
+        senders.sort_unstable_by(|a, b| {
             b.last_seen
                 .map(|m| m.ts_ms)
                 .cmp(&a.last_seen.map(|m| m.ts_ms))
                 .then_with(|| a.key.cmp(&b.key))
                 .then_with(|| a.line.cmp(&b.line))
+                .then_with(|| a.line_id.cmp(&b.line_id))
+                .then_with(|| a.sender_id.cmp(&b.sender_id))
         });
         let brands = brands(&senders, ignored);
         Report { senders, brands }
