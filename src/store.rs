@@ -61,8 +61,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0010_import_writes.sql"),
 ];
 
-/// The page cache of a reader, in KiB (about the default of SQLite, 2,000): what the
-/// interface, `senders` and `export` hold of the file besides the
+/// The page cache of a reader, in KiB (about the default, 2,000 KiB):
+/// what the interface, `senders` and `export` hold of the file besides the
 /// operating system's cache. 8 MiB of it was 6 MB of the interface's
 /// peak at 10,000,000 messages, for reads the OS cache answers anyway.
 pub(crate) const READ_CACHE_KIB: i64 = 2 * 1024;
