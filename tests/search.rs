@@ -430,13 +430,15 @@ fn a_database_one_migration_short_of_search_is_backfilled() {
     // Take the database back to the schema just before the search
     // migration: no index, no triggers, and nothing of the migrations
     // after it (the findings cache's tables and triggers, migration 7; the
-    // index on imports.sha256, migration 8).
+    // index on imports.sha256, migration 8; migration 9's index by line and
+    // sender, and back the index by sender that migration 11 dropped).
     {
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(
             "DROP TRIGGER messages_fts_delete;
              DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;
-             DROP INDEX imports_sha256; DROP INDEX messages_line_sender_ts;",
+             DROP INDEX imports_sha256; DROP INDEX messages_line_sender_ts;
+             CREATE INDEX messages_sender_ts ON messages(sender_id, ts_ms);",
         )
         .unwrap();
         let later: Vec<(String, String)> = conn

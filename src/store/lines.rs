@@ -228,7 +228,8 @@ impl Store {
         tx.execute(
             "DELETE FROM aliases WHERE NOT EXISTS (
                 SELECT 1 FROM messages m
-                WHERE m.sender_id = aliases.sender_id AND m.address = aliases.raw)",
+                WHERE m.line_id IN (SELECT id FROM lines)
+                  AND m.sender_id = aliases.sender_id AND m.address = aliases.raw)",
             [],
         )?;
         tx.execute(

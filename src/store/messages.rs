@@ -33,10 +33,17 @@ pub(super) fn stored_message(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredMe
     })
 }
 
-/// The SQL condition keeping one line's messages (`m` is `messages`).
-fn on_line(line: Option<i64>) -> String {
-    line.map(|id| format!(" AND m.line_id = {id}"))
-        .unwrap_or_default()
+/// The SQL condition keeping one line's messages (`m` is `messages`), or
+/// every line's. A query finding some senders' messages names the line
+/// either way: the only index by sender leads with the line
+/// (`messages_line_sender_ts`, migration 11), and every message's line is
+/// in `lines` (an import creates it first; `lines remove` deletes its
+/// messages with it).
+pub(super) fn on_line(line: Option<i64>) -> String {
+    line.map_or_else(
+        || " AND m.line_id IN (SELECT id FROM lines)".to_string(),
+        |id| format!(" AND m.line_id = {id}"),
+    )
 }
 
 impl Store {

@@ -119,6 +119,9 @@ fn filters(q: &SearchQuery<'_>, params: &mut Vec<Value>) -> String {
     if let Some(line) = q.line {
         sql.push_str(" AND m.line_id = ?");
         params.push(Value::Integer(line));
+    } else if !q.sender_ids.is_empty() {
+        // Senders on every line: through the index that leads with the line.
+        sql.push_str(" AND m.line_id IN (SELECT id FROM lines)");
     }
     sql
 }
@@ -339,7 +342,7 @@ impl Store {
             return Ok(None);
         }
         let placeholders = vec!["?"; sender_ids.len()].join(",");
-        let on_line = line.map_or_else(String::new, |l| format!(" AND m.line_id = {l}"));
+        let on_line = super::messages::on_line(line);
         let Some(ts): Option<i64> = self
             .conn
             .query_row(
