@@ -115,9 +115,10 @@ fn remove(store: &mut Store, name: &str, yes: bool) -> Result<ExitCode, CliError
     }
     let n = store.remove_line(name)?;
     println!(
-        "removed the line '{}' and its {} messages",
+        "removed the line '{}' and its {} message{}",
         text::sanitize(name),
-        group_digits(n)
+        group_digits(n),
+        if n == 1 { "" } else { "s" }
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -224,12 +224,13 @@ impl Store {
         let messages = tx.execute("DELETE FROM messages WHERE line_id = ?1", [id])?;
         tx.execute("DELETE FROM manual_optouts WHERE line_id = ?1", [id])?;
         tx.execute("DELETE FROM imports WHERE line_id = ?1", [id])?;
-        // An address only the removed line used goes with it.
+        // An address only the removed line used goes with it. One pass over
+        // the messages left, however many lines there are (the only index
+        // by sender leads with the line: a look-up per address would probe
+        // every line).
         tx.execute(
-            "DELETE FROM aliases WHERE NOT EXISTS (
-                SELECT 1 FROM messages m
-                WHERE m.line_id IN (SELECT id FROM lines)
-                  AND m.sender_id = aliases.sender_id AND m.address = aliases.raw)",
+            "DELETE FROM aliases
+             WHERE (sender_id, raw) NOT IN (SELECT sender_id, address FROM messages)",
             [],
         )?;
         tx.execute(
