@@ -138,13 +138,9 @@ fn keeping<'a>(
     previous: Option<(String, &'a mut Report)>,
     generation: Option<&String>,
 ) -> (Option<Keep>, Option<&'a mut Report>) {
-    match previous {
-        Some((at, report)) => match Keep::of(report, &at, generation) {
-            Some(keep) => (Some(keep), Some(report)),
-            None => (None, None),
-        },
-        None => (None, None),
-    }
+    previous
+        .and_then(|(at, report)| Keep::of(report, &at, generation).map(|keep| (keep, report)))
+        .unzip()
 }
 
 /// Whether the cache's state is `want` (its generation aside).
