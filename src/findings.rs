@@ -32,7 +32,7 @@ use crate::store::{LineRead, Store, StoreError};
 use crate::track::{KindReason, Policy, Report, Tally};
 
 pub use crate::store::CacheOrder;
-pub use cache::{Kept, fresh, rebuild, rebuild_in_batches, refresh, report, report_of};
+pub use cache::{Kept, fresh, lists_of, rebuild, rebuild_in_batches, refresh, report, report_of};
 pub use offenders::{offenders, offenders_with};
 pub use outline::Outline;
 pub use page::Pages;

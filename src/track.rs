@@ -9,6 +9,8 @@
 //!   totals, brand coverage, opt-out targets, manual records, ignores.
 //! - `grace.rs`: [`Grace`] and the user's [`Policy`].
 //! - `jurisdiction.rs`: [`Jurisdiction`]: which replies are opt-outs where.
+//! - `moments.rs`: [`Moments`], a list of violations or messages in flight,
+//!   held or left in the findings cache.
 //! - `report.rs`: [`SenderReport`], [`BrandReport`] and their JSON shapes.
 //! - `offenders.rs`: [`rank`], the repeat offenders across lines.
 //!
@@ -18,6 +20,7 @@
 
 mod grace;
 mod jurisdiction;
+mod moments;
 mod offenders;
 mod replay;
 mod report;
@@ -25,6 +28,7 @@ mod tally;
 
 pub use grace::{Grace, Policy, business_days_between, days_between};
 pub use jurisdiction::{CN_KEYWORDS, Jurisdiction, RESUBSCRIBE_KEYWORDS, US_KEYWORDS};
+pub use moments::Moments;
 pub use offenders::{Detail, Offender, OffenderJson, OffenderLines, Ranking, month_of, rank};
 pub use replay::{Event, EventKind, Findings, OptOut, replay};
 pub use report::{

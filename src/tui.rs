@@ -176,7 +176,7 @@ impl Session {
             sending: None,
             send_clock: None,
             send_programs: None,
-            kept: findings::Kept::default(),
+            kept: findings::Kept::leaving_lists(),
         }
     }
 
@@ -364,8 +364,7 @@ impl Session {
         }
     }
 
-    /// The offenders screen's ranking of every line: from the report shown
-    /// when it holds every line, else from the findings cache.
+    /// The offenders screen's ranking of every line, from the findings cache.
     fn rank(&mut self) -> Vec<Action> {
         let failed =
             |e: &dyn std::fmt::Display| vec![Action::Outcome(Outcome::Failed(e.to_string()))];
@@ -377,14 +376,11 @@ impl Session {
             Err(e) => return failed(&e),
         };
         let policy = &self.options.policy;
-        let offenders = if self.line.is_none() {
-            crate::track::rank(&self.app.report, policy, None, 1)
-        } else {
-            // Every line, streamed from the cache (the report holds one).
-            match findings::offenders(store, policy, None, 1, true) {
-                Ok(ranked) => ranked,
-                Err(e) => return failed(&e),
-            }
+        // Every line, streamed from the cache (the report holds one line,
+        // or no lists of violations).
+        let offenders = match findings::offenders(store, policy, None, 1, true) {
+            Ok(ranked) => ranked,
+            Err(e) => return failed(&e),
         };
         vec![Action::Ranked { offenders, lines }]
     }
@@ -448,6 +444,10 @@ impl Session {
                     Err(e) => failed(&e),
                 }
             }
+            Effect::LoadLists { pairs } => match app::MarkedLists::read(store, &pairs) {
+                Ok(lists) => vec![Action::ListsLoaded { pairs, lists }],
+                Err(e) => failed(&e),
+            },
             Effect::Search { query } => {
                 let line = self.line.as_ref().map(|(id, _)| *id);
                 match store.senders_matching(&query, line, app::SEARCH_LIMIT) {
@@ -550,7 +550,7 @@ impl Session {
                 };
                 match perform_export(
                     store,
-                    &self.app.report,
+                    self.line.as_ref().map(|(id, _)| *id),
                     sender_keys,
                     &file,
                     &self.options,

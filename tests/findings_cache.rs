@@ -4,7 +4,10 @@
 //! from scratch, row for row and in the `--json` shapes; so does the report
 //! a long-running reader keeps between reads (`findings::Kept`, the
 //! interface's: every line, and one line), which reuses the rows that did
-//! not change, including when another process wrote the cache in between.
+//! not change, including when another process wrote the cache in between;
+//! and so does the interface's reader, which leaves every list of
+//! violations in the cache (`findings::Kept::leaving_lists`), each list
+//! read back from there equal to the computation's.
 //! The full fill, a line and a closed group of senders at a time, equals it
 //! too however small its batches (`findings::rebuild_in_batches`), and on a
 //! database made before migration 9.
@@ -19,7 +22,7 @@ use jiff::tz::TimeZone;
 use optout::classify::Classifier;
 use optout::findings;
 use optout::store::Store;
-use optout::track::{Grace, Policy, Report};
+use optout::track::{Grace, Moments, Policy, Report};
 
 use common::rng::Rng;
 
@@ -135,10 +138,23 @@ fn json(report: &Report) -> String {
     serde_json::to_string_pretty(&(senders, brands)).unwrap()
 }
 
-/// What a long-running reader keeps: for every line and for line "me".
+/// What a long-running reader keeps: for every line and for line "me",
+/// and the interface's reader, which leaves the lists in the cache.
 struct Reader {
     all: (findings::Kept, Report),
     me: (findings::Kept, Report),
+    counts: (findings::Kept, Report),
+}
+
+/// `full` with its lists left in the cache, as the interface reads it.
+fn lists_left(full: &Report) -> Report {
+    let mut r = full.clone();
+    for s in &mut r.senders {
+        let f = &mut s.findings;
+        f.violations = Moments::Left(f.violations.span());
+        f.in_flight = Moments::Left(f.in_flight.span());
+    }
+    r
 }
 
 impl Reader {
@@ -146,11 +162,38 @@ impl Reader {
         Reader {
             all: (findings::Kept::default(), Report::default()),
             me: (findings::Kept::default(), Report::default()),
+            counts: (findings::Kept::leaving_lists(), Report::default()),
+        }
+    }
+
+    /// The interface's reader: the same rows with the lists left in the
+    /// cache, and each sender's lists read from there equal to `full`'s.
+    fn check_counts(&mut self, store: &Store, policy: &Policy, full: &Report, step: &str) {
+        let (kept, report) = &mut self.counts;
+        *report = kept.report(store, policy, report, None).unwrap();
+        let want = lists_left(full);
+        assert_eq!(
+            report.senders, want.senders,
+            "rows read without their lists differ after {step}"
+        );
+        assert_eq!(
+            report.brands, want.brands,
+            "their brands differ after {step}"
+        );
+        for s in &full.senders {
+            let (v, f) = findings::lists_of(store, (s.line_id, s.sender_id)).unwrap();
+            assert_eq!(
+                (Some(&v[..]), Some(&f[..])),
+                (s.findings.violations.held(), s.findings.in_flight.held()),
+                "the cached lists of {} differ after {step}",
+                s.key
+            );
         }
     }
 
     /// Reads again (keeping what did not change) and checks against `full`.
     fn check(&mut self, store: &Store, policy: &Policy, full: &Report, step: &str) {
+        self.check_counts(store, policy, full, step);
         let (kept, report) = &mut self.all;
         *report = kept.report(store, policy, report, None).unwrap();
         assert_eq!(

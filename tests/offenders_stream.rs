@@ -142,7 +142,12 @@ fn reference(
                     grace.end(o.ts_ms, &zone)
                 });
                 let mut any = false;
-                for v in s.findings.violations.iter() {
+                for v in s
+                    .findings
+                    .violations
+                    .held()
+                    .expect("a computed report holds its lists")
+                {
                     if since_ms.is_some_and(|since| v.ts_ms < since) {
                         continue;
                     }

@@ -466,6 +466,53 @@ fn export_prompts_then_reports_the_outcome() {
 }
 
 #[test]
+fn an_export_from_the_interface_lists_every_violation_of_a_full_computation() {
+    // The interface reads its findings with the lists of violations left
+    // in the findings cache; its export reads them back from there.
+    let full = optout::findings::compute(&fixture_store(), &options(Lang::En).policy).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("evidence.json");
+    let mut events = keys("e");
+    events.push(Event::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    events.extend(keys(&out.display().to_string()));
+    events.push(key(KeyCode::Enter));
+    let (_, t) = run(Some(fixture_store()), Lang::En, (100, 24), events);
+    assert!(contains(&t, "wrote"), "{}", lines(&t).join("\n"));
+    let evidence: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let mut listed = 0;
+    for o in evidence["offenders"].as_array().unwrap() {
+        let keys: Vec<&str> = o["senders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["key"].as_str().unwrap())
+            .collect();
+        let mut want: Vec<i64> = full
+            .senders
+            .iter()
+            .filter(|s| keys.contains(&s.key.as_str()))
+            .flat_map(|s| s.findings.violations.held().unwrap().to_vec())
+            .filter_map(|m| m.message_id)
+            .collect();
+        let mut got: Vec<i64> = o["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["message_id"].as_i64().unwrap())
+            .collect();
+        want.sort_unstable();
+        got.sort_unstable();
+        assert_eq!(got, want, "the violations of {keys:?}");
+        listed += got.len();
+    }
+    assert!(listed > 0, "the selected brand has violations to list");
+}
+
+#[test]
 fn importing_from_the_welcome_screen_fills_the_list() {
     let mut events = keys("I");
     events.extend(keys(

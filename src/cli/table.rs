@@ -138,8 +138,8 @@ fn note(store: &Store, s: &SenderReport) -> Result<Option<String>, CliError> {
     // The note reads the opt-out, the confirmation and the status, not the
     // lists of messages.
     let mut one = s.clone();
-    one.findings.violations = std::sync::Arc::default();
-    one.findings.in_flight = std::sync::Arc::default();
+    one.findings.violations = crate::track::Moments::default();
+    one.findings.in_flight = crate::track::Moments::default();
     let report = Report {
         senders: vec![one],
         brands: Vec::new(),

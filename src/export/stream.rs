@@ -40,8 +40,8 @@ pub const INLINE_MESSAGES: usize = 20;
 /// The findings an export is made from.
 #[derive(Clone, Copy)]
 pub enum FindingsSource<'a> {
-    /// A report holding every sender's lists (a full computation, the
-    /// interface's report).
+    /// A report holding every sender's lists (a full computation, or the
+    /// cache decoded with them: `findings::report`).
     Held(&'a Report),
     /// The findings cache: an offender's violations and in-flight lists
     /// are read from it when its part is hashed or written, so an export
@@ -70,10 +70,19 @@ impl<'a> FindingsSource<'a> {
     /// The violations and in-flight moments of `s`.
     fn lists(self, s: &'a SenderReport) -> Result<LoadedLists<'a>, StoreError> {
         match self {
-            FindingsSource::Held(_) => Ok((
-                Cow::Borrowed(&s.findings.violations),
-                Cow::Borrowed(&s.findings.in_flight),
-            )),
+            FindingsSource::Held(_) => {
+                match (s.findings.violations.held(), s.findings.in_flight.held()) {
+                    (Some(v), Some(f)) => Ok((Cow::Borrowed(v), Cow::Borrowed(f))),
+                    // A report read for the interface leaves its lists in
+                    // the cache: its exports go through an `Outline`.
+                    _ => Err(StoreError {
+                        message: format!(
+                            "the findings of {} were read without their messages: export again",
+                            crate::text::sanitize(&s.key)
+                        ),
+                    }),
+                }
+            }
             FindingsSource::Cached(o) => {
                 let (v, f) = o.lists(s)?;
                 Ok((Cow::Owned(v), Cow::Owned(f)))

@@ -22,10 +22,42 @@ use super::compute;
 use super::fill::{BATCH_MESSAGES, fill};
 use super::keep::{Keep, Rows};
 use super::recompute::recompute;
+use crate::model::Moment;
 use crate::store::{CacheRow, CacheTx, GENERATION, Store, StoreError};
 use crate::track::{Policy, Report, SenderLinks, SenderReport};
 
 pub(super) type Pair = (i64, i64);
+
+/// How a cached row is read: with its lists, or with them left in the
+/// cache ([`crate::track::Moments::Left`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Decode {
+    Lists,
+    LeaveLists,
+}
+
+impl Decode {
+    pub(super) fn row(
+        self,
+        line: i64,
+        sender: i64,
+        data: &str,
+    ) -> Result<SenderReport, StoreError> {
+        match self {
+            Decode::Lists => codec::decode(line, sender, data),
+            Decode::LeaveLists => codec::decode_outline(line, sender, data),
+        }
+    }
+}
+
+/// The violations and in-flight moments of one line and sender, read from
+/// its cached row: for a report whose lists were left there
+/// ([`Kept::leaving_lists`]). The row may have been recomputed since that
+/// report was read; a reader that reloads on every change (the interface)
+/// shows the two together only until its next reload.
+pub fn lists_of(store: &Store, pair: Pair) -> Result<(Vec<Moment>, Vec<Moment>), StoreError> {
+    store.with_cached_finding(pair, |data| codec::decode_lists(pair.0, pair.1, data))
+}
 
 /// The report, from the cache brought up to date first. Falls back to the
 /// full computation when the cache cannot be written (a read-only file, a
@@ -44,7 +76,7 @@ pub fn report_of(store: &Store, policy: &Policy, line: Option<i64>) -> Result<Re
 /// The report from the cache, after recomputing what the triggers marked
 /// (or everything, when the cache is missing or stale).
 pub fn refresh(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
-    Ok(refresh_keeping(store, policy, None, None)?.0)
+    Ok(refresh_keeping(store, policy, None, None, Decode::Lists)?.0)
 }
 
 /// A report kept by a reader that reads again after every change (the
@@ -55,9 +87,23 @@ pub fn refresh(store: &Store, policy: &Policy) -> Result<Report, StoreError> {
 #[derive(Debug, Default)]
 pub struct Kept {
     generation: Option<String>,
+    /// The rows are read with their lists of violations and in-flight
+    /// messages left in the cache ([`crate::track::Moments::Left`]).
+    leave_lists: bool,
 }
 
 impl Kept {
+    /// A reader that shows counts and reads a sender's lists only when it
+    /// needs them ([`lists_of`]): its reports hold no list of violations
+    /// (the interface; at ten million messages those lists were most of
+    /// its memory). A report it falls back to computing holds them.
+    pub fn leaving_lists() -> Kept {
+        Kept {
+            generation: None,
+            leave_lists: true,
+        }
+    }
+
     /// The report of `line` (every line: `None`), from the cache brought up
     /// to date, with the rows of `previous` (this reader's last report, or
     /// part of it) that did not change moved into it: `previous` is left
@@ -71,7 +117,12 @@ impl Kept {
         line: Option<i64>,
     ) -> Result<Report, StoreError> {
         let previous = self.generation.take().map(|g| (g, previous));
-        if let Ok((report, generation)) = refresh_keeping(store, policy, previous, line) {
+        let decode = if self.leave_lists {
+            Decode::LeaveLists
+        } else {
+            Decode::Lists
+        };
+        if let Ok((report, generation)) = refresh_keeping(store, policy, previous, line, decode) {
             self.generation = generation;
             return Ok(report);
         }
@@ -92,6 +143,7 @@ fn refresh_keeping(
     policy: &Policy,
     previous: Option<(String, &mut Report)>,
     line: Option<i64>,
+    decode: Decode,
 ) -> Result<(Report, Option<String>), StoreError> {
     let want = state(store, policy)?;
     {
@@ -100,7 +152,7 @@ fn refresh_keeping(
         if same_state(&got, &want) && store.findings_dirty_count()? == 0 {
             let generation = got.get(GENERATION).cloned();
             let (keep, previous) = keeping(previous, generation.as_ref());
-            let rows = Rows::read(store, keep, &[], line)?;
+            let rows = Rows::read(store, keep, &[], line, decode)?;
             read.commit()?;
             return Ok((rows.report(previous), generation));
         }
@@ -110,15 +162,18 @@ fn refresh_keeping(
     if !same_state(&got, &want) || most_is_marked(store)? {
         build(store, policy, &tx, &want, BATCH_MESSAGES)?;
         let generation = tx.new_generation()?;
-        let report = load(store, line)?;
+        let report = load(store, line, decode)?;
         tx.commit()?;
         return Ok((report, Some(generation)));
     }
     let (mut keep, previous) = keeping(previous, got.get(GENERATION));
     let mut rows = Vec::new();
     let keep_rows = keep.is_some();
-    let changed = recompute(store, policy, &tx, &mut |s| {
+    let changed = recompute(store, policy, &tx, &mut |mut s| {
         if keep_rows && line.is_none_or(|id| s.line_id == id) {
+            if decode == Decode::LeaveLists {
+                codec::leave_lists(&mut s);
+            }
             rows.push(s);
         }
     })?;
@@ -127,7 +182,7 @@ fn refresh_keeping(
     if let Some(k) = keep.as_mut() {
         k.recomputed(&changed, rows);
     }
-    let rows = Rows::read(store, keep, &changed, line)?;
+    let rows = Rows::read(store, keep, &changed, line, decode)?;
     tx.commit()?;
     Ok((rows.report(previous), Some(generation)))
 }
@@ -267,9 +322,15 @@ pub(super) fn put_all(
 }
 
 /// Every cached row (of `line`), with the store's current aliases and line names.
-pub(super) fn load(store: &Store, line: Option<i64>) -> Result<Report, StoreError> {
+pub(super) fn load(store: &Store, line: Option<i64>, decode: Decode) -> Result<Report, StoreError> {
     let mut senders = Vec::new();
-    scan_named(store, line, codec::decode, |s| s, |s| senders.push(s))?;
+    scan_named(
+        store,
+        line,
+        |l, s, d| decode.row(l, s, d),
+        |s| s,
+        |s| senders.push(s),
+    )?;
     Ok(Report::assemble(senders, &store.ignored()?))
 }
 

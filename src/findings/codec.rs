@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Moment, SenderClass, SenderKind, Status};
 use crate::store::StoreError;
-use crate::track::{Findings, Jurisdiction, KindReason, ListSpan, OptOut, SenderReport, Spans};
+use crate::track::{Findings, Jurisdiction, KindReason, ListSpan, Moments, OptOut, SenderReport};
 
 /// The version of this encoding, part of the cache's state.
 pub(super) const FORMAT: &str = "1";
@@ -77,6 +77,17 @@ fn moments(list: Vec<M>) -> Arc<[Moment]> {
     list.into_iter().map(moment).collect()
 }
 
+/// A held list, encoded. A finding is encoded from its computation, which
+/// holds every list: a list left in the cache is never written back
+/// (that would write an empty list over the violations).
+fn list(l: &Moments) -> Vec<M> {
+    l.held()
+        .expect("a computed finding holds its lists")
+        .iter()
+        .map(|&v| (v.ts_ms, v.utc_offset_s, v.message_id))
+        .collect()
+}
+
 pub(super) fn encode(s: &SenderReport) -> String {
     let f = &s.findings;
     let row: Row = Row {
@@ -109,8 +120,8 @@ pub(super) fn encode(s: &SenderReport) -> String {
         }),
         confirmed: m(f.confirmed),
         resubscribed: m(f.resubscribed),
-        violations: f.violations.iter().map(|&v| m(Some(v)).unwrap()).collect(),
-        in_flight: f.in_flight.iter().map(|&v| m(Some(v)).unwrap()).collect(),
+        violations: list(&f.violations),
+        in_flight: list(&f.in_flight),
         before_optout: f.before_optout,
         status: s.status.as_str().to_string(),
         ignored: s.ignored,
@@ -125,26 +136,31 @@ pub(super) fn encode(s: &SenderReport) -> String {
 /// caller to fill in.
 pub(super) fn decode(line_id: i64, sender_id: i64, data: &str) -> Result<SenderReport, StoreError> {
     let (mut s, (violations, in_flight)) = decode_with::<Vec<M>>(line_id, sender_id, data)?;
-    s.findings.violations = moments(violations);
-    s.findings.in_flight = moments(in_flight);
+    s.findings.violations = Moments::Held(moments(violations));
+    s.findings.in_flight = Moments::Held(moments(in_flight));
     Ok(s)
 }
 
-/// [`decode`] without the violations and in-flight lists (left empty),
-/// only their [`Spans`]: no list is held, even while it is read.
+/// [`decode`] with the violations and in-flight lists left in the cache
+/// ([`Moments::Left`]: counted, their ends kept): no list is held, even
+/// while it is read.
 pub(super) fn decode_outline(
     line_id: i64,
     sender_id: i64,
     data: &str,
-) -> Result<(SenderReport, Spans), StoreError> {
-    let (s, (violations, in_flight)) = decode_with::<Span>(line_id, sender_id, data)?;
-    Ok((
-        s,
-        Spans {
-            violations: violations.0,
-            in_flight: in_flight.0,
-        },
-    ))
+) -> Result<SenderReport, StoreError> {
+    let (mut s, (violations, in_flight)) = decode_with::<Span>(line_id, sender_id, data)?;
+    s.findings.violations = Moments::Left(violations.0);
+    s.findings.in_flight = Moments::Left(in_flight.0);
+    Ok(s)
+}
+
+/// `s` with its lists left in the cache (their spans kept), as
+/// [`decode_outline`] reads them.
+pub(super) fn leave_lists(s: &mut SenderReport) {
+    let f = &mut s.findings;
+    f.violations = Moments::Left(f.violations.span());
+    f.in_flight = Moments::Left(f.in_flight.span());
 }
 
 /// Only the violations and in-flight lists of `data`.
@@ -237,8 +253,8 @@ fn decode_with<'de, L: Deserialize<'de>>(
             ),
             confirmed: r.confirmed.map(moment),
             resubscribed: r.resubscribed.map(moment),
-            violations: Arc::default(),
-            in_flight: Arc::default(),
+            violations: Moments::default(),
+            in_flight: Moments::default(),
             before_optout: r.before_optout,
         },
         status: Status::parse(&r.status).ok_or_else(|| bad("status"))?,

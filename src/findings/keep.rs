@@ -11,8 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::cache::{Pair, load};
-use super::codec;
+use super::cache::{Decode, Pair, load};
 use crate::store::{Store, StoreError};
 use crate::track::{Report, SenderReport};
 
@@ -84,9 +83,10 @@ impl Rows {
         keep: Option<Keep>,
         changed: &[Pair],
         line: Option<i64>,
+        decode: Decode,
     ) -> Result<Rows, StoreError> {
         let Some(Keep { at, mut fresh }) = keep else {
-            return Ok(Rows::Full(load(store, line)?));
+            return Ok(Rows::Full(load(store, line, decode)?));
         };
         let lines: HashMap<i64, String> =
             store.lines()?.into_iter().map(|l| (l.id, l.name)).collect();
@@ -118,7 +118,7 @@ impl Rows {
                 s
             } else {
                 let (l, sender) = pair;
-                store.with_cached_finding(pair, |data| codec::decode(l, sender, data))?
+                store.with_cached_finding(pair, |data| decode.row(l, sender, data))?
             };
             read.push(row);
             slots.push(Slot::Read);

@@ -48,9 +48,9 @@ pub fn offending_message(s: &SenderReport) -> Option<i64> {
     if s.status == Status::Violating {
         s.findings
             .violations
-            .iter()
-            .filter_map(|m| m.message_id)
-            .max()
+            .span()
+            .latest
+            .and_then(|m| m.message_id)
     } else if s.kind == SenderKind::Suspicious {
         s.kind_message
     } else {

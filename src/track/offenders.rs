@@ -174,7 +174,9 @@ impl<'a> Ranking<'a> {
     /// Counts one line and sender for its offender: its brand (all its
     /// numbers, on every line), or the sender itself when it has no brand
     /// (a suspicious sender has none of its own). Ignored senders and
-    /// personal contacts never rank.
+    /// personal contacts never rank. `s` holds its violations (a report
+    /// decoded with its lists, never one left in the findings cache: the
+    /// ranking needs each violation's time).
     pub fn add(&mut self, s: &SenderReport) {
         if s.ignored || s.status == Status::Ignored || s.kind == SenderKind::Personal {
             return;
@@ -195,7 +197,12 @@ impl<'a> Ranking<'a> {
         }
         let end = grace_end(s, self.policy);
         let mut any = false;
-        for v in s.findings.violations.iter() {
+        let violations = s
+            .findings
+            .violations
+            .held()
+            .expect("a ranking is given reports that hold their violations");
+        for v in violations {
             if self.since_ms.is_some_and(|since| v.ts_ms < since) {
                 continue;
             }

@@ -1,6 +1,6 @@
 //! The pure state machine: one sender's events in, its findings out.
 
-use std::sync::Arc;
+use super::Moments;
 
 use jiff::tz::TimeZone;
 
@@ -55,13 +55,12 @@ pub struct Findings {
     pub optout: Option<OptOut>,
     pub confirmed: Option<Moment>,
     pub resubscribed: Option<Moment>,
-    /// Marketing after opt-out + grace: the violations. Shared, not
-    /// copied, when a report is cloned: the interface keeps the rows that
-    /// did not change from one report to the next (`findings::Kept`), and
-    /// at ten million messages these lists are most of a report.
-    pub violations: Arc<[Moment]>,
+    /// Marketing after opt-out + grace: the violations. At ten million
+    /// messages these lists are most of a report: the interface reads them
+    /// left in the findings cache ([`Moments::Left`]).
+    pub violations: Moments,
     /// Marketing inside the grace period.
-    pub in_flight: Arc<[Moment]>,
+    pub in_flight: Moments,
     /// Marketing messages before any opt-out.
     pub before_optout: u64,
 }

@@ -108,8 +108,8 @@ pub struct Spans {
 impl Spans {
     pub fn of(f: &Findings) -> Spans {
         Spans {
-            violations: ListSpan::of(&f.violations),
-            in_flight: ListSpan::of(&f.in_flight),
+            violations: f.violations.span(),
+            in_flight: f.in_flight.span(),
         }
     }
 }

@@ -32,8 +32,9 @@ fn day() -> Grace {
     Grace::Duration { ms: DAY_MS }
 }
 
-fn ids(ms: &[Moment]) -> Vec<i64> {
-    ms.iter().map(|m| m.ts_ms).collect()
+fn ids(ms: &Moments) -> Vec<i64> {
+    let held = ms.held().expect("a replay holds its lists");
+    held.iter().map(|m| m.ts_ms).collect()
 }
 
 #[test]

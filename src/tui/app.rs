@@ -47,6 +47,7 @@ pub use state::{
     ManualField, Mark, Overlay, Overview, Prompt, RowRef, Screen, Search, Sort, StatusLine, Target,
     Timeline,
 };
+pub use timeline::MarkedLists;
 
 /// How many timeline messages are held in memory around the cursor.
 pub const TIMELINE_WINDOW: u64 = 120;

@@ -20,18 +20,26 @@ pub struct ExportChoice {
     pub overwrite: bool,
 }
 
-/// Writes the evidence export for `sender_keys` to `path` (the format
-/// follows the extension: `.csv`, `.json`, `.txt` for complaint text,
-/// HTML otherwise). Overwrites a file only when `choice.overwrite`.
+/// Writes the evidence export for `sender_keys` of `line` (every line:
+/// `None`) to `path` (the format follows the extension: `.csv`, `.json`,
+/// `.txt` for complaint text, HTML otherwise). Overwrites a file only when
+/// `choice.overwrite`.
+///
+/// The findings are read again, as `optout export` reads them: the
+/// interface's report leaves its lists of violations in the findings
+/// cache, and the export reads each offender's from the same cached rows
+/// its counts come from, inside one read transaction (`findings::Outline`),
+/// or from a full computation where the cache cannot be read.
 pub fn perform_export(
     store: &Store,
-    report: &Report,
+    line: Option<i64>,
     sender_keys: &[String],
     path: &Path,
     options: &Options,
     choice: ExportChoice,
 ) -> Result<PathBuf, String> {
-    use crate::export::{self, ExportFormat, ExportOptions, Selection};
+    use crate::export::{self, ExportFormat, ExportOptions, FindingsSource, Selection};
+    use crate::findings;
     let format = match path
         .extension()
         .and_then(|e| e.to_str())
@@ -58,7 +66,16 @@ pub fn perform_export(
         policy: options.policy.clone(),
         all_messages: false,
     };
-    export::write_evidence(store, report, &selection, format, path, &export_options)
+    let outline = findings::Outline::open(store, &options.policy, line);
+    let computed: Report;
+    let source = if let Some(outline) = &outline {
+        FindingsSource::Cached(outline)
+    } else {
+        computed = findings::report_of(store, &options.policy, line).map_err(|e| e.to_string())?;
+        FindingsSource::Held(&computed)
+    };
+    export::export_from(store, source, &selection, format, path, &export_options)
+        .map(|w| w.path)
         .map_err(|e| e.to_string())
 }
 

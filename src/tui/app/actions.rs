@@ -124,6 +124,11 @@ pub enum Action {
     Cancel,
     // Results of effects.
     Loaded(Box<Report>),
+    /// The result of [`Effect::LoadLists`].
+    ListsLoaded {
+        pairs: Vec<(i64, i64)>,
+        lists: super::MarkedLists,
+    },
     TimelineLoaded {
         sender_ids: Vec<i64>,
         total: u64,
@@ -204,6 +209,11 @@ pub enum Effect {
         sender_ids: Vec<i64>,
         start: Option<u64>,
         limit: u64,
+    },
+    /// The violations and messages in flight of these (line, sender)
+    /// pairs, from the findings cache, for the open timeline's marks.
+    LoadLists {
+        pairs: Vec<(i64, i64)>,
     },
     /// Senders whose message text contains `query` (`Store::senders_matching`).
     Search {
@@ -303,6 +313,7 @@ impl Effect {
             | Effect::RestoreManualOptOut { .. } => Slow::Manual,
             Effect::WriteExport { .. } => Slow::Export,
             Effect::LoadTimeline { .. }
+            | Effect::LoadLists { .. }
             | Effect::Rank
             | Effect::LoadManual
             | Effect::CompletePath { .. }

@@ -251,6 +251,10 @@ pub struct Timeline {
     pub find: Option<String>,
     /// The message a search found, marked in the timeline.
     pub found: Option<i64>,
+    /// The (line, sender) pairs whose violations and messages in flight
+    /// are still to be read from the findings cache for `marks`
+    /// ([`super::Effect::LoadLists`]); empty once they are marked.
+    pub lists_left: Vec<(i64, i64)>,
 }
 
 impl Timeline {

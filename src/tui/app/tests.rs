@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use super::*;
 use crate::classify::SenderClass;
 use crate::track::{
-    BrandReport, Findings, Jurisdiction, Moment, OptOut, SenderKind, SenderReport, Status,
+    BrandReport, Findings, Jurisdiction, Moment, Moments, OptOut, SenderKind, SenderReport, Status,
 };
 use crate::tui::keys;
 use crate::tui::strings::EN;
@@ -1031,4 +1031,59 @@ fn a_reload_that_moves_the_rows_keeps_the_selection_by_key() {
     a.update(Action::Loaded(Box::new(next)));
     assert_eq!(a.rows.len(), rows - 1);
     assert_eq!(selected_key(&a), before);
+}
+
+#[test]
+fn a_timeline_over_lists_left_in_the_cache_marks_them_once_read() {
+    let mut left = report();
+    for s in &mut left.senders {
+        let f = &mut s.findings;
+        f.violations = Moments::Left(f.violations.span());
+        f.in_flight = Moments::Left(f.in_flight.span());
+    }
+    let mut a = app();
+    a.update(Action::Loaded(Box::new(left)));
+    let effects = press(&mut a, &[key(KeyCode::Enter)]);
+    let pairs: Vec<(i64, i64)> = a
+        .timeline
+        .as_ref()
+        .unwrap()
+        .sender_keys
+        .iter()
+        .map(|k| a.sender(k).map(|s| (s.line_id, s.sender_id)).unwrap())
+        .collect();
+    assert_eq!(
+        effects,
+        vec![
+            Effect::LoadTimeline {
+                sender_ids: vec![2, 10],
+                start: None,
+                limit: TIMELINE_WINDOW,
+            },
+            Effect::LoadLists {
+                pairs: pairs.clone()
+            },
+        ]
+    );
+    let tl = a.timeline.as_ref().unwrap();
+    // Counted from the spans; marked only once the lists are read.
+    assert_eq!((tl.violations, tl.in_flight), (2, 1));
+    assert!(!tl.marks.contains_key(&201) && !tl.marks.contains_key(&1006));
+    assert_eq!(tl.marks[&1005], vec![Mark::Confirmation]);
+    let lists = MarkedLists {
+        violations: vec![201, 202],
+        in_flight: vec![1006],
+    };
+    // The lists of another timeline are not put on this one.
+    a.update(Action::ListsLoaded {
+        pairs: vec![(pairs[0].0, 99)],
+        lists: lists.clone(),
+    });
+    assert!(!a.timeline.as_ref().unwrap().marks.contains_key(&201));
+    a.update(Action::ListsLoaded { pairs, lists });
+    let tl = a.timeline.as_ref().unwrap();
+    assert_eq!(tl.marks[&201], vec![Mark::Violation]);
+    assert_eq!(tl.marks[&202], vec![Mark::Violation]);
+    assert_eq!(tl.marks[&1006], vec![Mark::InFlight]);
+    assert!(tl.lists_left.is_empty());
 }

@@ -4,6 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::{App, Effect, Mark, Screen, Target, Timeline};
+use crate::findings;
+use crate::store::{Store, StoreError};
 use crate::track::SenderReport;
 
 impl App {
@@ -32,10 +34,34 @@ impl App {
             .as_ref()
             .filter(|s| s.by_text.is_some())
             .map(|s| s.query.clone());
-        let effect = Self::first_window(&tl);
+        let mut effects = vec![Self::first_window(&tl)];
+        effects.extend(Self::lists_effect(&tl));
         self.timeline = Some(tl);
         self.screen = Screen::Timeline;
-        vec![effect]
+        effects
+    }
+
+    /// The lists a timeline still needs from the findings cache to mark
+    /// its violations and messages in flight (the report left them there).
+    pub(super) fn lists_effect(tl: &Timeline) -> Option<Effect> {
+        (!tl.lists_left.is_empty()).then(|| Effect::LoadLists {
+            pairs: tl.lists_left.clone(),
+        })
+    }
+
+    /// The result of [`Effect::LoadLists`]: the marks, on the timeline
+    /// that asked for them (not on another one opened since).
+    pub(super) fn lists_loaded(&mut self, pairs: &[(i64, i64)], lists: MarkedLists) {
+        let Some(tl) = self.timeline.as_mut().filter(|t| t.lists_left == pairs) else {
+            return;
+        };
+        for id in lists.in_flight {
+            add_mark(&mut tl.marks, Some(id), Mark::InFlight);
+        }
+        for id in lists.violations {
+            add_mark(&mut tl.marks, Some(id), Mark::Violation);
+        }
+        tl.lists_left.clear();
     }
 
     /// The senders a timeline covers and the marks on their messages: the
@@ -76,15 +102,8 @@ impl App {
             }
         }
         let mut marks: HashMap<i64, Vec<Mark>> = HashMap::new();
-        let mut add = |id: Option<i64>, mark: Mark| {
-            if let Some(id) = id {
-                let v = marks.entry(id).or_default();
-                if !v.contains(&mark) {
-                    v.push(mark);
-                    v.sort();
-                }
-            }
-        };
+        let mut add = |id: Option<i64>, mark: Mark| add_mark(&mut marks, id, mark);
+        let mut lists_left = Vec::new();
         for s in &scope {
             if let (Some(m), Some(k), Some(t)) = (s.instruction, &s.keyword, &s.target) {
                 add(
@@ -108,11 +127,17 @@ impl App {
             if let Some(c) = f.confirmed {
                 add(c.message_id, Mark::Confirmation);
             }
-            for m in f.in_flight.iter() {
-                add(m.message_id, Mark::InFlight);
-            }
-            for m in f.violations.iter() {
-                add(m.message_id, Mark::Violation);
+            match (f.in_flight.held(), f.violations.held()) {
+                (Some(in_flight), Some(violations)) => {
+                    for m in in_flight {
+                        add(m.message_id, Mark::InFlight);
+                    }
+                    for m in violations {
+                        add(m.message_id, Mark::Violation);
+                    }
+                }
+                // Read from the findings cache: `Effect::LoadLists`.
+                _ => lists_left.push((s.line_id, s.sender_id)),
             }
         }
         let optout = scope
@@ -136,6 +161,7 @@ impl App {
                 .iter()
                 .map(|s| s.findings.in_flight.len() as u64)
                 .sum(),
+            lists_left,
             total: None,
             start: 0,
             messages: Vec::new(),
@@ -143,6 +169,39 @@ impl App {
             cursor_to_end: true,
             find: None,
             found: None,
+        }
+    }
+}
+
+/// The message ids of the violations and messages in flight of some
+/// senders, read from the findings cache for a timeline's marks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MarkedLists {
+    pub violations: Vec<i64>,
+    pub in_flight: Vec<i64>,
+}
+
+impl MarkedLists {
+    /// The lists of `pairs` (line, sender) from the findings cache.
+    pub fn read(store: &Store, pairs: &[(i64, i64)]) -> Result<MarkedLists, StoreError> {
+        let mut lists = MarkedLists::default();
+        for &pair in pairs {
+            let (violations, in_flight) = findings::lists_of(store, pair)?;
+            let ids = |l: Vec<crate::model::Moment>| l.into_iter().filter_map(|m| m.message_id);
+            lists.violations.extend(ids(violations));
+            lists.in_flight.extend(ids(in_flight));
+        }
+        Ok(lists)
+    }
+}
+
+/// Puts `mark` on message `id` once, the marks of a message in order.
+fn add_mark(marks: &mut HashMap<i64, Vec<Mark>>, id: Option<i64>, mark: Mark) {
+    if let Some(id) = id {
+        let v = marks.entry(id).or_default();
+        if !v.contains(&mark) {
+            v.push(mark);
+            v.sort();
         }
     }
 }

@@ -33,6 +33,10 @@ impl App {
             Action::Refresh => self.refresh(),
             Action::DataVersion(v) => self.data_version_seen(v),
             Action::Synced(v) => self.synced(v),
+            Action::ListsLoaded { pairs, lists } => {
+                self.lists_loaded(&pairs, lists);
+                Vec::new()
+            }
             Action::TimelineLoaded {
                 sender_ids,
                 total,
@@ -246,6 +250,7 @@ impl App {
                 start: Some(old.start),
                 limit: TIMELINE_WINDOW,
             });
+            effects.extend(Self::lists_effect(&tl));
             self.timeline = Some(tl);
         }
         if let Some(s) = &self.search
