@@ -60,6 +60,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0009_messages_by_line.sql"),
     include_str!("store/migrations/0010_import_writes.sql"),
     include_str!("store/migrations/0011_one_index_by_sender.sql"),
+    include_str!("store/migrations/0012_search_merges_16.sql"),
 ];
 
 /// The page cache of a reader, in KiB (about the default, 2,000 KiB):

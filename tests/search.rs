@@ -804,3 +804,20 @@ mod tui {
         assert_eq!(status, "search “分期手续”: 1 sender (1 by message text)");
     }
 }
+
+#[test]
+fn the_search_index_merges_sixteen_segments_at_a_time() {
+    // Migration 12: fewer merges while an import holds the write lock.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    drop(optout::store::Store::open(&db).unwrap());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let automerge: i64 = conn
+        .query_row(
+            "SELECT v FROM messages_fts_config WHERE k = 'automerge'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(automerge, 16);
+}
