@@ -12,6 +12,7 @@ pub mod csv;
 pub mod fields;
 mod files;
 pub mod generic_json;
+mod hashing;
 pub mod ios_db;
 pub mod json_stream;
 pub mod sms_ie;
@@ -23,13 +24,11 @@ use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-
-use sha2::{Digest, Sha256};
 
 pub use crate::model::{Channel, Direction, ImportedMessage, Position};
 pub use android_db::{Sim, SimPart};
 pub use files::{MAX_SIDE_FILE, read_small, regular_file};
+pub use hashing::{HashingReader, finish_hash, hex, sha256_file};
 
 /// Where an importer sends what it reads.
 pub trait MessageSink {
@@ -42,9 +41,23 @@ pub trait MessageSink {
     fn rejected(&mut self, position: Option<Position>, reason: String);
 }
 
-/// Reports how far through the input an importer is, in bytes.
+/// Reports how far an import is: through its input, in bytes, while it
+/// reads; then through its messages, while it writes them to the database
+/// ([`MergePhase`]).
 pub trait Progress {
     fn set_position(&self, bytes: u64);
+    /// `done` of the `total` staged messages through `phase` of the merge
+    /// (from 0 to `total`; called every few thousand messages).
+    fn merging(&self, _phase: MergePhase, _done: u64, _total: u64) {}
+}
+
+/// The two steps of an import's merge, after its file is read: its
+/// messages written to the database, then the new ones added to the
+/// search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergePhase {
+    Writing,
+    Indexing,
 }
 
 impl Progress for () {
@@ -185,82 +198,6 @@ impl fmt::Display for ImportError {
 }
 
 impl std::error::Error for ImportError {}
-
-/// A reader over the input file that hashes and counts every byte it hands
-/// out, so the file's SHA-256 comes for free with a streaming parse. The
-/// hashing runs on its own thread (the bytes are handed over in chunks, at
-/// most 16 in flight), so it costs the parse no time on a multi-core machine.
-pub struct HashingReader<R> {
-    inner: R,
-    chunks: Option<mpsc::SyncSender<Vec<u8>>>,
-    hasher: Option<std::thread::JoinHandle<[u8; 32]>>,
-    bytes: u64,
-}
-
-impl<R: Read> HashingReader<R> {
-    pub fn new(inner: R) -> Self {
-        let (chunks, received) = mpsc::sync_channel::<Vec<u8>>(16);
-        let hasher = std::thread::spawn(move || {
-            let mut h = Sha256::new();
-            for chunk in received {
-                h.update(&chunk);
-            }
-            h.finalize().into()
-        });
-        HashingReader {
-            inner,
-            chunks: Some(chunks),
-            hasher: Some(hasher),
-            bytes: 0,
-        }
-    }
-
-    /// Reads whatever the parser left unread and returns (SHA-256 hex, size).
-    pub fn finish(mut self) -> io::Result<(String, u64)> {
-        io::copy(&mut self, &mut io::sink())?;
-        drop(self.chunks.take());
-        let digest = self
-            .hasher
-            .take()
-            .and_then(|h| h.join().ok())
-            .ok_or_else(|| io::Error::other("the hashing thread failed"))?;
-        Ok((hex(&digest), self.bytes))
-    }
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n > 0 {
-            let chunk = buf.get(..n).unwrap_or_default().to_vec();
-            self.chunks
-                .as_ref()
-                .ok_or_else(|| io::Error::other("read after finish"))?
-                .send(chunk)
-                .map_err(|_| io::Error::other("the hashing thread stopped"))?;
-            self.bytes += n as u64;
-        }
-        Ok(n)
-    }
-}
-
-/// Lower-case hex of a byte string.
-pub fn hex(bytes: &[u8]) -> String {
-    use fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
-/// SHA-256 of a whole file, streamed.
-pub fn sha256_file(path: &Path) -> Result<(String, u64), ImportError> {
-    let file = File::open(path).map_err(|e| ImportError::io(path, &e))?;
-    HashingReader::new(file)
-        .finish()
-        .map_err(|e| ImportError::io(path, &e))
-}
 
 /// What an importer hands back besides the messages: the file's identity.
 #[derive(Debug, Clone)]
@@ -545,24 +482,6 @@ fn check_is_database(path: &Path) -> Result<(), ImportError> {
         Err(ImportError::new(path, "not a SQLite database")
             .hint("--format android-db reads mmssms.db; drop --format to detect the format"))
     }
-}
-
-/// Completes the SHA-256 of a streamed file after the parser is done.
-pub fn finish_hash<R: Read>(
-    path: &Path,
-    reader: BufReader<HashingReader<R>>,
-) -> Result<SourceFile, ImportError> {
-    // Bytes already buffered were hashed when they were read.
-    let (sha256, size) = reader
-        .into_inner()
-        .finish()
-        .map_err(|e| ImportError::io(path, &e))?;
-    Ok(SourceFile {
-        sha256,
-        size,
-        zone: None,
-        declared: None,
-    })
 }
 
 /// Turns a byte offset into a line and column by re-reading the start of the

@@ -16,6 +16,7 @@
 //!
 //! Nothing here classifies, tracks or draws: rows in, rows out.
 
+mod bulk;
 mod cache;
 mod lines;
 mod messages;

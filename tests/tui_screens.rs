@@ -532,6 +532,50 @@ fn importing_from_the_welcome_screen_fills_the_list() {
     assert!(contains(&t, "+15555550101"));
 }
 
+/// The import's gauge after the read: the merge's phase, its share and
+/// its counts, in both languages (nothing sits at 100% while the database
+/// is still written).
+#[test]
+fn the_import_gauge_names_the_merge_phase_and_counts_messages() {
+    use optout::import::MergePhase;
+    use optout::tui::app::Action;
+    for (lang, writing, indexing) in [
+        (
+            Lang::En,
+            "writing to the database: 40% (4,000 / 10,000)",
+            "indexing for search: 75% (7,500 / 10,000)",
+        ),
+        (
+            Lang::Zh,
+            "正在写入数据库: 40% (4,000 / 10,000)",
+            "正在建立搜索索引: 75% (7,500 / 10,000)",
+        ),
+    ] {
+        let (mut session, mut t) = run(None, lang, (100, 24), Vec::new());
+        session.app.update(Action::ImportStarted {
+            file: "big.xml".into(),
+            total: 2_000_000,
+        });
+        session.app.update(Action::ImportProgress(1_000_000));
+        redraw(&mut session, &mut t);
+        assert!(contains(&t, "50% (1.0 / 2.0 MB)"), "{:#?}", lines(&t));
+        let phases = [
+            (MergePhase::Writing, 4_000, writing),
+            (MergePhase::Indexing, 7_500, indexing),
+        ];
+        for (phase, done, shown) in phases {
+            session.app.update(Action::ImportMerging {
+                phase,
+                done,
+                total: 10_000,
+            });
+            redraw(&mut session, &mut t);
+            assert!(contains(&t, shown), "{lang:?} {phase:?}: {:#?}", lines(&t));
+            assert!(contains(&t, "big.xml"));
+        }
+    }
+}
+
 #[test]
 fn a_bad_import_says_why_and_changes_nothing() {
     let mut events = keys("I");

@@ -455,17 +455,43 @@ pub fn summary_line(report: &ImportReport, file: &Path, format: Format) -> Strin
     )
 }
 
-struct Bar(indicatif::ProgressBar);
+/// The import's progress on the terminal: bytes read, then the messages
+/// written to the database and indexed for search (the merge: on a large
+/// file, a good part of the time).
+struct Bar(
+    indicatif::ProgressBar,
+    std::cell::Cell<Option<import::MergePhase>>,
+);
 
 impl import::Progress for Bar {
     fn set_position(&self, bytes: u64) {
         self.0.set_position(bytes);
     }
+
+    fn merging(&self, phase: import::MergePhase, done: u64, total: u64) {
+        if self.1.get() != Some(phase) {
+            self.1.set(Some(phase));
+            self.0.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {human_pos}/{human_len} messages ({eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            self.0.set_message(match phase {
+                import::MergePhase::Writing => "writing to the database",
+                import::MergePhase::Indexing => "indexing for search",
+            });
+            self.0.reset();
+            self.0.set_length(total);
+        }
+        self.0.set_position(done);
+    }
 }
 
 fn progress_bar(size: u64, file: &Path) -> Bar {
     if !std::io::stderr().is_terminal() {
-        return Bar(indicatif::ProgressBar::hidden());
+        return Bar(indicatif::ProgressBar::hidden(), std::cell::Cell::new(None));
     }
     // At most 10 redraws a second: the bar must never slow the import.
     let bar = indicatif::ProgressBar::with_draw_target(
@@ -484,5 +510,5 @@ fn progress_bar(size: u64, file: &Path) -> Bar {
         |n| n.to_string_lossy().into_owned(),
     );
     bar.set_message(format!("importing {}", crate::text::sanitize(&name)));
-    Bar(bar)
+    Bar(bar, std::cell::Cell::new(None))
 }

@@ -14,7 +14,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{ImportFailure, ImportReport, prepare};
+use super::pipeline::prepare;
+use super::{ImportFailure, ImportReport};
 use crate::classify::{Classifier, Region, normalize_sender};
 use crate::import::bundle::{self, Bundle};
 use crate::import::{Format, ImportError};

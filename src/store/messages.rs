@@ -247,10 +247,7 @@ impl Store {
         mut label: impl FnMut(&RelabelRow<'_>) -> Relabel,
     ) -> Result<u64, StoreError> {
         // The write lock up front, so another optout's import is waited for.
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.pragma_update(None, "cache_size", -super::BULK_CACHE_KIB)?;
+        let tx = super::bulk::BulkTx::begin(&mut self.conn)?;
         let mut changed = 0u64;
         {
             let mut select = tx.prepare(
@@ -293,7 +290,6 @@ impl Store {
             }
         }
         write_meta(&tx, "rules_version", rules_version)?;
-        tx.pragma_update(None, "cache_size", -super::READ_CACHE_KIB)?;
         tx.commit()?;
         Ok(changed)
     }

@@ -370,13 +370,19 @@ impl Store {
     }
 }
 
-/// Adds the messages from id `first` on to the search index (an import's
-/// new messages, before it commits). One statement: FTS5 keeps the terms in
-/// memory and writes them out in large segments.
-pub(super) fn index_from(conn: &rusqlite::Connection, first: i64) -> Result<(), StoreError> {
+/// Adds the messages with ids from `first` up to `upto` (exclusive; `None`:
+/// every one after) to the search index: an import's new messages, before
+/// it commits. FTS5 keeps the terms in memory and writes them out in large
+/// segments, across statements of one transaction.
+pub(super) fn index_from(
+    conn: &rusqlite::Connection,
+    first: i64,
+    upto: Option<i64>,
+) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO messages_fts(rowid, body) SELECT id, body FROM messages WHERE id >= ?1",
-        [first],
+        "INSERT INTO messages_fts(rowid, body)
+         SELECT id, body FROM messages WHERE id >= ?1 AND id < ?2",
+        [first, upto.unwrap_or(i64::MAX)],
     )?;
     Ok(())
 }

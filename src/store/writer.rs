@@ -8,6 +8,7 @@ use std::path::Path;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::bulk::BulkTx;
 use super::{Store, StoreError, write_meta};
 use crate::model::{Direction, now_ms};
 
@@ -70,11 +71,12 @@ pub struct SourceImport<'a> {
 /// An import in progress: dropping it without [`ImportTx::commit`] rolls
 /// everything back.
 pub struct ImportTx<'a> {
-    tx: Transaction<'a>,
+    tx: BulkTx<'a>,
     import_id: i64,
     line_id: i64,
-    /// Messages from this id on are this import's: the search index gets
-    /// them when it commits.
+    /// Messages from this id on are this import's and not yet in the
+    /// search index: [`ImportTx::index_for_search`] adds them, or the
+    /// commit does.
     first_message_id: i64,
 }
 
@@ -101,10 +103,7 @@ impl Store {
     ) -> Result<ImportTx<'_>, StoreError> {
         // The write lock up front: a transaction that reads first and writes
         // later could not wait for another import, only fail.
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.pragma_update(None, "cache_size", -super::BULK_CACHE_KIB)?;
+        let tx = BulkTx::begin(&mut self.conn)?;
         tx.execute(
             "INSERT OR IGNORE INTO lines(name, created_at_ms) VALUES (?1, ?2)",
             params![line, now_ms()],
@@ -284,6 +283,35 @@ impl ImportTx<'_> {
         Ok(())
     }
 
+    /// Adds this import's messages written so far to the search index,
+    /// `chunk` messages per statement, calling `each(done, total)` after
+    /// each chunk (and once before the first). The commit indexes whatever
+    /// is written after.
+    pub fn index_for_search(
+        &mut self,
+        chunk: u64,
+        mut each: impl FnMut(u64, u64),
+    ) -> Result<(), StoreError> {
+        let chunk = i64::try_from(chunk.max(1)).unwrap_or(i64::MAX);
+        // Ids of one import's rows are consecutive: a row is only given one
+        // when it is inserted.
+        let end: i64 =
+            self.tx
+                .query_row("SELECT coalesce(max(id), 0) + 1 FROM messages", [], |r| {
+                    r.get(0)
+                })?;
+        let first = self.first_message_id;
+        let total = u64::try_from(end - first).unwrap_or(0);
+        each(0, total);
+        while self.first_message_id < end {
+            let upto = self.first_message_id.saturating_add(chunk).min(end);
+            super::search::index_from(&self.tx, self.first_message_id, Some(upto))?;
+            self.first_message_id = upto;
+            each(u64::try_from(upto - first).unwrap_or(0), total);
+        }
+        Ok(())
+    }
+
     /// Records how the import ended and commits it.
     pub fn commit(self, s: &ImportSummary<'_>) -> Result<(), StoreError> {
         self.tx.execute(
@@ -304,14 +332,10 @@ impl ImportTx<'_> {
             ],
         )?;
         write_meta(&self.tx, "rules_version", s.rules_version)?;
-        // The new messages into the search index, in the same transaction.
-        super::search::index_from(&self.tx, self.first_message_id)?;
-        // The dirty pages stay until the commit writes them; then the
-        // cache shrinks back.
-        self.tx
-            .pragma_update(None, "cache_size", -super::READ_CACHE_KIB)?;
-        self.tx.commit()?;
-        Ok(())
+        // The new messages into the search index, in the same transaction
+        // (those `index_for_search` has not added yet).
+        super::search::index_from(&self.tx, self.first_message_id, None)?;
+        self.tx.commit()
     }
 }
 

@@ -91,15 +91,7 @@ impl Session {
             .unwrap_or_else(|| crate::model::DEFAULT_LINE.to_string());
         let classifier = &self.options.rules;
         let (read, error) = {
-            let progress = Redraw {
-                inner: RefCell::new(RedrawState {
-                    terminal,
-                    app: &mut self.app,
-                    ui: &mut self.ui,
-                    last: Instant::now(),
-                    error: None,
-                }),
-            };
+            let progress = Redraw::new(terminal, &mut self.app, &mut self.ui);
             let read = if format == import::Format::EvidenceBundle {
                 ingest::import_file_to_line(
                     store,
@@ -141,7 +133,13 @@ impl Session {
                 let Some(store) = self.store.as_mut() else {
                     return Ok(Vec::new());
                 };
-                ingest::merge(store, &line, staged, &self.options.rules)
+                // The merge's progress drawn as it goes.
+                let progress = Redraw::new(terminal, &mut self.app, &mut self.ui);
+                let merged = ingest::merge(store, &line, staged, &self.options.rules, &progress);
+                if let Some(e) = progress.inner.into_inner().error {
+                    return Err(e);
+                }
+                merged
             }
             Err(e) => Err(e),
         };
@@ -214,18 +212,43 @@ struct Redraw<'a, B: Backend> {
     inner: RefCell<RedrawState<'a, B>>,
 }
 
-impl<B: Backend> import::Progress for Redraw<'_, B> {
-    fn set_position(&self, bytes: u64) {
+impl<'a, B: Backend> Redraw<'a, B> {
+    fn new(terminal: &'a mut Terminal<B>, app: &'a mut App, ui: &'a mut Ui) -> Self {
+        Redraw {
+            inner: RefCell::new(RedrawState {
+                terminal,
+                app,
+                ui,
+                last: Instant::now(),
+                error: None,
+            }),
+        }
+    }
+
+    /// Updates the app, and redraws unless the last redraw was under 50 ms
+    /// ago (`always`: a new phase, or its end, is drawn at once).
+    fn show(&self, action: Action, always: bool) {
         let mut st = self.inner.borrow_mut();
-        if st.last.elapsed() < Duration::from_millis(50) {
+        let st = &mut *st;
+        st.app.update(action);
+        if !always && st.last.elapsed() < Duration::from_millis(50) {
             return;
         }
         st.last = Instant::now();
-        let st = &mut *st;
-        st.app.update(Action::ImportProgress(bytes));
         let (app, ui) = (&*st.app, &mut *st.ui);
         if let Err(e) = st.terminal.draw(|f| views::draw(f, app, ui)) {
             st.error.get_or_insert(term_err(e));
         }
+    }
+}
+
+impl<B: Backend> import::Progress for Redraw<'_, B> {
+    fn set_position(&self, bytes: u64) {
+        self.show(Action::ImportProgress(bytes), false);
+    }
+
+    fn merging(&self, phase: import::MergePhase, done: u64, total: u64) {
+        let always = done == 0 || done == total;
+        self.show(Action::ImportMerging { phase, done, total }, always);
     }
 }

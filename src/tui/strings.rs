@@ -249,6 +249,10 @@ pub struct Strings {
     pub columns_unreadable: &'static str,
     pub columns_failed: &'static str,
     pub importing: &'static str,
+    /// The import's merge, after its file is read: messages written to the
+    /// database, then indexed for search.
+    pub import_writing: &'static str,
+    pub import_indexing: &'static str,
 
     pub welcome_title: &'static str,
     pub welcome_what: &'static str,

@@ -179,6 +179,12 @@ pub enum Action {
         total: u64,
     },
     ImportProgress(u64),
+    /// The import's merge: `done` of `total` messages through `phase`.
+    ImportMerging {
+        phase: crate::import::MergePhase,
+        done: u64,
+        total: u64,
+    },
     Outcome(Outcome),
     /// The clock, set by the loop before each event (fixed in tests).
     Now(i64),

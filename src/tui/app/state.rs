@@ -437,6 +437,9 @@ pub struct StatusLine {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportProgress {
     pub file: String,
+    /// Bytes of the file read while `phase` is `None`; messages through
+    /// the merge's phase after.
     pub done: u64,
     pub total: u64,
+    pub phase: Option<crate::import::MergePhase>,
 }

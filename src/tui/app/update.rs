@@ -106,7 +106,16 @@ impl App {
                     file,
                     done: 0,
                     total,
+                    phase: None,
                 });
+                Vec::new()
+            }
+            Action::ImportMerging { phase, done, total } => {
+                if let Some(p) = self.import.as_mut() {
+                    p.phase = Some(phase);
+                    p.done = done;
+                    p.total = total;
+                }
                 Vec::new()
             }
             Action::ImportProgress(done) => {

@@ -388,6 +388,8 @@ pub static EN: Strings = Strings {
     columns_failed: "Nothing could be read with these columns: check the number and the date, then Enter (Esc, then L, shows why).",
     columns_unreadable: "optout cannot tell these column names apart: give the columns distinct names in the file's first line.",
     importing: "Importing…",
+    import_writing: "writing to the database",
+    import_indexing: "indexing for search",
 
     welcome_title: "Welcome to optout",
     welcome_what: "optout finds the marketing texts you never asked for, tells you how to unsubscribe, and documents the senders that keep sending.",

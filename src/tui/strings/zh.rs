@@ -329,6 +329,8 @@ pub static ZH: Strings = Strings {
     columns_unreadable: "optout 无法区分这些列名：请在文件第一行给各列起不同的名字。",
     import_no_match: "没有以此开头的文件。",
     importing: "正在导入…",
+    import_writing: "正在写入数据库",
+    import_indexing: "正在建立搜索索引",
 
     welcome_title: "欢迎使用 optout",
     welcome_what: "optout 找出你从未订阅的营销短信，告诉你如何退订，并记录退订后仍在发送的号码。",

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::wrap;
+use crate::import::MergePhase;
 use crate::text;
 use crate::tui::app::{
     Advice, App, Confirm, Effect, ExportField, ExportScope, ImportProgress, ManualField, Prompt,
@@ -517,14 +518,27 @@ impl Widget for &Importing<'_> {
         } else {
             (p.done as f64 / p.total as f64).clamp(0.0, 1.0)
         };
-        Gauge::default()
-            .ratio(ratio)
-            .label(format!(
+        let label = match p.phase {
+            None => format!(
                 "{:.0}% ({:.1} / {:.1} MB)",
                 ratio * 100.0,
                 p.done as f64 / 1e6,
                 p.total as f64 / 1e6
-            ))
+            ),
+            Some(phase) => format!(
+                "{}: {:.0}% ({} / {})",
+                match phase {
+                    MergePhase::Writing => app.strings.import_writing,
+                    MergePhase::Indexing => app.strings.import_indexing,
+                },
+                ratio * 100.0,
+                text::group_digits(p.done),
+                text::group_digits(p.total)
+            ),
+        };
+        Gauge::default()
+            .ratio(ratio)
+            .label(label)
             .gauge_style(app.theme.chart())
             .render(gauge, buf);
     }
