@@ -26,6 +26,7 @@ mod search;
 mod send;
 mod settings;
 mod table;
+mod working;
 
 pub use crate::config::Settings;
 use crate::text::group_digits;

@@ -44,7 +44,9 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
     // of violations: each offender's are read when its part is written, so
     // memory does not grow with the violations. Where the cache cannot be
     // read, the full computation (holding every sender's lists).
+    let working = super::working::Working::if_stale(&store, &settings.policy);
     let outline = findings::Outline::open(&store, &settings.policy, Some(line_id));
+    drop(working);
     let computed;
     let source = if let Some(outline) = &outline {
         FindingsSource::Cached(outline)
@@ -156,7 +158,10 @@ fn run_offenders(
         .transpose()
         .map_err(|e| CliError(format!("--since: {e}")))?;
     let months = crate::track::Detail::Months(settings.zone.clone());
-    let ranking = findings::offenders_with(&store, &settings.policy, since_ms, min_lines, &months)?;
+    let working = super::working::Working::if_stale(&store, &settings.policy);
+    let ranking = findings::offenders_with(&store, &settings.policy, since_ms, min_lines, &months);
+    drop(working);
+    let ranking = ranking?;
     let now_ms = crate::model::now_ms();
     let options = export::OffendersOptions {
         format,

@@ -13,7 +13,10 @@ pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, 
     let line = check_line(&store, args)?;
     // Read a row at a time from the cache; a report in memory only when the
     // cache cannot be brought up to date (a read-only file, say).
-    if let Some(pages) = findings::Pages::open(&store, &settings.policy, line) {
+    let working = super::working::Working::if_stale(&store, &settings.policy);
+    let pages = findings::Pages::open(&store, &settings.policy, line);
+    drop(working);
+    if let Some(pages) = pages {
         let rows = table::SenderRows::Cache(&pages);
         table::print_senders(&store, &rows, args, &settings.zone, settings.colour)?;
     } else {
@@ -27,7 +30,10 @@ pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, 
 pub(super) fn brands(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
     check_line(&store, args)?;
-    let report = on_line(findings::report(&store, &settings.policy)?, args);
+    let working = super::working::Working::if_stale(&store, &settings.policy);
+    let report = findings::report(&store, &settings.policy);
+    drop(working);
+    let report = on_line(report?, args);
     table::print_brands(&report, args, &settings.zone, settings.colour)?;
     Ok(ExitCode::SUCCESS)
 }

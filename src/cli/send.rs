@@ -98,7 +98,10 @@ pub(super) fn run(settings: &Settings, args: &SendArgs) -> Result<ExitCode, CliE
     let pause = pause_of(args.pause)?;
     let store = open_existing(settings, &classifier(&settings.region))?;
     let (line_id, line) = resolve_line(&store, args.line.as_deref())?;
-    let mut report = findings::report(&store, &settings.policy)?;
+    let working = super::working::Working::if_stale(&store, &settings.policy);
+    let report = findings::report(&store, &settings.policy);
+    drop(working);
+    let mut report = report?;
     report.retain_line(&line);
     let opts = PlanOptions {
         named: named(&store, settings, &args.senders)?,
