@@ -32,7 +32,9 @@ use crate::store::{LineRead, Store, StoreError};
 use crate::track::{KindReason, Policy, Report, Tally};
 
 pub use crate::store::CacheOrder;
-pub use cache::{Kept, fresh, lists_of, rebuild, rebuild_in_batches, refresh, report, report_of};
+pub use cache::{
+    Kept, fresh, lists_of, rebuild, rebuild_in_batches, refresh, report, report_of, update,
+};
 pub use offenders::{offenders, offenders_with};
 pub use outline::Outline;
 pub use page::Pages;

@@ -401,7 +401,7 @@ impl Session {
             return Ok(vec![Action::Completed { path, candidates }]);
         }
         if effect == Effect::Reload {
-            return Ok(self.reload(true));
+            return self.reload_filled_off_thread();
         }
         if let Effect::StartSend { jobs, line_id } = effect {
             return Ok(self.start_sending(jobs, line_id));

@@ -363,6 +363,49 @@ fn a_change_waiting_for_another_optout_says_so_and_q_quits() {
     t.shell_answers("after-wait");
 }
 
+/// Issue 17: a findings cache that must be filled before the first screen
+/// (after a large import: 47 s at 10,000,000 messages) is filled on a
+/// thread of its own, so `q` quits while "working…" is shown. Here the
+/// fill cannot even start: the test holds the write lock it needs. Before,
+/// the interface waited for that lock on its only thread and `q` did
+/// nothing.
+#[test]
+fn q_quits_while_the_findings_are_still_being_filled() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let Some(t) = Tmux::start("filling", dir.path(), 120, 30) else {
+        return;
+    };
+    t.wait_for(&["test$"]);
+    let shell = t.display("#{pane_pid}");
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    t.text(&format!(
+        "OPTOUT_DB='{}' OPTOUT_TZ=Asia/Shanghai OPTOUT_CONFIG=/dev/null '{}'",
+        db.display(),
+        env!("CARGO_BIN_EXE_optout")
+    ));
+    t.keys(&["Enter"]);
+    t.wait_alternate(true);
+    t.wait_for(&["working… recomputing the statuses"]);
+    let out = Command::new("ps")
+        .args(["-o", "pid=", "--ppid", &shell])
+        .output()
+        .unwrap();
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "no optout process under the shell {shell}");
+    t.keys(&["q"]);
+    t.wait_alternate(false);
+    assert!(ends(&pid), "optout {pid} still runs after q");
+    holder.execute_batch("ROLLBACK").unwrap();
+    // Nothing was cached: the fill never ran.
+    let cached: i64 = holder
+        .query_row("SELECT count(*) FROM findings_cache", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cached, 0);
+    t.shell_answers("after-filling");
+}
+
 /// The terminal closing with no signal: the interface runs in a session
 /// of its own (`setsid`), so when the tmux server goes, the hang-up
 /// signal goes to the shell's session, not to optout; its tty is hung up

@@ -227,8 +227,9 @@ pub fn rebuild_in_batches(store: &Store, policy: &Policy, messages: u64) -> Resu
 }
 
 /// Brings the cache up to date without making a report of it (what a
-/// reader that streams the rows needs): the full fill or the marked work.
-pub(super) fn update(store: &Store, policy: &Policy) -> Result<(), StoreError> {
+/// reader that streams the rows needs, and the interface's fill on a
+/// thread of its own): the full fill or the marked work.
+pub fn update(store: &Store, policy: &Policy) -> Result<(), StoreError> {
     let want = state(store, policy)?;
     let tx = store.begin_findings_update()?;
     let got = store.findings_state()?;

@@ -1,14 +1,22 @@
 //! The start of a session: a fresh findings cache fills the first frame,
 //! then the stored labels are checked against the rules' version (the
 //! rules compile only when something must be classified: a relabel, an
-//! import).
+//! import). A cache that must be filled first (after a large import: 47 s
+//! at 10,000,000 messages) is filled on a thread of its own, so `q` and
+//! Ctrl-C still quit while the "working…" frame is up.
+
+use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 use super::app::{Action, Effect, Outcome};
-use super::{Session, TuiError};
+use super::{Session, TuiError, term_err, terminal};
+use crate::store::Store;
 use crate::{findings, ingest};
+
+/// How often the loop looks for `q` while the cache fills on its thread.
+const FILL_POLL: Duration = Duration::from_millis(25);
 
 impl Session {
     /// Whether the findings cache can answer without recomputing.
@@ -16,6 +24,46 @@ impl Session {
         self.store
             .as_ref()
             .is_some_and(|s| findings::fresh(s, &self.options.policy).unwrap_or(false))
+    }
+
+    /// `Effect::Reload`: a stale cache filled off this thread first
+    /// ([`Session::fill_cache_off_thread`]), then the report read from it;
+    /// nothing when the user quit meanwhile.
+    pub(super) fn reload_filled_off_thread(&mut self) -> Result<Vec<Action>, TuiError> {
+        if !self.fill_cache_off_thread()? {
+            return Ok(Vec::new());
+        }
+        Ok(self.reload(true))
+    }
+
+    /// Brings a stale findings cache up to date on a thread with its own
+    /// connection, while this one waits for it and watches for `q` or
+    /// Ctrl-C (then `false`: the session quits, and the unfinished fill,
+    /// one transaction, is rolled back when the process ends). A database
+    /// in memory, or one the thread cannot open, is left to the reload on
+    /// this thread, as is any error of the fill (the reload reports it).
+    pub(super) fn fill_cache_off_thread(&mut self) -> Result<bool, TuiError> {
+        if self.cache_is_fresh() {
+            return Ok(true);
+        }
+        let Some(path) = self.store.as_ref().and_then(Store::path) else {
+            return Ok(true);
+        };
+        let path = path.to_path_buf();
+        let policy = self.options.policy.clone();
+        let filling = std::thread::spawn(move || {
+            if let Ok(Some(store)) = Store::open_existing(&path) {
+                let _ = findings::update(&store, &policy);
+            }
+        });
+        while !filling.is_finished() {
+            if terminal::quit_pressed(FILL_POLL).map_err(term_err)? {
+                self.app.update(Action::Quit);
+                return Ok(false);
+            }
+        }
+        let _ = filling.join();
+        Ok(true)
     }
 
     /// Draws the first frame filled from a fresh cache, then checks the
