@@ -58,8 +58,8 @@ pub use plan::{build_evidence, reporter_id};
 pub use stream::{FindingsSource, INLINE_MESSAGES, window};
 pub use strings::Lang;
 pub use write::{
-    Written, default_file_name, export, export_from, render, today, write_atomically,
-    write_evidence,
+    Written, abandon_own_temp_files, default_file_name, export, export_from, render, today,
+    write_atomically, write_evidence,
 };
 
 /// Which senders to export. Empty senders, brands and statuses mean the

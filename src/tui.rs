@@ -45,7 +45,7 @@ use crate::store::Store;
 use crate::text;
 use crate::track::Policy;
 use app::{Action, App, Effect, Outcome, Overview};
-use files::{ExportChoice, complete_path, expand_home, perform_export};
+use files::{ExportChoice, complete_path, expand_home};
 use strings::Lang;
 use theme::Theme;
 use views::Ui;
@@ -548,18 +548,13 @@ impl Session {
                     lang: if zh { Lang::Zh } else { Lang::En },
                     overwrite,
                 };
-                match perform_export(
-                    store,
-                    self.line.as_ref().map(|(id, _)| *id),
-                    sender_keys,
-                    &file,
-                    &self.options,
-                    choice,
-                ) {
-                    Ok(written) => vec![Action::Outcome(Outcome::Exported(
+                let line = self.line.as_ref().map(|(id, _)| *id);
+                match self.export_off_thread(line, sender_keys.clone(), &file, choice)? {
+                    Some(Ok(written)) => vec![Action::Outcome(Outcome::Exported(
                         written.display().to_string(),
                     ))],
-                    Err(e) => vec![Action::Outcome(Outcome::ExportFailed(e))],
+                    Some(Err(e)) => vec![Action::Outcome(Outcome::ExportFailed(e))],
+                    None => Vec::new(),
                 }
             }
             e @ (Effect::LoadManual

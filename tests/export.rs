@@ -700,6 +700,32 @@ fn an_interrupted_export_leaves_no_temporary_file_behind() {
     assert_eq!(files_in(dir.path()), expected);
 }
 
+/// The interface quit while its export thread was writing: this
+/// process's own temporary files go, everyone else's stay (another
+/// optout's running export, older names, the user's files).
+#[test]
+fn an_export_given_up_removes_only_this_process_s_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let own = dir
+        .path()
+        .join(format!(".optout-export-{}-Zx9Yw8", std::process::id()));
+    std::fs::write(&own, b"being written, given up").unwrap();
+    let kept = [
+        ".optout-export-1-Ab3dEf".to_string(),
+        format!(".optout-export-{}0-Cd4eFg", std::process::id()),
+        ".optout-export-Qw12Er".into(),
+        ".optout-export-notes.txt".into(),
+        "evidence.html".into(),
+    ];
+    for name in &kept {
+        std::fs::write(dir.path().join(name), b"not ours").unwrap();
+    }
+    optout::export::abandon_own_temp_files(dir.path());
+    let mut expected = kept.to_vec();
+    expected.sort();
+    assert_eq!(files_in(dir.path()), expected);
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     use std::fmt::Write;

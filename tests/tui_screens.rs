@@ -36,7 +36,12 @@ fn demo_store() -> Store {
 
 /// `tui.xml` labelled, with a manual opt-out (Ctrip) and an ignored bank.
 fn fixture_store() -> Store {
-    let mut store = Store::open_in_memory().unwrap();
+    fixture_store_in(Store::open_in_memory().unwrap())
+}
+
+/// [`fixture_store`] in `store` (a database file: the interface then
+/// exports and fills its cache on threads with their own connections).
+fn fixture_store_in(mut store: Store) -> Store {
     import(&mut store, &common::fixture("android/tui.xml"));
     let labels = std::fs::read_to_string(common::fixture("android/tui-labels.sql")).unwrap();
     store.conn().execute_batch(&labels).unwrap();
@@ -469,9 +474,21 @@ fn export_prompts_then_reports_the_outcome() {
 fn an_export_from_the_interface_lists_every_violation_of_a_full_computation() {
     // The interface reads its findings with the lists of violations left
     // in the findings cache; its export reads them back from there.
+    // In memory, on this thread; in a file, on a thread of its own.
     let full = optout::findings::compute(&fixture_store(), &options(Lang::En).policy).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("evidence.json");
+    for in_file in [false, true] {
+        let store = if in_file {
+            fixture_store_in(Store::open(&dir.path().join("db.sqlite3")).unwrap())
+        } else {
+            fixture_store()
+        };
+        let out = dir.path().join(format!("evidence-{in_file}.json"));
+        lists_every_violation(store, &out, &full);
+    }
+}
+
+fn lists_every_violation(store: Store, out: &std::path::Path, full: &optout::track::Report) {
     let mut events = keys("e");
     events.push(Event::Key(KeyEvent::new(
         KeyCode::Char('u'),
@@ -479,10 +496,10 @@ fn an_export_from_the_interface_lists_every_violation_of_a_full_computation() {
     )));
     events.extend(keys(&out.display().to_string()));
     events.push(key(KeyCode::Enter));
-    let (_, t) = run(Some(fixture_store()), Lang::En, (100, 24), events);
+    let (_, t) = run(Some(store), Lang::En, (100, 24), events);
     assert!(contains(&t, "wrote"), "{}", lines(&t).join("\n"));
     let evidence: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
     let mut listed = 0;
     for o in evidence["offenders"].as_array().unwrap() {
         let keys: Vec<&str> = o["senders"]

@@ -256,6 +256,26 @@ where
     Ok(())
 }
 
+/// Removes this process's own `.optout-export-PID-…` files in `dir`: an
+/// export given up before it finished (the interface quit while its
+/// export thread was still writing; the thread's file is unlinked and its
+/// space freed when the process ends).
+pub fn abandon_own_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mine = format!("{TEMP_PREFIX}{}-", std::process::id());
+    for entry in entries.flatten() {
+        let own = entry
+            .file_name()
+            .to_str()
+            .is_some_and(|n| n.starts_with(&mine));
+        if own && entry.metadata().is_ok_and(|m| m.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Removes the `.optout-export-PID-…` files in `dir` left by an export that
 /// was killed: the process that wrote one is gone (on systems with
 /// `/proc`), or, where that cannot be told, it was last written over a day

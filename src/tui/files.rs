@@ -5,11 +5,76 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Options;
+use jiff::tz::TimeZone;
+
 use super::strings::Lang;
+use super::{Session, TuiError, term_err, terminal};
 use crate::model::now_ms;
 use crate::store::Store;
-use crate::track::Report;
+use crate::track::{Policy, Report};
+
+/// How often the loop looks for `q` while an export writes on its thread.
+const EXPORT_POLL: std::time::Duration = std::time::Duration::from_millis(25);
+
+impl Session {
+    /// [`perform_export`] on a thread with its own connection (a large
+    /// export takes seconds: 19 s for every violating sender at
+    /// 10,000,000 messages), while this one watches for `q` or Ctrl-C.
+    /// On a quit the unfinished file is removed and nothing is written
+    /// (`Ok(None)`); a database in memory is exported on this thread.
+    pub(super) fn export_off_thread(
+        &mut self,
+        line: Option<i64>,
+        sender_keys: Vec<String>,
+        file: &Path,
+        choice: ExportChoice,
+    ) -> Result<Option<Result<PathBuf, String>>, TuiError> {
+        let (zone, policy) = (self.options.zone.clone(), self.options.policy.clone());
+        let Some(db) = self
+            .store
+            .as_ref()
+            .and_then(Store::path)
+            .map(Path::to_path_buf)
+        else {
+            let Some(store) = self.store.as_ref() else {
+                return Ok(None);
+            };
+            let written = perform_export(store, line, &sender_keys, file, (&zone, &policy), choice);
+            return Ok(Some(written));
+        };
+        let target = file.to_path_buf();
+        let writing = std::thread::spawn(move || {
+            let store = Store::open_existing(&db)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("{}: the database is gone", db.display()))?;
+            perform_export(
+                &store,
+                line,
+                &sender_keys,
+                &target,
+                (&zone, &policy),
+                choice,
+            )
+        });
+        while !writing.is_finished() {
+            if terminal::quit_pressed(EXPORT_POLL).map_err(term_err)? {
+                self.app.quit = true;
+                if let Some(dir) = file.parent() {
+                    let dir = if dir.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        dir
+                    };
+                    crate::export::abandon_own_temp_files(dir);
+                }
+                return Ok(None);
+            }
+        }
+        Ok(Some(writing.join().unwrap_or_else(|_| {
+            Err("the export thread panicked".to_string())
+        })))
+    }
+}
 
 /// What the export prompt chose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +100,7 @@ pub fn perform_export(
     line: Option<i64>,
     sender_keys: &[String],
     path: &Path,
-    options: &Options,
+    (zone, policy): (&TimeZone, &Policy),
     choice: ExportChoice,
 ) -> Result<PathBuf, String> {
     use crate::export::{self, ExportFormat, ExportOptions, FindingsSource, Selection};
@@ -61,17 +126,17 @@ pub fn perform_export(
         },
         redact: choice.redact,
         force: choice.overwrite,
-        zone: options.zone.clone(),
+        zone: zone.clone(),
         now_ms: now_ms(),
-        policy: options.policy.clone(),
+        policy: policy.clone(),
         all_messages: false,
     };
-    let outline = findings::Outline::open(store, &options.policy, line);
+    let outline = findings::Outline::open(store, policy, line);
     let computed: Report;
     let source = if let Some(outline) = &outline {
         FindingsSource::Cached(outline)
     } else {
-        computed = findings::report_of(store, &options.policy, line).map_err(|e| e.to_string())?;
+        computed = findings::report_of(store, policy, line).map_err(|e| e.to_string())?;
         FindingsSource::Held(&computed)
     };
     export::export_from(store, source, &selection, format, path, &export_options)
