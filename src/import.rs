@@ -49,6 +49,12 @@ pub trait Progress {
     /// `done` of the `total` staged messages through `phase` of the merge
     /// (from 0 to `total`; called every few thousand messages).
     fn merging(&self, _phase: MergePhase, _done: u64, _total: u64) {}
+    /// Whether the user asked to stop (the interface's `q`): the import
+    /// then stops at its next batch, or its merge at its next report, and
+    /// nothing is written ([`crate::ingest::ImportFailure::Cancelled`]).
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// The two steps of an import's merge, after its file is read: its

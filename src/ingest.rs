@@ -34,6 +34,8 @@ use staging::{Replay, Staging};
 pub enum ImportFailure {
     File(ImportError),
     Store(StoreError),
+    /// Stopped by the user ([`Progress::cancelled`]): nothing was written.
+    Cancelled,
 }
 
 impl std::fmt::Display for ImportFailure {
@@ -41,6 +43,9 @@ impl std::fmt::Display for ImportFailure {
         match self {
             ImportFailure::File(e) => e.fmt(f),
             ImportFailure::Store(e) => e.fmt(f),
+            ImportFailure::Cancelled => {
+                f.write_str("the import was stopped before it finished; nothing was imported")
+            }
         }
     }
 }
@@ -215,16 +220,23 @@ pub fn merge(
         let mut writer = tx.writer().map_err(ImportFailure::Store)?;
         let total = rows.rows();
         let mut done = 0u64;
+        let mut stopped = false;
         progress.merging(MergePhase::Writing, 0, total);
         rows.replay(|m| {
             writer.store(m)?;
             done += 1;
             if done.is_multiple_of(PROGRESS_EVERY) || done == total {
                 progress.merging(MergePhase::Writing, done, total);
+                stopped = progress.cancelled();
+                if stopped {
+                    return Err(store_err("stopped"));
+                }
             }
             Ok(())
         })
         .map_err(|e| match e {
+            // Dropping the transaction rolls every row back.
+            _ if stopped => ImportFailure::Cancelled,
             Replay::Each(e) => ImportFailure::Store(e),
             Replay::Io(e) => ImportFailure::Store(store_err(format!(
                 "cannot read the import's staging file back: {e}"
@@ -233,10 +245,15 @@ pub fn merge(
         report.new = writer.new;
         report.duplicates = writer.duplicates;
     }
-    tx.index_for_search(INDEX_CHUNK, |done, total| {
-        progress.merging(MergePhase::Indexing, done, total);
-    })
-    .map_err(ImportFailure::Store)?;
+    let indexed = tx
+        .index_for_search(INDEX_CHUNK, |done, total| {
+            progress.merging(MergePhase::Indexing, done, total);
+            !progress.cancelled()
+        })
+        .map_err(ImportFailure::Store)?;
+    if !indexed {
+        return Err(ImportFailure::Cancelled);
+    }
     report.import_id = tx.import_id();
     report.line = line.to_string();
     report.sha256.clone_from(&source.sha256);

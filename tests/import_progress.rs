@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use common::root;
 use optout::classify::{Classifier, Region};
@@ -97,4 +97,81 @@ fn an_import_reports_its_read_then_its_writing_then_its_indexing() {
     assert_eq!(report.new, 0);
     assert_eq!(phase(&again, MergePhase::Writing).0, report.duplicates);
     assert_eq!(phase(&again, MergePhase::Indexing), (0, vec![0]));
+}
+
+/// Whether to stop, given what has been reported so far.
+type Stop = fn(&Recorded) -> bool;
+
+/// Stops when `stop` says so, given what has been reported so far.
+struct StopWhen<F: Fn(&Recorded) -> bool> {
+    seen: Recorded,
+    stop: F,
+    asked: Cell<u32>,
+}
+
+impl<F: Fn(&Recorded) -> bool> Progress for StopWhen<F> {
+    fn set_position(&self, bytes: u64) {
+        self.seen.set_position(bytes);
+    }
+
+    fn merging(&self, phase: MergePhase, done: u64, total: u64) {
+        self.seen.merging(phase, done, total);
+    }
+
+    fn cancelled(&self) -> bool {
+        self.asked.set(self.asked.get() + 1);
+        (self.stop)(&self.seen)
+    }
+}
+
+/// `q` in the interface while an import reads, writes or indexes: the
+/// import stops there, says it was stopped, and the database is exactly as
+/// it was (one transaction, rolled back; the staging file gone).
+#[test]
+fn an_import_stopped_while_reading_writing_or_indexing_writes_nothing() {
+    // Each stops only in its own phase: a stop the import missed there
+    // would let it finish.
+    let stops: [(&str, Stop); 3] = [
+        ("reading", |r| {
+            !r.bytes.borrow().is_empty() && r.merge.borrow().is_empty()
+        }),
+        (
+            "writing",
+            |r| matches!(r.merge.borrow().last(), Some((MergePhase::Writing, d, _)) if *d > 0),
+        ),
+        ("indexing", |r| {
+            matches!(r.merge.borrow().last(), Some((MergePhase::Indexing, _, _)))
+        }),
+    ];
+    for (when, stop) in stops {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db.sqlite3");
+        let mut store = Store::open(&db).unwrap();
+        let before = common::dump(&db);
+        let progress = StopWhen {
+            seen: Recorded::default(),
+            stop,
+            asked: Cell::new(0),
+        };
+        let result = optout::ingest::import_file(
+            &mut store,
+            &root().join("assets/demo-sms.xml"),
+            Format::AndroidXml,
+            &ImportOptions::default(),
+            &Classifier::builtin(),
+            &Region::default(),
+            &progress,
+        );
+        let Err(e) = result else {
+            panic!("{when}: the import was not stopped");
+        };
+        assert!(
+            matches!(e, optout::ingest::ImportFailure::Cancelled),
+            "{when}: {e}"
+        );
+        assert!(e.to_string().contains("nothing was imported"), "{e}");
+        assert!(progress.asked.get() > 0);
+        drop(store);
+        assert_eq!(common::dump(&db), before, "{when}: the database changed");
+    }
 }

@@ -436,8 +436,11 @@ fn an_import_indexed_a_chunk_at_a_time_holds_every_message_once() {
             w.store(&bank_message(body, n)).unwrap();
         }
         drop(w);
-        tx.index_for_search(3, |done, total| reports.push((done, total)))
-            .unwrap();
+        tx.index_for_search(3, |done, total| {
+            reports.push((done, total));
+            true
+        })
+        .unwrap();
         let mut w = tx.writer().unwrap();
         for (n, body) in (10..).zip(&bodies[10..]) {
             w.store(&bank_message(body, n)).unwrap();

@@ -168,6 +168,10 @@ fn import_into(
                 file.display()
             )));
         }
+        // The command line never asks to stop (Ctrl-C ends the process).
+        Err(e @ ImportFailure::Cancelled) => {
+            return Err(CliError(format!("{}: {e}", file.display())));
+        }
     };
     for (pos, reason) in &report.rejected_samples {
         let pos = match pos {

@@ -157,6 +157,7 @@ pub(super) fn pipeline(
             (result, sink.report)
         });
         let mut failed = None;
+        let mut cancelled = false;
         // Batch i comes from classifier i % n; a closed channel is the end.
         'batches: for turn in (0..n).cycle() {
             let Ok(batch) = from_classifiers[turn].recv() else {
@@ -169,6 +170,10 @@ pub(super) fn pipeline(
                 }
             }
             progress.set_position(position.0.load(Ordering::Relaxed));
+            if progress.cancelled() {
+                cancelled = true;
+                break;
+            }
         }
         // Hang up first: a thread blocked on a full channel then stops.
         drop(from_classifiers);
@@ -178,6 +183,10 @@ pub(super) fn pipeline(
             c.join().map_err(|_| panicked())?;
         }
         let (result, report) = reader.join().map_err(|_| panicked())?;
+        // The reader stopped because the channels closed: not its error.
+        if cancelled {
+            return Err(ImportFailure::Cancelled);
+        }
         if let Some(e) = failed {
             return Err(ImportFailure::Store(store_err(format!(
                 "cannot write the import's staging file: {e}"

@@ -285,13 +285,13 @@ impl ImportTx<'_> {
 
     /// Adds this import's messages written so far to the search index,
     /// `chunk` messages per statement, calling `each(done, total)` after
-    /// each chunk (and once before the first). The commit indexes whatever
-    /// is written after.
+    /// each chunk (and once before the first); `each` answering `false`
+    /// stops it there (`Ok(false)`). The commit indexes whatever is left.
     pub fn index_for_search(
         &mut self,
         chunk: u64,
-        mut each: impl FnMut(u64, u64),
-    ) -> Result<(), StoreError> {
+        mut each: impl FnMut(u64, u64) -> bool,
+    ) -> Result<bool, StoreError> {
         let chunk = i64::try_from(chunk.max(1)).unwrap_or(i64::MAX);
         // Ids of one import's rows are consecutive: a row is only given one
         // when it is inserted.
@@ -302,14 +302,18 @@ impl ImportTx<'_> {
                 })?;
         let first = self.first_message_id;
         let total = u64::try_from(end - first).unwrap_or(0);
-        each(0, total);
+        if !each(0, total) {
+            return Ok(false);
+        }
         while self.first_message_id < end {
             let upto = self.first_message_id.saturating_add(chunk).min(end);
             super::search::index_from(&self.tx, self.first_message_id, Some(upto))?;
             self.first_message_id = upto;
-            each(u64::try_from(upto - first).unwrap_or(0), total);
+            if !each(u64::try_from(upto - first).unwrap_or(0), total) {
+                return Ok(false);
+            }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Records how the import ended and commits it.

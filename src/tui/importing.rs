@@ -143,6 +143,11 @@ impl Session {
             }
             Err(e) => Err(e),
         };
+        if matches!(result, Err(ImportFailure::Cancelled)) {
+            // `q` during the import: nothing was written; the session ends.
+            self.app.quit = true;
+            return Ok(Vec::new());
+        }
         Ok(vec![Action::Outcome(match result {
             Ok(r) => Outcome::Imported {
                 file: file.display().to_string(),
@@ -151,6 +156,7 @@ impl Session {
             },
             Err(ImportFailure::File(e)) => Outcome::ImportFailed(e.to_string()),
             Err(ImportFailure::Store(e)) => Outcome::ImportFailed(e.to_string()),
+            Err(e @ ImportFailure::Cancelled) => Outcome::ImportFailed(e.to_string()),
         })])
     }
 }
@@ -205,6 +211,8 @@ struct RedrawState<'a, B: Backend> {
     ui: &'a mut Ui,
     last: Instant,
     error: Option<TuiError>,
+    /// `q` or Ctrl-C seen while importing: the import stops.
+    quit: bool,
 }
 
 /// Import progress that redraws the screen at most every 50 ms.
@@ -221,6 +229,7 @@ impl<'a, B: Backend> Redraw<'a, B> {
                 ui,
                 last: Instant::now(),
                 error: None,
+                quit: false,
             }),
         }
     }
@@ -250,5 +259,20 @@ impl<B: Backend> import::Progress for Redraw<'_, B> {
     fn merging(&self, phase: import::MergePhase, done: u64, total: u64) {
         let always = done == 0 || done == total;
         self.show(Action::ImportMerging { phase, done, total }, always);
+    }
+
+    /// `q` or Ctrl-C on the real terminal (other keys are dropped: the
+    /// interface takes none while it imports); a stop signal counts too.
+    fn cancelled(&self) -> bool {
+        let mut st = self.inner.borrow_mut();
+        if !st.quit {
+            match terminal::quit_pressed(Duration::ZERO) {
+                Ok(q) => st.quit = q,
+                Err(e) => {
+                    st.error.get_or_insert(term_err(e));
+                }
+            }
+        }
+        st.quit
     }
 }
