@@ -65,6 +65,13 @@ fn a_command_that_updates_the_findings_says_so_on_a_terminal_only() {
         let shown = on_a_terminal(&db, &format!("--grace {grace} {command}")).unwrap();
         assert!(shown.contains(SAYS), "{command}: {shown}");
     }
+    // `reclassify` says what it does, in two steps.
+    let shown = on_a_terminal(&db, "reclassify").unwrap();
+    assert!(
+        shown.contains("relabelling 292 messages with the current rules"),
+        "{shown}"
+    );
+    assert!(shown.contains("rebuilding the findings"), "{shown}");
     // Off a terminal, a stale cache is filled without a word on stderr.
     let out = run_ok(optout(&db).args(["--grace", "7d", "senders"]));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use super::working::Working;
 use super::{CliError, Settings, classifier};
 use crate::store::Store;
 use crate::text::group_digits;
@@ -16,8 +17,17 @@ pub(super) fn run(settings: &Settings) -> Result<ExitCode, CliError> {
             settings.db.display()
         )));
     };
-    let changed = ingest::reclassify(&mut store, &classifier)?;
-    findings::rebuild(&store, &settings.policy)?;
+    let working = Working::saying(&format!(
+        "relabelling {} messages with the current rules…",
+        group_digits(store.message_count()?)
+    ));
+    let changed = ingest::reclassify(&mut store, &classifier);
+    drop(working);
+    let changed = changed?;
+    let working = Working::saying("rebuilding the findings…");
+    let rebuilt = findings::rebuild(&store, &settings.policy);
+    drop(working);
+    rebuilt?;
     eprintln!(
         "reclassified {} messages ({changed} changed kind) with rules {}",
         group_digits(store.message_count()?),

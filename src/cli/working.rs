@@ -1,9 +1,10 @@
-//! A spinner on the terminal while a command brings the findings cache up
-//! to date before it answers. The first read after a large import fills
-//! the whole cache (47 s at 10,000,000 messages), and a command that
-//! printed nothing for that long would look hung. Nothing is drawn when
-//! stderr is not a terminal or when the cache is already up to date; the
-//! line is cleared before the command prints its answer.
+//! A spinner on the terminal while a command does long work before it
+//! answers: bringing the findings cache up to date (the first read after a
+//! large import fills the whole cache: 47 s at 10,000,000 messages), or
+//! `reclassify` relabelling every message. A command that printed nothing
+//! for that long would look hung. Nothing is drawn when stderr is not a
+//! terminal or when the cache is already up to date; the line is cleared
+//! before the command prints its answer.
 
 use std::io::IsTerminal;
 use std::sync::mpsc;
@@ -28,9 +29,21 @@ impl Working {
             stop: None,
             spinner: None,
         };
-        if !std::io::stderr().is_terminal() || findings::fresh(store, policy).unwrap_or(true) {
+        if findings::fresh(store, policy).unwrap_or(true) {
             return idle;
         }
+        Working::saying("updating the findings after the last change…")
+    }
+
+    /// Starts the spinner with `message` when stderr is a terminal.
+    pub(super) fn saying(message: &str) -> Working {
+        if !std::io::stderr().is_terminal() {
+            return Working {
+                stop: None,
+                spinner: None,
+            };
+        }
+        let message = message.to_string();
         let (stop, stopped) = mpsc::channel::<()>();
         let spinner = std::thread::spawn(move || {
             let bar = indicatif::ProgressBar::with_draw_target(
@@ -41,7 +54,7 @@ impl Working {
                 indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
             );
-            bar.set_message("updating the findings after the last change…");
+            bar.set_message(message);
             bar.enable_steady_tick(Duration::from_millis(120));
             // Until the command drops its `Working` (the sender hangs up).
             let _ = stopped.recv();
