@@ -338,8 +338,7 @@ fn the_index_follows_imports_and_line_removal() {
 
 #[test]
 fn an_import_rolled_back_leaves_no_trace_in_the_index() {
-    use optout::model::Direction;
-    use optout::store::{NewMessage, SearchQuery, Store};
+    use optout::store::{SearchQuery, Store};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db.sqlite3");
     let mut store = Store::open(&db).unwrap();
@@ -348,28 +347,7 @@ fn an_import_rolled_back_leaves_no_trace_in_the_index() {
             .begin_import(Path::new("x.xml"), "android_xml", "me")
             .unwrap();
         let mut w = tx.writer().unwrap();
-        w.store(&NewMessage {
-            sender_key: "95528",
-            sender_class: "service",
-            dlt_suffix: None,
-            address: "95528",
-            direction: Direction::Incoming,
-            ts_ms: T0,
-            utc_offset_s: None,
-            body: "【浦发银行】回滚的消息",
-            channel: "sms",
-            contact_name: None,
-            hint: None,
-            dedupe: 7,
-            kind: "marketing",
-            rule_id: None,
-            reason: None,
-            brand: None,
-            brand_from_prefix: false,
-            optout_keyword: None,
-            optout_target: None,
-        })
-        .unwrap();
+        w.store(&bank_message("【浦发银行】回滚的消息", 0)).unwrap();
         let q = SearchQuery {
             text: "回滚的",
             sender_ids: &[],

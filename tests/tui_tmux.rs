@@ -110,6 +110,11 @@ impl Tmux {
     /// Starts the interface on `db` from the pane's shell (pid `shell`),
     /// waits for its list, and returns its pid (the shell's child).
     fn start_interface(&self, db: &Path, shell: &str) -> String {
+        self.start_interface_showing(db, shell, "95528")
+    }
+
+    /// [`Tmux::start_interface`], waiting for `shown` instead of the list.
+    fn start_interface_showing(&self, db: &Path, shell: &str, shown: &str) -> String {
         self.text(&format!(
             "OPTOUT_DB='{}' OPTOUT_TZ=Asia/Shanghai OPTOUT_CONFIG=/dev/null '{}'",
             db.display(),
@@ -117,7 +122,7 @@ impl Tmux {
         ));
         self.keys(&["Enter"]);
         self.wait_alternate(true);
-        self.wait_for(&["95528"]);
+        self.wait_for(&[shown]);
         let out = Command::new("ps")
             .args(["-o", "pid=", "--ppid", shell])
             .output()
@@ -380,20 +385,7 @@ fn q_quits_while_the_findings_are_still_being_filled() {
     let shell = t.display("#{pane_pid}");
     let holder = rusqlite::Connection::open(&db).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
-    t.text(&format!(
-        "OPTOUT_DB='{}' OPTOUT_TZ=Asia/Shanghai OPTOUT_CONFIG=/dev/null '{}'",
-        db.display(),
-        env!("CARGO_BIN_EXE_optout")
-    ));
-    t.keys(&["Enter"]);
-    t.wait_alternate(true);
-    t.wait_for(&["working… recomputing the statuses"]);
-    let out = Command::new("ps")
-        .args(["-o", "pid=", "--ppid", &shell])
-        .output()
-        .unwrap();
-    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(!pid.is_empty(), "no optout process under the shell {shell}");
+    let pid = t.start_interface_showing(&db, &shell, "working… recomputing the statuses");
     t.keys(&["q"]);
     t.wait_alternate(false);
     assert!(ends(&pid), "optout {pid} still runs after q");

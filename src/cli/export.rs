@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::working::Working;
 use super::{BROKEN_PIPE, CliError, ExportArgs, Settings, classifier, open_existing};
 use crate::export::{
     self, ExportError, ExportFormat, ExportOptions, FindingsSource, Lang, Selection,
@@ -44,9 +45,9 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> Result<ExitCode, Cl
     // of violations: each offender's are read when its part is written, so
     // memory does not grow with the violations. Where the cache cannot be
     // read, the full computation (holding every sender's lists).
-    let working = super::working::Working::if_stale(&store, &settings.policy);
-    let outline = findings::Outline::open(&store, &settings.policy, Some(line_id));
-    drop(working);
+    let outline = Working::updating(&store, &settings.policy, || {
+        findings::Outline::open(&store, &settings.policy, Some(line_id))
+    });
     let computed;
     let source = if let Some(outline) = &outline {
         FindingsSource::Cached(outline)
@@ -158,10 +159,9 @@ fn run_offenders(
         .transpose()
         .map_err(|e| CliError(format!("--since: {e}")))?;
     let months = crate::track::Detail::Months(settings.zone.clone());
-    let working = super::working::Working::if_stale(&store, &settings.policy);
-    let ranking = findings::offenders_with(&store, &settings.policy, since_ms, min_lines, &months);
-    drop(working);
-    let ranking = ranking?;
+    let ranking = Working::updating(&store, &settings.policy, || {
+        findings::offenders_with(&store, &settings.policy, since_ms, min_lines, &months)
+    })?;
     let now_ms = crate::model::now_ms();
     let options = export::OffendersOptions {
         format,

@@ -38,10 +38,9 @@ fn list(settings: &Settings, store: &Store) -> Result<ExitCode, CliError> {
         println!("no lines yet: import an export first (optout import FILE)");
         return Ok(ExitCode::SUCCESS);
     }
-    let working = super::working::Working::if_stale(store, &settings.policy);
-    let report = findings::report(store, &settings.policy);
-    drop(working);
-    let report = report?;
+    let report = super::working::Working::updating(store, &settings.policy, || {
+        findings::report(store, &settings.policy)
+    })?;
     let mut violating: HashMap<&str, u64> = HashMap::new();
     for s in &report.senders {
         if s.status == Status::Violating {

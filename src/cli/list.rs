@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use super::working::Working;
 use super::{CliError, ListArgs, Settings, classifier, open_existing, table};
 use crate::findings;
 use crate::store::Store;
@@ -13,9 +14,9 @@ pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, 
     let line = check_line(&store, args)?;
     // Read a row at a time from the cache; a report in memory only when the
     // cache cannot be brought up to date (a read-only file, say).
-    let working = super::working::Working::if_stale(&store, &settings.policy);
-    let pages = findings::Pages::open(&store, &settings.policy, line);
-    drop(working);
+    let pages = Working::updating(&store, &settings.policy, || {
+        findings::Pages::open(&store, &settings.policy, line)
+    });
     if let Some(pages) = pages {
         let rows = table::SenderRows::Cache(&pages);
         table::print_senders(&store, &rows, args, &settings.zone, settings.colour)?;
@@ -30,9 +31,9 @@ pub(super) fn senders(settings: &Settings, args: &ListArgs) -> Result<ExitCode, 
 pub(super) fn brands(settings: &Settings, args: &ListArgs) -> Result<ExitCode, CliError> {
     let store = open_existing(settings, &classifier(&settings.region))?;
     check_line(&store, args)?;
-    let working = super::working::Working::if_stale(&store, &settings.policy);
-    let report = findings::report(&store, &settings.policy);
-    drop(working);
+    let report = Working::updating(&store, &settings.policy, || {
+        findings::report(&store, &settings.policy)
+    });
     let report = on_line(report?, args);
     table::print_brands(&report, args, &settings.zone, settings.colour)?;
     Ok(ExitCode::SUCCESS)

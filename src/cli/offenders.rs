@@ -23,10 +23,9 @@ pub(super) fn run(
                 .map_err(|e| CliError(format!("--since: {e}")))
         })
         .transpose()?;
-    let working = super::working::Working::if_stale(&store, &settings.policy);
-    let ranking = findings::offenders(&store, &settings.policy, since_ms, min_lines, false);
-    drop(working);
-    let ranking = ranking?;
+    let ranking = super::working::Working::updating(&store, &settings.policy, || {
+        findings::offenders(&store, &settings.policy, since_ms, min_lines, false)
+    })?;
     let mut out = std::io::stdout().lock();
     if json {
         let rows: Vec<_> = ranking.iter().map(|o| o.to_json(&settings.zone)).collect();

@@ -17,17 +17,14 @@ pub(super) fn run(settings: &Settings) -> Result<ExitCode, CliError> {
             settings.db.display()
         )));
     };
-    let working = Working::saying(&format!(
+    let relabelling = format!(
         "relabelling {} messages with the current rules…",
         group_digits(store.message_count()?)
-    ));
-    let changed = ingest::reclassify(&mut store, &classifier);
-    drop(working);
-    let changed = changed?;
-    let working = Working::saying("rebuilding the findings…");
-    let rebuilt = findings::rebuild(&store, &settings.policy);
-    drop(working);
-    rebuilt?;
+    );
+    let changed = Working::during(&relabelling, || ingest::reclassify(&mut store, &classifier))?;
+    Working::during("rebuilding the findings…", || {
+        findings::rebuild(&store, &settings.policy)
+    })?;
     eprintln!(
         "reclassified {} messages ({changed} changed kind) with rules {}",
         group_digits(store.message_count()?),

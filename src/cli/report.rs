@@ -43,10 +43,9 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<ExitCode, Cl
     let pause = pause_of(args.pause)?;
     let store = open_existing(settings, &classifier(&settings.region))?;
     let (line_id, line) = resolve_line(&store, args.line.as_deref())?;
-    let working = super::working::Working::if_stale(&store, &settings.policy);
-    let report = findings::report(&store, &settings.policy);
-    drop(working);
-    let mut report = report?;
+    let mut report = super::working::Working::updating(&store, &settings.policy, || {
+        findings::report(&store, &settings.policy)
+    })?;
     report.retain_line(&line);
     let wanted = named(&store, settings, &args.senders)?;
     let senders: Vec<_> = report

@@ -15,33 +15,40 @@ use crate::findings;
 use crate::store::Store;
 use crate::track::Policy;
 
-/// Shown while it lives; dropping it clears the line.
-pub(super) struct Working {
-    stop: Option<mpsc::Sender<()>>,
-    spinner: Option<JoinHandle<()>>,
-}
+/// Shown while it lives; dropping it clears the line. `None`: nothing is
+/// drawn (not a terminal, or nothing to wait for).
+pub(super) struct Working(Option<(mpsc::Sender<()>, JoinHandle<()>)>);
 
 impl Working {
-    /// Starts the spinner when stderr is a terminal and the findings of
-    /// `store` under `policy` must be computed first.
-    pub(super) fn if_stale(store: &Store, policy: &Policy) -> Working {
-        let idle = Working {
-            stop: None,
-            spinner: None,
+    /// `work`, with the spinner up while it runs when stderr is a terminal
+    /// and the findings of `store` under `policy` must be brought up to
+    /// date first (what `work` then does).
+    pub(super) fn updating<T>(store: &Store, policy: &Policy, work: impl FnOnce() -> T) -> T {
+        let stale =
+            std::io::stderr().is_terminal() && !findings::fresh(store, policy).unwrap_or(true);
+        let working = if stale {
+            Working::saying("updating the findings after the last change…")
+        } else {
+            Working(None)
         };
-        if findings::fresh(store, policy).unwrap_or(true) {
-            return idle;
-        }
-        Working::saying("updating the findings after the last change…")
+        let done = work();
+        drop(working);
+        done
+    }
+
+    /// `work`, with the spinner saying `message` while it runs when stderr
+    /// is a terminal.
+    pub(super) fn during<T>(message: &str, work: impl FnOnce() -> T) -> T {
+        let working = Working::saying(message);
+        let done = work();
+        drop(working);
+        done
     }
 
     /// Starts the spinner with `message` when stderr is a terminal.
-    pub(super) fn saying(message: &str) -> Working {
+    fn saying(message: &str) -> Working {
         if !std::io::stderr().is_terminal() {
-            return Working {
-                stop: None,
-                spinner: None,
-            };
+            return Working(None);
         }
         let message = message.to_string();
         let (stop, stopped) = mpsc::channel::<()>();
@@ -60,17 +67,14 @@ impl Working {
             let _ = stopped.recv();
             bar.finish_and_clear();
         });
-        Working {
-            stop: Some(stop),
-            spinner: Some(spinner),
-        }
+        Working(Some((stop, spinner)))
     }
 }
 
 impl Drop for Working {
     fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(spinner) = self.spinner.take() {
+        if let Some((stop, spinner)) = self.0.take() {
+            drop(stop);
             // The line is cleared before the answer is printed.
             let _ = spinner.join();
         }

@@ -13,12 +13,9 @@ use crate::model::now_ms;
 use crate::store::Store;
 use crate::track::{Policy, Report};
 
-/// How often the loop looks for `q` while an export writes on its thread.
-const EXPORT_POLL: std::time::Duration = std::time::Duration::from_millis(25);
-
 impl Session {
     /// [`perform_export`] on a thread with its own connection (a large
-    /// export takes seconds: 19 s for every violating sender at
+    /// export takes seconds: about 22 s for every violating sender at
     /// 10,000,000 messages), while this one watches for `q` or Ctrl-C.
     /// On a quit the unfinished file is removed and nothing is written
     /// (`Ok(None)`); a database in memory is exported on this thread.
@@ -56,21 +53,13 @@ impl Session {
                 choice,
             )
         });
-        while !writing.is_finished() {
-            if terminal::quit_pressed(EXPORT_POLL).map_err(term_err)? {
-                self.app.quit = true;
-                if let Some(dir) = file.parent() {
-                    let dir = if dir.as_os_str().is_empty() {
-                        Path::new(".")
-                    } else {
-                        dir
-                    };
-                    crate::export::abandon_own_temp_files(dir);
-                }
-                return Ok(None);
-            }
-        }
-        Ok(Some(writing.join().unwrap_or_else(|_| {
+        let Some(written) = terminal::join_unless_quit(writing).map_err(term_err)? else {
+            self.app.quit = true;
+            let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
+            crate::export::abandon_own_temp_files(dir.unwrap_or(Path::new(".")));
+            return Ok(None);
+        };
+        Ok(Some(written.unwrap_or_else(|_| {
             Err("the export thread panicked".to_string())
         })))
     }

@@ -143,11 +143,6 @@ impl Session {
             }
             Err(e) => Err(e),
         };
-        if matches!(result, Err(ImportFailure::Cancelled)) {
-            // `q` during the import: nothing was written; the session ends.
-            self.app.quit = true;
-            return Ok(Vec::new());
-        }
         Ok(vec![Action::Outcome(match result {
             Ok(r) => Outcome::Imported {
                 file: file.display().to_string(),
@@ -156,7 +151,11 @@ impl Session {
             },
             Err(ImportFailure::File(e)) => Outcome::ImportFailed(e.to_string()),
             Err(ImportFailure::Store(e)) => Outcome::ImportFailed(e.to_string()),
-            Err(e @ ImportFailure::Cancelled) => Outcome::ImportFailed(e.to_string()),
+            Err(ImportFailure::Cancelled) => {
+                // `q` during the import: nothing was written; the session ends.
+                self.app.quit = true;
+                return Ok(Vec::new());
+            }
         })])
     }
 }

@@ -5,8 +5,6 @@
 //! at 10,000,000 messages) is filled on a thread of its own, so `q` and
 //! Ctrl-C still quit while the "working…" frame is up.
 
-use std::time::Duration;
-
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
@@ -14,9 +12,6 @@ use super::app::{Action, Effect, Outcome};
 use super::{Session, TuiError, term_err, terminal};
 use crate::store::Store;
 use crate::{findings, ingest};
-
-/// How often the loop looks for `q` while the cache fills on its thread.
-const FILL_POLL: Duration = Duration::from_millis(25);
 
 impl Session {
     /// Whether the findings cache can answer without recomputing.
@@ -56,14 +51,9 @@ impl Session {
                 let _ = findings::update(&store, &policy);
             }
         });
-        while !filling.is_finished() {
-            if terminal::quit_pressed(FILL_POLL).map_err(term_err)? {
-                self.app.update(Action::Quit);
-                return Ok(false);
-            }
-        }
-        let _ = filling.join();
-        Ok(true)
+        let filled = terminal::join_unless_quit(filling).map_err(term_err)?;
+        self.app.quit |= filled.is_none();
+        Ok(filled.is_some())
     }
 
     /// Draws the first frame filled from a fresh cache, then checks the

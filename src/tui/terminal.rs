@@ -120,6 +120,23 @@ impl EventSource for TerminalEvents {
     }
 }
 
+/// How often [`join_unless_quit`] looks for `q`.
+const JOB_POLL: Duration = Duration::from_millis(25);
+
+/// Waits for `job`, work on a thread of its own (a cache fill, an
+/// export), while watching for `q` or Ctrl-C. `None`: the user quit first,
+/// and the job is left to end with the process.
+pub fn join_unless_quit<T>(
+    job: std::thread::JoinHandle<T>,
+) -> io::Result<Option<std::thread::Result<T>>> {
+    while !job.is_finished() {
+        if quit_pressed(JOB_POLL)? {
+            return Ok(None);
+        }
+    }
+    Ok(Some(job.join()))
+}
+
 /// Waits up to `timeout` for a key while the loop cannot run (waiting for
 /// another optout's write lock): whether the user asked to quit (`q`,
 /// Ctrl-C) or a stop signal came. Other keys are dropped. Away from the
