@@ -401,7 +401,7 @@ impl Session {
             return Ok(vec![Action::Completed { path, candidates }]);
         }
         if effect == Effect::Reload {
-            return self.reload_filled_off_thread();
+            return self.reload_filled_off_thread(terminal);
         }
         if let Effect::StartSend { jobs, line_id } = effect {
             return Ok(self.start_sending(jobs, line_id));
@@ -549,7 +549,7 @@ impl Session {
                     overwrite,
                 };
                 let line = self.line.as_ref().map(|(id, _)| *id);
-                match self.export_off_thread(line, sender_keys.clone(), &file, choice)? {
+                match self.export_off_thread(line, sender_keys.clone(), &file, choice, terminal)? {
                     Some(Ok(written)) => vec![Action::Outcome(Outcome::Exported(
                         written.display().to_string(),
                     ))],

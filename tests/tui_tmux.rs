@@ -141,6 +141,32 @@ impl Tmux {
     }
 
     /// Waits until the screen shows every one of `texts`.
+    /// Resizes the window to `width`×`height` and waits for the interface
+    /// to draw a frame at that size showing `shown`: its title on the first
+    /// row (the frame before had more rows, so a screen only cropped by
+    /// tmux would keep its bottom rows and lose the title) and no row
+    /// wider than the window.
+    fn resize_expecting(&self, width: u16, height: u16, shown: &str) {
+        let status = self
+            .tmux()
+            .args(["resize-window", "-t", "t"])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let screen = self.wait_for(&[shown]);
+        let rows: Vec<&str> = screen.lines().collect();
+        assert!(rows.len() <= usize::from(height), "{screen}");
+        assert!(
+            rows[0].contains("optout"),
+            "no title on the first row:\n{screen}"
+        );
+        assert!(
+            rows.iter().all(|r| r.chars().count() <= usize::from(width)),
+            "a row wider than the terminal:\n{screen}"
+        );
+    }
+
     fn wait_for(&self, texts: &[&str]) -> String {
         let start = Instant::now();
         loop {
@@ -356,6 +382,8 @@ fn a_change_waiting_for_another_optout_says_so_and_q_quits() {
     t.wait_for(&["Ignore sender 95528?"]);
     t.keys(&["y"]);
     t.wait_for(&["waiting for another optout import to finish"]);
+    // Drawn again at a new size while it waits.
+    t.resize_expecting(80, 20, "waiting for another optout import to finish");
     t.keys(&["q"]);
     t.wait_alternate(false);
     // Quit while the lock is still held: the process ends on its own.
@@ -396,6 +424,30 @@ fn q_quits_while_the_findings_are_still_being_filled() {
         .unwrap();
     assert_eq!(cached, 0);
     t.shell_answers("after-filling");
+}
+
+/// The terminal resized while the interface waits for work on another
+/// thread (here the findings fill, held up by another writer's lock): the
+/// "working…" frame is drawn again at the new size at once, not when the
+/// work ends.
+#[test]
+fn a_resize_while_the_findings_are_filled_redraws_at_the_new_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = database(dir.path());
+    let Some(t) = Tmux::start("resize", dir.path(), 120, 30) else {
+        return;
+    };
+    t.wait_for(&["test$"]);
+    let shell = t.display("#{pane_pid}");
+    let holder = rusqlite::Connection::open(&db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let working = "working… recomputing the statuses";
+    let pid = t.start_interface_showing(&db, &shell, working);
+    t.resize_expecting(70, 20, working);
+    t.keys(&["q"]);
+    t.wait_alternate(false);
+    assert!(ends(&pid), "optout {pid} still runs after q");
+    holder.execute_batch("ROLLBACK").unwrap();
 }
 
 /// The terminal closing with no signal: the interface runs in a session

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use jiff::tz::TimeZone;
 
 use super::strings::Lang;
-use super::{Session, TuiError, term_err, terminal};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+
+use super::{Session, TuiError, term_err, terminal, views};
 use crate::model::now_ms;
 use crate::store::Store;
 use crate::track::{Policy, Report};
@@ -19,12 +22,13 @@ impl Session {
     /// 10,000,000 messages), while this one watches for `q` or Ctrl-C.
     /// On a quit the unfinished file is removed and nothing is written
     /// (`Ok(None)`); a database in memory is exported on this thread.
-    pub(super) fn export_off_thread(
+    pub(super) fn export_off_thread<B: Backend>(
         &mut self,
         line: Option<i64>,
         sender_keys: Vec<String>,
         file: &Path,
         choice: ExportChoice,
+        terminal: &mut Terminal<B>,
     ) -> Result<Option<Result<PathBuf, String>>, TuiError> {
         let (zone, policy) = (self.options.zone.clone(), self.options.policy.clone());
         let Some(db) = self
@@ -53,7 +57,9 @@ impl Session {
                 choice,
             )
         });
-        let Some(written) = terminal::join_unless_quit(writing).map_err(term_err)? else {
+        let (app, ui) = (&self.app, &mut self.ui);
+        let redraw = || terminal.draw(|f| views::draw(f, app, ui)).map(drop);
+        let Some(written) = terminal::join_unless_quit(writing, redraw).map_err(term_err)? else {
             self.app.quit = true;
             let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
             crate::export::abandon_own_temp_files(dir.unwrap_or(Path::new(".")));

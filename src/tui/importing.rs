@@ -171,7 +171,8 @@ impl Session {
     /// Before a write: while another optout process holds the database's
     /// write lock (an import merging), the status line says so and the
     /// loop waits here, reading keys: `q` or Ctrl-C quits (the write not
-    /// made), a stop signal too. `false` when the interface is to quit.
+    /// made), a stop signal too; a resized terminal is drawn again. `false`
+    /// when the interface is to quit.
     pub(super) fn wait_for_write_lock<B: Backend>(
         &mut self,
         terminal: &mut Terminal<B>,
@@ -190,9 +191,13 @@ impl Session {
                 });
                 self.draw(terminal)?;
             }
-            if terminal::quit_pressed(Duration::from_millis(100)).map_err(term_err)? {
-                self.app.quit = true;
-                return Ok(false);
+            match terminal::key_within(Duration::from_millis(100)).map_err(term_err)? {
+                terminal::Waited::Quit => {
+                    self.app.quit = true;
+                    return Ok(false);
+                }
+                terminal::Waited::Resized => self.draw(terminal)?,
+                terminal::Waited::Nothing => {}
             }
         }
         if let Some((working, status)) = saved {

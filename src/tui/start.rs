@@ -9,7 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 use super::app::{Action, Effect, Outcome};
-use super::{Session, TuiError, term_err, terminal};
+use super::{Session, TuiError, term_err, terminal, views};
 use crate::store::Store;
 use crate::{findings, ingest};
 
@@ -24,8 +24,11 @@ impl Session {
     /// `Effect::Reload`: a stale cache filled off this thread first
     /// ([`Session::fill_cache_off_thread`]), then the report read from it;
     /// nothing when the user quit meanwhile.
-    pub(super) fn reload_filled_off_thread(&mut self) -> Result<Vec<Action>, TuiError> {
-        if !self.fill_cache_off_thread()? {
+    pub(super) fn reload_filled_off_thread<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+    ) -> Result<Vec<Action>, TuiError> {
+        if !self.fill_cache_off_thread(terminal)? {
             return Ok(Vec::new());
         }
         Ok(self.reload(true))
@@ -37,7 +40,10 @@ impl Session {
     /// one transaction, is rolled back when the process ends). A database
     /// in memory, or one the thread cannot open, is left to the reload on
     /// this thread, as is any error of the fill (the reload reports it).
-    pub(super) fn fill_cache_off_thread(&mut self) -> Result<bool, TuiError> {
+    pub(super) fn fill_cache_off_thread<B: Backend>(
+        &mut self,
+        terminal: &mut Terminal<B>,
+    ) -> Result<bool, TuiError> {
         if self.cache_is_fresh() {
             return Ok(true);
         }
@@ -51,7 +57,9 @@ impl Session {
                 let _ = findings::update(&store, &policy);
             }
         });
-        let filled = terminal::join_unless_quit(filling).map_err(term_err)?;
+        let (app, ui) = (&self.app, &mut self.ui);
+        let redraw = || terminal.draw(|f| views::draw(f, app, ui)).map(drop);
+        let filled = terminal::join_unless_quit(filling, redraw).map_err(term_err)?;
         self.app.quit |= filled.is_none();
         Ok(filled.is_some())
     }

@@ -124,14 +124,18 @@ impl EventSource for TerminalEvents {
 const JOB_POLL: Duration = Duration::from_millis(25);
 
 /// Waits for `job`, work on a thread of its own (a cache fill, an
-/// export), while watching for `q` or Ctrl-C. `None`: the user quit first,
-/// and the job is left to end with the process.
-pub fn join_unless_quit<T>(
+/// export), while watching for `q` or Ctrl-C; a resized terminal is
+/// `redraw`n at once (the "working…" frame keeps its shape). `None`: the
+/// user quit first, and the job is left to end with the process.
+pub fn join_unless_quit<T, E: std::fmt::Display>(
     job: std::thread::JoinHandle<T>,
+    mut redraw: impl FnMut() -> Result<(), E>,
 ) -> io::Result<Option<std::thread::Result<T>>> {
     while !job.is_finished() {
-        if quit_pressed(JOB_POLL)? {
-            return Ok(None);
+        match key_within(JOB_POLL)? {
+            Waited::Quit => return Ok(None),
+            Waited::Resized => redraw().map_err(|e| io::Error::other(e.to_string()))?,
+            Waited::Nothing => {}
         }
     }
     Ok(Some(job.join()))
@@ -142,23 +146,48 @@ pub fn join_unless_quit<T>(
 /// Ctrl-C) or a stop signal came. Other keys are dropped. Away from the
 /// real terminal (tests) it only waits.
 pub fn quit_pressed(timeout: Duration) -> io::Result<bool> {
+    Ok(matches!(key_within(timeout)?, Waited::Quit))
+}
+
+/// What [`key_within`] saw.
+pub enum Waited {
+    /// `q`, Ctrl-C or a stop signal.
+    Quit,
+    /// The terminal changed size.
+    Resized,
+    /// Nothing, or another key (dropped).
+    Nothing,
+}
+
+/// Waits up to `timeout` for a key or a resize while the loop cannot run:
+/// [`quit_pressed`], with a resize told apart (to draw again).
+pub fn key_within(timeout: Duration) -> io::Result<Waited> {
     use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
     let Some(stop) = STOP.get() else {
         std::thread::sleep(timeout);
-        return Ok(false);
+        return Ok(Waited::Nothing);
     };
-    if stop.load(Ordering::Relaxed) {
-        return Ok(true);
-    }
-    if !event::poll(timeout)? {
-        return Ok(stop.load(Ordering::Relaxed));
+    let stopped = || {
+        if stop.load(Ordering::Relaxed) {
+            Waited::Quit
+        } else {
+            Waited::Nothing
+        }
+    };
+    if stop.load(Ordering::Relaxed) || !event::poll(timeout)? {
+        return Ok(stopped());
     }
     Ok(match event::read()? {
-        Event::Key(k) if k.kind != KeyEventKind::Release => {
-            k.code == KeyCode::Char('q')
-                || (k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL))
+        Event::Key(k)
+            if k.kind != KeyEventKind::Release
+                && (k.code == KeyCode::Char('q')
+                    || (k.code == KeyCode::Char('c')
+                        && k.modifiers.contains(KeyModifiers::CONTROL))) =>
+        {
+            Waited::Quit
         }
-        _ => false,
+        Event::Resize(..) => Waited::Resized,
+        _ => stopped(),
     })
 }
 
