@@ -55,14 +55,25 @@ pub trait Progress {
     fn cancelled(&self) -> bool {
         false
     }
+    /// Runs `step`, work that reports nothing until it ends (an index
+    /// built in one statement). An implementation that can be stopped
+    /// watches meanwhile (on another thread) and, asked to stop, calls
+    /// `stop`, which cuts the step short; [`Progress::cancelled`] then
+    /// answers `true`. By default it only runs the step.
+    fn unreported(&self, step: &mut dyn FnMut(), stop: &(dyn Fn() + Sync)) {
+        let _ = stop;
+        step();
+    }
 }
 
-/// The two steps of an import's merge, after its file is read: its
-/// messages written to the database, then the new ones added to the
-/// search index.
+/// The steps of an import's merge, after its file is read: its messages
+/// written to the database, the index by sender built again (only when
+/// the import outnumbers what is stored: reported at 0 of 1 and 1 of 1,
+/// with nothing between), then the new messages added to the search index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MergePhase {
     Writing,
+    Sorting,
     Indexing,
 }
 

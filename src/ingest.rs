@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 use crate::classify::{Classification, Classifier, MessageFeatures, Region};
 use crate::import::{self, Format, ImportError, ImportOptions, MergePhase, Progress};
 use crate::model::{BrandSource, DEFAULT_LINE, Direction, Position, SenderClass};
-use crate::store::{ImportSummary, Relabel, Store, StoreError, store_err};
+use crate::store::{ImportSummary, ImportTx, Relabel, Store, StoreError, store_err};
 use pipeline::pipeline;
 use staging::{Replay, Staging};
 
@@ -216,6 +216,9 @@ pub fn merge(
             ),
         )));
     }
+    let deferred = tx
+        .defer_index_by_line(rows.rows())
+        .map_err(ImportFailure::Store)?;
     {
         let mut writer = tx.writer().map_err(ImportFailure::Store)?;
         let total = rows.rows();
@@ -245,6 +248,9 @@ pub fn merge(
         report.new = writer.new;
         report.duplicates = writer.duplicates;
     }
+    if deferred {
+        rebuild_index_by_line(&mut tx, progress)?;
+    }
     let indexed = tx
         .index_for_search(INDEX_CHUNK, |done, total| {
             progress.merging(MergePhase::Indexing, done, total);
@@ -272,6 +278,25 @@ pub fn merge(
     .map_err(ImportFailure::Store)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// The index by line and sender, dropped for a large import's rows, built
+/// again in one statement the progress can only stop ([`Progress::unreported`]).
+fn rebuild_index_by_line(
+    tx: &mut ImportTx<'_>,
+    progress: &dyn Progress,
+) -> Result<(), ImportFailure> {
+    progress.merging(MergePhase::Sorting, 0, 1);
+    let stop = tx.interrupter();
+    let mut built = Ok(());
+    progress.unreported(&mut || built = tx.rebuild_index_by_line(), &stop);
+    if progress.cancelled() {
+        // Dropping the transaction rolls back, the index included.
+        return Err(ImportFailure::Cancelled);
+    }
+    built.map_err(ImportFailure::Store)?;
+    progress.merging(MergePhase::Sorting, 1, 1);
+    Ok(())
 }
 
 /// Staged messages written between two progress reports of the merge.

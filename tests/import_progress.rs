@@ -1,7 +1,8 @@
 //! An import's progress: the bytes of its file while it reads, then the
-//! merge's two phases (messages written, then indexed for search), each
-//! counted from 0 to its end, so no display sits at 100% while the
-//! database is still being written.
+//! merge's phases (messages written; the index by sender built again when
+//! the import outnumbers what is stored; the new messages indexed for
+//! search), each counted from 0 to its end, so no display sits at 100%
+//! while the database is still being written.
 
 mod common;
 
@@ -80,23 +81,81 @@ fn an_import_reports_its_read_then_its_writing_then_its_indexing() {
         "every staged message"
     );
     assert_eq!(indexed, report.new, "the new messages");
-    // Writing comes first, then indexing: nothing of one after the other.
+    // Into an empty database: the index by sender is built after the rows,
+    // reported once before and once after.
+    assert_eq!(phase(&first, MergePhase::Sorting), (1, vec![0, 1]));
+    // Writing comes first, then sorting, then indexing: nothing of one
+    // after the next.
     let merge = first.merge.borrow();
-    let last_write = merge
-        .iter()
-        .rposition(|(p, _, _)| *p == MergePhase::Writing);
-    let first_index = merge
-        .iter()
-        .position(|(p, _, _)| *p == MergePhase::Indexing);
-    assert!(last_write < first_index, "{merge:?}");
+    let last = |of: MergePhase| merge.iter().rposition(|(p, _, _)| *p == of);
+    let first_of = |of: MergePhase| merge.iter().position(|(p, _, _)| *p == of);
+    assert!(
+        last(MergePhase::Writing) < first_of(MergePhase::Sorting),
+        "{merge:?}"
+    );
+    assert!(
+        last(MergePhase::Sorting) < first_of(MergePhase::Indexing),
+        "{merge:?}"
+    );
 
     // The same file again: every message is written (and found a
-    // duplicate); none is new, so nothing is indexed.
+    // duplicate); none is new, so nothing is indexed, and it does not
+    // outnumber what is stored, so the index is kept and updated.
     let again = Recorded::default();
     let report = import(&mut store, &again);
     assert_eq!(report.new, 0);
     assert_eq!(phase(&again, MergePhase::Writing).0, report.duplicates);
     assert_eq!(phase(&again, MergePhase::Indexing), (0, vec![0]));
+    assert!(
+        !again
+            .merge
+            .borrow()
+            .iter()
+            .any(|(p, _, _)| *p == MergePhase::Sorting),
+        "{:?}",
+        again.merge.borrow()
+    );
+}
+
+/// The index by line, sender and time, as the database holds it.
+fn index_by_line(db: &std::path::Path) -> Option<String> {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'messages_line_sender_ts'",
+            [],
+            |r| r.get(0),
+        )
+        .ok()
+}
+
+/// An import that outnumbers the stored messages drops the index by line,
+/// sender and time and builds it again after its rows: afterwards it is
+/// the index migration 9 made, every message in it, and used.
+#[test]
+fn the_index_by_sender_built_again_is_the_migrations_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let mut store = Store::open(&db).unwrap();
+    let made = index_by_line(&db).expect("migration 9's index");
+    let recorded = Recorded::default();
+    let report = import(&mut store, &recorded);
+    assert_eq!(phase(&recorded, MergePhase::Sorting), (1, vec![0, 1]));
+    drop(store);
+    assert_eq!(index_by_line(&db).as_deref(), Some(made.as_str()));
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let indexed: u64 = conn
+        .query_row(
+            "SELECT count(*) FROM messages INDEXED BY messages_line_sender_ts WHERE line_id > 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexed, report.new);
 }
 
 /// Whether to stop, given what has been reported so far.
@@ -124,14 +183,14 @@ impl<F: Fn(&Recorded) -> bool> Progress for StopWhen<F> {
     }
 }
 
-/// `q` in the interface while an import reads, writes or indexes: the
+/// `q` in the interface while an import reads, writes, sorts or indexes: the
 /// import stops there, says it was stopped, and the database is exactly as
 /// it was (one transaction, rolled back; the staging file gone).
 #[test]
-fn an_import_stopped_while_reading_writing_or_indexing_writes_nothing() {
+fn an_import_stopped_while_reading_writing_sorting_or_indexing_writes_nothing() {
     // Each stops only in its own phase: a stop the import missed there
     // would let it finish.
-    let stops: [(&str, Stop); 3] = [
+    let stops: [(&str, Stop); 4] = [
         ("reading", |r| {
             !r.bytes.borrow().is_empty() && r.merge.borrow().is_empty()
         }),
@@ -139,6 +198,9 @@ fn an_import_stopped_while_reading_writing_or_indexing_writes_nothing() {
             "writing",
             |r| matches!(r.merge.borrow().last(), Some((MergePhase::Writing, d, _)) if *d > 0),
         ),
+        ("sorting", |r| {
+            matches!(r.merge.borrow().last(), Some((MergePhase::Sorting, _, _)))
+        }),
         ("indexing", |r| {
             matches!(r.merge.borrow().last(), Some((MergePhase::Indexing, _, _)))
         }),
@@ -173,5 +235,9 @@ fn an_import_stopped_while_reading_writing_or_indexing_writes_nothing() {
         assert!(progress.asked.get() > 0);
         drop(store);
         assert_eq!(common::dump(&db), before, "{when}: the database changed");
+        assert!(
+            index_by_line(&db).is_some(),
+            "{when}: the index by sender is gone"
+        );
     }
 }

@@ -590,6 +590,20 @@ fn the_import_gauge_names_the_merge_phase_and_counts_messages() {
             assert!(contains(&t, shown), "{lang:?} {phase:?}: {:#?}", lines(&t));
             assert!(contains(&t, "big.xml"));
         }
+        // The index by sender, one statement: named, with no share.
+        session.app.update(Action::ImportMerging {
+            phase: MergePhase::Sorting,
+            done: 0,
+            total: 1,
+        });
+        redraw(&mut session, &mut t);
+        let sorting = if lang == Lang::En {
+            "indexing by sender…"
+        } else {
+            "正在按发送方建立索引…"
+        };
+        assert!(contains(&t, sorting), "{lang:?}: {:#?}", lines(&t));
+        assert!(!contains(&t, "0 / 1"), "{lang:?}: {:#?}", lines(&t));
     }
 }
 

@@ -473,8 +473,25 @@ impl import::Progress for Bar {
     }
 
     fn merging(&self, phase: import::MergePhase, done: u64, total: u64) {
+        if phase == import::MergePhase::Sorting {
+            // One statement with no count to show: a spinner that turns on
+            // its own until the phase ends.
+            if self.1.get() != Some(phase) {
+                self.1.set(Some(phase));
+                self.0.set_style(
+                    indicatif::ProgressStyle::with_template("{msg} {spinner} ({elapsed})")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                );
+                self.0.set_message("indexing by sender");
+                self.0.reset();
+                self.0
+                    .enable_steady_tick(std::time::Duration::from_millis(100));
+            }
+            return;
+        }
         if self.1.get() != Some(phase) {
             self.1.set(Some(phase));
+            self.0.disable_steady_tick();
             self.0.set_style(
                 indicatif::ProgressStyle::with_template(
                     "{msg} [{bar:30}] {human_pos}/{human_len} messages ({eta})",
@@ -483,8 +500,10 @@ impl import::Progress for Bar {
                 .progress_chars("=> "),
             );
             self.0.set_message(match phase {
-                import::MergePhase::Writing => "writing to the database",
                 import::MergePhase::Indexing => "indexing for search",
+                import::MergePhase::Writing | import::MergePhase::Sorting => {
+                    "writing to the database"
+                }
             });
             self.0.reset();
             self.0.set_length(total);

@@ -265,6 +265,22 @@ impl<B: Backend> import::Progress for Redraw<'_, B> {
         self.show(Action::ImportMerging { phase, done, total }, always);
     }
 
+    /// The step (an index built in one statement) runs while another
+    /// thread watches the terminal, so `q` still stops the import.
+    fn unreported(&self, step: &mut dyn FnMut(), stop: &(dyn Fn() + Sync)) {
+        if self.cancelled() {
+            return;
+        }
+        let quit = terminal::run_watching(step, stop, terminal::quit_pressed);
+        let mut st = self.inner.borrow_mut();
+        match quit {
+            Ok(q) => st.quit |= q,
+            Err(e) => {
+                st.error.get_or_insert(term_err(e));
+            }
+        }
+    }
+
     /// `q` or Ctrl-C on the real terminal (other keys are dropped: the
     /// interface takes none while it imports); a stop signal counts too.
     fn cancelled(&self) -> bool {

@@ -252,6 +252,7 @@ pub struct Strings {
     /// The import's merge, after its file is read: messages written to the
     /// database, then indexed for search.
     pub import_writing: &'static str,
+    pub import_sorting: &'static str,
     pub import_indexing: &'static str,
 
     pub welcome_title: &'static str,

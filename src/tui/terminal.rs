@@ -141,6 +141,33 @@ pub fn join_unless_quit<T, E: std::fmt::Display>(
     Ok(Some(job.join()))
 }
 
+/// Runs `step` on this thread while another watches for `q` or Ctrl-C
+/// (`quit`, as [`quit_pressed`] answers) and calls `stop` on seeing one,
+/// to cut the step short. Whether the user quit.
+pub fn run_watching(
+    step: &mut dyn FnMut(),
+    stop: &(dyn Fn() + Sync),
+    quit: impl Fn(Duration) -> io::Result<bool> + Sync,
+) -> io::Result<bool> {
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let watcher = s.spawn(|| {
+            while !done.load(Ordering::Acquire) {
+                if quit(JOB_POLL)? {
+                    stop();
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        });
+        step();
+        done.store(true, Ordering::Release);
+        watcher
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the key watcher panicked")))
+    })
+}
+
 /// Waits up to `timeout` for a key while the loop cannot run (waiting for
 /// another optout's write lock): whether the user asked to quit (`q`,
 /// Ctrl-C) or a stop signal came. Other keys are dropped. Away from the
@@ -299,4 +326,62 @@ pub fn run_in_terminal(session: &mut Session) -> Result<(), TuiError> {
     terminal.clear()?;
     let mut events = TerminalEvents::new()?;
     session.run(&mut terminal, &mut events)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    /// The step ends when `stop` is called (or after 10 s: a failure).
+    fn stoppable(stopped: &AtomicBool) -> impl FnMut() + '_ {
+        move || {
+            let until = std::time::Instant::now() + Duration::from_secs(10);
+            while !stopped.load(Ordering::Acquire) && std::time::Instant::now() < until {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+    }
+
+    #[test]
+    fn a_quit_while_a_step_runs_stops_it() {
+        let stopped = AtomicBool::new(false);
+        let asked = AtomicUsize::new(0);
+        let quit = |_: Duration| Ok(asked.fetch_add(1, Ordering::Relaxed) == 2);
+        let stop = || stopped.store(true, Ordering::Release);
+        let quit_seen = run_watching(&mut stoppable(&stopped), &stop, quit).unwrap();
+        assert!(quit_seen);
+        assert!(stopped.load(Ordering::Acquire), "stop was not called");
+        assert_eq!(asked.load(Ordering::Relaxed), 3);
+    }
+
+    #[test]
+    fn a_step_that_ends_first_is_not_stopped() {
+        let stopped = AtomicBool::new(false);
+        let stop = || stopped.store(true, Ordering::Release);
+        let quit = |d: Duration| {
+            std::thread::sleep(d);
+            Ok(false)
+        };
+        let mut ran = false;
+        let quit_seen = run_watching(&mut || ran = true, &stop, quit).unwrap();
+        assert!(ran);
+        assert!(!quit_seen);
+        assert!(!stopped.load(Ordering::Acquire));
+    }
+
+    #[test]
+    fn a_terminal_error_while_watching_is_reported_after_the_step() {
+        // The step lasts until the watcher has looked (and failed).
+        let looked = AtomicBool::new(false);
+        let stop = || {};
+        let quit = |_: Duration| {
+            looked.store(true, Ordering::Release);
+            Err(io::Error::other("tty gone"))
+        };
+        let err = run_watching(&mut stoppable(&looked), &stop, quit).unwrap_err();
+        assert!(looked.load(Ordering::Acquire));
+        assert_eq!(err.to_string(), "tty gone");
+    }
 }

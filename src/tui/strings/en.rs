@@ -389,6 +389,7 @@ pub static EN: Strings = Strings {
     columns_unreadable: "optout cannot tell these column names apart: give the columns distinct names in the file's first line.",
     importing: "Importing…",
     import_writing: "writing to the database",
+    import_sorting: "indexing by sender…",
     import_indexing: "indexing for search",
 
     welcome_title: "Welcome to optout",

@@ -330,6 +330,7 @@ pub static ZH: Strings = Strings {
     import_no_match: "没有以此开头的文件。",
     importing: "正在导入…",
     import_writing: "正在写入数据库",
+    import_sorting: "正在按发送方建立索引…",
     import_indexing: "正在建立搜索索引",
 
     welcome_title: "欢迎使用 optout",

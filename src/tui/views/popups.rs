@@ -525,11 +525,14 @@ impl Widget for &Importing<'_> {
                 p.done as f64 / 1e6,
                 p.total as f64 / 1e6
             ),
+            // One statement: no share to show until it ends.
+            Some(MergePhase::Sorting) => app.strings.import_sorting.to_string(),
             Some(phase) => format!(
                 "{}: {:.0}% ({} / {})",
-                match phase {
-                    MergePhase::Writing => app.strings.import_writing,
-                    MergePhase::Indexing => app.strings.import_indexing,
+                if phase == MergePhase::Indexing {
+                    app.strings.import_indexing
+                } else {
+                    app.strings.import_writing
                 },
                 ratio * 100.0,
                 text::group_digits(p.done),
