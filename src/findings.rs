@@ -33,7 +33,7 @@ use crate::track::{KindReason, Policy, Report, Tally};
 
 pub use crate::store::CacheOrder;
 pub use cache::{
-    Kept, fresh, lists_of, rebuild, rebuild_in_batches, refresh, report, report_of, update,
+    Kept, fresh, lists_of, partial, rebuild, rebuild_in_batches, refresh, report, report_of, update,
 };
 pub use offenders::{offenders, offenders_with};
 pub use outline::Outline;

@@ -139,6 +139,8 @@ pub struct Session {
     send_programs: Option<std::ffi::OsString>,
     /// What the last report was read at, so a reload keeps what did not change.
     kept: findings::Kept,
+    /// This session changed a record since the last reload (`tui/start.rs`).
+    edited: bool,
 }
 
 impl Session {
@@ -177,6 +179,7 @@ impl Session {
             send_clock: None,
             send_programs: None,
             kept: findings::Kept::leaving_lists(),
+            edited: false,
         }
     }
 
@@ -283,6 +286,7 @@ impl Session {
             {
                 return Ok(());
             }
+            self.edited |= changes && !matches!(effect, Effect::Import { .. });
             let results = self.perform(effect, terminal);
             if slow.is_some() {
                 self.app.update(Action::Working(None));

@@ -246,6 +246,13 @@ pub fn update(store: &Store, policy: &Policy) -> Result<(), StoreError> {
 
 /// When most pairs are marked (a first import), one pass over every
 /// message beats reading them sender by sender.
+/// Whether [`update`] would only recompute the marked senders (the cache
+/// was computed under today's rules and policy, and less than half of it
+/// is marked) rather than build the whole cache again.
+pub fn partial(store: &Store, policy: &Policy) -> Result<bool, StoreError> {
+    Ok(same_state(&store.findings_state()?, &state(store, policy)?) && !most_is_marked(store)?)
+}
+
 fn most_is_marked(store: &Store) -> Result<bool, StoreError> {
     let (marked, cached) = store.findings_sizes()?;
     Ok(marked * 2 > cached.max(64))

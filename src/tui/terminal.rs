@@ -123,6 +123,13 @@ impl EventSource for TerminalEvents {
 /// How often [`join_unless_quit`] looks for `q`.
 const JOB_POLL: Duration = Duration::from_millis(25);
 
+/// For how long [`join_unless_quit`] looks every millisecond instead: most
+/// jobs (the fill after an `i` or an `m`) end within a frame, and each
+/// look waits its whole length unless a key comes, so a 25 ms look added
+/// up to 25 ms to every answer (`i` at 1,000,000 messages: 43–56 ms wall
+/// for 14–19 ms of work on this thread).
+const JOB_QUICK: Duration = Duration::from_millis(100);
+
 /// Waits for `job`, work on a thread of its own (a cache fill, an
 /// export), while watching for `q` or Ctrl-C; a resized terminal is
 /// `redraw`n at once (the "working…" frame keeps its shape). `None`: the
@@ -131,8 +138,14 @@ pub fn join_unless_quit<T, E: std::fmt::Display>(
     job: std::thread::JoinHandle<T>,
     mut redraw: impl FnMut() -> Result<(), E>,
 ) -> io::Result<Option<std::thread::Result<T>>> {
+    let started = std::time::Instant::now();
     while !job.is_finished() {
-        match key_within(JOB_POLL)? {
+        let look = if started.elapsed() < JOB_QUICK {
+            Duration::from_millis(1)
+        } else {
+            JOB_POLL
+        };
+        match key_within(look)? {
             Waited::Quit => return Ok(None),
             Waited::Resized => redraw().map_err(|e| io::Error::other(e.to_string()))?,
             Waited::Nothing => {}
