@@ -401,40 +401,13 @@ fn a_change_waiting_for_another_optout_says_so_and_q_quits() {
 /// thread of its own, so `q` quits while "working…" is shown. Here the
 /// fill cannot even start: the test holds the write lock it needs. Before,
 /// the interface waited for that lock on its only thread and `q` did
-/// nothing.
+/// nothing. A resize meanwhile draws the "working…" frame again at the new
+/// size at once, not when the fill ends.
 #[test]
 fn q_quits_while_the_findings_are_still_being_filled() {
     let dir = tempfile::tempdir().unwrap();
     let db = database(dir.path());
     let Some(t) = Tmux::start("filling", dir.path(), 120, 30) else {
-        return;
-    };
-    t.wait_for(&["test$"]);
-    let shell = t.display("#{pane_pid}");
-    let holder = rusqlite::Connection::open(&db).unwrap();
-    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let pid = t.start_interface_showing(&db, &shell, "working… recomputing the statuses");
-    t.keys(&["q"]);
-    t.wait_alternate(false);
-    assert!(ends(&pid), "optout {pid} still runs after q");
-    holder.execute_batch("ROLLBACK").unwrap();
-    // Nothing was cached: the fill never ran.
-    let cached: i64 = holder
-        .query_row("SELECT count(*) FROM findings_cache", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(cached, 0);
-    t.shell_answers("after-filling");
-}
-
-/// The terminal resized while the interface waits for work on another
-/// thread (here the findings fill, held up by another writer's lock): the
-/// "working…" frame is drawn again at the new size at once, not when the
-/// work ends.
-#[test]
-fn a_resize_while_the_findings_are_filled_redraws_at_the_new_size() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = database(dir.path());
-    let Some(t) = Tmux::start("resize", dir.path(), 120, 30) else {
         return;
     };
     t.wait_for(&["test$"]);
@@ -448,6 +421,12 @@ fn a_resize_while_the_findings_are_filled_redraws_at_the_new_size() {
     t.wait_alternate(false);
     assert!(ends(&pid), "optout {pid} still runs after q");
     holder.execute_batch("ROLLBACK").unwrap();
+    // Nothing was cached: the fill never ran.
+    let cached: i64 = holder
+        .query_row("SELECT count(*) FROM findings_cache", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cached, 0);
+    t.shell_answers("after-filling");
 }
 
 /// The terminal closing with no signal: the interface runs in a session

@@ -232,8 +232,7 @@ pub fn rebuild_in_batches(store: &Store, policy: &Policy, messages: u64) -> Resu
 pub fn update(store: &Store, policy: &Policy) -> Result<(), StoreError> {
     let want = state(store, policy)?;
     let tx = store.begin_findings_update()?;
-    let got = store.findings_state()?;
-    if !same_state(&got, &want) || most_is_marked(store)? {
+    if !partial_under(store, &want)? {
         build(store, policy, &tx, &want, BATCH_MESSAGES)?;
     } else if store.findings_dirty_count()? > 0 {
         recompute(store, policy, &tx, &mut drop)?;
@@ -244,15 +243,20 @@ pub fn update(store: &Store, policy: &Policy) -> Result<(), StoreError> {
     tx.commit()
 }
 
-/// When most pairs are marked (a first import), one pass over every
-/// message beats reading them sender by sender.
 /// Whether [`update`] would only recompute the marked senders (the cache
 /// was computed under today's rules and policy, and less than half of it
 /// is marked) rather than build the whole cache again.
 pub fn partial(store: &Store, policy: &Policy) -> Result<bool, StoreError> {
-    Ok(same_state(&store.findings_state()?, &state(store, policy)?) && !most_is_marked(store)?)
+    partial_under(store, &state(store, policy)?)
 }
 
+/// [`partial`], for the state `want` already computed.
+fn partial_under(store: &Store, want: &HashMap<String, String>) -> Result<bool, StoreError> {
+    Ok(same_state(&store.findings_state()?, want) && !most_is_marked(store)?)
+}
+
+/// When most pairs are marked (a first import), one pass over every
+/// message beats reading them sender by sender.
 fn most_is_marked(store: &Store) -> Result<bool, StoreError> {
     let (marked, cached) = store.findings_sizes()?;
     Ok(marked * 2 > cached.max(64))

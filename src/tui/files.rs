@@ -11,7 +11,7 @@ use super::strings::Lang;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 
-use super::{Session, TuiError, term_err, terminal, views};
+use super::{Session, TuiError, term_err, terminal};
 use crate::model::now_ms;
 use crate::store::Store;
 use crate::track::{Policy, Report};
@@ -57,9 +57,9 @@ impl Session {
                 choice,
             )
         });
-        let (app, ui) = (&self.app, &mut self.ui);
-        let redraw = || terminal.draw(|f| views::draw(f, app, ui)).map(drop);
-        let Some(written) = terminal::join_unless_quit(writing, redraw).map_err(term_err)? else {
+        let Some(written) =
+            terminal::join_unless_quit(writing, || self.draw(terminal)).map_err(term_err)?
+        else {
             self.app.quit = true;
             let dir = file.parent().filter(|d| !d.as_os_str().is_empty());
             crate::export::abandon_own_temp_files(dir.unwrap_or(Path::new(".")));

@@ -10,7 +10,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 
 use super::app::{Action, Effect, Outcome};
-use super::{Session, TuiError, term_err, terminal, views};
+use super::{Session, TuiError, term_err, terminal};
 use crate::store::Store;
 use crate::{findings, ingest};
 
@@ -70,9 +70,8 @@ impl Session {
                 let _ = findings::update(&store, &policy);
             }
         });
-        let (app, ui) = (&self.app, &mut self.ui);
-        let redraw = || terminal.draw(|f| views::draw(f, app, ui)).map(drop);
-        let filled = terminal::join_unless_quit(filling, redraw).map_err(term_err)?;
+        let filled =
+            terminal::join_unless_quit(filling, || self.draw(terminal)).map_err(term_err)?;
         self.app.quit |= filled.is_none();
         Ok(filled.is_some())
     }

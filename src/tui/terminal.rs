@@ -123,11 +123,12 @@ impl EventSource for TerminalEvents {
 /// How often [`join_unless_quit`] looks for `q`.
 const JOB_POLL: Duration = Duration::from_millis(25);
 
-/// For how long [`join_unless_quit`] looks every millisecond instead: most
-/// jobs (the fill after an `i` or an `m`) end within a frame, and each
-/// look waits its whole length unless a key comes, so a 25 ms look added
-/// up to 25 ms to every answer (`i` at 1,000,000 messages: 43–56 ms wall
-/// for 14–19 ms of work on this thread).
+/// For how long [`join_unless_quit`] looks every millisecond instead: many
+/// jobs (a fill after another optout's small change) end within a frame,
+/// and each look waits its whole length unless a key comes, so a 25 ms
+/// look added up to 25 ms to the answer (measured while `i` still filled
+/// on a thread, 1,000,000 messages: 43–56 ms wall with 25 ms looks,
+/// 33–43 ms with these).
 const JOB_QUICK: Duration = Duration::from_millis(100);
 
 /// Waits for `job`, work on a thread of its own (a cache fill, an
